@@ -1,0 +1,150 @@
+//! Wiring: builds the stores, the event bus, the keys and the services from a
+//! [`Config`], and serves gRPC and HTTP until shutdown.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use fred::interfaces::ClientLike;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+use tokio_stream::wrappers::TcpListenerStream;
+use warden_proto::auth::v1::auth_service_server::AuthServiceServer;
+
+use crate::auth::password::PasswordHasher;
+use crate::auth::{Auth, TokenSettings};
+use crate::config::Config;
+use crate::events::inprocess::InProcessBus;
+use crate::events::rabbitmq::RabbitMqBus;
+use crate::events::EventBus;
+use crate::keys::KeyRing;
+use crate::store::memory::MemorySessionStore;
+use crate::store::redis::RedisSessionStore;
+use crate::store::sql::SqlStore;
+use crate::store::SessionStore;
+use crate::telemetry::GrpcMetricsLayer;
+
+/// The backends a readiness check probes.
+pub struct Backends {
+    sql: SqlStore,
+    redis: Option<Arc<RedisSessionStore>>,
+}
+
+impl Backends {
+    /// Pings the database and Redis; names the first one that does not answer.
+    pub async fn check(&self) -> Result<(), &'static str> {
+        let sql = tokio::time::timeout(Duration::from_secs(2), sqlx::query("SELECT 1").execute(self.sql.pool()));
+        if !matches!(sql.await, Ok(Ok(_))) {
+            return Err("database");
+        }
+        if let Some(redis) = &self.redis {
+            let ping = tokio::time::timeout(Duration::from_secs(2), redis.client().ping::<String>(None));
+            if !matches!(ping.await, Ok(Ok(_))) {
+                return Err("redis");
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A Warden server running in the background (used by `warden serve` and by tests).
+pub struct RunningWarden {
+    /// Bound gRPC address.
+    pub grpc_addr: SocketAddr,
+    /// Bound HTTP address.
+    pub http_addr: SocketAddr,
+    shutdown: watch::Sender<bool>,
+    grpc_task: JoinHandle<Result<(), tonic::transport::Error>>,
+    http_task: JoinHandle<std::io::Result<()>>,
+}
+
+impl RunningWarden {
+    /// Stops accepting calls, lets in-flight calls finish and waits for the servers to end.
+    pub async fn stop(self) -> anyhow::Result<()> {
+        let _ = self.shutdown.send(true);
+        self.grpc_task.await??;
+        self.http_task.await??;
+        Ok(())
+    }
+}
+
+/// Builds every component from `config`, binds both listeners and starts serving.
+pub async fn start(config: Config) -> anyhow::Result<RunningWarden> {
+    let grpc_listener = TcpListener::bind(config.listen).await?;
+    let http_listener = TcpListener::bind(config.http_listen).await?;
+    let grpc_addr = grpc_listener.local_addr()?;
+    let http_addr = http_listener.local_addr()?;
+    let (shutdown, shutdown_rx) = watch::channel(false);
+
+    let sql = SqlStore::connect(config.database_url.as_deref(), &config.data_dir).await?;
+    let (sessions, redis): (Arc<dyn SessionStore>, _) = match &config.redis_url {
+        Some(url) => {
+            let redis = Arc::new(RedisSessionStore::connect(url).await?);
+            (redis.clone(), Some(redis))
+        }
+        None => (Arc::new(MemorySessionStore::new()), None),
+    };
+    let events: Arc<dyn EventBus> = match &config.amqp_url {
+        Some(url) => Arc::new(RabbitMqBus::start(url.clone(), Arc::new(sql.clone()), shutdown_rx.clone())),
+        None => Arc::new(InProcessBus::new()),
+    };
+    let keys = Arc::new(KeyRing::open(&config.key_dir, config.signing_algorithm)?);
+    let hasher = Arc::new(PasswordHasher::new(config.argon2, config.hash_threads)?);
+    let auth = Auth::new(
+        Arc::new(sql.clone()),
+        sessions,
+        events,
+        keys.clone(),
+        hasher,
+        TokenSettings {
+            issuer: config.issuer.clone(),
+            audience: config.audience.clone(),
+            access_token_ttl: config.access_token_ttl,
+            session_lifetime: config.session_lifetime,
+        },
+    );
+    let backends = Arc::new(Backends { sql, redis });
+
+    let (health_reporter, health_service) = tonic_health::server::health_reporter();
+    health_reporter.set_serving::<AuthServiceServer<Auth>>().await;
+    let served = [
+        "warden.auth.v1.AuthService",
+        "grpc.health.v1.Health",
+        "grpc.reflection.v1.ServerReflection",
+        "grpc.reflection.v1alpha.ServerReflection",
+    ];
+    let reflection = || {
+        served.iter().fold(
+            tonic_reflection::server::Builder::configure()
+                .register_encoded_file_descriptor_set(warden_proto::FILE_DESCRIPTOR_SET)
+                .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET),
+            |builder, name| builder.with_service_name(*name),
+        )
+    };
+    let reflection_v1 = reflection().build_v1()?;
+    let reflection_v1alpha = reflection().build_v1alpha()?;
+
+    let mut grpc_shutdown = shutdown_rx.clone();
+    let grpc = tonic::transport::Server::builder()
+        .layer(GrpcMetricsLayer)
+        .add_service(health_service)
+        .add_service(reflection_v1)
+        .add_service(reflection_v1alpha)
+        .add_service(AuthServiceServer::new(auth));
+    let grpc_task = tokio::spawn(grpc.serve_with_incoming_shutdown(TcpListenerStream::new(grpc_listener), async move {
+        let _ = grpc_shutdown.wait_for(|stop| *stop).await;
+    }));
+
+    let mut http_shutdown = shutdown_rx;
+    let router = crate::http::router(keys, backends);
+    let http_task = tokio::spawn(async move {
+        axum::serve(http_listener, router)
+            .with_graceful_shutdown(async move {
+                let _ = http_shutdown.wait_for(|stop| *stop).await;
+            })
+            .await
+    });
+    tracing::info!(%grpc_addr, %http_addr, "warden serving");
+    Ok(RunningWarden { grpc_addr, http_addr, shutdown, grpc_task, http_task })
+}

@@ -1,0 +1,176 @@
+//! The server's one error type, with the table from each variant to its gRPC
+//! code, its stable `google.rpc.ErrorInfo` reason and its public message.
+//! Internal details (SQL, Redis, AMQP errors) are logged, never sent.
+
+use std::collections::HashMap;
+
+use tonic::{Code, Status};
+use tonic_types::{ErrorDetails, StatusExt};
+
+/// `ErrorInfo.domain` of every Warden error.
+pub const ERROR_DOMAIN: &str = "warden";
+
+/// One invalid request field, reported as a `BadRequest` field violation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldViolation {
+    /// The field's name in the request message, for example `email`.
+    pub field: &'static str,
+    /// What is wrong with it, safe to show to the caller.
+    pub description: String,
+}
+
+impl FieldViolation {
+    /// A violation of `field`.
+    pub fn new(field: &'static str, description: impl Into<String>) -> Self {
+        Self { field, description: description.into() }
+    }
+}
+
+/// Everything a Warden RPC can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The request is malformed; nothing was changed.
+    #[error("invalid argument: {0:?}")]
+    InvalidArgument(Vec<FieldViolation>),
+    /// Registration with an email that is already taken.
+    #[error("email already registered")]
+    EmailTaken,
+    /// Wrong password or unknown email (indistinguishable on purpose).
+    #[error("invalid credentials")]
+    InvalidCredentials,
+    /// The server is shedding load (password-hashing queue full).
+    #[error("overloaded")]
+    Overloaded,
+    /// A backend (database, Redis, broker) cannot be reached.
+    #[error("backend unavailable: {0}")]
+    Unavailable(String),
+    /// A bug or an unexpected backend answer.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl Error {
+    /// A single-field `InvalidArgument`.
+    pub fn invalid(field: &'static str, description: impl Into<String>) -> Self {
+        Self::InvalidArgument(vec![FieldViolation::new(field, description)])
+    }
+
+    /// The gRPC code of this error.
+    pub fn code(&self) -> Code {
+        match self {
+            Self::InvalidArgument(_) => Code::InvalidArgument,
+            Self::EmailTaken => Code::AlreadyExists,
+            Self::InvalidCredentials => Code::Unauthenticated,
+            Self::Overloaded => Code::ResourceExhausted,
+            Self::Unavailable(_) => Code::Unavailable,
+            Self::Internal(_) => Code::Internal,
+        }
+    }
+
+    /// The stable `ErrorInfo.reason` clients can match on.
+    pub fn reason(&self) -> &'static str {
+        match self {
+            Self::InvalidArgument(_) => "INVALID_ARGUMENT",
+            Self::EmailTaken => "EMAIL_TAKEN",
+            Self::InvalidCredentials => "INVALID_CREDENTIALS",
+            Self::Overloaded => "OVERLOADED",
+            Self::Unavailable(_) => "BACKEND_UNAVAILABLE",
+            Self::Internal(_) => "INTERNAL",
+        }
+    }
+
+    /// The message sent to the caller; never contains internal details.
+    pub fn public_message(&self) -> &'static str {
+        match self {
+            Self::InvalidArgument(_) => "the request has invalid fields",
+            Self::EmailTaken => "a user with this email already exists",
+            Self::InvalidCredentials => "invalid email or password",
+            Self::Overloaded => "too many concurrent logins, retry later",
+            Self::Unavailable(_) => "a backend is temporarily unavailable, retry later",
+            Self::Internal(_) => "internal error",
+        }
+    }
+}
+
+impl From<Error> for Status {
+    fn from(err: Error) -> Self {
+        match &err {
+            Error::Unavailable(detail) => tracing::warn!(reason = err.reason(), %detail, "backend unavailable"),
+            Error::Internal(detail) => tracing::error!(reason = err.reason(), %detail, "internal error"),
+            _ => {}
+        }
+        let mut details = ErrorDetails::with_error_info(err.reason(), ERROR_DOMAIN, HashMap::new());
+        if let Error::InvalidArgument(violations) = &err {
+            for v in violations {
+                details.add_bad_request_violation(v.field, v.description.clone());
+            }
+        }
+        Status::with_error_details(err.code(), err.public_message(), details)
+    }
+}
+
+impl From<sqlx::Error> for Error {
+    fn from(err: sqlx::Error) -> Self {
+        match err {
+            sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Tls(_) => {
+                Self::Unavailable(format!("database: {err}"))
+            }
+            other => Self::Internal(format!("database: {other}")),
+        }
+    }
+}
+
+impl From<fred::error::Error> for Error {
+    fn from(err: fred::error::Error) -> Self {
+        Self::Unavailable(format!("redis: {err}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn all() -> Vec<Error> {
+        vec![
+            Error::invalid("email", "not an email"),
+            Error::EmailTaken,
+            Error::InvalidCredentials,
+            Error::Overloaded,
+            Error::Unavailable("redis: connection refused to 10.0.0.1".into()),
+            Error::Internal("database: syntax error near SELECT".into()),
+        ]
+    }
+
+    #[test]
+    fn every_variant_round_trips_through_status_with_its_reason() {
+        for err in all() {
+            let (code, reason, message) = (err.code(), err.reason(), err.public_message());
+            let status = Status::from(err);
+            assert_eq!(status.code(), code);
+            assert_eq!(status.message(), message);
+            let info = status.get_error_details().error_info().cloned().expect("ErrorInfo present");
+            assert_eq!(info.reason, reason);
+            assert_eq!(info.domain, ERROR_DOMAIN);
+        }
+    }
+
+    #[test]
+    fn internal_details_never_reach_the_client() {
+        for err in all() {
+            let status = Status::from(err);
+            assert!(!status.message().contains("10.0.0.1"));
+            assert!(!status.message().contains("SELECT"));
+        }
+    }
+
+    #[test]
+    fn invalid_argument_carries_field_violations() {
+        let status = Status::from(Error::InvalidArgument(vec![
+            FieldViolation::new("email", "not an email"),
+            FieldViolation::new("password", "too short"),
+        ]));
+        let details = status.get_error_details();
+        let fields: Vec<_> = details.bad_request().unwrap().field_violations.iter().map(|v| v.field.clone()).collect();
+        assert_eq!(fields, ["email", "password"]);
+    }
+}

@@ -1,0 +1,170 @@
+//! RabbitMQ bus (lapin) with a transactional outbox: `publish` stores the
+//! event in the SQL outbox; a relay task publishes outbox rows to the durable
+//! topic exchange `warden.events` with publisher confirms and deletes them once
+//! the broker confirmed. A broker outage delays events, never loses them; a
+//! crash between publish and delete re-sends the same `message_id`.
+
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use async_trait::async_trait;
+use lapin::options::{BasicPublishOptions, ConfirmSelectOptions, ExchangeDeclareOptions};
+use lapin::publisher_confirm::Confirmation;
+use lapin::types::{FieldTable, ShortString};
+use lapin::{BasicProperties, Channel, Connection, ConnectionProperties, ExchangeKind};
+use tokio::sync::{broadcast, watch, Notify};
+
+use super::{Event, EventBus, EXCHANGE};
+use crate::error::Error;
+use crate::store::{Outbox, OutboxEntry};
+
+/// How long a relay holds outbox rows it is publishing.
+const LEASE: Duration = Duration::from_secs(10);
+/// Outbox rows published per round.
+const BATCH: u32 = 256;
+
+/// Events through the outbox to RabbitMQ.
+pub struct RabbitMqBus {
+    outbox: Arc<dyn Outbox>,
+    wake: Arc<Notify>,
+    local: broadcast::Sender<Event>,
+}
+
+impl RabbitMqBus {
+    /// Starts the relay to `url`; it runs until `shutdown` turns true.
+    pub fn start(url: String, outbox: Arc<dyn Outbox>, shutdown: watch::Receiver<bool>) -> Self {
+        let wake = Arc::new(Notify::new());
+        tokio::spawn(relay(url, outbox.clone(), wake.clone(), shutdown));
+        Self { outbox, wake, local: broadcast::channel(4096).0 }
+    }
+}
+
+#[async_trait]
+impl EventBus for RabbitMqBus {
+    async fn publish(&self, event: Event) -> Result<(), Error> {
+        self.outbox.enqueue(&event.to_outbox_entry()).await?;
+        self.wake.notify_one();
+        let _ = self.local.send(event);
+        Ok(())
+    }
+
+    fn subscribe_local(&self) -> broadcast::Receiver<Event> {
+        self.local.subscribe()
+    }
+}
+
+/// Connects, declares the exchange and enables publisher confirms.
+pub async fn connect(url: &str) -> Result<(Connection, Channel), lapin::Error> {
+    let connection = Connection::connect(url, ConnectionProperties::default()).await?;
+    let channel = connection.create_channel().await?;
+    channel.confirm_select(ConfirmSelectOptions::default()).await?;
+    channel
+        .exchange_declare(
+            EXCHANGE,
+            ExchangeKind::Topic,
+            ExchangeDeclareOptions { durable: true, ..Default::default() },
+            FieldTable::default(),
+        )
+        .await?;
+    Ok((connection, channel))
+}
+
+fn properties(entry: &OutboxEntry) -> BasicProperties {
+    let now = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    BasicProperties::default()
+        .with_type(ShortString::from(entry.type_name.clone()))
+        .with_message_id(ShortString::from(entry.event_id.clone()))
+        .with_content_type(ShortString::from("application/protobuf"))
+        .with_delivery_mode(2)
+        .with_timestamp(now)
+}
+
+/// Publishes a batch and waits for the confirms; returns the confirmed row ids.
+async fn publish_batch(channel: &Channel, batch: &[OutboxEntry]) -> Result<Vec<i64>, lapin::Error> {
+    let mut pending = Vec::with_capacity(batch.len());
+    for entry in batch {
+        let confirm = channel
+            .basic_publish(
+                EXCHANGE,
+                &entry.routing_key,
+                BasicPublishOptions::default(),
+                &entry.payload,
+                properties(entry),
+            )
+            .await?;
+        pending.push((entry.id, confirm));
+    }
+    let mut confirmed = Vec::with_capacity(pending.len());
+    for (id, confirm) in pending {
+        match confirm.await? {
+            Confirmation::Ack(_) | Confirmation::NotRequested => confirmed.push(id),
+            Confirmation::Nack(_) => tracing::warn!(id, "broker refused an event; it stays in the outbox"),
+        }
+    }
+    Ok(confirmed)
+}
+
+async fn relay(url: String, outbox: Arc<dyn Outbox>, wake: Arc<Notify>, mut shutdown: watch::Receiver<bool>) {
+    let mut link: Option<(Connection, Channel)> = None;
+    let mut backoff = Duration::from_millis(100);
+    while !*shutdown.borrow() {
+        if link.as_ref().is_some_and(|(c, ch)| !c.status().connected() || !ch.status().connected()) {
+            link = None;
+        }
+        if link.is_none() {
+            match connect(&url).await {
+                Ok(l) => {
+                    tracing::info!("event relay connected to RabbitMQ");
+                    link = Some(l);
+                    backoff = Duration::from_millis(100);
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, retry_in = ?backoff, "RabbitMQ unreachable; events wait in the outbox");
+                    tokio::select! {
+                        _ = tokio::time::sleep(backoff) => {}
+                        _ = shutdown.changed() => {}
+                    }
+                    backoff = (backoff * 2).min(Duration::from_secs(2));
+                    continue;
+                }
+            }
+        }
+        let batch = match outbox.claim(BATCH, LEASE).await {
+            Ok(batch) => batch,
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot read the event outbox");
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                continue;
+            }
+        };
+        if batch.is_empty() {
+            tokio::select! {
+                _ = wake.notified() => {}
+                _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+                _ = shutdown.changed() => {}
+            }
+            continue;
+        }
+        let Some((_, channel)) = &link else { continue };
+        match publish_batch(channel, &batch).await {
+            Ok(confirmed) => {
+                if let Err(e) = outbox.remove(&confirmed).await {
+                    tracing::warn!(error = %e, "published events could not be removed from the outbox; they will be re-sent");
+                }
+                if confirmed.len() < batch.len() {
+                    tokio::time::sleep(backoff).await;
+                }
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "publishing to RabbitMQ failed; retrying");
+                if let Err(e) = outbox.release(&batch.iter().map(|e| e.id).collect::<Vec<_>>()).await {
+                    tracing::warn!(error = %e, "cannot release outbox lease");
+                }
+                link = None;
+            }
+        }
+    }
+    if let Some((connection, _)) = link {
+        let _ = connection.close(200, "shutdown").await;
+    }
+}

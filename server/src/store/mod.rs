@@ -1,0 +1,96 @@
+//! Storage ports: users and the event outbox (SQL: SQLite or PostgreSQL) and
+//! sessions (in memory or Redis). Each backend lives in its own file behind
+//! the port's trait.
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use async_trait::async_trait;
+use warden_proto::session::v1::Session;
+
+use crate::error::Error;
+
+pub mod memory;
+pub mod redis;
+pub mod sql;
+
+/// A registered user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    /// Random id (UUID v4).
+    pub id: String,
+    /// Normalized (trimmed, lower-cased) email, unique.
+    pub email: String,
+    /// argon2id PHC string.
+    pub password_hash: String,
+    /// Name to display.
+    pub display_name: String,
+    /// Creation time, Unix milliseconds.
+    pub created_at_ms: i64,
+}
+
+/// Where users live.
+#[async_trait]
+pub trait UserStore: Send + Sync {
+    /// Inserts a user; `Error::EmailTaken` when the email exists.
+    async fn create_user(&self, user: &User) -> Result<(), Error>;
+    /// Finds a user by normalized email.
+    async fn find_user_by_email(&self, email: &str) -> Result<Option<User>, Error>;
+    /// Finds a user by id.
+    async fn find_user(&self, user_id: &str) -> Result<Option<User>, Error>;
+}
+
+/// An event waiting in the outbox for the broker.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutboxEntry {
+    /// Row id, increasing in enqueue order.
+    pub id: i64,
+    /// The event id (the AMQP `message_id`).
+    pub event_id: String,
+    /// AMQP routing key.
+    pub routing_key: String,
+    /// Full protobuf message name (the AMQP `type`).
+    pub type_name: String,
+    /// Protobuf-encoded event.
+    pub payload: Vec<u8>,
+}
+
+/// Durable queue of events not yet confirmed by the broker.
+#[async_trait]
+pub trait Outbox: Send + Sync {
+    /// Stores an event to be published.
+    async fn enqueue(&self, entry: &OutboxEntry) -> Result<(), Error>;
+    /// Leases up to `limit` unleased events, oldest first, for `lease`; another
+    /// relay does not see them until the lease ends.
+    async fn claim(&self, limit: u32, lease: Duration) -> Result<Vec<OutboxEntry>, Error>;
+    /// Deletes events the broker confirmed.
+    async fn remove(&self, ids: &[i64]) -> Result<(), Error>;
+    /// Ends the lease of events that could not be published, so they are retried at once.
+    async fn release(&self, ids: &[i64]) -> Result<(), Error>;
+}
+
+/// Where sessions live. Implementations keep the Redis layout of DESIGN.md:
+/// the session is the truth, the per-user set an index that may be briefly stale.
+#[async_trait]
+pub trait SessionStore: Send + Sync {
+    /// Stores a new session and the hash of its first refresh token, expiring
+    /// at the session's `expires_at`.
+    async fn create(&self, session: &Session, refresh_token_hash: &str) -> Result<(), Error>;
+    /// Reads a live session.
+    async fn get(&self, session_id: &str) -> Result<Option<Session>, Error>;
+    /// Lists a user's live sessions.
+    async fn list_for_user(&self, user_id: &str) -> Result<Vec<Session>, Error>;
+    /// Deletes a session (and its refresh state and index entry); `true` if it existed.
+    async fn delete(&self, session_id: &str, user_id: &str) -> Result<bool, Error>;
+}
+
+/// Unix milliseconds of `t`.
+pub fn unix_ms(t: SystemTime) -> i64 {
+    t.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
+}
+
+/// Time left until a protobuf timestamp, zero when it is past.
+pub fn remaining(until: Option<&prost_types::Timestamp>) -> Duration {
+    let Some(ts) = until else { return Duration::ZERO };
+    let end = UNIX_EPOCH + Duration::new(ts.seconds.max(0) as u64, ts.nanos.max(0) as u32);
+    end.duration_since(SystemTime::now()).unwrap_or(Duration::ZERO)
+}

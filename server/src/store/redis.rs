@@ -1,0 +1,120 @@
+//! Redis session store (fred), in the public layout of DESIGN.md:
+//! `warden:session:<sid>` = canonical proto3 JSON of `warden.session.v1.Session`
+//! with a TTL equal to the remaining lifetime; `warden:user-sessions:<user_id>`
+//! = set of the user's session ids. Warden's private refresh-token state is
+//! `warden:refresh:<sid>` (a hash), on the session's own key so rotation can be
+//! atomic on one key, which keeps every operation Redis-Cluster safe.
+
+use std::time::Duration;
+
+use async_trait::async_trait;
+use fred::prelude::*;
+use fred::types::ExpireOptions;
+use warden_proto::session::v1::Session;
+use warden_proto::session_json;
+
+use super::{remaining, SessionStore};
+use crate::error::Error;
+
+/// Key of a session.
+pub fn session_key(session_id: &str) -> String {
+    format!("warden:session:{session_id}")
+}
+
+/// Key of a user's session-id set.
+pub fn user_sessions_key(user_id: &str) -> String {
+    format!("warden:user-sessions:{user_id}")
+}
+
+/// Key of a session's refresh-token state (private to Warden).
+pub fn refresh_key(session_id: &str) -> String {
+    format!("warden:refresh:{session_id}")
+}
+
+/// Sessions in Redis.
+pub struct RedisSessionStore {
+    client: Client,
+}
+
+impl RedisSessionStore {
+    /// Connects to `url` (`redis://`, `rediss://` or `redis-cluster://`),
+    /// reconnecting forever in the background after a loss.
+    pub async fn connect(url: &str) -> Result<Self, Error> {
+        let config = Config::from_url(url).map_err(|e| Error::Unavailable(format!("redis url: {e}")))?;
+        let client = Builder::from_config(config)
+            .with_connection_config(|c| {
+                c.connection_timeout = Duration::from_secs(2);
+                c.internal_command_timeout = Duration::from_secs(2);
+            })
+            .with_performance_config(|p| {
+                p.default_command_timeout = Duration::from_secs(2);
+            })
+            .set_policy(ReconnectPolicy::new_exponential(0, 50, 2_000, 2))
+            .build()
+            .map_err(|e| Error::Unavailable(format!("redis client: {e}")))?;
+        client.init().await.map_err(|e| Error::Unavailable(format!("redis connect {e}")))?;
+        Ok(Self { client })
+    }
+
+    /// The underlying client, for health checks.
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+}
+
+fn ttl_secs(session: &Session) -> i64 {
+    remaining(session.expires_at.as_ref()).as_secs().max(1) as i64
+}
+
+#[async_trait]
+impl SessionStore for RedisSessionStore {
+    async fn create(&self, session: &Session, refresh_token_hash: &str) -> Result<(), Error> {
+        let ttl = ttl_secs(session);
+        let sid = &session.session_id;
+        // Refresh state first, then the session (the truth), then the index.
+        let refresh = refresh_key(sid);
+        let _: () = self.client.hset(&refresh, [("current", refresh_token_hash)]).await?;
+        let _: () = self.client.expire(&refresh, ttl, None).await?;
+        let _: () = self
+            .client
+            .set(session_key(sid), session_json::to_json(session), Some(Expiration::EX(ttl)), None, false)
+            .await?;
+        let index = user_sessions_key(&session.user_id);
+        let _: () = self.client.sadd(&index, sid.as_str()).await?;
+        // The index lives as long as its longest-lived session (NX covers a new set).
+        let _: () = self.client.expire(&index, ttl, Some(ExpireOptions::NX)).await?;
+        let _: () = self.client.expire(&index, ttl, Some(ExpireOptions::GT)).await?;
+        Ok(())
+    }
+
+    async fn get(&self, session_id: &str) -> Result<Option<Session>, Error> {
+        let json: Option<String> = self.client.get(session_key(session_id)).await?;
+        json.map(|j| session_json::from_json(&j).map_err(|e| Error::Internal(format!("session {session_id}: {e}"))))
+            .transpose()
+    }
+
+    async fn list_for_user(&self, user_id: &str) -> Result<Vec<Session>, Error> {
+        let index = user_sessions_key(user_id);
+        let ids: Vec<String> = self.client.smembers(&index).await?;
+        let mut sessions = Vec::with_capacity(ids.len());
+        let mut stale = Vec::new();
+        for sid in ids {
+            match self.get(&sid).await? {
+                Some(s) => sessions.push(s),
+                None => stale.push(sid),
+            }
+        }
+        if !stale.is_empty() {
+            let _: () = self.client.srem(&index, stale).await?;
+        }
+        sessions.sort_by_key(|s| std::cmp::Reverse(s.created_at.map(|t| (t.seconds, t.nanos))));
+        Ok(sessions)
+    }
+
+    async fn delete(&self, session_id: &str, user_id: &str) -> Result<bool, Error> {
+        let removed: i64 = self.client.del(session_key(session_id)).await?;
+        let _: () = self.client.del(refresh_key(session_id)).await?;
+        let _: () = self.client.srem(user_sessions_key(user_id), session_id).await?;
+        Ok(removed > 0)
+    }
+}

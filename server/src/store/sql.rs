@@ -1,0 +1,244 @@
+//! SQL stores through sqlx's `Any` driver: one implementation for SQLite (the
+//! embedded default, a file in the data directory) and PostgreSQL
+//! (`WARDEN_DATABASE_URL`). Queries use portable SQL with `$N` placeholders;
+//! each backend has its own migrations, applied at start.
+
+use std::path::Path;
+use std::time::{Duration, SystemTime};
+
+use async_trait::async_trait;
+use sqlx::any::{AnyPoolOptions, AnyRow};
+use sqlx::{AnyPool, Row};
+
+use super::{unix_ms, Outbox, OutboxEntry, User, UserStore};
+use crate::error::Error;
+
+/// Which SQL dialect a pool speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    /// SQLite (embedded default).
+    Sqlite,
+    /// PostgreSQL.
+    Postgres,
+}
+
+/// A migrated connection pool and its dialect.
+#[derive(Clone)]
+pub struct SqlStore {
+    pool: AnyPool,
+    dialect: Dialect,
+}
+
+impl SqlStore {
+    /// Opens `database_url`, or `warden.db` in `data_dir` when it is `None`,
+    /// and applies the migrations.
+    pub async fn connect(database_url: Option<&str>, data_dir: &Path) -> Result<Self, Error> {
+        sqlx::any::install_default_drivers();
+        let (url, dialect) = match database_url {
+            Some(url) if url.starts_with("sqlite:") => (url.to_owned(), Dialect::Sqlite),
+            Some(url) => (url.to_owned(), Dialect::Postgres),
+            None => {
+                std::fs::create_dir_all(data_dir)
+                    .map_err(|e| Error::Internal(format!("create data dir {}: {e}", data_dir.display())))?;
+                (format!("sqlite://{}?mode=rwc", data_dir.join("warden.db").display()), Dialect::Sqlite)
+            }
+        };
+        let pool = AnyPoolOptions::new()
+            .max_connections(if dialect == Dialect::Sqlite { 4 } else { 16 })
+            .acquire_timeout(Duration::from_secs(5))
+            .connect(&url)
+            .await
+            .map_err(|e| Error::Unavailable(format!("database connect: {e}")))?;
+        if dialect == Dialect::Sqlite {
+            sqlx::query("PRAGMA journal_mode = WAL").execute(&pool).await?;
+        }
+        let migrator = match dialect {
+            Dialect::Sqlite => sqlx::migrate!("./migrations/sqlite"),
+            Dialect::Postgres => sqlx::migrate!("./migrations/postgres"),
+        };
+        migrator
+            .run(&pool)
+            .await
+            .map_err(|e| Error::Internal(format!("database migrations: {e}")))?;
+        Ok(Self { pool, dialect })
+    }
+
+    /// The dialect of this store.
+    pub fn dialect(&self) -> Dialect {
+        self.dialect
+    }
+
+    /// Runs `statement (<ids>)` for the ids, 100 at a time.
+    async fn for_ids(&self, statement: &str, ids: &[i64]) -> Result<(), Error> {
+        for chunk in ids.chunks(100) {
+            let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+            let sql = format!("{statement} ({})", placeholders.join(", "));
+            let mut query = sqlx::query(&sql);
+            for id in chunk {
+                query = query.bind(*id);
+            }
+            query.execute(&self.pool).await?;
+        }
+        Ok(())
+    }
+
+    /// The pool, for other stores sharing the database.
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+}
+
+fn user_from_row(row: &AnyRow) -> Result<User, sqlx::Error> {
+    Ok(User {
+        id: row.try_get("id")?,
+        email: row.try_get("email")?,
+        password_hash: row.try_get("password_hash")?,
+        display_name: row.try_get("display_name")?,
+        created_at_ms: row.try_get("created_at")?,
+    })
+}
+
+const USER_COLUMNS: &str = "id, email, password_hash, display_name, created_at";
+
+#[async_trait]
+impl UserStore for SqlStore {
+    async fn create_user(&self, user: &User) -> Result<(), Error> {
+        let result = sqlx::query(
+            "INSERT INTO users (id, email, password_hash, display_name, created_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(&user.id)
+        .bind(&user.email)
+        .bind(&user.password_hash)
+        .bind(&user.display_name)
+        .bind(user.created_at_ms)
+        .execute(&self.pool)
+        .await;
+        match result {
+            Ok(_) => Ok(()),
+            Err(sqlx::Error::Database(db)) if db.is_unique_violation() => Err(Error::EmailTaken),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    async fn find_user_by_email(&self, email: &str) -> Result<Option<User>, Error> {
+        let row = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users WHERE email = $1"))
+            .bind(email)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.as_ref().map(user_from_row).transpose()?)
+    }
+
+    async fn find_user(&self, user_id: &str) -> Result<Option<User>, Error> {
+        let row = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"))
+            .bind(user_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.as_ref().map(user_from_row).transpose()?)
+    }
+}
+
+#[async_trait]
+impl Outbox for SqlStore {
+    async fn enqueue(&self, entry: &OutboxEntry) -> Result<(), Error> {
+        sqlx::query(
+            "INSERT INTO event_outbox (event_id, routing_key, type_name, payload, created_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(&entry.event_id)
+        .bind(&entry.routing_key)
+        .bind(&entry.type_name)
+        .bind(&entry.payload)
+        .bind(unix_ms(SystemTime::now()))
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn claim(&self, limit: u32, lease: Duration) -> Result<Vec<OutboxEntry>, Error> {
+        let now = unix_ms(SystemTime::now());
+        // One statement: concurrent relays on PostgreSQL re-check `leased_until`
+        // after the row lock, so a row is leased by one relay at a time.
+        let rows = sqlx::query(
+            "UPDATE event_outbox SET leased_until = $1 WHERE id IN \
+             (SELECT id FROM event_outbox WHERE leased_until <= $2 ORDER BY id LIMIT $3) \
+             AND leased_until <= $2 \
+             RETURNING id, event_id, routing_key, type_name, payload",
+        )
+        .bind(now + lease.as_millis() as i64)
+        .bind(now)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        let mut entries = rows
+            .iter()
+            .map(|row| {
+                Ok(OutboxEntry {
+                    id: row.try_get("id")?,
+                    event_id: row.try_get("event_id")?,
+                    routing_key: row.try_get("routing_key")?,
+                    type_name: row.try_get("type_name")?,
+                    payload: row.try_get("payload")?,
+                })
+            })
+            .collect::<Result<Vec<_>, sqlx::Error>>()?;
+        entries.sort_by_key(|e| e.id);
+        Ok(entries)
+    }
+
+    async fn remove(&self, ids: &[i64]) -> Result<(), Error> {
+        self.for_ids("DELETE FROM event_outbox WHERE id IN", ids).await
+    }
+
+    async fn release(&self, ids: &[i64]) -> Result<(), Error> {
+        self.for_ids("UPDATE event_outbox SET leased_until = 0 WHERE id IN", ids).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn sqlite() -> (SqlStore, tempfile::TempDir) {
+        let dir = tempfile::tempdir().unwrap();
+        (SqlStore::connect(None, dir.path()).await.unwrap(), dir)
+    }
+
+    fn user(id: &str, email: &str) -> User {
+        User { id: id.into(), email: email.into(), password_hash: "h".into(), display_name: "".into(), created_at_ms: 1 }
+    }
+
+    #[tokio::test]
+    async fn users_are_unique_by_email() {
+        let (store, _dir) = sqlite().await;
+        store.create_user(&user("u1", "a@example.com")).await.unwrap();
+        assert!(matches!(store.create_user(&user("u2", "a@example.com")).await, Err(Error::EmailTaken)));
+        assert_eq!(store.find_user_by_email("a@example.com").await.unwrap().unwrap().id, "u1");
+        assert_eq!(store.find_user("u1").await.unwrap().unwrap().email, "a@example.com");
+        assert!(store.find_user("u2").await.unwrap().is_none());
+    }
+
+    #[tokio::test]
+    async fn outbox_leases_in_order_and_removes() {
+        let (store, _dir) = sqlite().await;
+        for i in 0..3 {
+            let entry = OutboxEntry {
+                id: 0,
+                event_id: format!("e{i}"),
+                routing_key: "session.created".into(),
+                type_name: "t".into(),
+                payload: vec![i as u8, 0, 255],
+            };
+            store.enqueue(&entry).await.unwrap();
+        }
+        let claimed = store.claim(2, Duration::from_secs(30)).await.unwrap();
+        assert_eq!(claimed.iter().map(|e| e.event_id.as_str()).collect::<Vec<_>>(), ["e0", "e1"]);
+        assert_eq!(claimed[1].payload, vec![1, 0, 255]);
+        // Leased rows are not handed out again while the lease runs.
+        let rest = store.claim(10, Duration::from_secs(30)).await.unwrap();
+        assert_eq!(rest.len(), 1);
+        assert_eq!(rest[0].event_id, "e2");
+        store.remove(&claimed.iter().map(|e| e.id).collect::<Vec<_>>()).await.unwrap();
+        // An expired lease makes the row claimable again (at-least-once).
+        let again = store.claim(10, Duration::ZERO).await.unwrap();
+        assert!(again.is_empty(), "e2 is still leased for 30 s");
+    }
+}
