@@ -40,8 +40,8 @@ pub mod events {
     }
 }
 
-/// The encoded `FileDescriptorSet` of every Warden proto (with imports), for
-/// server reflection.
+/// The encoded `FileDescriptorSet` of every Warden proto (with imports), plus
+/// `google/rpc/error_details.proto` so reflection clients decode error details.
 pub const FILE_DESCRIPTOR_SET: &[u8] =
     include_bytes!(concat!(env!("OUT_DIR"), "/warden_descriptor.bin"));
 

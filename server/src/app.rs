@@ -71,6 +71,7 @@ impl RunningWarden {
 
 /// Builds every component from `config`, binds both listeners and starts serving.
 pub async fn start(config: Config) -> anyhow::Result<RunningWarden> {
+    crate::telemetry::metrics_handle();
     let grpc_listener = TcpListener::bind(config.listen).await?;
     let http_listener = TcpListener::bind(config.http_listen).await?;
     let grpc_addr = grpc_listener.local_addr()?;

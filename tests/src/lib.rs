@@ -1,0 +1,218 @@
+//! Test harness for Warden's end-to-end tests: starts a Warden server in the
+//! test process, on the embedded default or on real PostgreSQL, Redis and
+//! RabbitMQ, and connects clients to it.
+//!
+//! The real backends are found through `WARDEN_TEST_POSTGRES_URL`,
+//! `WARDEN_TEST_REDIS_URL` and `WARDEN_TEST_AMQP_URL` (defaults: the local
+//! servers that `scripts/backends.sh` starts). A test that needs one and cannot
+//! reach it fails with a message saying how to start it.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use tonic::transport::Channel;
+use warden_proto::auth::v1::auth_service_client::AuthServiceClient;
+use warden_proto::auth::v1::{LoginRequest, RegisterRequest, Tokens};
+use warden_server::app::RunningWarden;
+use warden_server::config::{Argon2Params, Config};
+
+/// Which backends a test server runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// SQLite, in-memory sessions, in-process events.
+    Embedded,
+    /// PostgreSQL, Redis and RabbitMQ.
+    Real,
+}
+
+const HOW_TO_START: &str = "start the test backends with `scripts/backends.sh` (installs and starts Redis, RabbitMQ and PostgreSQL)";
+
+/// PostgreSQL URL of the maintenance database, from which tests create their own.
+pub fn postgres_admin_url() -> String {
+    std::env::var("WARDEN_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://warden:warden@127.0.0.1:5432/postgres".into())
+}
+
+/// Redis URL for tests.
+pub fn redis_url() -> String {
+    std::env::var("WARDEN_TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into())
+}
+
+/// RabbitMQ URL for tests.
+pub fn amqp_url() -> String {
+    std::env::var("WARDEN_TEST_AMQP_URL").unwrap_or_else(|_| "amqp://guest:guest@127.0.0.1:5672/%2f".into())
+}
+
+/// Creates a fresh PostgreSQL database for one test and returns its URL.
+pub async fn fresh_postgres_database() -> String {
+    use sqlx::Connection;
+    sqlx::any::install_default_drivers();
+    let admin = postgres_admin_url();
+    let mut conn = sqlx::AnyConnection::connect(&admin)
+        .await
+        .unwrap_or_else(|e| panic!("cannot reach PostgreSQL at {admin}: {e}; {HOW_TO_START}"));
+    let name = format!("warden_test_{}", uuid::Uuid::new_v4().simple());
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut conn)
+        .await
+        .unwrap_or_else(|e| panic!("cannot create a test database: {e}; {HOW_TO_START}"));
+    let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b).to_owned();
+    format!("{base}/{name}")
+}
+
+/// A connected Redis client for assertions.
+pub async fn redis_client() -> fred::prelude::Client {
+    use fred::prelude::*;
+    let url = redis_url();
+    let client = Builder::from_config(Config::from_url(&url).expect("valid redis url")).build().expect("redis client");
+    tokio::time::timeout(Duration::from_secs(5), client.init())
+        .await
+        .unwrap_or_else(|_| panic!("Redis at {url} did not answer in 5 s; {HOW_TO_START}"))
+        .unwrap_or_else(|e| panic!("cannot reach Redis at {url}: {e}; {HOW_TO_START}"));
+    client
+}
+
+/// A connected RabbitMQ channel for assertions.
+pub async fn amqp_channel() -> (lapin::Connection, lapin::Channel) {
+    let url = amqp_url();
+    let conn = lapin::Connection::connect(&url, lapin::ConnectionProperties::default())
+        .await
+        .unwrap_or_else(|e| panic!("cannot reach RabbitMQ at {url}: {e}; {HOW_TO_START}"));
+    let channel = conn.create_channel().await.expect("amqp channel");
+    (conn, channel)
+}
+
+/// Argon2 parameters cheap enough for tests that log in often.
+pub fn cheap_argon2() -> Argon2Params {
+    Argon2Params { memory_kib: 256, iterations: 1, parallelism: 1 }
+}
+
+/// A Warden server started for one test.
+pub struct TestWarden {
+    /// The running server.
+    pub server: RunningWarden,
+    /// Its configuration (data dir, URLs).
+    pub config: Config,
+    _data_dir: Option<tempfile::TempDir>,
+}
+
+impl TestWarden {
+    /// A configuration on `backend` with a fresh data dir (and database), on free ports.
+    pub async fn config(backend: Backend) -> (Config, tempfile::TempDir) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut config = Config::embedded(dir.path());
+        config.listen = "127.0.0.1:0".parse().unwrap();
+        config.http_listen = "127.0.0.1:0".parse().unwrap();
+        config.argon2 = cheap_argon2();
+        config.hash_threads = 2;
+        if backend == Backend::Real {
+            config.database_url = Some(fresh_postgres_database().await);
+            // Fail with the how-to message rather than a connection error deep inside.
+            redis_client().await;
+            amqp_channel().await;
+            config.redis_url = Some(redis_url());
+            config.amqp_url = Some(amqp_url());
+        }
+        (config, dir)
+    }
+
+    /// Starts a server on `backend`.
+    pub async fn start(backend: Backend) -> Self {
+        let (config, dir) = Self::config(backend).await;
+        Self::start_with(config, Some(dir)).await
+    }
+
+    /// Starts a server with `config`, keeping `dir` alive as long as the server.
+    pub async fn start_with(config: Config, dir: Option<tempfile::TempDir>) -> Self {
+        let server = warden_server::app::start(config.clone()).await.expect("warden starts");
+        Self { server, config, _data_dir: dir }
+    }
+
+    /// Stops the server, returning the data dir so a restart can reuse it.
+    pub async fn stop(self) -> (Config, Option<tempfile::TempDir>) {
+        self.server.stop().await.expect("warden stops cleanly");
+        (self.config, self._data_dir)
+    }
+
+    /// A gRPC channel to the server.
+    pub async fn channel(&self) -> Channel {
+        Channel::from_shared(format!("http://{}", self.server.grpc_addr))
+            .unwrap()
+            .connect()
+            .await
+            .expect("connect to warden")
+    }
+
+    /// An AuthService client.
+    pub async fn auth(&self) -> AuthServiceClient<Channel> {
+        AuthServiceClient::new(self.channel().await)
+    }
+
+    /// The HTTP base URL.
+    pub fn http_base(&self) -> String {
+        format!("http://{}", self.server.http_addr)
+    }
+
+    /// The data directory.
+    pub fn data_dir(&self) -> PathBuf {
+        self.config.data_dir.clone()
+    }
+}
+
+/// A unique email for a test user.
+pub fn unique_email() -> String {
+    format!("user-{}@example.com", uuid::Uuid::new_v4().simple())
+}
+
+/// The password every test user gets.
+pub const PASSWORD: &str = "correct horse battery staple";
+
+/// Registers a new user and logs in; returns the user id and the tokens.
+pub async fn register_and_login(auth: &mut AuthServiceClient<Channel>) -> (String, Tokens) {
+    let email = unique_email();
+    let user_id = auth
+        .register(RegisterRequest { email: email.clone(), password: PASSWORD.into(), display_name: "Test".into() })
+        .await
+        .expect("register")
+        .into_inner()
+        .user_id;
+    let tokens = auth
+        .login(LoginRequest { email, password: PASSWORD.into() })
+        .await
+        .expect("login")
+        .into_inner()
+        .tokens
+        .expect("tokens");
+    (user_id, tokens)
+}
+
+/// Reads a plain HTTP/1.1 GET response body (no client library needed).
+pub async fn http_get(base: &str, path: &str) -> (u16, String) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let addr = base.trim_start_matches("http://");
+    let mut stream = tokio::net::TcpStream::connect(addr).await.expect("http connect");
+    let request = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut raw = String::new();
+    stream.read_to_string(&mut raw).await.unwrap();
+    let status = raw.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    let body = raw.split_once("\r\n\r\n").map(|(_, b)| b.to_owned()).unwrap_or_default();
+    (status, body)
+}
+
+/// Polls `check` every 20 ms until it returns `Some`, for at most `within`.
+pub async fn eventually<T, F, Fut>(within: Duration, mut check: F) -> Option<T>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    let deadline = tokio::time::Instant::now() + within;
+    loop {
+        if let Some(v) = check().await {
+            return Some(v);
+        }
+        if tokio::time::Instant::now() >= deadline {
+            return None;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
