@@ -26,7 +26,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     }
     let out_dir = PathBuf::from(std::env::var("OUT_DIR")?);
-    std::fs::write(out_dir.join("warden_descriptor.bin"), reflection.encode_to_vec())?;
+    std::fs::write(
+        out_dir.join("warden_descriptor.bin"),
+        reflection.encode_to_vec(),
+    )?;
     tonic_prost_build::configure()
         .build_client(true)
         .build_server(true)

@@ -107,15 +107,24 @@ pub mod session_json {
             let session = Session {
                 session_id: "s1".into(),
                 user_id: "u1".into(),
-                created_at: Some(prost_types::Timestamp { seconds: 1_700_000_000, nanos: 0 }),
+                created_at: Some(prost_types::Timestamp {
+                    seconds: 1_700_000_000,
+                    nanos: 0,
+                }),
                 auth_method: AuthMethod::Password as i32,
                 roles: vec!["admin".into()],
                 ..Default::default()
             };
             let json = to_json(&session);
             assert!(json.contains("\"sessionId\":\"s1\""), "{json}");
-            assert!(json.contains("\"createdAt\":\"2023-11-14T22:13:20Z\""), "{json}");
-            assert!(json.contains("\"authMethod\":\"AUTH_METHOD_PASSWORD\""), "{json}");
+            assert!(
+                json.contains("\"createdAt\":\"2023-11-14T22:13:20Z\""),
+                "{json}"
+            );
+            assert!(
+                json.contains("\"authMethod\":\"AUTH_METHOD_PASSWORD\""),
+                "{json}"
+            );
             assert_eq!(from_json(&json).unwrap(), session);
         }
 

@@ -34,12 +34,16 @@ pub struct Backends {
 impl Backends {
     /// Pings the database and Redis; names the first one that does not answer.
     pub async fn check(&self) -> Result<(), &'static str> {
-        let sql = tokio::time::timeout(Duration::from_secs(2), sqlx::query("SELECT 1").execute(self.sql.pool()));
+        let sql = tokio::time::timeout(
+            Duration::from_secs(2),
+            sqlx::query("SELECT 1").execute(self.sql.pool()),
+        );
         if !matches!(sql.await, Ok(Ok(_))) {
             return Err("database");
         }
         if let Some(redis) = &self.redis {
-            let ping = tokio::time::timeout(Duration::from_secs(2), redis.client().ping::<String>(None));
+            let ping =
+                tokio::time::timeout(Duration::from_secs(2), redis.client().ping::<String>(None));
             if !matches!(ping.await, Ok(Ok(_))) {
                 return Err("redis");
             }
@@ -87,7 +91,11 @@ pub async fn start(config: Config) -> anyhow::Result<RunningWarden> {
         None => (Arc::new(MemorySessionStore::new()), None),
     };
     let events: Arc<dyn EventBus> = match &config.amqp_url {
-        Some(url) => Arc::new(RabbitMqBus::start(url.clone(), Arc::new(sql.clone()), shutdown_rx.clone())),
+        Some(url) => Arc::new(RabbitMqBus::start(
+            url.clone(),
+            Arc::new(sql.clone()),
+            shutdown_rx.clone(),
+        )),
         None => Arc::new(InProcessBus::new()),
     };
     let keys = Arc::new(KeyRing::open(&config.key_dir, config.signing_algorithm)?);
@@ -108,7 +116,9 @@ pub async fn start(config: Config) -> anyhow::Result<RunningWarden> {
     let backends = Arc::new(Backends { sql, redis });
 
     let (health_reporter, health_service) = tonic_health::server::health_reporter();
-    health_reporter.set_serving::<AuthServiceServer<Auth>>().await;
+    health_reporter
+        .set_serving::<AuthServiceServer<Auth>>()
+        .await;
     let served = [
         "warden.auth.v1.AuthService",
         "grpc.health.v1.Health",
@@ -133,9 +143,12 @@ pub async fn start(config: Config) -> anyhow::Result<RunningWarden> {
         .add_service(reflection_v1)
         .add_service(reflection_v1alpha)
         .add_service(AuthServiceServer::new(auth));
-    let grpc_task = tokio::spawn(grpc.serve_with_incoming_shutdown(TcpListenerStream::new(grpc_listener), async move {
-        let _ = grpc_shutdown.wait_for(|stop| *stop).await;
-    }));
+    let grpc_task = tokio::spawn(grpc.serve_with_incoming_shutdown(
+        TcpListenerStream::new(grpc_listener),
+        async move {
+            let _ = grpc_shutdown.wait_for(|stop| *stop).await;
+        },
+    ));
 
     let mut http_shutdown = shutdown_rx;
     let router = crate::http::router(keys, backends);
@@ -147,5 +160,11 @@ pub async fn start(config: Config) -> anyhow::Result<RunningWarden> {
             .await
     });
     tracing::info!(%grpc_addr, %http_addr, "warden serving");
-    Ok(RunningWarden { grpc_addr, http_addr, shutdown, grpc_task, http_task })
+    Ok(RunningWarden {
+        grpc_addr,
+        http_addr,
+        shutdown,
+        grpc_task,
+        http_task,
+    })
 }

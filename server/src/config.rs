@@ -116,7 +116,11 @@ pub struct Argon2Params {
 impl Default for Argon2Params {
     /// The OWASP password-storage recommendation: m=19456 KiB, t=2, p=1.
     fn default() -> Self {
-        Self { memory_kib: 19_456, iterations: 2, parallelism: 1 }
+        Self {
+            memory_kib: 19_456,
+            iterations: 2,
+            parallelism: 1,
+        }
     }
 }
 
@@ -190,7 +194,10 @@ impl Config {
             Some(path) => read_file(path)?,
             None => FileConfig::default(),
         };
-        let data_dir = args.data_dir.or(file.data_dir).unwrap_or_else(|| PathBuf::from("./warden-data"));
+        let data_dir = args
+            .data_dir
+            .or(file.data_dir)
+            .unwrap_or_else(|| PathBuf::from("./warden-data"));
         let mut config = Self::embedded(&data_dir);
         if let Some(v) = args.listen.or(file.listen) {
             config.listen = v;
@@ -237,7 +244,11 @@ impl Config {
             config.log_format = match v.as_str() {
                 "text" => LogFormat::Text,
                 "json" => LogFormat::Json,
-                other => return Err(ConfigError(format!("log_format: expected text or json, got {other:?}"))),
+                other => {
+                    return Err(ConfigError(format!(
+                        "log_format: expected text or json, got {other:?}"
+                    )))
+                }
             };
         }
         config.validate()?;
@@ -260,13 +271,22 @@ impl Config {
             return err("session_lifetime", "must be at least access_token_ttl");
         }
         if let Some(url) = &self.database_url {
-            if !(url.starts_with("postgres://") || url.starts_with("postgresql://") || url.starts_with("sqlite:")) {
+            if !(url.starts_with("postgres://")
+                || url.starts_with("postgresql://")
+                || url.starts_with("sqlite:"))
+            {
                 return err("database_url", "expected a postgres:// (or sqlite:) URL");
             }
         }
         if let Some(url) = &self.redis_url {
-            if !(url.starts_with("redis://") || url.starts_with("rediss://") || url.starts_with("redis-cluster://")) {
-                return err("redis_url", "expected a redis://, rediss:// or redis-cluster:// URL");
+            if !(url.starts_with("redis://")
+                || url.starts_with("rediss://")
+                || url.starts_with("redis-cluster://"))
+            {
+                return err(
+                    "redis_url",
+                    "expected a redis://, rediss:// or redis-cluster:// URL",
+                );
             }
         }
         if let Some(url) = &self.amqp_url {
@@ -303,18 +323,26 @@ fn non_empty(v: Option<String>) -> Option<String> {
 /// Parses `90`, `90s`, `15m`, `2h` or `7d` into a duration; the error names `key`.
 pub fn parse_duration(key: &str, value: &str) -> Result<Duration, ConfigError> {
     let value = value.trim();
-    let split = value.find(|c: char| !c.is_ascii_digit()).unwrap_or(value.len());
+    let split = value
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(value.len());
     let (digits, unit) = value.split_at(split);
-    let n: u64 = digits
-        .parse()
-        .map_err(|_| ConfigError(format!("{key}: expected a duration like 900s, 15m, 2h or 7d, got {value:?}")))?;
+    let n: u64 = digits.parse().map_err(|_| {
+        ConfigError(format!(
+            "{key}: expected a duration like 900s, 15m, 2h or 7d, got {value:?}"
+        ))
+    })?;
     let secs = match unit {
         "" | "s" => n,
         "m" => n * 60,
         "h" => n * 3600,
         "d" => n * 86_400,
         "ms" => return Ok(Duration::from_millis(n)),
-        _ => return Err(ConfigError(format!("{key}: unknown unit {unit:?} in {value:?} (use ms, s, m, h or d)"))),
+        _ => {
+            return Err(ConfigError(format!(
+                "{key}: unknown unit {unit:?} in {value:?} (use ms, s, m, h or d)"
+            )))
+        }
     };
     Ok(Duration::from_secs(secs))
 }
@@ -325,11 +353,22 @@ mod tests {
 
     #[test]
     fn durations_parse_with_units() {
-        assert_eq!(parse_duration("k", "15m").unwrap(), Duration::from_secs(900));
+        assert_eq!(
+            parse_duration("k", "15m").unwrap(),
+            Duration::from_secs(900)
+        );
         assert_eq!(parse_duration("k", "90").unwrap(), Duration::from_secs(90));
-        assert_eq!(parse_duration("k", "7d").unwrap(), Duration::from_secs(604_800));
-        assert_eq!(parse_duration("k", "250ms").unwrap(), Duration::from_millis(250));
-        let err = parse_duration("access_token_ttl", "soon").unwrap_err().to_string();
+        assert_eq!(
+            parse_duration("k", "7d").unwrap(),
+            Duration::from_secs(604_800)
+        );
+        assert_eq!(
+            parse_duration("k", "250ms").unwrap(),
+            Duration::from_millis(250)
+        );
+        let err = parse_duration("access_token_ttl", "soon")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("access_token_ttl"), "{err}");
     }
 
@@ -338,24 +377,51 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("warden.toml");
         std::fs::write(&path, "issuer = \"from-file\"\naudience = \"file-aud\"\n").unwrap();
-        let args = ServeArgs { config: Some(path.clone()), issuer: Some("from-flag".into()), ..Default::default() };
+        let args = ServeArgs {
+            config: Some(path.clone()),
+            issuer: Some("from-flag".into()),
+            ..Default::default()
+        };
         let config = Config::load(args).unwrap();
         assert_eq!(config.issuer, "from-flag");
         assert_eq!(config.audience, "file-aud");
         assert_eq!(config.argon2, Argon2Params::default());
 
         std::fs::write(&path, "isuer = \"typo\"\n").unwrap();
-        let err = Config::load(ServeArgs { config: Some(path), ..Default::default() }).unwrap_err().to_string();
+        let err = Config::load(ServeArgs {
+            config: Some(path),
+            ..Default::default()
+        })
+        .unwrap_err()
+        .to_string();
         assert!(err.contains("isuer"), "{err}");
     }
 
     #[test]
     fn bad_values_name_their_key() {
-        let args = ServeArgs { redis_url: Some("http://nope".into()), ..Default::default() };
-        assert!(Config::load(args).unwrap_err().to_string().contains("redis_url"));
-        let args = ServeArgs { signing_algorithm: Some("HS256".into()), ..Default::default() };
-        assert!(Config::load(args).unwrap_err().to_string().contains("signing_algorithm"));
-        let args = ServeArgs { log_format: Some("xml".into()), ..Default::default() };
-        assert!(Config::load(args).unwrap_err().to_string().contains("log_format"));
+        let args = ServeArgs {
+            redis_url: Some("http://nope".into()),
+            ..Default::default()
+        };
+        assert!(Config::load(args)
+            .unwrap_err()
+            .to_string()
+            .contains("redis_url"));
+        let args = ServeArgs {
+            signing_algorithm: Some("HS256".into()),
+            ..Default::default()
+        };
+        assert!(Config::load(args)
+            .unwrap_err()
+            .to_string()
+            .contains("signing_algorithm"));
+        let args = ServeArgs {
+            log_format: Some("xml".into()),
+            ..Default::default()
+        };
+        assert!(Config::load(args)
+            .unwrap_err()
+            .to_string()
+            .contains("log_format"));
     }
 }

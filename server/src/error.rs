@@ -22,7 +22,10 @@ pub struct FieldViolation {
 impl FieldViolation {
     /// A violation of `field`.
     pub fn new(field: &'static str, description: impl Into<String>) -> Self {
-        Self { field, description: description.into() }
+        Self {
+            field,
+            description: description.into(),
+        }
     }
 }
 
@@ -95,8 +98,12 @@ impl Error {
 impl From<Error> for Status {
     fn from(err: Error) -> Self {
         match &err {
-            Error::Unavailable(detail) => tracing::warn!(reason = err.reason(), %detail, "backend unavailable"),
-            Error::Internal(detail) => tracing::error!(reason = err.reason(), %detail, "internal error"),
+            Error::Unavailable(detail) => {
+                tracing::warn!(reason = err.reason(), %detail, "backend unavailable")
+            }
+            Error::Internal(detail) => {
+                tracing::error!(reason = err.reason(), %detail, "internal error")
+            }
             _ => {}
         }
         let mut details = ErrorDetails::with_error_info(err.reason(), ERROR_DOMAIN, HashMap::new());
@@ -112,9 +119,10 @@ impl From<Error> for Status {
 impl From<sqlx::Error> for Error {
     fn from(err: sqlx::Error) -> Self {
         match err {
-            sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Tls(_) => {
-                Self::Unavailable(format!("database: {err}"))
-            }
+            sqlx::Error::Io(_)
+            | sqlx::Error::PoolTimedOut
+            | sqlx::Error::PoolClosed
+            | sqlx::Error::Tls(_) => Self::Unavailable(format!("database: {err}")),
             other => Self::Internal(format!("database: {other}")),
         }
     }
@@ -148,7 +156,11 @@ mod tests {
             let status = Status::from(err);
             assert_eq!(status.code(), code);
             assert_eq!(status.message(), message);
-            let info = status.get_error_details().error_info().cloned().expect("ErrorInfo present");
+            let info = status
+                .get_error_details()
+                .error_info()
+                .cloned()
+                .expect("ErrorInfo present");
             assert_eq!(info.reason, reason);
             assert_eq!(info.domain, ERROR_DOMAIN);
         }
@@ -170,7 +182,13 @@ mod tests {
             FieldViolation::new("password", "too short"),
         ]));
         let details = status.get_error_details();
-        let fields: Vec<_> = details.bad_request().unwrap().field_violations.iter().map(|v| v.field.clone()).collect();
+        let fields: Vec<_> = details
+            .bad_request()
+            .unwrap()
+            .field_violations
+            .iter()
+            .map(|v| v.field.clone())
+            .collect();
         assert_eq!(fields, ["email", "password"]);
     }
 }

@@ -30,7 +30,10 @@ pub fn router(keys: Arc<KeyRing>, backends: Arc<Backends>) -> Router {
 async fn jwks(State(state): State<HttpState>) -> impl IntoResponse {
     let body = state.keys.snapshot().jwks_json().to_owned();
     (
-        [(header::CONTENT_TYPE, "application/jwk-set+json"), (header::CACHE_CONTROL, "public, max-age=60")],
+        [
+            (header::CONTENT_TYPE, "application/jwk-set+json"),
+            (header::CACHE_CONTROL, "public, max-age=60"),
+        ],
         body,
     )
 }
@@ -45,6 +48,9 @@ async fn metrics() -> impl IntoResponse {
 async fn healthz(State(state): State<HttpState>) -> impl IntoResponse {
     match state.backends.check().await {
         Ok(()) => (StatusCode::OK, "ok\n".to_owned()),
-        Err(down) => (StatusCode::SERVICE_UNAVAILABLE, format!("unavailable: {down}\n")),
+        Err(down) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!("unavailable: {down}\n"),
+        ),
     }
 }

@@ -12,7 +12,9 @@ use crate::config::LogFormat;
 /// Installs the global log subscriber (once; later calls are ignored).
 pub fn init_logging(format: LogFormat) {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_target(false);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(false);
     let _ = match format {
         LogFormat::Text => builder.try_init(),
         LogFormat::Json => builder.json().flatten_event(true).try_init(),
@@ -58,7 +60,8 @@ where
 {
     type Response = S::Response;
     type Error = S::Error;
-    type Future = std::pin::Pin<Box<dyn std::future::Future<Output = Result<S::Response, S::Error>> + Send>>;
+    type Future =
+        std::pin::Pin<Box<dyn std::future::Future<Output = Result<S::Response, S::Error>> + Send>>;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
         self.inner.poll_ready(cx)
@@ -81,7 +84,8 @@ where
                 .and_then(|v| v.parse::<usize>().ok())
                 .map_or("OK", |c| CODE_NAMES.get(c).copied().unwrap_or("UNKNOWN"));
             metrics::counter!("warden_grpc_requests_total", "method" => method.clone(), "code" => code).increment(1);
-            metrics::histogram!("warden_grpc_request_seconds", "method" => method).record(start.elapsed().as_secs_f64());
+            metrics::histogram!("warden_grpc_request_seconds", "method" => method)
+                .record(start.elapsed().as_secs_f64());
             Ok(response)
         })
     }

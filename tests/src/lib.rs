@@ -29,7 +29,8 @@ const HOW_TO_START: &str = "start the test backends with `scripts/backends.sh` (
 
 /// PostgreSQL URL of the maintenance database, from which tests create their own.
 pub fn postgres_admin_url() -> String {
-    std::env::var("WARDEN_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://warden:warden@127.0.0.1:5432/postgres".into())
+    std::env::var("WARDEN_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://warden:warden@127.0.0.1:5432/postgres".into())
 }
 
 /// Redis URL for tests.
@@ -39,7 +40,8 @@ pub fn redis_url() -> String {
 
 /// RabbitMQ URL for tests.
 pub fn amqp_url() -> String {
-    std::env::var("WARDEN_TEST_AMQP_URL").unwrap_or_else(|_| "amqp://guest:guest@127.0.0.1:5672/%2f".into())
+    std::env::var("WARDEN_TEST_AMQP_URL")
+        .unwrap_or_else(|_| "amqp://guest:guest@127.0.0.1:5672/%2f".into())
 }
 
 /// Creates a fresh PostgreSQL database for one test and returns its URL.
@@ -55,7 +57,10 @@ pub async fn fresh_postgres_database() -> String {
         .execute(&mut conn)
         .await
         .unwrap_or_else(|e| panic!("cannot create a test database: {e}; {HOW_TO_START}"));
-    let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b).to_owned();
+    let base = admin
+        .rsplit_once('/')
+        .map_or(admin.as_str(), |(b, _)| b)
+        .to_owned();
     format!("{base}/{name}")
 }
 
@@ -63,7 +68,9 @@ pub async fn fresh_postgres_database() -> String {
 pub async fn redis_client() -> fred::prelude::Client {
     use fred::prelude::*;
     let url = redis_url();
-    let client = Builder::from_config(Config::from_url(&url).expect("valid redis url")).build().expect("redis client");
+    let client = Builder::from_config(Config::from_url(&url).expect("valid redis url"))
+        .build()
+        .expect("redis client");
     tokio::time::timeout(Duration::from_secs(5), client.init())
         .await
         .unwrap_or_else(|_| panic!("Redis at {url} did not answer in 5 s; {HOW_TO_START}"))
@@ -83,7 +90,11 @@ pub async fn amqp_channel() -> (lapin::Connection, lapin::Channel) {
 
 /// Argon2 parameters cheap enough for tests that log in often.
 pub fn cheap_argon2() -> Argon2Params {
-    Argon2Params { memory_kib: 256, iterations: 1, parallelism: 1 }
+    Argon2Params {
+        memory_kib: 256,
+        iterations: 1,
+        parallelism: 1,
+    }
 }
 
 /// A Warden server started for one test.
@@ -123,8 +134,14 @@ impl TestWarden {
 
     /// Starts a server with `config`, keeping `dir` alive as long as the server.
     pub async fn start_with(config: Config, dir: Option<tempfile::TempDir>) -> Self {
-        let server = warden_server::app::start(config.clone()).await.expect("warden starts");
-        Self { server, config, _data_dir: dir }
+        let server = warden_server::app::start(config.clone())
+            .await
+            .expect("warden starts");
+        Self {
+            server,
+            config,
+            _data_dir: dir,
+        }
     }
 
     /// Stops the server, returning the data dir so a restart can reuse it.
@@ -170,13 +187,20 @@ pub const PASSWORD: &str = "correct horse battery staple";
 pub async fn register_and_login(auth: &mut AuthServiceClient<Channel>) -> (String, Tokens) {
     let email = unique_email();
     let user_id = auth
-        .register(RegisterRequest { email: email.clone(), password: PASSWORD.into(), display_name: "Test".into() })
+        .register(RegisterRequest {
+            email: email.clone(),
+            password: PASSWORD.into(),
+            display_name: "Test".into(),
+        })
         .await
         .expect("register")
         .into_inner()
         .user_id;
     let tokens = auth
-        .login(LoginRequest { email, password: PASSWORD.into() })
+        .login(LoginRequest {
+            email,
+            password: PASSWORD.into(),
+        })
         .await
         .expect("login")
         .into_inner()
@@ -189,13 +213,22 @@ pub async fn register_and_login(auth: &mut AuthServiceClient<Channel>) -> (Strin
 pub async fn http_get(base: &str, path: &str) -> (u16, String) {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let addr = base.trim_start_matches("http://");
-    let mut stream = tokio::net::TcpStream::connect(addr).await.expect("http connect");
+    let mut stream = tokio::net::TcpStream::connect(addr)
+        .await
+        .expect("http connect");
     let request = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
     stream.write_all(request.as_bytes()).await.unwrap();
     let mut raw = String::new();
     stream.read_to_string(&mut raw).await.unwrap();
-    let status = raw.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
-    let body = raw.split_once("\r\n\r\n").map(|(_, b)| b.to_owned()).unwrap_or_default();
+    let status = raw
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let body = raw
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_owned())
+        .unwrap_or_default();
     (status, body)
 }
 

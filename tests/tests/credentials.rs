@@ -7,7 +7,11 @@ use warden_e2e::{unique_email, Backend, TestWarden, PASSWORD};
 use warden_proto::auth::v1::{LoginRequest, RegisterRequest};
 
 fn reason(status: &Status) -> String {
-    status.get_error_details().error_info().map(|i| i.reason.clone()).unwrap_or_default()
+    status
+        .get_error_details()
+        .error_info()
+        .map(|i| i.reason.clone())
+        .unwrap_or_default()
 }
 
 fn violated_fields(status: &Status) -> Vec<String> {
@@ -19,7 +23,11 @@ fn violated_fields(status: &Status) -> Vec<String> {
 }
 
 fn register(email: &str, password: &str) -> RegisterRequest {
-    RegisterRequest { email: email.into(), password: password.into(), display_name: String::new() }
+    RegisterRequest {
+        email: email.into(),
+        password: password.into(),
+        display_name: String::new(),
+    }
 }
 
 async fn run(backend: Backend) {
@@ -29,11 +37,26 @@ async fn run(backend: Backend) {
     auth.register(register(&email, PASSWORD)).await.unwrap();
 
     // Wrong password and unknown email: the same code, reason, message and details.
-    let wrong = auth.login(LoginRequest { email: email.clone(), password: "not the password".into() }).await.unwrap_err();
-    let unknown = auth.login(LoginRequest { email: unique_email(), password: "not the password".into() }).await.unwrap_err();
+    let wrong = auth
+        .login(LoginRequest {
+            email: email.clone(),
+            password: "not the password".into(),
+        })
+        .await
+        .unwrap_err();
+    let unknown = auth
+        .login(LoginRequest {
+            email: unique_email(),
+            password: "not the password".into(),
+        })
+        .await
+        .unwrap_err();
     assert_eq!(wrong.code(), Code::Unauthenticated);
     assert_eq!(reason(&wrong), "INVALID_CREDENTIALS");
-    assert_eq!((wrong.code(), wrong.message(), wrong.details()), (unknown.code(), unknown.message(), unknown.details()));
+    assert_eq!(
+        (wrong.code(), wrong.message(), wrong.details()),
+        (unknown.code(), unknown.message(), unknown.details())
+    );
 
     // Duplicate registration, also in another letter case and with spaces.
     for dup in [email.clone(), email.to_uppercase(), format!("  {email} ")] {
@@ -42,7 +65,12 @@ async fn run(backend: Backend) {
         assert_eq!(reason(&err), "EMAIL_TAKEN");
     }
     // Login accepts any letter case of the email.
-    auth.login(LoginRequest { email: email.to_uppercase(), password: PASSWORD.into() }).await.unwrap();
+    auth.login(LoginRequest {
+        email: email.to_uppercase(),
+        password: PASSWORD.into(),
+    })
+    .await
+    .unwrap();
 
     // Malformed input: INVALID_ARGUMENT with field violations, nothing written.
     let fresh = unique_email();
@@ -52,7 +80,14 @@ async fn run(backend: Backend) {
         (register(&fresh, &"x".repeat(1025)), vec!["password"]),
         (register(&fresh, &"x".repeat(1 << 20)), vec!["password"]),
         (register("", ""), vec!["email", "password"]),
-        (RegisterRequest { email: fresh.clone(), password: PASSWORD.into(), display_name: "x".repeat(201) }, vec!["display_name"]),
+        (
+            RegisterRequest {
+                email: fresh.clone(),
+                password: PASSWORD.into(),
+                display_name: "x".repeat(201),
+            },
+            vec!["display_name"],
+        ),
     ];
     for (request, fields) in cases {
         let err = auth.register(request).await.unwrap_err();
@@ -62,12 +97,31 @@ async fn run(backend: Backend) {
     }
     // Nothing was written for `fresh`: it can still register, and a 64-character password is accepted.
     let long = "p".repeat(64);
-    auth.register(register(&fresh, &long)).await.expect("fresh email is still free");
-    auth.login(LoginRequest { email: fresh, password: long }).await.unwrap();
+    auth.register(register(&fresh, &long))
+        .await
+        .expect("fresh email is still free");
+    auth.login(LoginRequest {
+        email: fresh,
+        password: long,
+    })
+    .await
+    .unwrap();
 
     for (request, fields) in [
-        (LoginRequest { email: String::new(), password: String::new() }, vec!["email", "password"]),
-        (LoginRequest { email: email.clone(), password: "x".repeat(1025) }, vec!["password"]),
+        (
+            LoginRequest {
+                email: String::new(),
+                password: String::new(),
+            },
+            vec!["email", "password"],
+        ),
+        (
+            LoginRequest {
+                email: email.clone(),
+                password: "x".repeat(1025),
+            },
+            vec!["password"],
+        ),
     ] {
         let err = auth.login(request).await.unwrap_err();
         assert_eq!(err.code(), Code::InvalidArgument);

@@ -22,10 +22,17 @@ use warden_proto::session::v1::AuthMethod;
 /// JWT library, and returns its header and claims.
 fn verify_independently(token: &str, keys: &[Jwk]) -> (Value, Value) {
     let parts: Vec<&str> = token.split('.').collect();
-    assert_eq!(parts.len(), 3, "a JWS compact serialization has three parts");
+    assert_eq!(
+        parts.len(),
+        3,
+        "a JWS compact serialization has three parts"
+    );
     let header: Value = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(parts[0]).unwrap()).unwrap();
     let kid = header["kid"].as_str().expect("kid header");
-    let jwk = keys.iter().find(|k| k.kid == kid).expect("the token's kid is in the JWKS");
+    let jwk = keys
+        .iter()
+        .find(|k| k.kid == kid)
+        .expect("the token's kid is in the JWKS");
     assert_eq!(jwk.kty, "OKP");
     assert_eq!(jwk.crv, "Ed25519");
     assert_eq!(jwk.alg, "EdDSA");
@@ -33,10 +40,14 @@ fn verify_independently(token: &str, keys: &[Jwk]) -> (Value, Value) {
     let key = VerifyingKey::from_bytes(&public).unwrap();
     let signature = Signature::from_slice(&URL_SAFE_NO_PAD.decode(parts[2]).unwrap()).unwrap();
     let signing_input = format!("{}.{}", parts[0], parts[1]);
-    key.verify_strict(signing_input.as_bytes(), &signature).expect("signature verifies against the JWKS key");
+    key.verify_strict(signing_input.as_bytes(), &signature)
+        .expect("signature verifies against the JWKS key");
     let mut tampered = signing_input.clone().into_bytes();
     tampered[parts[0].len() + 5] ^= 1;
-    assert!(key.verify_strict(&tampered, &signature).is_err(), "a changed payload must not verify");
+    assert!(
+        key.verify_strict(&tampered, &signature).is_err(),
+        "a changed payload must not verify"
+    );
     let claims: Value = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(parts[1]).unwrap()).unwrap();
     (header, claims)
 }
@@ -50,7 +61,13 @@ async fn check_tokens(warden: &TestWarden, user_id: &str, tokens: &Tokens) {
     let secret = tokens.refresh_token.rsplit_once('.').unwrap().1;
     assert_eq!(URL_SAFE_NO_PAD.decode(secret).unwrap().len(), 32);
 
-    let jwks = warden.auth().await.get_jwks(GetJwksRequest {}).await.unwrap().into_inner();
+    let jwks = warden
+        .auth()
+        .await
+        .get_jwks(GetJwksRequest {})
+        .await
+        .unwrap()
+        .into_inner();
     let (header, claims) = verify_independently(&tokens.access_token, &jwks.keys);
     assert_eq!(header["typ"], "at+jwt");
     assert_eq!(header["alg"], "EdDSA");
@@ -90,21 +107,42 @@ async fn real_backends_store_the_session_in_redis_and_publish_session_created() 
         .exchange_declare(
             "warden.events",
             lapin::ExchangeKind::Topic,
-            lapin::options::ExchangeDeclareOptions { durable: true, ..Default::default() },
+            lapin::options::ExchangeDeclareOptions {
+                durable: true,
+                ..Default::default()
+            },
             FieldTable::default(),
         )
         .await
         .unwrap();
     let queue = channel
-        .queue_declare("", QueueDeclareOptions { exclusive: true, ..Default::default() }, FieldTable::default())
+        .queue_declare(
+            "",
+            QueueDeclareOptions {
+                exclusive: true,
+                ..Default::default()
+            },
+            FieldTable::default(),
+        )
         .await
         .unwrap();
     channel
-        .queue_bind(queue.name().as_str(), "warden.events", "session.created", QueueBindOptions::default(), FieldTable::default())
+        .queue_bind(
+            queue.name().as_str(),
+            "warden.events",
+            "session.created",
+            QueueBindOptions::default(),
+            FieldTable::default(),
+        )
         .await
         .unwrap();
     let mut consumer = channel
-        .basic_consume(queue.name().as_str(), "test", BasicConsumeOptions::default(), FieldTable::default())
+        .basic_consume(
+            queue.name().as_str(),
+            "test",
+            BasicConsumeOptions::default(),
+            FieldTable::default(),
+        )
         .await
         .unwrap();
 
@@ -117,23 +155,41 @@ async fn real_backends_store_the_session_in_redis_and_publish_session_created() 
     let key = format!("warden:session:{}", tokens.session_id);
     let json: String = redis.get(&key).await.unwrap();
     let raw: Value = serde_json::from_str(&json).unwrap();
-    assert_eq!(raw["sessionId"], tokens.session_id.as_str(), "canonical proto3 JSON uses lowerCamelCase: {json}");
+    assert_eq!(
+        raw["sessionId"],
+        tokens.session_id.as_str(),
+        "canonical proto3 JSON uses lowerCamelCase: {json}"
+    );
     assert_eq!(raw["userId"], user_id.as_str());
     assert_eq!(raw["authMethod"], "AUTH_METHOD_PASSWORD");
     assert!(raw.get("enrichedAt").is_none(), "not enriched yet");
-    let session = warden_proto::session_json::from_json(&json).expect("parses as warden.session.v1.Session");
+    let session =
+        warden_proto::session_json::from_json(&json).expect("parses as warden.session.v1.Session");
     assert_eq!(session.user_id, user_id);
     assert_eq!(session.auth_method, AuthMethod::Password as i32);
     let ttl: i64 = redis.ttl(&key).await.unwrap();
     let lifetime = session.expires_at.unwrap().seconds - session.created_at.unwrap().seconds;
-    assert!(ttl > lifetime - 60 && ttl <= lifetime, "TTL {ttl} is the remaining lifetime {lifetime}");
-    let member: bool = redis.sismember(format!("warden:user-sessions:{user_id}"), &tokens.session_id).await.unwrap();
+    assert!(
+        ttl > lifetime - 60 && ttl <= lifetime,
+        "TTL {ttl} is the remaining lifetime {lifetime}"
+    );
+    let member: bool = redis
+        .sismember(
+            format!("warden:user-sessions:{user_id}"),
+            &tokens.session_id,
+        )
+        .await
+        .unwrap();
     assert!(member, "the session id is in the per-user set");
 
     // SessionCreated on warden.events, with the AMQP properties of DESIGN.md.
     let event = tokio::time::timeout(Duration::from_secs(10), async {
         loop {
-            let delivery = consumer.next().await.expect("consumer open").expect("delivery");
+            let delivery = consumer
+                .next()
+                .await
+                .expect("consumer open")
+                .expect("delivery");
             delivery.ack(BasicAckOptions::default()).await.unwrap();
             let event = SessionCreated::decode(delivery.data.as_slice()).expect("protobuf body");
             if event.session_id == tokens.session_id {
@@ -145,9 +201,18 @@ async fn real_backends_store_the_session_in_redis_and_publish_session_created() 
     .expect("SessionCreated arrives within 10 s");
     let (event, props) = event;
     assert_eq!(event.user_id, user_id);
-    assert_eq!(props.kind().as_ref().map(|s| s.as_str()), Some("warden.events.v1.SessionCreated"));
-    assert_eq!(props.message_id().as_ref().map(|s| s.as_str()), Some(event.event_id.as_str()));
-    assert_eq!(props.content_type().as_ref().map(|s| s.as_str()), Some("application/protobuf"));
+    assert_eq!(
+        props.kind().as_ref().map(|s| s.as_str()),
+        Some("warden.events.v1.SessionCreated")
+    );
+    assert_eq!(
+        props.message_id().as_ref().map(|s| s.as_str()),
+        Some(event.event_id.as_str())
+    );
+    assert_eq!(
+        props.content_type().as_ref().map(|s| s.as_str()),
+        Some("application/protobuf")
+    );
     assert_eq!(*props.delivery_mode(), Some(2), "persistent delivery");
     warden.stop().await;
 }

@@ -85,18 +85,30 @@ impl Auth {
         hasher: Arc<PasswordHasher>,
         settings: TokenSettings,
     ) -> Self {
-        Self { users, sessions, events, keys, hasher, settings, rng: SystemRandom::new() }
+        Self {
+            users,
+            sessions,
+            events,
+            keys,
+            hasher,
+            settings,
+            rng: SystemRandom::new(),
+        }
     }
 
     fn random_bytes<const N: usize>(&self) -> Result<[u8; N], Error> {
         let mut buf = [0u8; N];
-        self.rng.fill(&mut buf).map_err(|_| Error::Internal("system random unavailable".into()))?;
+        self.rng
+            .fill(&mut buf)
+            .map_err(|_| Error::Internal("system random unavailable".into()))?;
         Ok(buf)
     }
 
     async fn register(&self, req: pb::RegisterRequest) -> Result<pb::RegisterResponse, Error> {
         let mut violations = Vec::new();
-        let email = normalize_email(&req.email).map_err(|v| violations.push(v)).ok();
+        let email = normalize_email(&req.email)
+            .map_err(|v| violations.push(v))
+            .ok();
         violations.extend(check_new_password("password", &req.password));
         let display_name = req.display_name.trim().to_owned();
         if display_name.chars().count() > MAX_DISPLAY_NAME_CHARS
@@ -124,13 +136,20 @@ impl Auth {
         Ok(pb::RegisterResponse { user_id: user.id })
     }
 
-    async fn login(&self, req: pb::LoginRequest, client: ClientInfo) -> Result<pb::LoginResponse, Error> {
+    async fn login(
+        &self,
+        req: pb::LoginRequest,
+        client: ClientInfo,
+    ) -> Result<pb::LoginResponse, Error> {
         let mut violations = Vec::new();
         let email = if req.email.trim().is_empty() {
             violations.push(FieldViolation::new("email", "must not be empty"));
             String::new()
         } else if req.email.len() > MAX_EMAIL_BYTES {
-            violations.push(FieldViolation::new("email", format!("must be at most {MAX_EMAIL_BYTES} bytes")));
+            violations.push(FieldViolation::new(
+                "email",
+                format!("must be at most {MAX_EMAIL_BYTES} bytes"),
+            ));
             String::new()
         } else {
             req.email.trim().to_lowercase()
@@ -141,22 +160,35 @@ impl Auth {
         }
         let user = self.users.find_user_by_email(&email).await?;
         // An unknown email costs one dummy verify, like a wrong password.
-        let ok = self.hasher.verify(req.password, user.as_ref().map(|u| u.password_hash.clone())).await?;
+        let ok = self
+            .hasher
+            .verify(req.password, user.as_ref().map(|u| u.password_hash.clone()))
+            .await?;
         let user = match (ok, user) {
             (true, Some(user)) => user,
             _ => {
-                metrics::counter!("warden_logins_total", "result" => "invalid_credentials").increment(1);
+                metrics::counter!("warden_logins_total", "result" => "invalid_credentials")
+                    .increment(1);
                 return Err(Error::InvalidCredentials);
             }
         };
-        let tokens = self.start_session(&user.id, AuthMethod::Password, client).await?;
+        let tokens = self
+            .start_session(&user.id, AuthMethod::Password, client)
+            .await?;
         metrics::counter!("warden_logins_total", "result" => "success").increment(1);
-        Ok(pb::LoginResponse { tokens: Some(tokens) })
+        Ok(pb::LoginResponse {
+            tokens: Some(tokens),
+        })
     }
 
     /// Creates a session for `user_id`, stores it, publishes `SessionCreated`
     /// and returns its first tokens.
-    async fn start_session(&self, user_id: &str, method: AuthMethod, client: ClientInfo) -> Result<pb::Tokens, Error> {
+    async fn start_session(
+        &self,
+        user_id: &str,
+        method: AuthMethod,
+        client: ClientInfo,
+    ) -> Result<pb::Tokens, Error> {
         let now = SystemTime::now();
         let session_id = hex::encode(self.random_bytes::<16>()?);
         let secret = URL_SAFE_NO_PAD.encode(self.random_bytes::<32>()?);
@@ -172,7 +204,9 @@ impl Auth {
             user_agent: client.user_agent,
             ..Default::default()
         };
-        self.sessions.create(&session, &refresh_token_hash(&secret)).await?;
+        self.sessions
+            .create(&session, &refresh_token_hash(&secret))
+            .await?;
         let event = Event::SessionCreated(events_pb::SessionCreated {
             event_id: new_event_id(),
             occurred_at: Some(now.into()),
@@ -197,8 +231,15 @@ impl Auth {
         })
     }
 
-    fn sign_access_token(&self, user_id: &str, session_id: &str, now: SystemTime) -> Result<String, Error> {
-        let iat = now.duration_since(SystemTime::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    fn sign_access_token(
+        &self,
+        user_id: &str,
+        session_id: &str,
+        now: SystemTime,
+    ) -> Result<String, Error> {
+        let iat = now
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
         let claims = AccessClaims {
             iss: self.settings.issuer.clone(),
             aud: self.settings.audience.clone(),
@@ -233,7 +274,10 @@ pub struct ClientInfo {
 impl ClientInfo {
     fn of<T>(req: &Request<T>) -> Self {
         Self {
-            ip: req.remote_addr().map(|a| a.ip().to_string()).unwrap_or_default(),
+            ip: req
+                .remote_addr()
+                .map(|a| a.ip().to_string())
+                .unwrap_or_default(),
             user_agent: req
                 .metadata()
                 .get("user-agent")
@@ -246,7 +290,10 @@ impl ClientInfo {
 
 /// SHA-256 (hex) of a refresh-token secret: the only form it is stored in.
 pub fn refresh_token_hash(secret: &str) -> String {
-    hex::encode(ring::digest::digest(&ring::digest::SHA256, secret.as_bytes()))
+    hex::encode(ring::digest::digest(
+        &ring::digest::SHA256,
+        secret.as_bytes(),
+    ))
 }
 
 /// Trims and lower-cases an email and checks its shape.
@@ -267,7 +314,9 @@ pub fn normalize_email(raw: &str) -> Result<String, FieldViolation> {
         && !local.starts_with('.')
         && !local.ends_with('.')
         && !local.contains("..")
-        && local.chars().all(|c| c.is_alphanumeric() || "!#$%&'*+/=?^_`{|}~.-".contains(c));
+        && local
+            .chars()
+            .all(|c| c.is_alphanumeric() || "!#$%&'*+/=?^_`{|}~.-".contains(c));
     let labels: Vec<&str> = domain.split('.').collect();
     let domain_ok = labels.len() >= 2
         && labels.iter().all(|l| {
@@ -286,11 +335,17 @@ pub fn normalize_email(raw: &str) -> Result<String, FieldViolation> {
 
 #[tonic::async_trait]
 impl auth_service_server::AuthService for Auth {
-    async fn register(&self, req: Request<pb::RegisterRequest>) -> Result<Response<pb::RegisterResponse>, Status> {
+    async fn register(
+        &self,
+        req: Request<pb::RegisterRequest>,
+    ) -> Result<Response<pb::RegisterResponse>, Status> {
         Ok(Response::new(self.register(req.into_inner()).await?))
     }
 
-    async fn login(&self, req: Request<pb::LoginRequest>) -> Result<Response<pb::LoginResponse>, Status> {
+    async fn login(
+        &self,
+        req: Request<pb::LoginRequest>,
+    ) -> Result<Response<pb::LoginResponse>, Status> {
         let client = ClientInfo::of(&req);
         Ok(Response::new(self.login(req.into_inner(), client).await?))
     }
@@ -299,18 +354,33 @@ impl auth_service_server::AuthService for Auth {
         &self,
         _req: Request<pb::LoginWithApiKeyRequest>,
     ) -> Result<Response<pb::LoginWithApiKeyResponse>, Status> {
-        Err(Status::unimplemented("LoginWithApiKey arrives with the session-lifecycle issue"))
+        Err(Status::unimplemented(
+            "LoginWithApiKey arrives with the session-lifecycle issue",
+        ))
     }
 
-    async fn refresh(&self, _req: Request<pb::RefreshRequest>) -> Result<Response<pb::RefreshResponse>, Status> {
-        Err(Status::unimplemented("Refresh arrives with the session-lifecycle issue"))
+    async fn refresh(
+        &self,
+        _req: Request<pb::RefreshRequest>,
+    ) -> Result<Response<pb::RefreshResponse>, Status> {
+        Err(Status::unimplemented(
+            "Refresh arrives with the session-lifecycle issue",
+        ))
     }
 
-    async fn logout(&self, _req: Request<pb::LogoutRequest>) -> Result<Response<pb::LogoutResponse>, Status> {
-        Err(Status::unimplemented("Logout arrives with the session-lifecycle issue"))
+    async fn logout(
+        &self,
+        _req: Request<pb::LogoutRequest>,
+    ) -> Result<Response<pb::LogoutResponse>, Status> {
+        Err(Status::unimplemented(
+            "Logout arrives with the session-lifecycle issue",
+        ))
     }
 
-    async fn get_jwks(&self, _req: Request<pb::GetJwksRequest>) -> Result<Response<pb::GetJwksResponse>, Status> {
+    async fn get_jwks(
+        &self,
+        _req: Request<pb::GetJwksRequest>,
+    ) -> Result<Response<pb::GetJwksResponse>, Status> {
         Ok(Response::new(self.jwks()))
     }
 
@@ -318,42 +388,54 @@ impl auth_service_server::AuthService for Auth {
         &self,
         _req: Request<pb::ChangePasswordRequest>,
     ) -> Result<Response<pb::ChangePasswordResponse>, Status> {
-        Err(Status::unimplemented("ChangePassword arrives with the session-lifecycle issue"))
+        Err(Status::unimplemented(
+            "ChangePassword arrives with the session-lifecycle issue",
+        ))
     }
 
     async fn create_api_key(
         &self,
         _req: Request<pb::CreateApiKeyRequest>,
     ) -> Result<Response<pb::CreateApiKeyResponse>, Status> {
-        Err(Status::unimplemented("CreateApiKey arrives with the session-lifecycle issue"))
+        Err(Status::unimplemented(
+            "CreateApiKey arrives with the session-lifecycle issue",
+        ))
     }
 
     async fn list_api_keys(
         &self,
         _req: Request<pb::ListApiKeysRequest>,
     ) -> Result<Response<pb::ListApiKeysResponse>, Status> {
-        Err(Status::unimplemented("ListApiKeys arrives with the session-lifecycle issue"))
+        Err(Status::unimplemented(
+            "ListApiKeys arrives with the session-lifecycle issue",
+        ))
     }
 
     async fn revoke_api_key(
         &self,
         _req: Request<pb::RevokeApiKeyRequest>,
     ) -> Result<Response<pb::RevokeApiKeyResponse>, Status> {
-        Err(Status::unimplemented("RevokeApiKey arrives with the session-lifecycle issue"))
+        Err(Status::unimplemented(
+            "RevokeApiKey arrives with the session-lifecycle issue",
+        ))
     }
 
     async fn suspend_user(
         &self,
         _req: Request<pb::SuspendUserRequest>,
     ) -> Result<Response<pb::SuspendUserResponse>, Status> {
-        Err(Status::unimplemented("SuspendUser arrives with the roles issue"))
+        Err(Status::unimplemented(
+            "SuspendUser arrives with the roles issue",
+        ))
     }
 
     async fn reinstate_user(
         &self,
         _req: Request<pb::ReinstateUserRequest>,
     ) -> Result<Response<pb::ReinstateUserResponse>, Status> {
-        Err(Status::unimplemented("ReinstateUser arrives with the roles issue"))
+        Err(Status::unimplemented(
+            "ReinstateUser arrives with the roles issue",
+        ))
     }
 }
 
@@ -363,8 +445,20 @@ mod tests {
 
     #[test]
     fn emails_are_trimmed_lowercased_and_checked() {
-        assert_eq!(normalize_email("  Alice@Example.COM ").unwrap(), "alice@example.com");
-        for bad in ["", "alice", "@example.com", "alice@", "alice@example", "a b@example.com", "alice@exa_mple.com", "a..b@example.com"] {
+        assert_eq!(
+            normalize_email("  Alice@Example.COM ").unwrap(),
+            "alice@example.com"
+        );
+        for bad in [
+            "",
+            "alice",
+            "@example.com",
+            "alice@",
+            "alice@example",
+            "a b@example.com",
+            "alice@exa_mple.com",
+            "a..b@example.com",
+        ] {
             assert!(normalize_email(bad).is_err(), "{bad:?} should be rejected");
         }
         assert!(normalize_email(&format!("{}@example.com", "a".repeat(65))).is_err());
@@ -372,6 +466,9 @@ mod tests {
 
     #[test]
     fn refresh_hash_is_sha256_hex() {
-        assert_eq!(refresh_token_hash("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+        assert_eq!(
+            refresh_token_hash("abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
     }
 }

@@ -22,9 +22,15 @@ pub fn check_new_password(field: &'static str, password: &str) -> Option<FieldVi
     if password.is_empty() {
         Some(FieldViolation::new(field, "must not be empty"))
     } else if password.len() > MAX_PASSWORD_BYTES {
-        Some(FieldViolation::new(field, format!("must be at most {MAX_PASSWORD_BYTES} bytes")))
+        Some(FieldViolation::new(
+            field,
+            format!("must be at most {MAX_PASSWORD_BYTES} bytes"),
+        ))
     } else if password.chars().count() < MIN_PASSWORD_CHARS {
-        Some(FieldViolation::new(field, format!("must be at least {MIN_PASSWORD_CHARS} characters")))
+        Some(FieldViolation::new(
+            field,
+            format!("must be at least {MIN_PASSWORD_CHARS} characters"),
+        ))
     } else {
         None
     }
@@ -35,7 +41,10 @@ pub fn check_presented_password(field: &'static str, password: &str) -> Option<F
     if password.is_empty() {
         Some(FieldViolation::new(field, "must not be empty"))
     } else if password.len() > MAX_PASSWORD_BYTES {
-        Some(FieldViolation::new(field, format!("must be at most {MAX_PASSWORD_BYTES} bytes")))
+        Some(FieldViolation::new(
+            field,
+            format!("must be at most {MAX_PASSWORD_BYTES} bytes"),
+        ))
     } else {
         None
     }
@@ -91,8 +100,15 @@ impl PasswordHasher {
         })
     }
 
-    async fn run<T: Send + 'static>(&self, f: impl FnOnce() -> T + Send + 'static) -> Result<T, Error> {
-        let _permit = self.admission.clone().try_acquire_owned().map_err(|_| Error::Overloaded)?;
+    async fn run<T: Send + 'static>(
+        &self,
+        f: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, Error> {
+        let _permit = self
+            .admission
+            .clone()
+            .try_acquire_owned()
+            .map_err(|_| Error::Overloaded)?;
         let (tx, rx) = oneshot::channel();
         let job: Job = Box::new(move || {
             let _ = tx.send(f());
@@ -102,7 +118,8 @@ impl PasswordHasher {
             .map_err(|_| Error::Internal("hash pool poisoned".into()))?
             .send(job)
             .map_err(|_| Error::Internal("hash pool stopped".into()))?;
-        rx.await.map_err(|_| Error::Internal("hash job dropped".into()))
+        rx.await
+            .map_err(|_| Error::Internal("hash job dropped".into()))
     }
 
     /// Hashes a password into a PHC string (`$argon2id$v=19$m=...`).
@@ -110,7 +127,9 @@ impl PasswordHasher {
         let argon2 = self.argon2.clone();
         self.run(move || {
             let salt = SaltString::generate(&mut OsRng);
-            argon2.hash_password(password.as_bytes(), &salt).map(|h| h.to_string())
+            argon2
+                .hash_password(password.as_bytes(), &salt)
+                .map(|h| h.to_string())
         })
         .await?
         .map_err(|e| Error::Internal(format!("hash: {e}")))
@@ -138,7 +157,11 @@ impl PasswordHasher {
 fn argon2_with(p: Argon2Params) -> Result<Argon2<'static>, Error> {
     let params = Params::new(p.memory_kib, p.iterations, p.parallelism, None)
         .map_err(|e| Error::Internal(format!("argon2 parameters: {e}")))?;
-    Ok(Argon2::new(argon2::Algorithm::Argon2id, Version::V0x13, params))
+    Ok(Argon2::new(
+        argon2::Algorithm::Argon2id,
+        Version::V0x13,
+        params,
+    ))
 }
 
 /// Lowers the calling thread's priority (Linux: nice is per thread).
@@ -155,7 +178,11 @@ mod tests {
     use super::*;
 
     fn cheap() -> Argon2Params {
-        Argon2Params { memory_kib: 64, iterations: 1, parallelism: 1 }
+        Argon2Params {
+            memory_kib: 64,
+            iterations: 1,
+            parallelism: 1,
+        }
     }
 
     #[tokio::test]
@@ -163,14 +190,23 @@ mod tests {
         let hasher = PasswordHasher::new(Argon2Params::default(), 1).unwrap();
         let phc = hasher.hash("correct horse battery".into()).await.unwrap();
         assert!(phc.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{phc}");
-        assert!(hasher.verify("correct horse battery".into(), Some(phc.clone())).await.unwrap());
-        assert!(!hasher.verify("wrong horse battery".into(), Some(phc)).await.unwrap());
+        assert!(hasher
+            .verify("correct horse battery".into(), Some(phc.clone()))
+            .await
+            .unwrap());
+        assert!(!hasher
+            .verify("wrong horse battery".into(), Some(phc))
+            .await
+            .unwrap());
     }
 
     #[tokio::test]
     async fn unknown_user_verifies_against_the_dummy_and_fails() {
         let hasher = PasswordHasher::new(cheap(), 1).unwrap();
-        assert!(!hasher.verify("warden-dummy-password-for-unknown-users".into(), None).await.unwrap());
+        assert!(!hasher
+            .verify("warden-dummy-password-for-unknown-users".into(), None)
+            .await
+            .unwrap());
     }
 
     #[test]
@@ -178,7 +214,10 @@ mod tests {
         assert!(check_new_password("p", "").is_some());
         assert!(check_new_password("p", "1234567").is_some());
         assert!(check_new_password("p", "12345678").is_none());
-        assert!(check_new_password("p", "ééééééé").is_some(), "7 characters even if 14 bytes");
+        assert!(
+            check_new_password("p", "ééééééé").is_some(),
+            "7 characters even if 14 bytes"
+        );
         assert!(check_new_password("p", &"x".repeat(64)).is_none());
         assert!(check_new_password("p", &"x".repeat(1024)).is_none());
         assert!(check_new_password("p", &"x".repeat(1025)).is_some());

@@ -14,7 +14,9 @@ pub struct InProcessBus {
 impl InProcessBus {
     /// A bus whose slow subscribers may lag by up to 4096 events.
     pub fn new() -> Self {
-        Self { sender: broadcast::channel(4096).0 }
+        Self {
+            sender: broadcast::channel(4096).0,
+        }
     }
 }
 
@@ -27,7 +29,11 @@ impl Default for InProcessBus {
 #[async_trait]
 impl EventBus for InProcessBus {
     async fn publish(&self, event: Event) -> Result<(), Error> {
-        tracing::debug!(routing_key = event.routing_key(), event_id = event.event_id(), "event");
+        tracing::debug!(
+            routing_key = event.routing_key(),
+            event_id = event.event_id(),
+            "event"
+        );
         // No subscriber is not an error: nobody is listening yet.
         let _ = self.sender.send(event);
         Ok(())

@@ -80,10 +80,18 @@ impl Event {
     pub fn decode(type_name: &str, body: &[u8]) -> Result<Self, Error> {
         let bad = |e: prost::DecodeError| Error::Internal(format!("decode {type_name}: {e}"));
         Ok(match type_name {
-            "warden.events.v1.SessionCreated" => Self::SessionCreated(pb::SessionCreated::decode(body).map_err(bad)?),
-            "warden.events.v1.SessionRevoked" => Self::SessionRevoked(pb::SessionRevoked::decode(body).map_err(bad)?),
-            "warden.events.v1.SessionUpdated" => Self::SessionUpdated(pb::SessionUpdated::decode(body).map_err(bad)?),
-            "warden.events.v1.UserSuspended" => Self::UserSuspended(pb::UserSuspended::decode(body).map_err(bad)?),
+            "warden.events.v1.SessionCreated" => {
+                Self::SessionCreated(pb::SessionCreated::decode(body).map_err(bad)?)
+            }
+            "warden.events.v1.SessionRevoked" => {
+                Self::SessionRevoked(pb::SessionRevoked::decode(body).map_err(bad)?)
+            }
+            "warden.events.v1.SessionUpdated" => {
+                Self::SessionUpdated(pb::SessionUpdated::decode(body).map_err(bad)?)
+            }
+            "warden.events.v1.UserSuspended" => {
+                Self::UserSuspended(pb::UserSuspended::decode(body).map_err(bad)?)
+            }
             "warden.events.v1.RelationshipsChanged" => {
                 Self::RelationshipsChanged(pb::RelationshipsChanged::decode(body).map_err(bad)?)
             }
@@ -135,7 +143,10 @@ mod tests {
         assert_eq!(entry.routing_key, "session.created");
         assert_eq!(entry.type_name, "warden.events.v1.SessionCreated");
         assert_eq!(entry.event_id, "e1");
-        assert_eq!(Event::decode(&entry.type_name, &entry.payload).unwrap(), event);
+        assert_eq!(
+            Event::decode(&entry.type_name, &entry.payload).unwrap(),
+            event
+        );
         assert!(Event::decode("warden.events.v1.Nope", &entry.payload).is_err());
     }
 }

@@ -35,7 +35,11 @@ impl RabbitMqBus {
     pub fn start(url: String, outbox: Arc<dyn Outbox>, shutdown: watch::Receiver<bool>) -> Self {
         let wake = Arc::new(Notify::new());
         tokio::spawn(relay(url, outbox.clone(), wake.clone(), shutdown));
-        Self { outbox, wake, local: broadcast::channel(4096).0 }
+        Self {
+            outbox,
+            wake,
+            local: broadcast::channel(4096).0,
+        }
     }
 }
 
@@ -57,12 +61,17 @@ impl EventBus for RabbitMqBus {
 pub async fn connect(url: &str) -> Result<(Connection, Channel), lapin::Error> {
     let connection = Connection::connect(url, ConnectionProperties::default()).await?;
     let channel = connection.create_channel().await?;
-    channel.confirm_select(ConfirmSelectOptions::default()).await?;
+    channel
+        .confirm_select(ConfirmSelectOptions::default())
+        .await?;
     channel
         .exchange_declare(
             EXCHANGE,
             ExchangeKind::Topic,
-            ExchangeDeclareOptions { durable: true, ..Default::default() },
+            ExchangeDeclareOptions {
+                durable: true,
+                ..Default::default()
+            },
             FieldTable::default(),
         )
         .await?;
@@ -70,7 +79,9 @@ pub async fn connect(url: &str) -> Result<(Connection, Channel), lapin::Error> {
 }
 
 fn properties(entry: &OutboxEntry) -> BasicProperties {
-    let now = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
     BasicProperties::default()
         .with_type(ShortString::from(entry.type_name.clone()))
         .with_message_id(ShortString::from(entry.event_id.clone()))
@@ -98,17 +109,27 @@ async fn publish_batch(channel: &Channel, batch: &[OutboxEntry]) -> Result<Vec<i
     for (id, confirm) in pending {
         match confirm.await? {
             Confirmation::Ack(_) | Confirmation::NotRequested => confirmed.push(id),
-            Confirmation::Nack(_) => tracing::warn!(id, "broker refused an event; it stays in the outbox"),
+            Confirmation::Nack(_) => {
+                tracing::warn!(id, "broker refused an event; it stays in the outbox")
+            }
         }
     }
     Ok(confirmed)
 }
 
-async fn relay(url: String, outbox: Arc<dyn Outbox>, wake: Arc<Notify>, mut shutdown: watch::Receiver<bool>) {
+async fn relay(
+    url: String,
+    outbox: Arc<dyn Outbox>,
+    wake: Arc<Notify>,
+    mut shutdown: watch::Receiver<bool>,
+) {
     let mut link: Option<(Connection, Channel)> = None;
     let mut backoff = Duration::from_millis(100);
     while !*shutdown.borrow() {
-        if link.as_ref().is_some_and(|(c, ch)| !c.status().connected() || !ch.status().connected()) {
+        if link
+            .as_ref()
+            .is_some_and(|(c, ch)| !c.status().connected() || !ch.status().connected())
+        {
             link = None;
         }
         if link.is_none() {
@@ -157,7 +178,10 @@ async fn relay(url: String, outbox: Arc<dyn Outbox>, wake: Arc<Notify>, mut shut
             }
             Err(e) => {
                 tracing::warn!(error = %e, "publishing to RabbitMQ failed; retrying");
-                if let Err(e) = outbox.release(&batch.iter().map(|e| e.id).collect::<Vec<_>>()).await {
+                if let Err(e) = outbox
+                    .release(&batch.iter().map(|e| e.id).collect::<Vec<_>>())
+                    .await
+                {
                     tracing::warn!(error = %e, "cannot release outbox lease");
                 }
                 link = None;

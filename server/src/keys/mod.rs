@@ -113,11 +113,27 @@ impl Jwk {
     fn thumbprint(&self) -> String {
         let s = |v: &Option<String>| v.clone().unwrap_or_default();
         let canonical = match self.kty.as_str() {
-            "OKP" => format!(r#"{{"crv":"{}","kty":"OKP","x":"{}"}}"#, s(&self.crv), s(&self.x)),
-            "EC" => format!(r#"{{"crv":"{}","kty":"EC","x":"{}","y":"{}"}}"#, s(&self.crv), s(&self.x), s(&self.y)),
-            _ => format!(r#"{{"e":"{}","kty":"RSA","n":"{}"}}"#, s(&self.e), s(&self.n)),
+            "OKP" => format!(
+                r#"{{"crv":"{}","kty":"OKP","x":"{}"}}"#,
+                s(&self.crv),
+                s(&self.x)
+            ),
+            "EC" => format!(
+                r#"{{"crv":"{}","kty":"EC","x":"{}","y":"{}"}}"#,
+                s(&self.crv),
+                s(&self.x),
+                s(&self.y)
+            ),
+            _ => format!(
+                r#"{{"e":"{}","kty":"RSA","n":"{}"}}"#,
+                s(&self.e),
+                s(&self.n)
+            ),
         };
-        URL_SAFE_NO_PAD.encode(ring::digest::digest(&ring::digest::SHA256, canonical.as_bytes()))
+        URL_SAFE_NO_PAD.encode(ring::digest::digest(
+            &ring::digest::SHA256,
+            canonical.as_bytes(),
+        ))
     }
 
     /// The protobuf form served by `GetJwks`.
@@ -165,7 +181,10 @@ pub struct SigningKey {
 
 impl std::fmt::Debug for SigningKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SigningKey").field("kid", &self.entry.kid).field("alg", &self.entry.alg).finish()
+        f.debug_struct("SigningKey")
+            .field("kid", &self.entry.kid)
+            .field("alg", &self.entry.alg)
+            .finish()
     }
 }
 
@@ -183,7 +202,8 @@ pub const MANIFEST: &str = "keyset.json";
 impl KeySet {
     /// Loads the key directory, generating a first key of `alg` when it holds none.
     pub fn load_or_generate(dir: &Path, alg: SigningAlgorithm) -> Result<Self, Error> {
-        std::fs::create_dir_all(dir).map_err(|e| Error::Internal(format!("create key dir {}: {e}", dir.display())))?;
+        std::fs::create_dir_all(dir)
+            .map_err(|e| Error::Internal(format!("create key dir {}: {e}", dir.display())))?;
         let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700));
         let manifest_path = dir.join(MANIFEST);
         if !manifest_path.exists() {
@@ -191,7 +211,12 @@ impl KeySet {
             let (pem, jwk) = generate(alg)?;
             write_private(&dir.join(format!("{}.pem", jwk.kid)), pem.as_bytes())?;
             let manifest = Manifest {
-                keys: vec![KeyEntry { kid: jwk.kid.clone(), alg, created_at: now, activates_at: now }],
+                keys: vec![KeyEntry {
+                    kid: jwk.kid.clone(),
+                    alg,
+                    created_at: now,
+                    activates_at: now,
+                }],
             };
             create_manifest_once(&manifest_path, &manifest)?;
             tracing::info!(kid = %jwk.kid, alg = alg.as_str(), dir = %dir.display(), "generated signing key");
@@ -203,8 +228,8 @@ impl KeySet {
     pub fn load(dir: &Path) -> Result<Self, Error> {
         let text = std::fs::read_to_string(dir.join(MANIFEST))
             .map_err(|e| Error::Internal(format!("read {}: {e}", dir.join(MANIFEST).display())))?;
-        let manifest: Manifest =
-            serde_json::from_str(&text).map_err(|e| Error::Internal(format!("parse {MANIFEST}: {e}")))?;
+        let manifest: Manifest = serde_json::from_str(&text)
+            .map_err(|e| Error::Internal(format!("parse {MANIFEST}: {e}")))?;
         let now = unix_now();
         let mut keys = Vec::new();
         for entry in manifest.keys {
@@ -219,12 +244,21 @@ impl KeySet {
             .map(|k| k.entry.kid.clone())
             .ok_or_else(|| Error::Internal("no active signing key in the key directory".into()))?;
         // Current key first, then the others newest first.
-        keys.sort_by_key(|k| (k.entry.kid != current, std::cmp::Reverse(k.entry.activates_at)));
+        keys.sort_by_key(|k| {
+            (
+                k.entry.kid != current,
+                std::cmp::Reverse(k.entry.activates_at),
+            )
+        });
         let published: Vec<Jwk> = keys.iter().map(|k| k.jwk.clone()).collect();
         let jwks_json = serde_json::to_string(&serde_json::json!({ "keys": published }))
             .map_err(|e| Error::Internal(format!("encode jwks: {e}")))?;
         let current = Arc::new(keys.swap_remove(0));
-        Ok(Self { current, published, jwks_json })
+        Ok(Self {
+            current,
+            published,
+            jwks_json,
+        })
     }
 
     /// The key that signs new tokens.
@@ -248,7 +282,8 @@ impl KeySet {
         let mut header = Header::new(key.entry.alg.jwt_algorithm());
         header.kid = Some(key.entry.kid.clone());
         header.typ = Some("at+jwt".into());
-        jsonwebtoken::encode(&header, claims, &key.encoding).map_err(|e| Error::Internal(format!("sign: {e}")))
+        jsonwebtoken::encode(&header, claims, &key.encoding)
+            .map_err(|e| Error::Internal(format!("sign: {e}")))
     }
 }
 
@@ -270,12 +305,18 @@ impl KeyRing {
                 "signing_algorithm differs from the current key's; it applies to keys generated from now on"
             );
         }
-        Ok(Self { dir: dir.to_owned(), current: std::sync::RwLock::new(Arc::new(set)) })
+        Ok(Self {
+            dir: dir.to_owned(),
+            current: std::sync::RwLock::new(Arc::new(set)),
+        })
     }
 
     /// The key set now in use.
     pub fn snapshot(&self) -> Arc<KeySet> {
-        self.current.read().map(|g| g.clone()).unwrap_or_else(|p| p.into_inner().clone())
+        self.current
+            .read()
+            .map(|g| g.clone())
+            .unwrap_or_else(|p| p.into_inner().clone())
     }
 
     /// Re-reads the key directory (after a rotation by another process).
@@ -290,13 +331,16 @@ impl KeyRing {
 }
 
 fn unix_now() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
 }
 
 /// Generates a private key of `alg`; returns its PEM and its public JWK (with `kid`).
 pub fn generate(alg: SigningAlgorithm) -> Result<(String, Jwk), Error> {
     let rng = SystemRandom::new();
-    let internal = |e: &dyn std::fmt::Display| Error::Internal(format!("generate {} key: {e}", alg.as_str()));
+    let internal =
+        |e: &dyn std::fmt::Display| Error::Internal(format!("generate {} key: {e}", alg.as_str()));
     let (pem, jwk) = match alg {
         SigningAlgorithm::EdDsa => {
             let pkcs8 = Ed25519KeyPair::generate_pkcs8(&rng).map_err(|e| internal(&e))?;
@@ -304,13 +348,15 @@ pub fn generate(alg: SigningAlgorithm) -> Result<(String, Jwk), Error> {
             (to_pem("PRIVATE KEY", pkcs8.as_ref()), jwk)
         }
         SigningAlgorithm::Es256 => {
-            let pkcs8 = EcdsaKeyPair::generate_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, &rng).map_err(|e| internal(&e))?;
+            let pkcs8 = EcdsaKeyPair::generate_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, &rng)
+                .map_err(|e| internal(&e))?;
             let jwk = public_jwk(alg, pkcs8.as_ref())?;
             (to_pem("PRIVATE KEY", pkcs8.as_ref()), jwk)
         }
         SigningAlgorithm::Rs256 => {
             use rsa::pkcs1::EncodeRsaPrivateKey;
-            let key = rsa::RsaPrivateKey::new(&mut rsa::rand_core::OsRng, 2048).map_err(|e| internal(&e))?;
+            let key = rsa::RsaPrivateKey::new(&mut rsa::rand_core::OsRng, 2048)
+                .map_err(|e| internal(&e))?;
             let der = key.to_pkcs1_der().map_err(|e| internal(&e))?;
             let jwk = public_jwk(alg, der.as_bytes())?;
             (to_pem("RSA PRIVATE KEY", der.as_bytes()), jwk)
@@ -322,7 +368,9 @@ pub fn generate(alg: SigningAlgorithm) -> Result<(String, Jwk), Error> {
 /// Derives the public JWK (with its thumbprint `kid`) from a private key in DER
 /// (PKCS#8 for EdDSA and ES256, PKCS#1 for RS256).
 fn public_jwk(alg: SigningAlgorithm, der: &[u8]) -> Result<Jwk, Error> {
-    let bad = |e: &dyn std::fmt::Display| Error::Internal(format!("invalid {} private key: {e}", alg.as_str()));
+    let bad = |e: &dyn std::fmt::Display| {
+        Error::Internal(format!("invalid {} private key: {e}", alg.as_str()))
+    };
     let mut jwk = match alg {
         SigningAlgorithm::EdDsa => {
             let pair = Ed25519KeyPair::from_pkcs8_maybe_unchecked(der).map_err(|e| bad(&e))?;
@@ -332,8 +380,12 @@ fn public_jwk(alg: SigningAlgorithm, der: &[u8]) -> Result<Jwk, Error> {
             jwk
         }
         SigningAlgorithm::Es256 => {
-            let pair = EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, der, &SystemRandom::new())
-                .map_err(|e| bad(&e))?;
+            let pair = EcdsaKeyPair::from_pkcs8(
+                &ECDSA_P256_SHA256_FIXED_SIGNING,
+                der,
+                &SystemRandom::new(),
+            )
+            .map_err(|e| bad(&e))?;
             let point = pair.public_key().as_ref(); // 0x04 || x || y
             let mut jwk = Jwk::new(alg, "EC");
             jwk.crv = Some("P-256".into());
@@ -356,17 +408,25 @@ fn public_jwk(alg: SigningAlgorithm, der: &[u8]) -> Result<Jwk, Error> {
 }
 
 fn load_key(entry: KeyEntry, pem: &[u8]) -> Result<SigningKey, Error> {
-    let der = from_pem(pem).ok_or_else(|| Error::Internal(format!("key {}: not a PEM file", entry.kid)))?;
+    let der = from_pem(pem)
+        .ok_or_else(|| Error::Internal(format!("key {}: not a PEM file", entry.kid)))?;
     let jwk = public_jwk(entry.alg, &der)?;
     if jwk.kid != entry.kid {
-        return Err(Error::Internal(format!("key {}: file holds a different key ({})", entry.kid, jwk.kid)));
+        return Err(Error::Internal(format!(
+            "key {}: file holds a different key ({})",
+            entry.kid, jwk.kid
+        )));
     }
     let encoding = match entry.alg {
         SigningAlgorithm::EdDsa => EncodingKey::from_ed_der(&der),
         SigningAlgorithm::Es256 => EncodingKey::from_ec_der(&der),
         SigningAlgorithm::Rs256 => EncodingKey::from_rsa_der(&der),
     };
-    Ok(SigningKey { entry, jwk, encoding })
+    Ok(SigningKey {
+        entry,
+        jwk,
+        encoding,
+    })
 }
 
 fn to_pem(label: &str, der: &[u8]) -> String {
@@ -382,7 +442,11 @@ fn to_pem(label: &str, der: &[u8]) -> String {
 
 fn from_pem(pem: &[u8]) -> Option<Vec<u8>> {
     let text = std::str::from_utf8(pem).ok()?;
-    let body: String = text.lines().filter(|l| !l.starts_with("-----")).map(str::trim).collect();
+    let body: String = text
+        .lines()
+        .filter(|l| !l.starts_with("-----"))
+        .map(str::trim)
+        .collect();
     STANDARD.decode(body).ok()
 }
 
@@ -429,19 +493,33 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let keys = KeySet::load_or_generate(dir.path(), alg).unwrap();
         let kid = keys.current().entry.kid.clone();
-        let token = keys.sign(&Claims { sub: "u".into(), exp: unix_now() + 60 }).unwrap();
+        let token = keys
+            .sign(&Claims {
+                sub: "u".into(),
+                exp: unix_now() + 60,
+            })
+            .unwrap();
         let header = jsonwebtoken::decode_header(&token).unwrap();
         assert_eq!(header.kid.as_deref(), Some(kid.as_str()));
         assert_eq!(header.typ.as_deref(), Some("at+jwt"));
-        let jwk: jsonwebtoken::jwk::Jwk = serde_json::from_value(serde_json::to_value(&keys.published()[0]).unwrap()).unwrap();
+        let jwk: jsonwebtoken::jwk::Jwk =
+            serde_json::from_value(serde_json::to_value(&keys.published()[0]).unwrap()).unwrap();
         let key = jsonwebtoken::DecodingKey::from_jwk(&jwk).unwrap();
-        let claims = jsonwebtoken::decode::<Claims>(&token, &key, &jsonwebtoken::Validation::new(alg.jwt_algorithm())).unwrap();
+        let claims = jsonwebtoken::decode::<Claims>(
+            &token,
+            &key,
+            &jsonwebtoken::Validation::new(alg.jwt_algorithm()),
+        )
+        .unwrap();
         assert_eq!(claims.claims.sub, "u");
 
         // A restart loads the same key instead of generating a new one.
         let again = KeySet::load_or_generate(dir.path(), alg).unwrap();
         assert_eq!(again.current().entry.kid, kid);
-        let mode = std::fs::metadata(dir.path().join(format!("{kid}.pem"))).unwrap().permissions().mode();
+        let mode = std::fs::metadata(dir.path().join(format!("{kid}.pem")))
+            .unwrap()
+            .permissions()
+            .mode();
         assert_eq!(mode & 0o777, 0o600);
     }
 
@@ -466,7 +544,10 @@ mod tests {
         let mut jwk = Jwk::new(SigningAlgorithm::EdDsa, "OKP");
         jwk.crv = Some("Ed25519".into());
         jwk.x = Some("11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo".into());
-        assert_eq!(jwk.thumbprint(), "kPrK_qmxVWaYVA9wwBF6Iuo3vVzz7TxHCTwXBygrS4k");
+        assert_eq!(
+            jwk.thumbprint(),
+            "kPrK_qmxVWaYVA9wwBF6Iuo3vVzz7TxHCTwXBygrS4k"
+        );
     }
 
     #[test]

@@ -29,7 +29,9 @@ impl MemorySessionStore {
     }
 
     fn write(&self) -> Result<std::sync::RwLockWriteGuard<'_, Inner>, Error> {
-        self.inner.write().map_err(|_| Error::Internal("session map poisoned".into()))
+        self.inner
+            .write()
+            .map_err(|_| Error::Internal("session map poisoned".into()))
     }
 }
 
@@ -41,15 +43,26 @@ fn live(session: &Session) -> bool {
 impl SessionStore for MemorySessionStore {
     async fn create(&self, session: &Session, refresh_token_hash: &str) -> Result<(), Error> {
         let mut inner = self.write()?;
-        inner.refresh_hashes.insert(session.session_id.clone(), refresh_token_hash.to_owned());
-        inner.sessions.insert(session.session_id.clone(), session.clone());
-        inner.by_user.entry(session.user_id.clone()).or_default().insert(session.session_id.clone());
+        inner
+            .refresh_hashes
+            .insert(session.session_id.clone(), refresh_token_hash.to_owned());
+        inner
+            .sessions
+            .insert(session.session_id.clone(), session.clone());
+        inner
+            .by_user
+            .entry(session.user_id.clone())
+            .or_default()
+            .insert(session.session_id.clone());
         Ok(())
     }
 
     async fn get(&self, session_id: &str) -> Result<Option<Session>, Error> {
         let found = {
-            let inner = self.inner.read().map_err(|_| Error::Internal("session map poisoned".into()))?;
+            let inner = self
+                .inner
+                .read()
+                .map_err(|_| Error::Internal("session map poisoned".into()))?;
             inner.sessions.get(session_id).cloned()
         };
         match found {
@@ -63,7 +76,10 @@ impl SessionStore for MemorySessionStore {
     }
 
     async fn list_for_user(&self, user_id: &str) -> Result<Vec<Session>, Error> {
-        let inner = self.inner.read().map_err(|_| Error::Internal("session map poisoned".into()))?;
+        let inner = self
+            .inner
+            .read()
+            .map_err(|_| Error::Internal("session map poisoned".into()))?;
         let mut out: Vec<Session> = inner
             .by_user
             .get(user_id)

@@ -85,12 +85,16 @@ pub trait SessionStore: Send + Sync {
 
 /// Unix milliseconds of `t`.
 pub fn unix_ms(t: SystemTime) -> i64 {
-    t.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
+    t.duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
 }
 
 /// Time left until a protobuf timestamp, zero when it is past.
 pub fn remaining(until: Option<&prost_types::Timestamp>) -> Duration {
-    let Some(ts) = until else { return Duration::ZERO };
+    let Some(ts) = until else {
+        return Duration::ZERO;
+    };
     let end = UNIX_EPOCH + Duration::new(ts.seconds.max(0) as u64, ts.nanos.max(0) as u32);
-    end.duration_since(SystemTime::now()).unwrap_or(Duration::ZERO)
+    end.duration_since(SystemTime::now())
+        .unwrap_or(Duration::ZERO)
 }

@@ -40,7 +40,8 @@ impl RedisSessionStore {
     /// Connects to `url` (`redis://`, `rediss://` or `redis-cluster://`),
     /// reconnecting forever in the background after a loss.
     pub async fn connect(url: &str) -> Result<Self, Error> {
-        let config = Config::from_url(url).map_err(|e| Error::Unavailable(format!("redis url: {e}")))?;
+        let config =
+            Config::from_url(url).map_err(|e| Error::Unavailable(format!("redis url: {e}")))?;
         let client = Builder::from_config(config)
             .with_connection_config(|c| {
                 c.connection_timeout = Duration::from_secs(2);
@@ -52,7 +53,10 @@ impl RedisSessionStore {
             .set_policy(ReconnectPolicy::new_exponential(0, 50, 2_000, 2))
             .build()
             .map_err(|e| Error::Unavailable(format!("redis client: {e}")))?;
-        client.init().await.map_err(|e| Error::Unavailable(format!("redis connect {e}")))?;
+        client
+            .init()
+            .await
+            .map_err(|e| Error::Unavailable(format!("redis connect {e}")))?;
         Ok(Self { client })
     }
 
@@ -73,24 +77,42 @@ impl SessionStore for RedisSessionStore {
         let sid = &session.session_id;
         // Refresh state first, then the session (the truth), then the index.
         let refresh = refresh_key(sid);
-        let _: () = self.client.hset(&refresh, [("current", refresh_token_hash)]).await?;
+        let _: () = self
+            .client
+            .hset(&refresh, [("current", refresh_token_hash)])
+            .await?;
         let _: () = self.client.expire(&refresh, ttl, None).await?;
         let _: () = self
             .client
-            .set(session_key(sid), session_json::to_json(session), Some(Expiration::EX(ttl)), None, false)
+            .set(
+                session_key(sid),
+                session_json::to_json(session),
+                Some(Expiration::EX(ttl)),
+                None,
+                false,
+            )
             .await?;
         let index = user_sessions_key(&session.user_id);
         let _: () = self.client.sadd(&index, sid.as_str()).await?;
         // The index lives as long as its longest-lived session (NX covers a new set).
-        let _: () = self.client.expire(&index, ttl, Some(ExpireOptions::NX)).await?;
-        let _: () = self.client.expire(&index, ttl, Some(ExpireOptions::GT)).await?;
+        let _: () = self
+            .client
+            .expire(&index, ttl, Some(ExpireOptions::NX))
+            .await?;
+        let _: () = self
+            .client
+            .expire(&index, ttl, Some(ExpireOptions::GT))
+            .await?;
         Ok(())
     }
 
     async fn get(&self, session_id: &str) -> Result<Option<Session>, Error> {
         let json: Option<String> = self.client.get(session_key(session_id)).await?;
-        json.map(|j| session_json::from_json(&j).map_err(|e| Error::Internal(format!("session {session_id}: {e}"))))
-            .transpose()
+        json.map(|j| {
+            session_json::from_json(&j)
+                .map_err(|e| Error::Internal(format!("session {session_id}: {e}")))
+        })
+        .transpose()
     }
 
     async fn list_for_user(&self, user_id: &str) -> Result<Vec<Session>, Error> {
@@ -114,7 +136,10 @@ impl SessionStore for RedisSessionStore {
     async fn delete(&self, session_id: &str, user_id: &str) -> Result<bool, Error> {
         let removed: i64 = self.client.del(session_key(session_id)).await?;
         let _: () = self.client.del(refresh_key(session_id)).await?;
-        let _: () = self.client.srem(user_sessions_key(user_id), session_id).await?;
+        let _: () = self
+            .client
+            .srem(user_sessions_key(user_id), session_id)
+            .await?;
         Ok(removed > 0)
     }
 }

@@ -38,9 +38,13 @@ impl SqlStore {
             Some(url) if url.starts_with("sqlite:") => (url.to_owned(), Dialect::Sqlite),
             Some(url) => (url.to_owned(), Dialect::Postgres),
             None => {
-                std::fs::create_dir_all(data_dir)
-                    .map_err(|e| Error::Internal(format!("create data dir {}: {e}", data_dir.display())))?;
-                (format!("sqlite://{}?mode=rwc", data_dir.join("warden.db").display()), Dialect::Sqlite)
+                std::fs::create_dir_all(data_dir).map_err(|e| {
+                    Error::Internal(format!("create data dir {}: {e}", data_dir.display()))
+                })?;
+                (
+                    format!("sqlite://{}?mode=rwc", data_dir.join("warden.db").display()),
+                    Dialect::Sqlite,
+                )
             }
         };
         let pool = AnyPoolOptions::new()
@@ -50,7 +54,9 @@ impl SqlStore {
             .await
             .map_err(|e| Error::Unavailable(format!("database connect: {e}")))?;
         if dialect == Dialect::Sqlite {
-            sqlx::query("PRAGMA journal_mode = WAL").execute(&pool).await?;
+            sqlx::query("PRAGMA journal_mode = WAL")
+                .execute(&pool)
+                .await?;
         }
         let migrator = match dialect {
             Dialect::Sqlite => sqlx::migrate!("./migrations/sqlite"),
@@ -121,10 +127,12 @@ impl UserStore for SqlStore {
     }
 
     async fn find_user_by_email(&self, email: &str) -> Result<Option<User>, Error> {
-        let row = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users WHERE email = $1"))
-            .bind(email)
-            .fetch_optional(&self.pool)
-            .await?;
+        let row = sqlx::query(&format!(
+            "SELECT {USER_COLUMNS} FROM users WHERE email = $1"
+        ))
+        .bind(email)
+        .fetch_optional(&self.pool)
+        .await?;
         Ok(row.as_ref().map(user_from_row).transpose()?)
     }
 
@@ -185,11 +193,13 @@ impl Outbox for SqlStore {
     }
 
     async fn remove(&self, ids: &[i64]) -> Result<(), Error> {
-        self.for_ids("DELETE FROM event_outbox WHERE id IN", ids).await
+        self.for_ids("DELETE FROM event_outbox WHERE id IN", ids)
+            .await
     }
 
     async fn release(&self, ids: &[i64]) -> Result<(), Error> {
-        self.for_ids("UPDATE event_outbox SET leased_until = 0 WHERE id IN", ids).await
+        self.for_ids("UPDATE event_outbox SET leased_until = 0 WHERE id IN", ids)
+            .await
     }
 }
 
@@ -203,16 +213,39 @@ mod tests {
     }
 
     fn user(id: &str, email: &str) -> User {
-        User { id: id.into(), email: email.into(), password_hash: "h".into(), display_name: "".into(), created_at_ms: 1 }
+        User {
+            id: id.into(),
+            email: email.into(),
+            password_hash: "h".into(),
+            display_name: "".into(),
+            created_at_ms: 1,
+        }
     }
 
     #[tokio::test]
     async fn users_are_unique_by_email() {
         let (store, _dir) = sqlite().await;
-        store.create_user(&user("u1", "a@example.com")).await.unwrap();
-        assert!(matches!(store.create_user(&user("u2", "a@example.com")).await, Err(Error::EmailTaken)));
-        assert_eq!(store.find_user_by_email("a@example.com").await.unwrap().unwrap().id, "u1");
-        assert_eq!(store.find_user("u1").await.unwrap().unwrap().email, "a@example.com");
+        store
+            .create_user(&user("u1", "a@example.com"))
+            .await
+            .unwrap();
+        assert!(matches!(
+            store.create_user(&user("u2", "a@example.com")).await,
+            Err(Error::EmailTaken)
+        ));
+        assert_eq!(
+            store
+                .find_user_by_email("a@example.com")
+                .await
+                .unwrap()
+                .unwrap()
+                .id,
+            "u1"
+        );
+        assert_eq!(
+            store.find_user("u1").await.unwrap().unwrap().email,
+            "a@example.com"
+        );
         assert!(store.find_user("u2").await.unwrap().is_none());
     }
 
@@ -230,13 +263,22 @@ mod tests {
             store.enqueue(&entry).await.unwrap();
         }
         let claimed = store.claim(2, Duration::from_secs(30)).await.unwrap();
-        assert_eq!(claimed.iter().map(|e| e.event_id.as_str()).collect::<Vec<_>>(), ["e0", "e1"]);
+        assert_eq!(
+            claimed
+                .iter()
+                .map(|e| e.event_id.as_str())
+                .collect::<Vec<_>>(),
+            ["e0", "e1"]
+        );
         assert_eq!(claimed[1].payload, vec![1, 0, 255]);
         // Leased rows are not handed out again while the lease runs.
         let rest = store.claim(10, Duration::from_secs(30)).await.unwrap();
         assert_eq!(rest.len(), 1);
         assert_eq!(rest[0].event_id, "e2");
-        store.remove(&claimed.iter().map(|e| e.id).collect::<Vec<_>>()).await.unwrap();
+        store
+            .remove(&claimed.iter().map(|e| e.id).collect::<Vec<_>>())
+            .await
+            .unwrap();
         // An expired lease makes the row claimable again (at-least-once).
         let again = store.claim(10, Duration::ZERO).await.unwrap();
         assert!(again.is_empty(), "e2 is still leased for 30 s");
