@@ -1,12 +1,14 @@
 //! Password rules and argon2id hashing on a bounded pool of dedicated,
 //! low-priority threads, so that a login flood never stalls the async workers.
 
+use std::cell::RefCell;
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 
 use argon2::password_hash::rand_core::OsRng;
-use argon2::password_hash::{PasswordHash, PasswordHasher as _, PasswordVerifier as _, SaltString};
-use argon2::{Argon2, Params, Version};
+use argon2::password_hash::{Output, ParamsString, PasswordHash, SaltString};
+use argon2::{Argon2, Block, Params, Version};
+use subtle::ConstantTimeEq;
 use tokio::sync::{oneshot, Semaphore};
 
 use crate::config::Argon2Params;
@@ -62,8 +64,8 @@ pub struct PasswordHasher {
 }
 
 impl PasswordHasher {
-    /// Starts the pool. Its threads run at a lower scheduling priority (nice
-    /// 10) than the async workers, so RPCs stay responsive while hashing.
+    /// Starts the pool. Its threads run at a lower priority (nice 10) than the
+    /// async workers, so RPCs stay responsive while hashing.
     pub fn new(params: Argon2Params, threads: usize) -> Result<Self, Error> {
         let argon2 = argon2_with(params)?;
         let (tx, rx) = mpsc::channel::<Job>();
@@ -87,11 +89,15 @@ impl PasswordHasher {
                 })
                 .map_err(|e| Error::Internal(format!("spawn hash thread: {e}")))?;
         }
-        let salt = SaltString::generate(&mut OsRng);
-        let dummy_hash = argon2
-            .hash_password(b"warden-dummy-password-for-unknown-users", &salt)
-            .map_err(|e| Error::Internal(format!("dummy hash: {e}")))?
-            .to_string();
+        // Made with the crate's allocating API, so the calling (async) thread
+        // does not keep a hashing buffer.
+        let dummy_hash = argon2::PasswordHasher::hash_password(
+            &argon2,
+            b"warden-dummy-password-for-unknown-users",
+            &SaltString::generate(&mut OsRng),
+        )
+        .map_err(|e| Error::Internal(format!("dummy hash: {e}")))?
+        .to_string();
         Ok(Self {
             argon2,
             dummy_hash,
@@ -125,14 +131,9 @@ impl PasswordHasher {
     /// Hashes a password into a PHC string (`$argon2id$v=19$m=...`).
     pub async fn hash(&self, password: String) -> Result<String, Error> {
         let argon2 = self.argon2.clone();
-        self.run(move || {
-            let salt = SaltString::generate(&mut OsRng);
-            argon2
-                .hash_password(password.as_bytes(), &salt)
-                .map(|h| h.to_string())
-        })
-        .await?
-        .map_err(|e| Error::Internal(format!("hash: {e}")))
+        self.run(move || hash_with_reused_memory(&argon2, password.as_bytes()))
+            .await?
+            .map_err(|e| Error::Internal(format!("hash: {e}")))
     }
 
     /// Verifies a password against a stored PHC string. With `None` (unknown
@@ -141,17 +142,72 @@ impl PasswordHasher {
     pub async fn verify(&self, password: String, phc: Option<String>) -> Result<bool, Error> {
         let known = phc.is_some();
         let phc = phc.unwrap_or_else(|| self.dummy_hash.clone());
-        let argon2 = self.argon2.clone();
         let ok = self
-            .run(move || {
-                PasswordHash::new(&phc)
-                    .map(|parsed| argon2.verify_password(password.as_bytes(), &parsed).is_ok())
-                    .map_err(|e| format!("stored hash unreadable: {e}"))
-            })
+            .run(move || verify_with_reused_memory(password.as_bytes(), &phc))
             .await?
-            .map_err(Error::Internal)?;
+            .map_err(|e| Error::Internal(format!("stored hash unreadable: {e}")))?;
         Ok(known && ok)
     }
+}
+
+thread_local! {
+    /// The argon2 working memory of a hashing thread, reused from one hash to
+    /// the next: no 19 MiB allocation, page faults and unmapping per login.
+    static BLOCKS: RefCell<Vec<Block>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Largest memory cost a stored hash may ask for (1 GiB), so that a corrupt
+/// or hostile PHC string cannot exhaust memory.
+const MAX_MEMORY_KIB: u32 = 1 << 20;
+
+fn with_blocks<T>(count: usize, f: impl FnOnce(&mut [Block]) -> T) -> T {
+    BLOCKS.with(|cell| {
+        let mut blocks = cell.borrow_mut();
+        if blocks.len() < count {
+            blocks.resize(count, Block::default());
+        }
+        f(&mut blocks[..count])
+    })
+}
+
+/// Hashes a password with a fresh 16-byte salt into a PHC string.
+fn hash_with_reused_memory(argon2: &Argon2<'_>, password: &[u8]) -> Result<String, argon2::password_hash::Error> {
+    let salt = SaltString::generate(&mut OsRng);
+    let mut salt_bytes = [0u8; 64];
+    let salt_bytes = salt.decode_b64(&mut salt_bytes)?;
+    let params = argon2.params().clone();
+    let mut out = vec![0u8; params.output_len().unwrap_or(Params::DEFAULT_OUTPUT_LEN)];
+    with_blocks(params.block_count(), |blocks| argon2.hash_password_into_with_memory(password, salt_bytes, &mut out, blocks))?;
+    let phc = PasswordHash {
+        algorithm: argon2::Algorithm::Argon2id.ident(),
+        version: Some(Version::V0x13.into()),
+        params: ParamsString::try_from(&params)?,
+        salt: Some(salt.as_salt()),
+        hash: Some(Output::new(&out)?),
+    };
+    Ok(phc.to_string())
+}
+
+/// Verifies a password against an argon2id PHC string, with the parameters
+/// the string names, comparing in constant time.
+fn verify_with_reused_memory(password: &[u8], phc: &str) -> Result<bool, argon2::password_hash::Error> {
+    use argon2::password_hash::Error as E;
+    let parsed = PasswordHash::new(phc)?;
+    if parsed.algorithm != argon2::Algorithm::Argon2id.ident() {
+        return Err(E::Algorithm);
+    }
+    let params = Params::try_from(&parsed)?;
+    if params.m_cost() > MAX_MEMORY_KIB {
+        return Err(E::ParamValueInvalid(argon2::password_hash::errors::InvalidValue::TooLong));
+    }
+    let version = parsed.version.map(Version::try_from).transpose()?.unwrap_or_default();
+    let expected = parsed.hash.ok_or(E::Crypto)?;
+    let mut salt_bytes = [0u8; 64];
+    let salt_bytes = parsed.salt.ok_or(E::Crypto)?.decode_b64(&mut salt_bytes)?;
+    let argon2 = Argon2::new(argon2::Algorithm::Argon2id, version, params.clone());
+    let mut out = vec![0u8; expected.len()];
+    with_blocks(params.block_count(), |blocks| argon2.hash_password_into_with_memory(password, salt_bytes, &mut out, blocks))?;
+    Ok(bool::from(out.as_slice().ct_eq(expected.as_bytes())))
 }
 
 fn argon2_with(p: Argon2Params) -> Result<Argon2<'static>, Error> {
@@ -164,12 +220,16 @@ fn argon2_with(p: Argon2Params) -> Result<Argon2<'static>, Error> {
     ))
 }
 
-/// Lowers the calling thread's priority (Linux: nice is per thread).
+/// Lowers the calling thread's priority to nice 10 (on Linux, nice is per
+/// thread), so the async workers serving RPCs win the CPU while hashing runs.
+/// The idle class would starve hashing threads holding process-wide locks.
 fn lower_thread_priority() {
-    // SAFETY-free: `nice` only affects the calling thread on Linux and cannot fail in a harmful way.
+    // SAFETY: setpriority takes plain integers; `who = 0` is the calling thread
+    // on Linux, and failure just leaves the default priority.
     #[allow(unsafe_code)]
-    unsafe {
-        libc::setpriority(libc::PRIO_PROCESS, 0, 10);
+    let rc = unsafe { libc::setpriority(libc::PRIO_PROCESS, 0, 10) };
+    if rc != 0 {
+        tracing::debug!("could not lower the priority of a hashing thread");
     }
 }
 
@@ -198,6 +258,24 @@ mod tests {
             .verify("wrong horse battery".into(), Some(phc))
             .await
             .unwrap());
+    }
+
+    #[test]
+    fn reused_memory_hashes_match_the_argon2_crate_both_ways() {
+        use argon2::password_hash::{PasswordHasher as _, PasswordVerifier as _};
+        let argon2 = argon2_with(cheap()).unwrap();
+        let ours = hash_with_reused_memory(&argon2, b"pw-123456").unwrap();
+        argon2.verify_password(b"pw-123456", &PasswordHash::new(&ours).unwrap()).expect("the crate verifies our hash");
+        let theirs = argon2.hash_password(b"pw-123456", &SaltString::generate(&mut OsRng)).unwrap().to_string();
+        assert!(verify_with_reused_memory(b"pw-123456", &theirs).unwrap());
+        assert!(!verify_with_reused_memory(b"pw-1234567", &theirs).unwrap());
+        // A hash made with other parameters verifies with its own parameters.
+        let other = argon2_with(Argon2Params { memory_kib: 128, iterations: 3, parallelism: 2 }).unwrap();
+        let with_other = hash_with_reused_memory(&other, b"pw-123456").unwrap();
+        assert!(verify_with_reused_memory(b"pw-123456", &with_other).unwrap());
+        // Not argon2id, or absurd memory: an error, never a match.
+        assert!(verify_with_reused_memory(b"pw", &theirs.replace("argon2id", "argon2i")).is_err());
+        assert!(verify_with_reused_memory(b"pw", &theirs.replace("m=64", "m=4194304")).is_err());
     }
 
     #[tokio::test]

@@ -1,0 +1,212 @@
+//! `warden-bench`: measures Warden's hot paths against a bare baseline in the
+//! same run and prints one JSON object per scenario.
+//!
+//! Machines here are shared and noisy, so every result that matters is a ratio
+//! of two numbers measured back to back, never an absolute time.
+
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use clap::{Parser, Subcommand};
+use serde_json::json;
+use tonic::transport::Channel;
+use tonic_health::pb::health_client::HealthClient;
+use tonic_health::pb::HealthCheckRequest;
+use warden_proto::auth::v1::auth_service_client::AuthServiceClient;
+use warden_proto::auth::v1::{LoginRequest, RegisterRequest};
+use warden_server::config::{Argon2Params, Config};
+
+#[derive(Debug, Parser)]
+#[command(name = "warden-bench", about = "Warden load and data tool")]
+struct Cli {
+    #[command(subcommand)]
+    scenario: Scenario,
+}
+
+#[derive(Debug, Subcommand)]
+enum Scenario {
+    /// Login throughput against raw argon2id throughput (same parameters, same
+    /// threads), and Health/Check latency idle and during a login flood.
+    Login {
+        /// Seconds per measurement.
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+        /// Concurrent login clients during the flood.
+        #[arg(long, default_value_t = 16)]
+        concurrency: usize,
+        /// Password-hashing threads (the server's pool and the raw baseline alike).
+        #[arg(long)]
+        hash_threads: Option<usize>,
+        /// Health checks per second sent while measuring latency.
+        #[arg(long, default_value_t = 200)]
+        health_rate: u64,
+    },
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    match Cli::parse().scenario {
+        Scenario::Login { seconds, concurrency, hash_threads, health_rate } => {
+            let threads = hash_threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
+            login(Duration::from_secs(seconds), concurrency, threads, health_rate).await
+        }
+    }
+}
+
+const PASSWORD: &str = "correct horse battery staple";
+
+/// Raw argon2id verifications per second on `threads` threads, through the
+/// crate's `verify_password` (allocating its memory per call) or, with
+/// `reuse_memory`, into one buffer per thread (what Warden's pool does).
+fn raw_argon2_rate(params: Argon2Params, threads: usize, duration: Duration, reuse_memory: bool) -> f64 {
+    use argon2::password_hash::rand_core::OsRng;
+    use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+    let argon2 = argon2::Argon2::new(
+        argon2::Algorithm::Argon2id,
+        argon2::Version::V0x13,
+        argon2::Params::new(params.memory_kib, params.iterations, params.parallelism, None).unwrap(),
+    );
+    let phc = argon2.hash_password(PASSWORD.as_bytes(), &SaltString::generate(&mut OsRng)).unwrap().to_string();
+    let count = Arc::new(AtomicU64::new(0));
+    let start = Instant::now();
+    std::thread::scope(|s| {
+        for _ in 0..threads {
+            let (argon2, phc, count) = (argon2.clone(), phc.clone(), count.clone());
+            s.spawn(move || {
+                let parsed = PasswordHash::new(&phc).unwrap();
+                let mut blocks = vec![argon2::Block::default(); argon2.params().block_count()];
+                let mut out = [0u8; 32];
+                while start.elapsed() < duration {
+                    if reuse_memory {
+                        argon2.hash_password_into_with_memory(PASSWORD.as_bytes(), b"0123456789abcdef", &mut out, &mut blocks).unwrap();
+                    } else {
+                        argon2.verify_password(PASSWORD.as_bytes(), &parsed).unwrap();
+                    }
+                    count.fetch_add(1, Ordering::Relaxed);
+                }
+            });
+        }
+    });
+    count.load(Ordering::Relaxed) as f64 / start.elapsed().as_secs_f64()
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let idx = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[idx].as_secs_f64() * 1000.0
+}
+
+/// Paced Health/Check calls for `duration`; returns the sorted latencies.
+async fn health_latencies(channel: Channel, rate: u64, duration: Duration) -> Vec<Duration> {
+    let mut client = HealthClient::new(channel);
+    let mut tick = tokio::time::interval(Duration::from_micros(1_000_000 / rate.max(1)));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    let end = Instant::now() + duration;
+    let mut out = Vec::new();
+    while Instant::now() < end {
+        tick.tick().await;
+        let t = Instant::now();
+        client.check(HealthCheckRequest { service: String::new() }).await.expect("health check");
+        out.push(t.elapsed());
+    }
+    out.sort();
+    out
+}
+
+/// Runs `concurrency` clients logging in for `duration`; returns logins per
+/// second and, when `health` is given, the Health/Check latencies measured meanwhile.
+async fn login_flood(
+    auth: &AuthServiceClient<Channel>,
+    email: &str,
+    concurrency: usize,
+    duration: Duration,
+    health: Option<(Channel, u64)>,
+) -> anyhow::Result<(f64, Vec<Duration>)> {
+    let stop = Arc::new(AtomicBool::new(false));
+    let logins = Arc::new(AtomicU64::new(0));
+    let mut workers = Vec::new();
+    let start = Instant::now();
+    for _ in 0..concurrency {
+        let (mut auth, email, stop, logins) = (auth.clone(), email.to_owned(), stop.clone(), logins.clone());
+        workers.push(tokio::spawn(async move {
+            while !stop.load(Ordering::Relaxed) {
+                if auth.login(LoginRequest { email: email.clone(), password: PASSWORD.into() }).await.is_ok() {
+                    logins.fetch_add(1, Ordering::Relaxed);
+                }
+            }
+        }));
+    }
+    let latencies = match health {
+        Some((channel, rate)) => health_latencies(channel, rate, duration).await,
+        None => {
+            tokio::time::sleep(duration).await;
+            Vec::new()
+        }
+    };
+    stop.store(true, Ordering::Relaxed);
+    let elapsed = start.elapsed();
+    for w in workers {
+        w.await?;
+    }
+    Ok((logins.load(Ordering::Relaxed) as f64 / elapsed.as_secs_f64(), latencies))
+}
+
+async fn login(duration: Duration, concurrency: usize, threads: usize, health_rate: u64) -> anyhow::Result<()> {
+    let params = Argon2Params::default();
+    let dir = tempfile::tempdir()?;
+    let mut config = Config::embedded(dir.path());
+    config.listen = "127.0.0.1:0".parse()?;
+    config.http_listen = "127.0.0.1:0".parse()?;
+    config.hash_threads = threads;
+    config.argon2 = params;
+    let server = warden_server::app::start(config).await?;
+    let channel = Channel::from_shared(format!("http://{}", server.grpc_addr))?.connect().await?;
+    let mut auth = AuthServiceClient::new(channel.clone());
+    let email = format!("bench-{}@example.com", uuid::Uuid::new_v4().simple());
+    auth.register(RegisterRequest { email: email.clone(), password: PASSWORD.into(), display_name: String::new() })
+        .await?;
+
+    // 1. Raw argon2id, same parameters, same number of threads, both ways;
+    // the ratio is taken against the faster one.
+    let raw_alloc = tokio::task::spawn_blocking(move || raw_argon2_rate(params, threads, duration, false)).await?;
+    let raw_reuse = tokio::task::spawn_blocking(move || raw_argon2_rate(params, threads, duration, true)).await?;
+    let raw = raw_alloc.max(raw_reuse);
+
+    // 2. Health/Check latency on an idle server.
+    let idle = health_latencies(channel.clone(), health_rate, duration).await;
+
+    // 3. Login throughput alone; 4. Health/Check latency during the same flood.
+    let (login_rate, _) = login_flood(&auth, &email, concurrency, duration, None).await?;
+    let (_, busy) = login_flood(&auth, &email, concurrency, duration, Some((channel.clone(), health_rate))).await?;
+
+    println!(
+        "{}",
+        json!({
+            "scenario": "login_vs_raw_argon2id",
+            "argon2": {"m_kib": params.memory_kib, "t": params.iterations, "p": params.parallelism},
+            "hash_threads": threads,
+            "concurrency": concurrency,
+            "raw_argon2id_per_s": (raw_alloc * 10.0).round() / 10.0,
+            "raw_argon2id_reused_memory_per_s": (raw_reuse * 10.0).round() / 10.0,
+            "logins_per_s": (login_rate * 10.0).round() / 10.0,
+            "ratio": (login_rate / raw * 1000.0).round() / 1000.0,
+        })
+    );
+    for (name, lat) in [("health_idle", &idle), ("health_during_login_flood", &busy)] {
+        println!(
+            "{}",
+            json!({
+                "scenario": name,
+                "requests": lat.len(),
+                "p50_ms": (percentile(lat, 0.50) * 1000.0).round() / 1000.0,
+                "p99_ms": (percentile(lat, 0.99) * 1000.0).round() / 1000.0,
+                "max_ms": (percentile(lat, 1.0) * 1000.0).round() / 1000.0,
+            })
+        );
+    }
+    server.stop().await?;
+    Ok(())
+}
