@@ -47,9 +47,21 @@ enum Scenario {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     match Cli::parse().scenario {
-        Scenario::Login { seconds, concurrency, hash_threads, health_rate } => {
-            let threads = hash_threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
-            login(Duration::from_secs(seconds), concurrency, threads, health_rate).await
+        Scenario::Login {
+            seconds,
+            concurrency,
+            hash_threads,
+            health_rate,
+        } => {
+            let threads = hash_threads
+                .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
+            login(
+                Duration::from_secs(seconds),
+                concurrency,
+                threads,
+                health_rate,
+            )
+            .await
         }
     }
 }
@@ -59,15 +71,29 @@ const PASSWORD: &str = "correct horse battery staple";
 /// Raw argon2id verifications per second on `threads` threads, through the
 /// crate's `verify_password` (allocating its memory per call) or, with
 /// `reuse_memory`, into one buffer per thread (what Warden's pool does).
-fn raw_argon2_rate(params: Argon2Params, threads: usize, duration: Duration, reuse_memory: bool) -> f64 {
+fn raw_argon2_rate(
+    params: Argon2Params,
+    threads: usize,
+    duration: Duration,
+    reuse_memory: bool,
+) -> f64 {
     use argon2::password_hash::rand_core::OsRng;
     use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
     let argon2 = argon2::Argon2::new(
         argon2::Algorithm::Argon2id,
         argon2::Version::V0x13,
-        argon2::Params::new(params.memory_kib, params.iterations, params.parallelism, None).unwrap(),
+        argon2::Params::new(
+            params.memory_kib,
+            params.iterations,
+            params.parallelism,
+            None,
+        )
+        .unwrap(),
     );
-    let phc = argon2.hash_password(PASSWORD.as_bytes(), &SaltString::generate(&mut OsRng)).unwrap().to_string();
+    let phc = argon2
+        .hash_password(PASSWORD.as_bytes(), &SaltString::generate(&mut OsRng))
+        .unwrap()
+        .to_string();
     let count = Arc::new(AtomicU64::new(0));
     let start = Instant::now();
     std::thread::scope(|s| {
@@ -79,9 +105,18 @@ fn raw_argon2_rate(params: Argon2Params, threads: usize, duration: Duration, reu
                 let mut out = [0u8; 32];
                 while start.elapsed() < duration {
                     if reuse_memory {
-                        argon2.hash_password_into_with_memory(PASSWORD.as_bytes(), b"0123456789abcdef", &mut out, &mut blocks).unwrap();
+                        argon2
+                            .hash_password_into_with_memory(
+                                PASSWORD.as_bytes(),
+                                b"0123456789abcdef",
+                                &mut out,
+                                &mut blocks,
+                            )
+                            .unwrap();
                     } else {
-                        argon2.verify_password(PASSWORD.as_bytes(), &parsed).unwrap();
+                        argon2
+                            .verify_password(PASSWORD.as_bytes(), &parsed)
+                            .unwrap();
                     }
                     count.fetch_add(1, Ordering::Relaxed);
                 }
@@ -109,7 +144,12 @@ async fn health_latencies(channel: Channel, rate: u64, duration: Duration) -> Ve
     while Instant::now() < end {
         tick.tick().await;
         let t = Instant::now();
-        client.check(HealthCheckRequest { service: String::new() }).await.expect("health check");
+        client
+            .check(HealthCheckRequest {
+                service: String::new(),
+            })
+            .await
+            .expect("health check");
         out.push(t.elapsed());
     }
     out.sort();
@@ -130,10 +170,18 @@ async fn login_flood(
     let mut workers = Vec::new();
     let start = Instant::now();
     for _ in 0..concurrency {
-        let (mut auth, email, stop, logins) = (auth.clone(), email.to_owned(), stop.clone(), logins.clone());
+        let (mut auth, email, stop, logins) =
+            (auth.clone(), email.to_owned(), stop.clone(), logins.clone());
         workers.push(tokio::spawn(async move {
             while !stop.load(Ordering::Relaxed) {
-                if auth.login(LoginRequest { email: email.clone(), password: PASSWORD.into() }).await.is_ok() {
+                if auth
+                    .login(LoginRequest {
+                        email: email.clone(),
+                        password: PASSWORD.into(),
+                    })
+                    .await
+                    .is_ok()
+                {
                     logins.fetch_add(1, Ordering::Relaxed);
                 }
             }
@@ -151,10 +199,18 @@ async fn login_flood(
     for w in workers {
         w.await?;
     }
-    Ok((logins.load(Ordering::Relaxed) as f64 / elapsed.as_secs_f64(), latencies))
+    Ok((
+        logins.load(Ordering::Relaxed) as f64 / elapsed.as_secs_f64(),
+        latencies,
+    ))
 }
 
-async fn login(duration: Duration, concurrency: usize, threads: usize, health_rate: u64) -> anyhow::Result<()> {
+async fn login(
+    duration: Duration,
+    concurrency: usize,
+    threads: usize,
+    health_rate: u64,
+) -> anyhow::Result<()> {
     let params = Argon2Params::default();
     let dir = tempfile::tempdir()?;
     let mut config = Config::embedded(dir.path());
@@ -163,16 +219,26 @@ async fn login(duration: Duration, concurrency: usize, threads: usize, health_ra
     config.hash_threads = threads;
     config.argon2 = params;
     let server = warden_server::app::start(config).await?;
-    let channel = Channel::from_shared(format!("http://{}", server.grpc_addr))?.connect().await?;
+    let channel = Channel::from_shared(format!("http://{}", server.grpc_addr))?
+        .connect()
+        .await?;
     let mut auth = AuthServiceClient::new(channel.clone());
     let email = format!("bench-{}@example.com", uuid::Uuid::new_v4().simple());
-    auth.register(RegisterRequest { email: email.clone(), password: PASSWORD.into(), display_name: String::new() })
-        .await?;
+    auth.register(RegisterRequest {
+        email: email.clone(),
+        password: PASSWORD.into(),
+        display_name: String::new(),
+    })
+    .await?;
 
     // 1. Raw argon2id, same parameters, same number of threads, both ways;
     // the ratio is taken against the faster one.
-    let raw_alloc = tokio::task::spawn_blocking(move || raw_argon2_rate(params, threads, duration, false)).await?;
-    let raw_reuse = tokio::task::spawn_blocking(move || raw_argon2_rate(params, threads, duration, true)).await?;
+    let raw_alloc =
+        tokio::task::spawn_blocking(move || raw_argon2_rate(params, threads, duration, false))
+            .await?;
+    let raw_reuse =
+        tokio::task::spawn_blocking(move || raw_argon2_rate(params, threads, duration, true))
+            .await?;
     let raw = raw_alloc.max(raw_reuse);
 
     // 2. Health/Check latency on an idle server.
@@ -180,7 +246,14 @@ async fn login(duration: Duration, concurrency: usize, threads: usize, health_ra
 
     // 3. Login throughput alone; 4. Health/Check latency during the same flood.
     let (login_rate, _) = login_flood(&auth, &email, concurrency, duration, None).await?;
-    let (_, busy) = login_flood(&auth, &email, concurrency, duration, Some((channel.clone(), health_rate))).await?;
+    let (_, busy) = login_flood(
+        &auth,
+        &email,
+        concurrency,
+        duration,
+        Some((channel.clone(), health_rate)),
+    )
+    .await?;
 
     println!(
         "{}",

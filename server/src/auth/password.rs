@@ -171,13 +171,18 @@ fn with_blocks<T>(count: usize, f: impl FnOnce(&mut [Block]) -> T) -> T {
 }
 
 /// Hashes a password with a fresh 16-byte salt into a PHC string.
-fn hash_with_reused_memory(argon2: &Argon2<'_>, password: &[u8]) -> Result<String, argon2::password_hash::Error> {
+fn hash_with_reused_memory(
+    argon2: &Argon2<'_>,
+    password: &[u8],
+) -> Result<String, argon2::password_hash::Error> {
     let salt = SaltString::generate(&mut OsRng);
     let mut salt_bytes = [0u8; 64];
     let salt_bytes = salt.decode_b64(&mut salt_bytes)?;
     let params = argon2.params().clone();
     let mut out = vec![0u8; params.output_len().unwrap_or(Params::DEFAULT_OUTPUT_LEN)];
-    with_blocks(params.block_count(), |blocks| argon2.hash_password_into_with_memory(password, salt_bytes, &mut out, blocks))?;
+    with_blocks(params.block_count(), |blocks| {
+        argon2.hash_password_into_with_memory(password, salt_bytes, &mut out, blocks)
+    })?;
     let phc = PasswordHash {
         algorithm: argon2::Algorithm::Argon2id.ident(),
         version: Some(Version::V0x13.into()),
@@ -190,7 +195,10 @@ fn hash_with_reused_memory(argon2: &Argon2<'_>, password: &[u8]) -> Result<Strin
 
 /// Verifies a password against an argon2id PHC string, with the parameters
 /// the string names, comparing in constant time.
-fn verify_with_reused_memory(password: &[u8], phc: &str) -> Result<bool, argon2::password_hash::Error> {
+fn verify_with_reused_memory(
+    password: &[u8],
+    phc: &str,
+) -> Result<bool, argon2::password_hash::Error> {
     use argon2::password_hash::Error as E;
     let parsed = PasswordHash::new(phc)?;
     if parsed.algorithm != argon2::Algorithm::Argon2id.ident() {
@@ -198,15 +206,23 @@ fn verify_with_reused_memory(password: &[u8], phc: &str) -> Result<bool, argon2:
     }
     let params = Params::try_from(&parsed)?;
     if params.m_cost() > MAX_MEMORY_KIB {
-        return Err(E::ParamValueInvalid(argon2::password_hash::errors::InvalidValue::TooLong));
+        return Err(E::ParamValueInvalid(
+            argon2::password_hash::errors::InvalidValue::TooLong,
+        ));
     }
-    let version = parsed.version.map(Version::try_from).transpose()?.unwrap_or_default();
+    let version = parsed
+        .version
+        .map(Version::try_from)
+        .transpose()?
+        .unwrap_or_default();
     let expected = parsed.hash.ok_or(E::Crypto)?;
     let mut salt_bytes = [0u8; 64];
     let salt_bytes = parsed.salt.ok_or(E::Crypto)?.decode_b64(&mut salt_bytes)?;
     let argon2 = Argon2::new(argon2::Algorithm::Argon2id, version, params.clone());
     let mut out = vec![0u8; expected.len()];
-    with_blocks(params.block_count(), |blocks| argon2.hash_password_into_with_memory(password, salt_bytes, &mut out, blocks))?;
+    with_blocks(params.block_count(), |blocks| {
+        argon2.hash_password_into_with_memory(password, salt_bytes, &mut out, blocks)
+    })?;
     Ok(bool::from(out.as_slice().ct_eq(expected.as_bytes())))
 }
 
@@ -265,12 +281,22 @@ mod tests {
         use argon2::password_hash::{PasswordHasher as _, PasswordVerifier as _};
         let argon2 = argon2_with(cheap()).unwrap();
         let ours = hash_with_reused_memory(&argon2, b"pw-123456").unwrap();
-        argon2.verify_password(b"pw-123456", &PasswordHash::new(&ours).unwrap()).expect("the crate verifies our hash");
-        let theirs = argon2.hash_password(b"pw-123456", &SaltString::generate(&mut OsRng)).unwrap().to_string();
+        argon2
+            .verify_password(b"pw-123456", &PasswordHash::new(&ours).unwrap())
+            .expect("the crate verifies our hash");
+        let theirs = argon2
+            .hash_password(b"pw-123456", &SaltString::generate(&mut OsRng))
+            .unwrap()
+            .to_string();
         assert!(verify_with_reused_memory(b"pw-123456", &theirs).unwrap());
         assert!(!verify_with_reused_memory(b"pw-1234567", &theirs).unwrap());
         // A hash made with other parameters verifies with its own parameters.
-        let other = argon2_with(Argon2Params { memory_kib: 128, iterations: 3, parallelism: 2 }).unwrap();
+        let other = argon2_with(Argon2Params {
+            memory_kib: 128,
+            iterations: 3,
+            parallelism: 2,
+        })
+        .unwrap();
         let with_other = hash_with_reused_memory(&other, b"pw-123456").unwrap();
         assert!(verify_with_reused_memory(b"pw-123456", &with_other).unwrap());
         // Not argon2id, or absurd memory: an error, never a match.
