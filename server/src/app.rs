@@ -13,17 +13,21 @@ use tokio_stream::wrappers::TcpListenerStream;
 use warden_proto::auth::v1::auth_service_server::AuthServiceServer;
 
 use crate::auth::password::PasswordHasher;
-use crate::auth::{Auth, TokenSettings};
+use crate::auth::{Auth, AuthDeps, TokenSettings};
 use crate::config::Config;
 use crate::events::inprocess::InProcessBus;
 use crate::events::rabbitmq::RabbitMqBus;
 use crate::events::EventBus;
 use crate::keys::KeyRing;
+use crate::lifecycle::{SessionLifecycle, StoreSessionSource};
+use crate::session::SessionApi;
 use crate::store::memory::MemorySessionStore;
 use crate::store::redis::RedisSessionStore;
 use crate::store::sql::SqlStore;
 use crate::store::SessionStore;
 use crate::telemetry::GrpcMetricsLayer;
+use warden_interceptor::WardenLayer;
+use warden_proto::session::v1::session_service_server::SessionServiceServer;
 
 /// The backends a readiness check probes.
 pub struct Backends {
@@ -49,6 +53,31 @@ impl Backends {
             }
         }
         Ok(())
+    }
+}
+
+/// How often the key directory is re-read (rotations by `warden keys rotate`,
+/// promotions and retirements coming due).
+const KEY_RELOAD_INTERVAL: Duration = Duration::from_secs(2);
+
+async fn reload_keys(keys: Arc<KeyRing>, layer: WardenLayer, mut shutdown: watch::Receiver<bool>) {
+    loop {
+        tokio::select! {
+            _ = tokio::time::sleep(KEY_RELOAD_INTERVAL) => {}
+            _ = shutdown.wait_for(|stop| *stop) => return,
+        }
+        match keys.reload() {
+            Ok(true) => {
+                tracing::info!(kid = %keys.snapshot().current().entry.kid, "signing keys changed");
+                if let Err(e) = layer.refresh_keys().await {
+                    tracing::warn!(error = %e, "could not refresh the interceptor's key set");
+                }
+            }
+            Ok(false) => {}
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot reload the signing keys; keeping the loaded ones")
+            }
+        }
     }
 }
 
@@ -98,21 +127,51 @@ pub async fn start(config: Config) -> anyhow::Result<RunningWarden> {
         )),
         None => Arc::new(InProcessBus::new()),
     };
-    let keys = Arc::new(KeyRing::open(&config.key_dir, config.signing_algorithm)?);
+    let keys = Arc::new(KeyRing::open(
+        &config.key_dir,
+        config.signing_algorithm,
+        config.key_retention,
+    )?);
+    let refresh_secret = crate::keys::refresh_secret(&config.key_dir)?;
     let hasher = Arc::new(PasswordHasher::new(config.argon2, config.hash_threads)?);
-    let auth = Auth::new(
-        Arc::new(sql.clone()),
-        sessions,
-        events,
-        keys.clone(),
+    let lifecycle = SessionLifecycle::new(sessions.clone(), events);
+    let auth = Auth::new(AuthDeps {
+        users: Arc::new(sql.clone()),
+        api_keys: Arc::new(sql.clone()),
+        sessions: lifecycle.clone(),
+        keys: keys.clone(),
+        refresh_secret,
         hasher,
-        TokenSettings {
+        settings: TokenSettings {
             issuer: config.issuer.clone(),
             audience: config.audience.clone(),
             access_token_ttl: config.access_token_ttl,
             session_lifetime: config.session_lifetime,
+            session_idle_timeout: config.session_idle_timeout,
+            refresh_grace: config.refresh_grace,
         },
-    );
+    });
+    let session_api = SessionApi::new(lifecycle);
+    // Warden is the first user of its own interceptor.
+    let auth_layer = WardenLayer::builder(config.issuer.clone(), config.audience.clone())
+        .key_source(keys.clone())
+        .session_source(Arc::new(StoreSessionSource(sessions)))
+        .leeway(config.token_leeway)
+        .key_refresh_interval(Duration::from_secs(1))
+        .open_method("/warden.auth.v1.AuthService/Register")
+        .open_method("/warden.auth.v1.AuthService/Login")
+        .open_method("/warden.auth.v1.AuthService/LoginWithApiKey")
+        .open_method("/warden.auth.v1.AuthService/Refresh")
+        .open_method("/warden.auth.v1.AuthService/GetJwks")
+        .open_service("grpc.health.v1.Health")
+        .open_service("grpc.reflection.v1.ServerReflection")
+        .open_service("grpc.reflection.v1alpha.ServerReflection")
+        .build();
+    tokio::spawn(reload_keys(
+        keys.clone(),
+        auth_layer.clone(),
+        shutdown_rx.clone(),
+    ));
     let backends = Arc::new(Backends { sql, redis });
 
     let (health_reporter, health_service) = tonic_health::server::health_reporter();
@@ -138,11 +197,15 @@ pub async fn start(config: Config) -> anyhow::Result<RunningWarden> {
 
     let mut grpc_shutdown = shutdown_rx.clone();
     let grpc = tonic::transport::Server::builder()
+        // Room for oversized metadata, so the layer (not HTTP/2) refuses it with a gRPC status.
+        .http2_max_header_list_size(Some(1 << 20))
         .layer(GrpcMetricsLayer)
+        .layer(auth_layer)
         .add_service(health_service)
         .add_service(reflection_v1)
         .add_service(reflection_v1alpha)
-        .add_service(AuthServiceServer::new(auth));
+        .add_service(AuthServiceServer::new(auth))
+        .add_service(SessionServiceServer::new(session_api));
     let grpc_task = tokio::spawn(grpc.serve_with_incoming_shutdown(
         TcpListenerStream::new(grpc_listener),
         async move {

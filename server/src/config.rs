@@ -53,6 +53,18 @@ pub struct ServeArgs {
     /// Absolute session lifetime (also the refresh-token lifetime) [default: 7d].
     #[arg(long, env = "WARDEN_SESSION_LIFETIME")]
     pub session_lifetime: Option<String>,
+    /// A session not refreshed for this long ends [default: 24h].
+    #[arg(long, env = "WARDEN_SESSION_IDLE_TIMEOUT")]
+    pub session_idle_timeout: Option<String>,
+    /// How long a just-rotated refresh token still gets its successor (lost responses, concurrent refreshes) [default: 10s].
+    #[arg(long, env = "WARDEN_REFRESH_GRACE")]
+    pub refresh_grace: Option<String>,
+    /// Clock skew tolerated on token `exp`/`nbf` [default: 30s].
+    #[arg(long, env = "WARDEN_TOKEN_LEEWAY")]
+    pub token_leeway: Option<String>,
+    /// How long a retired signing key stays in the JWKS (at least access_token_ttl) [default: access_token_ttl + 1m].
+    #[arg(long, env = "WARDEN_KEY_RETENTION")]
+    pub key_retention: Option<String>,
     /// argon2id memory cost in KiB [default: 19456].
     #[arg(long, env = "WARDEN_ARGON2_MEMORY_KIB")]
     pub argon2_memory_kib: Option<u32>,
@@ -86,6 +98,10 @@ struct FileConfig {
     signing_algorithm: Option<String>,
     access_token_ttl: Option<String>,
     session_lifetime: Option<String>,
+    session_idle_timeout: Option<String>,
+    refresh_grace: Option<String>,
+    token_leeway: Option<String>,
+    key_retention: Option<String>,
     argon2_memory_kib: Option<u32>,
     argon2_iterations: Option<u32>,
     argon2_parallelism: Option<u32>,
@@ -151,6 +167,14 @@ pub struct Config {
     pub access_token_ttl: Duration,
     /// Absolute session lifetime.
     pub session_lifetime: Duration,
+    /// Idle timeout of a session (time since its last refresh).
+    pub session_idle_timeout: Duration,
+    /// Grace window of a rotated refresh token.
+    pub refresh_grace: Duration,
+    /// Clock skew tolerated on `exp` and `nbf`.
+    pub token_leeway: Duration,
+    /// How long a retired signing key stays published.
+    pub key_retention: Duration,
     /// argon2id parameters for new hashes.
     pub argon2: Argon2Params,
     /// Threads of the password-hashing pool.
@@ -181,6 +205,10 @@ impl Config {
             signing_algorithm: SigningAlgorithm::EdDsa,
             access_token_ttl: Duration::from_secs(15 * 60),
             session_lifetime: Duration::from_secs(7 * 24 * 3600),
+            session_idle_timeout: Duration::from_secs(24 * 3600),
+            refresh_grace: Duration::from_secs(10),
+            token_leeway: Duration::from_secs(30),
+            key_retention: Duration::from_secs(16 * 60),
             argon2: Argon2Params::default(),
             hash_threads: std::thread::available_parallelism().map_or(2, |n| n.get()),
             log_format: LogFormat::Text,
@@ -228,6 +256,19 @@ impl Config {
         if let Some(v) = args.session_lifetime.or(file.session_lifetime) {
             config.session_lifetime = parse_duration("session_lifetime", &v)?;
         }
+        if let Some(v) = args.session_idle_timeout.or(file.session_idle_timeout) {
+            config.session_idle_timeout = parse_duration("session_idle_timeout", &v)?;
+        }
+        if let Some(v) = args.refresh_grace.or(file.refresh_grace) {
+            config.refresh_grace = parse_duration("refresh_grace", &v)?;
+        }
+        if let Some(v) = args.token_leeway.or(file.token_leeway) {
+            config.token_leeway = parse_duration("token_leeway", &v)?;
+        }
+        match args.key_retention.or(file.key_retention) {
+            Some(v) => config.key_retention = parse_duration("key_retention", &v)?,
+            None => config.key_retention = config.access_token_ttl + Duration::from_secs(60),
+        }
         if let Some(v) = args.argon2_memory_kib.or(file.argon2_memory_kib) {
             config.argon2.memory_kib = v;
         }
@@ -269,6 +310,15 @@ impl Config {
         }
         if self.session_lifetime < self.access_token_ttl {
             return err("session_lifetime", "must be at least access_token_ttl");
+        }
+        if self.key_retention < self.access_token_ttl {
+            return err("key_retention", "must be at least access_token_ttl, or tokens of a retired key stop verifying early");
+        }
+        if self.refresh_grace > Duration::from_secs(300) {
+            return err("refresh_grace", "must be at most 5m");
+        }
+        if self.token_leeway > Duration::from_secs(300) {
+            return err("token_leeway", "must be at most 5m");
         }
         if let Some(url) = &self.database_url {
             if !(url.starts_with("postgres://")

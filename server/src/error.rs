@@ -41,6 +41,30 @@ pub enum Error {
     /// Wrong password or unknown email (indistinguishable on purpose).
     #[error("invalid credentials")]
     InvalidCredentials,
+    /// The refresh token is not a live token of any session.
+    #[error("invalid refresh token")]
+    InvalidRefreshToken,
+    /// A refresh token was used again after rotation; the session was revoked.
+    #[error("refresh token reused")]
+    RefreshTokenReused,
+    /// The session passed its idle timeout or absolute lifetime.
+    #[error("session expired")]
+    SessionExpired,
+    /// The API key is unknown or its secret does not match.
+    #[error("invalid api key")]
+    InvalidApiKey,
+    /// The API key was revoked.
+    #[error("api key revoked")]
+    ApiKeyRevoked,
+    /// The API key expired.
+    #[error("api key expired")]
+    ApiKeyExpired,
+    /// The caller may not do this; the string says what is missing.
+    #[error("permission denied: {0}")]
+    PermissionDenied(&'static str),
+    /// The named thing does not exist (or is not visible to the caller).
+    #[error("not found: {0}")]
+    NotFound(&'static str),
     /// The server is shedding load (password-hashing queue full).
     #[error("overloaded")]
     Overloaded,
@@ -63,7 +87,15 @@ impl Error {
         match self {
             Self::InvalidArgument(_) => Code::InvalidArgument,
             Self::EmailTaken => Code::AlreadyExists,
-            Self::InvalidCredentials => Code::Unauthenticated,
+            Self::InvalidCredentials
+            | Self::InvalidRefreshToken
+            | Self::RefreshTokenReused
+            | Self::SessionExpired
+            | Self::InvalidApiKey
+            | Self::ApiKeyRevoked
+            | Self::ApiKeyExpired => Code::Unauthenticated,
+            Self::PermissionDenied(_) => Code::PermissionDenied,
+            Self::NotFound(_) => Code::NotFound,
             Self::Overloaded => Code::ResourceExhausted,
             Self::Unavailable(_) => Code::Unavailable,
             Self::Internal(_) => Code::Internal,
@@ -76,6 +108,14 @@ impl Error {
             Self::InvalidArgument(_) => "INVALID_ARGUMENT",
             Self::EmailTaken => "EMAIL_TAKEN",
             Self::InvalidCredentials => "INVALID_CREDENTIALS",
+            Self::InvalidRefreshToken => "INVALID_REFRESH_TOKEN",
+            Self::RefreshTokenReused => "REFRESH_TOKEN_REUSE",
+            Self::SessionExpired => "SESSION_EXPIRED",
+            Self::InvalidApiKey => "INVALID_API_KEY",
+            Self::ApiKeyRevoked => "API_KEY_REVOKED",
+            Self::ApiKeyExpired => "API_KEY_EXPIRED",
+            Self::PermissionDenied(_) => "PERMISSION_DENIED",
+            Self::NotFound(_) => "NOT_FOUND",
             Self::Overloaded => "OVERLOADED",
             Self::Unavailable(_) => "BACKEND_UNAVAILABLE",
             Self::Internal(_) => "INTERNAL",
@@ -88,6 +128,14 @@ impl Error {
             Self::InvalidArgument(_) => "the request has invalid fields",
             Self::EmailTaken => "a user with this email already exists",
             Self::InvalidCredentials => "invalid email or password",
+            Self::InvalidRefreshToken => "invalid refresh token",
+            Self::RefreshTokenReused => "refresh token already used; the session was revoked",
+            Self::SessionExpired => "the session expired",
+            Self::InvalidApiKey => "invalid api key",
+            Self::ApiKeyRevoked => "the api key was revoked",
+            Self::ApiKeyExpired => "the api key expired",
+            Self::PermissionDenied(_) => "permission denied",
+            Self::NotFound(_) => "not found",
             Self::Overloaded => "too many concurrent logins, retry later",
             Self::Unavailable(_) => "a backend is temporarily unavailable, retry later",
             Self::Internal(_) => "internal error",
@@ -143,6 +191,14 @@ mod tests {
             Error::invalid("email", "not an email"),
             Error::EmailTaken,
             Error::InvalidCredentials,
+            Error::InvalidRefreshToken,
+            Error::RefreshTokenReused,
+            Error::SessionExpired,
+            Error::InvalidApiKey,
+            Error::ApiKeyRevoked,
+            Error::ApiKeyExpired,
+            Error::PermissionDenied("admin role"),
+            Error::NotFound("session"),
             Error::Overloaded,
             Error::Unavailable("redis: connection refused to 10.0.0.1".into()),
             Error::Internal("database: syntax error near SELECT".into()),

@@ -8,5 +8,7 @@ pub mod error;
 pub mod events;
 pub mod http;
 pub mod keys;
+pub mod lifecycle;
+pub mod session;
 pub mod store;
 pub mod telemetry;

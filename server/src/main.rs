@@ -1,5 +1,7 @@
 //! `warden`: the Warden server binary.
 
+use std::path::PathBuf;
+
 use clap::{Parser, Subcommand};
 use warden_server::config::{Config, ServeArgs};
 
@@ -15,6 +17,30 @@ struct Cli {
 enum Command {
     /// Serve the gRPC API and the HTTP endpoints (embedded backends unless URLs are given).
     Serve(ServeArgs),
+    /// Manage signing keys.
+    #[command(subcommand)]
+    Keys(KeysCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum KeysCommand {
+    /// Add a new signing key: published in the JWKS at once, signing after
+    /// `--activate-in`. Running servers sharing the key directory pick it up
+    /// within seconds; the previous key stays published for the retention.
+    Rotate {
+        /// Key directory [default: <data-dir>/keys].
+        #[arg(long, env = "WARDEN_KEY_DIR")]
+        key_dir: Option<PathBuf>,
+        /// Data directory, used when --key-dir is not given.
+        #[arg(long, env = "WARDEN_DATA_DIR", default_value = "./warden-data")]
+        data_dir: PathBuf,
+        /// Algorithm of the new key: EdDSA, ES256 or RS256.
+        #[arg(long, env = "WARDEN_SIGNING_ALGORITHM", default_value = "EdDSA")]
+        algorithm: String,
+        /// Delay before the new key signs, so every verifier has fetched it (for example 10m).
+        #[arg(long, default_value = "10m")]
+        activate_in: String,
+    },
 }
 
 #[tokio::main]
@@ -34,6 +60,30 @@ async fn main() -> anyhow::Result<()> {
             shutdown_signal().await;
             tracing::info!("shutting down");
             running.stop().await
+        }
+        Command::Keys(KeysCommand::Rotate {
+            key_dir,
+            data_dir,
+            algorithm,
+            activate_in,
+        }) => {
+            let fail = |msg: String| -> ! {
+                eprintln!("warden: {msg}");
+                std::process::exit(2)
+            };
+            let alg = algorithm
+                .parse()
+                .unwrap_or_else(|e| fail(format!("invalid configuration: algorithm: {e}")));
+            let delay = warden_server::config::parse_duration("activate_in", &activate_in)
+                .unwrap_or_else(|e| fail(e.to_string()));
+            let dir = key_dir.unwrap_or_else(|| data_dir.join("keys"));
+            let entry = warden_server::keys::rotate(&dir, alg, delay)
+                .unwrap_or_else(|e| fail(format!("{e}")));
+            println!(
+                "{}",
+                serde_json::json!({"kid": entry.kid, "alg": alg.as_str(), "activates_at": entry.activates_at, "key_dir": dir})
+            );
+            Ok(())
         }
     }
 }

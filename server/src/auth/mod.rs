@@ -12,10 +12,15 @@ use warden_proto::auth::v1::{self as pb, auth_service_server};
 use warden_proto::events::v1 as events_pb;
 use warden_proto::session::v1::{AuthMethod, Session};
 
+use subtle::ConstantTimeEq;
+use warden_interceptor::AuthContext;
+use warden_proto::events::v1::RevocationReason;
+
 use crate::error::{Error, FieldViolation};
-use crate::events::{new_event_id, Event, EventBus};
+use crate::events::{new_event_id, Event};
 use crate::keys::KeyRing;
-use crate::store::{unix_ms, SessionStore, User, UserStore};
+use crate::lifecycle::SessionLifecycle;
+use crate::store::{unix_ms, ApiKeyRecord, ApiKeyStore, RefreshOutcome, User, UserStore};
 
 pub mod password;
 
@@ -23,6 +28,10 @@ use password::{check_new_password, check_presented_password, PasswordHasher};
 
 /// Prefix of refresh tokens, so they are recognisable (and never mistaken for a JWT).
 pub const REFRESH_TOKEN_PREFIX: &str = "wrt_";
+/// Prefix of API keys, for secret scanners: `wdn_<16 hex id>_<secret>`.
+pub const API_KEY_PREFIX: &str = "wdn_";
+/// Longest API-key name, in characters.
+const MAX_API_KEY_NAME_CHARS: usize = 100;
 /// Longest accepted email (RFC 5321 path limit).
 const MAX_EMAIL_BYTES: usize = 254;
 /// Longest accepted display name, in characters.
@@ -41,6 +50,10 @@ pub struct TokenSettings {
     pub access_token_ttl: Duration,
     /// Absolute session lifetime.
     pub session_lifetime: Duration,
+    /// A session not refreshed (or otherwise seen) for this long ends.
+    pub session_idle_timeout: Duration,
+    /// How long a just-rotated refresh token still answers with its successor.
+    pub refresh_grace: Duration,
 }
 
 /// The claims of a Warden access token.
@@ -67,31 +80,44 @@ pub struct AccessClaims {
 /// The AuthService implementation.
 pub struct Auth {
     users: Arc<dyn UserStore>,
-    sessions: Arc<dyn SessionStore>,
-    events: Arc<dyn EventBus>,
+    api_keys: Arc<dyn ApiKeyStore>,
+    sessions: SessionLifecycle,
     keys: Arc<KeyRing>,
+    refresh_derivation: ring::hmac::Key,
     hasher: Arc<PasswordHasher>,
     settings: TokenSettings,
     rng: SystemRandom,
 }
 
+/// The ports and settings the AuthService works with.
+pub struct AuthDeps {
+    /// Users.
+    pub users: Arc<dyn UserStore>,
+    /// API keys.
+    pub api_keys: Arc<dyn ApiKeyStore>,
+    /// Sessions and their revocation.
+    pub sessions: SessionLifecycle,
+    /// Signing keys.
+    pub keys: Arc<KeyRing>,
+    /// Secret deriving each refresh token from the previous one.
+    pub refresh_secret: [u8; 32],
+    /// Password hashing pool.
+    pub hasher: Arc<PasswordHasher>,
+    /// Token settings.
+    pub settings: TokenSettings,
+}
+
 impl Auth {
     /// Wires the service to its ports.
-    pub fn new(
-        users: Arc<dyn UserStore>,
-        sessions: Arc<dyn SessionStore>,
-        events: Arc<dyn EventBus>,
-        keys: Arc<KeyRing>,
-        hasher: Arc<PasswordHasher>,
-        settings: TokenSettings,
-    ) -> Self {
+    pub fn new(deps: AuthDeps) -> Self {
         Self {
-            users,
-            sessions,
-            events,
-            keys,
-            hasher,
-            settings,
+            users: deps.users,
+            api_keys: deps.api_keys,
+            sessions: deps.sessions,
+            keys: deps.keys,
+            refresh_derivation: ring::hmac::Key::new(ring::hmac::HMAC_SHA256, &deps.refresh_secret),
+            hasher: deps.hasher,
+            settings: deps.settings,
             rng: SystemRandom::new(),
         }
     }
@@ -173,7 +199,7 @@ impl Auth {
             }
         };
         let tokens = self
-            .start_session(&user.id, AuthMethod::Password, client)
+            .start_session(&user.id, AuthMethod::Password, None, client)
             .await?;
         metrics::counter!("warden_logins_total", "result" => "success").increment(1);
         Ok(pb::LoginResponse {
@@ -187,6 +213,7 @@ impl Auth {
         &self,
         user_id: &str,
         method: AuthMethod,
+        api_key_id: Option<&str>,
         client: ClientInfo,
     ) -> Result<pb::Tokens, Error> {
         let now = SystemTime::now();
@@ -202,9 +229,11 @@ impl Auth {
             auth_method: method as i32,
             client_ip: client.ip,
             user_agent: client.user_agent,
+            api_key_id: api_key_id.unwrap_or_default().to_owned(),
             ..Default::default()
         };
         self.sessions
+            .store()
             .create(&session, &refresh_token_hash(&secret))
             .await?;
         let event = Event::SessionCreated(events_pb::SessionCreated {
@@ -215,19 +244,258 @@ impl Auth {
             auth_method: method as i32,
             expires_at: session.expires_at,
         });
-        if let Err(e) = self.events.publish(event).await {
+        if let Err(e) = self.sessions.events().publish(event).await {
             // Without its event the session would never be enriched: undo it.
-            let _ = self.sessions.delete(&session_id, user_id).await;
+            let _ = self.sessions.store().delete(&session_id, user_id).await;
             return Err(e);
         }
-        let access_token = self.sign_access_token(user_id, &session_id, now)?;
+        self.tokens(user_id, &session_id, refresh_token, now)
+    }
+
+    fn tokens(
+        &self,
+        user_id: &str,
+        session_id: &str,
+        refresh_token: String,
+        now: SystemTime,
+    ) -> Result<pb::Tokens, Error> {
         Ok(pb::Tokens {
-            access_token,
+            access_token: self.sign_access_token(user_id, session_id, now)?,
             refresh_token,
             token_type: "Bearer".into(),
             expires_in: self.settings.access_token_ttl.as_secs() as i64,
-            session_id,
+            session_id: session_id.to_owned(),
             user_id: user_id.to_owned(),
+        })
+    }
+
+    /// The refresh secret that follows `secret`: HMAC-SHA256 under the
+    /// server's derivation key, so a retried refresh gets the same answer
+    /// without Warden storing any token in clear.
+    fn next_refresh_secret(&self, secret: &str) -> String {
+        URL_SAFE_NO_PAD.encode(ring::hmac::sign(
+            &self.refresh_derivation,
+            secret.as_bytes(),
+        ))
+    }
+
+    async fn refresh(&self, req: pb::RefreshRequest) -> Result<pb::RefreshResponse, Error> {
+        let (session_id, secret) =
+            parse_refresh_token(&req.refresh_token).ok_or(Error::InvalidRefreshToken)?;
+        let store = self.sessions.store();
+        let mut session = store
+            .get(session_id)
+            .await?
+            .ok_or(Error::InvalidRefreshToken)?;
+        let now = SystemTime::now();
+        let last_seen = session
+            .last_seen_at
+            .and_then(|t| SystemTime::try_from(t).ok())
+            .unwrap_or(now);
+        if now.duration_since(last_seen).unwrap_or_default() > self.settings.session_idle_timeout {
+            self.sessions
+                .revoke(session_id, &session.user_id, RevocationReason::Expired)
+                .await?;
+            return Err(Error::SessionExpired);
+        }
+        let next_secret = self.next_refresh_secret(secret);
+        let outcome = store
+            .rotate_refresh(
+                session_id,
+                &refresh_token_hash(secret),
+                &refresh_token_hash(&next_secret),
+                self.settings.refresh_grace,
+            )
+            .await?;
+        match outcome {
+            RefreshOutcome::Rotated => {
+                session.last_seen_at = Some(now.into());
+                store.update(&session).await?;
+            }
+            RefreshOutcome::WithinGrace => {}
+            RefreshOutcome::Reused => {
+                tracing::warn!(session_id, user_id = %session.user_id, "refresh token reused; revoking the session");
+                self.sessions
+                    .revoke(
+                        session_id,
+                        &session.user_id,
+                        RevocationReason::RefreshTokenReuse,
+                    )
+                    .await?;
+                return Err(Error::RefreshTokenReused);
+            }
+            RefreshOutcome::Unknown => return Err(Error::InvalidRefreshToken),
+        }
+        let refresh_token = format!("{REFRESH_TOKEN_PREFIX}{session_id}.{next_secret}");
+        let tokens = self.tokens(&session.user_id, session_id, refresh_token, now)?;
+        Ok(pb::RefreshResponse {
+            tokens: Some(tokens),
+        })
+    }
+
+    async fn change_password(
+        &self,
+        ctx: &AuthContext,
+        req: pb::ChangePasswordRequest,
+    ) -> Result<pb::ChangePasswordResponse, Error> {
+        let mut violations: Vec<FieldViolation> =
+            check_presented_password("current_password", &req.current_password)
+                .into_iter()
+                .chain(check_new_password("new_password", &req.new_password))
+                .collect();
+        if violations.is_empty() && req.current_password == req.new_password {
+            violations.push(FieldViolation::new(
+                "new_password",
+                "must differ from the current password",
+            ));
+        }
+        if !violations.is_empty() {
+            return Err(Error::InvalidArgument(violations));
+        }
+        let user = self.users.find_user(&ctx.user_id).await?;
+        if !self
+            .hasher
+            .verify(req.current_password, user.map(|u| u.password_hash))
+            .await?
+        {
+            return Err(Error::InvalidCredentials);
+        }
+        let hash = self.hasher.hash(req.new_password).await?;
+        self.users.update_password(&ctx.user_id, &hash).await?;
+        let keep = ctx.session_id.clone();
+        let revoked = self
+            .sessions
+            .revoke_user_sessions(
+                &ctx.user_id,
+                |s| s.session_id != keep,
+                RevocationReason::PasswordChanged,
+            )
+            .await?;
+        tracing::info!(user_id = %ctx.user_id, revoked, "password changed");
+        Ok(pb::ChangePasswordResponse {
+            revoked_sessions: revoked,
+        })
+    }
+
+    async fn create_api_key(
+        &self,
+        ctx: &AuthContext,
+        req: pb::CreateApiKeyRequest,
+    ) -> Result<pb::CreateApiKeyResponse, Error> {
+        let name = req.name.trim().to_owned();
+        let mut violations = Vec::new();
+        if name.is_empty()
+            || name.chars().count() > MAX_API_KEY_NAME_CHARS
+            || name.chars().any(char::is_control)
+        {
+            violations.push(FieldViolation::new(
+                "name",
+                format!(
+                    "must be 1 to {MAX_API_KEY_NAME_CHARS} characters, without control characters"
+                ),
+            ));
+        }
+        let now_ms = unix_ms(SystemTime::now());
+        let expires_at_ms = req
+            .expires_at
+            .map(|t| t.seconds.saturating_mul(1000) + i64::from(t.nanos) / 1_000_000);
+        if expires_at_ms.is_some_and(|e| e <= now_ms) {
+            violations.push(FieldViolation::new("expires_at", "must be in the future"));
+        }
+        if !violations.is_empty() {
+            return Err(Error::InvalidArgument(violations));
+        }
+        let key_id = hex::encode(self.random_bytes::<8>()?);
+        let secret = URL_SAFE_NO_PAD.encode(self.random_bytes::<32>()?);
+        self.api_keys
+            .create_api_key(&ApiKeyRecord {
+                id: key_id.clone(),
+                user_id: ctx.user_id.clone(),
+                name,
+                secret_hash: refresh_token_hash(&secret),
+                created_at_ms: now_ms,
+                expires_at_ms,
+                revoked_at_ms: None,
+                last_used_at_ms: None,
+            })
+            .await?;
+        Ok(pb::CreateApiKeyResponse {
+            api_key: format!("{API_KEY_PREFIX}{key_id}_{secret}"),
+            key_id,
+        })
+    }
+
+    async fn list_api_keys(&self, ctx: &AuthContext) -> Result<pb::ListApiKeysResponse, Error> {
+        let keys = self.api_keys.list_api_keys(&ctx.user_id).await?;
+        Ok(pb::ListApiKeysResponse {
+            api_keys: keys
+                .into_iter()
+                .map(|k| pb::ApiKey {
+                    prefix: format!("{API_KEY_PREFIX}{}", k.id),
+                    key_id: k.id,
+                    name: k.name,
+                    created_at: Some(timestamp_ms(k.created_at_ms)),
+                    expires_at: k.expires_at_ms.map(timestamp_ms),
+                    revoked_at: k.revoked_at_ms.map(timestamp_ms),
+                    last_used_at: k.last_used_at_ms.map(timestamp_ms),
+                })
+                .collect(),
+        })
+    }
+
+    async fn revoke_api_key(
+        &self,
+        ctx: &AuthContext,
+        req: pb::RevokeApiKeyRequest,
+    ) -> Result<pb::RevokeApiKeyResponse, Error> {
+        let key = self.api_keys.find_api_key(&req.key_id).await?;
+        let Some(key) = key.filter(|k| k.user_id == ctx.user_id) else {
+            return Err(Error::NotFound("api key"));
+        };
+        self.api_keys
+            .revoke_api_key(&key.id, unix_ms(SystemTime::now()))
+            .await?;
+        let revoked = self
+            .sessions
+            .revoke_user_sessions(
+                &key.user_id,
+                |s| s.api_key_id == key.id,
+                RevocationReason::ApiKeyRevoked,
+            )
+            .await?;
+        Ok(pb::RevokeApiKeyResponse {
+            revoked_sessions: revoked,
+        })
+    }
+
+    async fn login_with_api_key(
+        &self,
+        req: pb::LoginWithApiKeyRequest,
+        client: ClientInfo,
+    ) -> Result<pb::LoginWithApiKeyResponse, Error> {
+        let (key_id, secret) = parse_api_key(&req.api_key).ok_or(Error::InvalidApiKey)?;
+        let presented = refresh_token_hash(secret);
+        let key = self.api_keys.find_api_key(key_id).await?;
+        // Compare in constant time, against a dummy when the id is unknown.
+        let stored = key.as_ref().map_or("", |k| k.secret_hash.as_str());
+        let matches = bool::from(presented.as_bytes().ct_eq(stored.as_bytes()));
+        let key = match key {
+            Some(key) if matches => key,
+            _ => return Err(Error::InvalidApiKey),
+        };
+        let now_ms = unix_ms(SystemTime::now());
+        if key.revoked_at_ms.is_some() {
+            return Err(Error::ApiKeyRevoked);
+        }
+        if key.expires_at_ms.is_some_and(|e| e <= now_ms) {
+            return Err(Error::ApiKeyExpired);
+        }
+        self.api_keys.touch_api_key(&key.id, now_ms).await?;
+        let tokens = self
+            .start_session(&key.user_id, AuthMethod::ApiKey, Some(&key.id), client)
+            .await?;
+        Ok(pb::LoginWithApiKeyResponse {
+            tokens: Some(tokens),
         })
     }
 
@@ -286,6 +554,30 @@ impl ClientInfo {
                 .unwrap_or_default(),
         }
     }
+}
+
+/// A protobuf timestamp from Unix milliseconds.
+fn timestamp_ms(ms: i64) -> prost_types::Timestamp {
+    prost_types::Timestamp {
+        seconds: ms.div_euclid(1000),
+        nanos: (ms.rem_euclid(1000) * 1_000_000) as i32,
+    }
+}
+
+/// Splits `wrt_<session id>.<secret>`.
+fn parse_refresh_token(token: &str) -> Option<(&str, &str)> {
+    let (session_id, secret) = token.strip_prefix(REFRESH_TOKEN_PREFIX)?.split_once('.')?;
+    let hex_id = session_id.len() == 32 && session_id.bytes().all(|b| b.is_ascii_hexdigit());
+    (hex_id && !secret.is_empty() && secret.len() <= 64).then_some((session_id, secret))
+}
+
+/// Splits `wdn_<16 hex id>_<secret>`.
+fn parse_api_key(key: &str) -> Option<(&str, &str)> {
+    let rest = key.strip_prefix(API_KEY_PREFIX)?;
+    let (key_id, secret) = (rest.get(..16)?, rest.get(17..)?);
+    let hex_id = key_id.bytes().all(|b| b.is_ascii_hexdigit());
+    (hex_id && rest.as_bytes()[16] == b'_' && !secret.is_empty() && secret.len() <= 64)
+        .then_some((key_id, secret))
 }
 
 /// SHA-256 (hex) of a refresh-token secret: the only form it is stored in.
@@ -352,29 +644,30 @@ impl auth_service_server::AuthService for Auth {
 
     async fn login_with_api_key(
         &self,
-        _req: Request<pb::LoginWithApiKeyRequest>,
+        req: Request<pb::LoginWithApiKeyRequest>,
     ) -> Result<Response<pb::LoginWithApiKeyResponse>, Status> {
-        Err(Status::unimplemented(
-            "LoginWithApiKey arrives with the session-lifecycle issue",
+        let client = ClientInfo::of(&req);
+        Ok(Response::new(
+            self.login_with_api_key(req.into_inner(), client).await?,
         ))
     }
 
     async fn refresh(
         &self,
-        _req: Request<pb::RefreshRequest>,
+        req: Request<pb::RefreshRequest>,
     ) -> Result<Response<pb::RefreshResponse>, Status> {
-        Err(Status::unimplemented(
-            "Refresh arrives with the session-lifecycle issue",
-        ))
+        Ok(Response::new(self.refresh(req.into_inner()).await?))
     }
 
     async fn logout(
         &self,
-        _req: Request<pb::LogoutRequest>,
+        req: Request<pb::LogoutRequest>,
     ) -> Result<Response<pb::LogoutResponse>, Status> {
-        Err(Status::unimplemented(
-            "Logout arrives with the session-lifecycle issue",
-        ))
+        let ctx = AuthContext::of(&req)?;
+        self.sessions
+            .revoke(&ctx.session_id, &ctx.user_id, RevocationReason::Logout)
+            .await?;
+        Ok(Response::new(pb::LogoutResponse {}))
     }
 
     async fn get_jwks(
@@ -386,37 +679,40 @@ impl auth_service_server::AuthService for Auth {
 
     async fn change_password(
         &self,
-        _req: Request<pb::ChangePasswordRequest>,
+        req: Request<pb::ChangePasswordRequest>,
     ) -> Result<Response<pb::ChangePasswordResponse>, Status> {
-        Err(Status::unimplemented(
-            "ChangePassword arrives with the session-lifecycle issue",
+        let ctx = AuthContext::of(&req)?.clone();
+        Ok(Response::new(
+            self.change_password(&ctx, req.into_inner()).await?,
         ))
     }
 
     async fn create_api_key(
         &self,
-        _req: Request<pb::CreateApiKeyRequest>,
+        req: Request<pb::CreateApiKeyRequest>,
     ) -> Result<Response<pb::CreateApiKeyResponse>, Status> {
-        Err(Status::unimplemented(
-            "CreateApiKey arrives with the session-lifecycle issue",
+        let ctx = AuthContext::of(&req)?.clone();
+        Ok(Response::new(
+            self.create_api_key(&ctx, req.into_inner()).await?,
         ))
     }
 
     async fn list_api_keys(
         &self,
-        _req: Request<pb::ListApiKeysRequest>,
+        req: Request<pb::ListApiKeysRequest>,
     ) -> Result<Response<pb::ListApiKeysResponse>, Status> {
-        Err(Status::unimplemented(
-            "ListApiKeys arrives with the session-lifecycle issue",
+        Ok(Response::new(
+            self.list_api_keys(AuthContext::of(&req)?).await?,
         ))
     }
 
     async fn revoke_api_key(
         &self,
-        _req: Request<pb::RevokeApiKeyRequest>,
+        req: Request<pb::RevokeApiKeyRequest>,
     ) -> Result<Response<pb::RevokeApiKeyResponse>, Status> {
-        Err(Status::unimplemented(
-            "RevokeApiKey arrives with the session-lifecycle issue",
+        let ctx = AuthContext::of(&req)?.clone();
+        Ok(Response::new(
+            self.revoke_api_key(&ctx, req.into_inner()).await?,
         ))
     }
 

@@ -7,7 +7,7 @@ use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::sync::Arc;
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use base64::Engine;
@@ -201,7 +201,11 @@ pub const MANIFEST: &str = "keyset.json";
 
 impl KeySet {
     /// Loads the key directory, generating a first key of `alg` when it holds none.
-    pub fn load_or_generate(dir: &Path, alg: SigningAlgorithm) -> Result<Self, Error> {
+    pub fn load_or_generate(
+        dir: &Path,
+        alg: SigningAlgorithm,
+        retention: Duration,
+    ) -> Result<Self, Error> {
         std::fs::create_dir_all(dir)
             .map_err(|e| Error::Internal(format!("create key dir {}: {e}", dir.display())))?;
         let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700));
@@ -221,32 +225,46 @@ impl KeySet {
             create_manifest_once(&manifest_path, &manifest)?;
             tracing::info!(kid = %jwk.kid, alg = alg.as_str(), dir = %dir.display(), "generated signing key");
         }
-        Self::load(dir)
+        Self::load(dir, retention)
     }
 
-    /// Loads every key of the manifest in `dir`.
-    pub fn load(dir: &Path) -> Result<Self, Error> {
-        let text = std::fs::read_to_string(dir.join(MANIFEST))
-            .map_err(|e| Error::Internal(format!("read {}: {e}", dir.join(MANIFEST).display())))?;
-        let manifest: Manifest = serde_json::from_str(&text)
-            .map_err(|e| Error::Internal(format!("parse {MANIFEST}: {e}")))?;
+    /// Loads the keys of the manifest in `dir` as they stand now: the current
+    /// key is the newest whose activation time has passed; keys not active yet
+    /// are published (so verifiers know them before they sign anything), and
+    /// a superseded key stays published for `retention` after its successor
+    /// took over.
+    pub fn load(dir: &Path, retention: Duration) -> Result<Self, Error> {
+        let manifest = read_manifest(dir)?;
         let now = unix_now();
+        // Active keys in the order they took over (manifest order breaks ties).
+        let mut active: Vec<(u64, u64, usize)> = (manifest.keys.iter().enumerate())
+            .filter(|(_, k)| k.activates_at <= now)
+            .map(|(i, k)| (k.activates_at, k.created_at, i))
+            .collect();
+        active.sort_unstable();
+        let &(_, _, current_index) = active
+            .last()
+            .ok_or_else(|| Error::Internal("no active signing key in the key directory".into()))?;
+        let current_kid = manifest.keys[current_index].kid.clone();
+        let superseded: std::collections::HashMap<usize, u64> =
+            active.windows(2).map(|w| (w[0].2, w[1].0)).collect();
         let mut keys = Vec::new();
-        for entry in manifest.keys {
+        for (index, entry) in manifest.keys.into_iter().enumerate() {
+            let superseded_at = superseded.get(&index).copied();
+            let published = entry.kid == current_kid
+                || entry.activates_at > now
+                || superseded_at.is_some_and(|at| at + retention.as_secs() > now);
+            if !published {
+                continue;
+            }
             let pem = std::fs::read(dir.join(format!("{}.pem", entry.kid)))
                 .map_err(|e| Error::Internal(format!("read key {}: {e}", entry.kid)))?;
             keys.push(load_key(entry, &pem)?);
         }
-        let current = keys
-            .iter()
-            .filter(|k| k.entry.activates_at <= now)
-            .max_by_key(|k| (k.entry.activates_at, k.entry.created_at))
-            .map(|k| k.entry.kid.clone())
-            .ok_or_else(|| Error::Internal("no active signing key in the key directory".into()))?;
         // Current key first, then the others newest first.
         keys.sort_by_key(|k| {
             (
-                k.entry.kid != current,
+                k.entry.kid != current_kid,
                 std::cmp::Reverse(k.entry.activates_at),
             )
         });
@@ -291,13 +309,14 @@ impl KeySet {
 #[derive(Debug)]
 pub struct KeyRing {
     dir: PathBuf,
+    retention: Duration,
     current: std::sync::RwLock<Arc<KeySet>>,
 }
 
 impl KeyRing {
     /// Loads (or on first start generates) the keys of `dir`.
-    pub fn open(dir: &Path, alg: SigningAlgorithm) -> Result<Self, Error> {
-        let set = KeySet::load_or_generate(dir, alg)?;
+    pub fn open(dir: &Path, alg: SigningAlgorithm, retention: Duration) -> Result<Self, Error> {
+        let set = KeySet::load_or_generate(dir, alg, retention)?;
         if set.current().entry.alg != alg {
             tracing::warn!(
                 configured = alg.as_str(),
@@ -307,6 +326,7 @@ impl KeyRing {
         }
         Ok(Self {
             dir: dir.to_owned(),
+            retention,
             current: std::sync::RwLock::new(Arc::new(set)),
         })
     }
@@ -319,15 +339,98 @@ impl KeyRing {
             .unwrap_or_else(|p| p.into_inner().clone())
     }
 
-    /// Re-reads the key directory (after a rotation by another process).
-    pub fn reload(&self) -> Result<(), Error> {
-        let set = Arc::new(KeySet::load(&self.dir)?);
-        match self.current.write() {
-            Ok(mut g) => *g = set,
-            Err(p) => *p.into_inner() = set,
-        }
-        Ok(())
+    /// Re-reads the key directory (a rotation, a promotion or a retirement
+    /// that came due); `true` when the published key set changed.
+    pub fn reload(&self) -> Result<bool, Error> {
+        let set = Arc::new(KeySet::load(&self.dir, self.retention)?);
+        let mut guard = self.current.write().unwrap_or_else(|p| p.into_inner());
+        let changed =
+            guard.published != set.published || guard.current.entry.kid != set.current.entry.kid;
+        *guard = set;
+        Ok(changed)
     }
+}
+
+/// Warden's own interceptor reads the published keys straight from the ring.
+#[async_trait::async_trait]
+impl warden_interceptor::KeySource for KeyRing {
+    async fn keys(
+        &self,
+    ) -> Result<Vec<warden_proto::auth::v1::Jwk>, warden_interceptor::AuthError> {
+        Ok(self
+            .snapshot()
+            .published()
+            .iter()
+            .map(Jwk::to_proto)
+            .collect())
+    }
+}
+
+/// File holding the secret that derives each refresh token from the previous one.
+pub const REFRESH_SECRET_FILE: &str = "refresh-derivation.key";
+
+/// Loads (or creates, mode 0600) the 32-byte refresh-derivation secret in `dir`.
+/// Servers sharing the key directory share it, so any of them can answer a
+/// retried refresh with the same next token.
+pub fn refresh_secret(dir: &Path) -> Result<[u8; 32], Error> {
+    let path = dir.join(REFRESH_SECRET_FILE);
+    if !path.exists() {
+        let mut secret = [0u8; 32];
+        ring::rand::SecureRandom::fill(&SystemRandom::new(), &mut secret)
+            .map_err(|_| Error::Internal("system random unavailable".into()))?;
+        let tmp = dir.join(format!("{REFRESH_SECRET_FILE}.tmp.{}", std::process::id()));
+        write_private(&tmp, URL_SAFE_NO_PAD.encode(secret).as_bytes())?;
+        let linked = std::fs::hard_link(&tmp, &path);
+        let _ = std::fs::remove_file(&tmp);
+        if let Err(e) = linked {
+            if e.kind() != std::io::ErrorKind::AlreadyExists {
+                return Err(Error::Internal(format!("create {}: {e}", path.display())));
+            }
+        }
+    }
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| Error::Internal(format!("read {}: {e}", path.display())))?;
+    URL_SAFE_NO_PAD
+        .decode(text.trim())
+        .ok()
+        .and_then(|b| <[u8; 32]>::try_from(b).ok())
+        .ok_or_else(|| {
+            Error::Internal(format!(
+                "{} is not a 32-byte base64url secret",
+                path.display()
+            ))
+        })
+}
+
+fn read_manifest(dir: &Path) -> Result<Manifest, Error> {
+    let path = dir.join(MANIFEST);
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| Error::Internal(format!("read {}: {e}", path.display())))?;
+    serde_json::from_str(&text)
+        .map_err(|e| Error::Internal(format!("parse {}: {e}", path.display())))
+}
+
+/// Adds a new key of `alg` to the key directory, published at once and
+/// signing from `activate_in` on. Returns its manifest entry.
+pub fn rotate(dir: &Path, alg: SigningAlgorithm, activate_in: Duration) -> Result<KeyEntry, Error> {
+    let mut manifest = read_manifest(dir)?;
+    let (pem, jwk) = generate(alg)?;
+    write_private(&dir.join(format!("{}.pem", jwk.kid)), pem.as_bytes())?;
+    let now = unix_now();
+    let entry = KeyEntry {
+        kid: jwk.kid,
+        alg,
+        created_at: now,
+        activates_at: now + activate_in.as_secs(),
+    };
+    manifest.keys.push(entry.clone());
+    // Replace the manifest atomically: readers see the old or the new one.
+    let tmp = dir.join(format!("{MANIFEST}.tmp.{}", std::process::id()));
+    let json = serde_json::to_vec_pretty(&manifest).map_err(|e| Error::Internal(e.to_string()))?;
+    write_private(&tmp, &json)?;
+    std::fs::rename(&tmp, dir.join(MANIFEST))
+        .map_err(|e| Error::Internal(format!("replace {MANIFEST}: {e}")))?;
+    Ok(entry)
 }
 
 fn unix_now() -> u64 {
@@ -491,7 +594,7 @@ mod tests {
 
     fn round_trip(alg: SigningAlgorithm) {
         let dir = tempfile::tempdir().unwrap();
-        let keys = KeySet::load_or_generate(dir.path(), alg).unwrap();
+        let keys = KeySet::load_or_generate(dir.path(), alg, Duration::from_secs(60)).unwrap();
         let kid = keys.current().entry.kid.clone();
         let token = keys
             .sign(&Claims {
@@ -514,7 +617,7 @@ mod tests {
         assert_eq!(claims.claims.sub, "u");
 
         // A restart loads the same key instead of generating a new one.
-        let again = KeySet::load_or_generate(dir.path(), alg).unwrap();
+        let again = KeySet::load_or_generate(dir.path(), alg, Duration::from_secs(60)).unwrap();
         assert_eq!(again.current().entry.kid, kid);
         let mode = std::fs::metadata(dir.path().join(format!("{kid}.pem")))
             .unwrap()
@@ -536,6 +639,44 @@ mod tests {
     #[test]
     fn rs256_keys_sign_verifiable_tokens_and_persist() {
         round_trip(SigningAlgorithm::Rs256);
+    }
+
+    #[test]
+    fn rotation_publishes_first_promotes_later_and_retires_after_retention() {
+        let dir = tempfile::tempdir().unwrap();
+        let old =
+            KeySet::load_or_generate(dir.path(), SigningAlgorithm::EdDsa, Duration::from_secs(60))
+                .unwrap();
+        let old_kid = old.current().entry.kid.clone();
+        // Activation in the future: published as next, old key still signs.
+        let next = rotate(
+            dir.path(),
+            SigningAlgorithm::Es256,
+            Duration::from_secs(3600),
+        )
+        .unwrap();
+        let set = KeySet::load(dir.path(), Duration::from_secs(60)).unwrap();
+        assert_eq!(set.current().entry.kid, old_kid);
+        assert_eq!(
+            set.published()
+                .iter()
+                .map(|k| k.kid.clone())
+                .collect::<Vec<_>>(),
+            [old_kid.clone(), next.kid.clone()]
+        );
+        // Activation now: the new key signs, the old one stays published for the retention.
+        let now_key = rotate(dir.path(), SigningAlgorithm::EdDsa, Duration::ZERO).unwrap();
+        let set = KeySet::load(dir.path(), Duration::from_secs(60)).unwrap();
+        assert_eq!(set.current().entry.kid, now_key.kid);
+        assert!(
+            set.published().iter().any(|k| k.kid == old_kid),
+            "retired key kept for the retention"
+        );
+        // With no retention left the retired key is gone; the pending one stays.
+        let set = KeySet::load(dir.path(), Duration::ZERO).unwrap();
+        let kids: Vec<_> = set.published().iter().map(|k| k.kid.clone()).collect();
+        assert!(!kids.contains(&old_kid));
+        assert!(kids.contains(&next.kid) && kids.contains(&now_key.kid));
     }
 
     #[test]

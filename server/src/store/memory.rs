@@ -6,13 +6,23 @@ use std::sync::RwLock;
 use async_trait::async_trait;
 use warden_proto::session::v1::Session;
 
-use super::{remaining, SessionStore};
+use std::time::{Duration, Instant};
+
+use super::{remaining, RefreshOutcome, SessionStore};
 use crate::error::Error;
+
+/// A session's refresh-token state: the current hash, when it was rotated
+/// in, and every earlier hash.
+struct RefreshState {
+    current: String,
+    rotated_at: Instant,
+    used: HashSet<String>,
+}
 
 #[derive(Default)]
 struct Inner {
     sessions: HashMap<String, Session>,
-    refresh_hashes: HashMap<String, String>,
+    refresh: HashMap<String, RefreshState>,
     by_user: HashMap<String, HashSet<String>>,
 }
 
@@ -43,9 +53,12 @@ fn live(session: &Session) -> bool {
 impl SessionStore for MemorySessionStore {
     async fn create(&self, session: &Session, refresh_token_hash: &str) -> Result<(), Error> {
         let mut inner = self.write()?;
-        inner
-            .refresh_hashes
-            .insert(session.session_id.clone(), refresh_token_hash.to_owned());
+        let state = RefreshState {
+            current: refresh_token_hash.to_owned(),
+            rotated_at: Instant::now(),
+            used: HashSet::new(),
+        };
+        inner.refresh.insert(session.session_id.clone(), state);
         inner
             .sessions
             .insert(session.session_id.clone(), session.clone());
@@ -95,7 +108,7 @@ impl SessionStore for MemorySessionStore {
 
     async fn delete(&self, session_id: &str, user_id: &str) -> Result<bool, Error> {
         let mut inner = self.write()?;
-        inner.refresh_hashes.remove(session_id);
+        inner.refresh.remove(session_id);
         if let Some(set) = inner.by_user.get_mut(user_id) {
             set.remove(session_id);
             if set.is_empty() {
@@ -103,5 +116,40 @@ impl SessionStore for MemorySessionStore {
             }
         }
         Ok(inner.sessions.remove(session_id).is_some())
+    }
+
+    async fn rotate_refresh(
+        &self,
+        session_id: &str,
+        presented_hash: &str,
+        next_hash: &str,
+        grace: Duration,
+    ) -> Result<RefreshOutcome, Error> {
+        let mut inner = self.write()?;
+        let Some(state) = inner.refresh.get_mut(session_id) else {
+            return Ok(RefreshOutcome::Unknown);
+        };
+        if state.current == presented_hash {
+            let previous = std::mem::replace(&mut state.current, next_hash.to_owned());
+            state.used.insert(previous);
+            state.rotated_at = Instant::now();
+            Ok(RefreshOutcome::Rotated)
+        } else if state.used.contains(presented_hash) {
+            if state.current == next_hash && state.rotated_at.elapsed() <= grace {
+                Ok(RefreshOutcome::WithinGrace)
+            } else {
+                Ok(RefreshOutcome::Reused)
+            }
+        } else {
+            Ok(RefreshOutcome::Unknown)
+        }
+    }
+
+    async fn update(&self, session: &Session) -> Result<(), Error> {
+        let mut inner = self.write()?;
+        if let Some(stored) = inner.sessions.get_mut(&session.session_id) {
+            *stored = session.clone();
+        }
+        Ok(())
     }
 }

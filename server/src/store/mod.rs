@@ -37,6 +37,44 @@ pub trait UserStore: Send + Sync {
     async fn find_user_by_email(&self, email: &str) -> Result<Option<User>, Error>;
     /// Finds a user by id.
     async fn find_user(&self, user_id: &str) -> Result<Option<User>, Error>;
+    /// Replaces a user's password hash.
+    async fn update_password(&self, user_id: &str, password_hash: &str) -> Result<(), Error>;
+}
+
+/// An API key as stored: only the SHA-256 of its secret.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiKeyRecord {
+    /// Key id (16 hex characters), also part of the key text.
+    pub id: String,
+    /// Owner.
+    pub user_id: String,
+    /// Name given at creation.
+    pub name: String,
+    /// SHA-256 (hex) of the secret.
+    pub secret_hash: String,
+    /// Creation time, Unix milliseconds.
+    pub created_at_ms: i64,
+    /// Expiry, Unix milliseconds.
+    pub expires_at_ms: Option<i64>,
+    /// Revocation time, Unix milliseconds.
+    pub revoked_at_ms: Option<i64>,
+    /// Last login with the key, Unix milliseconds.
+    pub last_used_at_ms: Option<i64>,
+}
+
+/// Where API keys live.
+#[async_trait]
+pub trait ApiKeyStore: Send + Sync {
+    /// Stores a new key.
+    async fn create_api_key(&self, key: &ApiKeyRecord) -> Result<(), Error>;
+    /// Finds a key by id.
+    async fn find_api_key(&self, key_id: &str) -> Result<Option<ApiKeyRecord>, Error>;
+    /// A user's keys, newest first.
+    async fn list_api_keys(&self, user_id: &str) -> Result<Vec<ApiKeyRecord>, Error>;
+    /// Marks a key revoked (once); `true` if this call revoked it.
+    async fn revoke_api_key(&self, key_id: &str, at_ms: i64) -> Result<bool, Error>;
+    /// Records a login with the key.
+    async fn touch_api_key(&self, key_id: &str, at_ms: i64) -> Result<(), Error>;
 }
 
 /// An event waiting in the outbox for the broker.
@@ -68,6 +106,20 @@ pub trait Outbox: Send + Sync {
     async fn release(&self, ids: &[i64]) -> Result<(), Error>;
 }
 
+/// What presenting a refresh token did to the session's refresh state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RefreshOutcome {
+    /// It was the current token: the next one is now current.
+    Rotated,
+    /// It was the token rotated just before, within the grace window: the
+    /// current token (the one derived from it) stays current.
+    WithinGrace,
+    /// It was rotated earlier (outside the grace window): a sign of theft.
+    Reused,
+    /// Not a token of this session (or no such session).
+    Unknown,
+}
+
 /// Where sessions live. Implementations keep the Redis layout of DESIGN.md:
 /// the session is the truth, the per-user set an index that may be briefly stale.
 #[async_trait]
@@ -81,6 +133,20 @@ pub trait SessionStore: Send + Sync {
     async fn list_for_user(&self, user_id: &str) -> Result<Vec<Session>, Error>;
     /// Deletes a session (and its refresh state and index entry); `true` if it existed.
     async fn delete(&self, session_id: &str, user_id: &str) -> Result<bool, Error>;
+    /// Atomically checks a presented refresh-token hash against the session's
+    /// refresh state and rotates to `next_hash` when it is the current one.
+    /// A hash presented again within `grace` of its rotation, whose successor
+    /// is `next_hash`, is `WithinGrace`; any other earlier hash is `Reused`.
+    async fn rotate_refresh(
+        &self,
+        session_id: &str,
+        presented_hash: &str,
+        next_hash: &str,
+        grace: Duration,
+    ) -> Result<RefreshOutcome, Error>;
+    /// Rewrites a live session (for example its `last_seen_at`), keeping its expiry.
+    /// Does nothing when the session is gone.
+    async fn update(&self, session: &Session) -> Result<(), Error>;
 }
 
 /// Unix milliseconds of `t`.

@@ -13,7 +13,7 @@ use fred::types::ExpireOptions;
 use warden_proto::session::v1::Session;
 use warden_proto::session_json;
 
-use super::{remaining, SessionStore};
+use super::{remaining, RefreshOutcome, SessionStore};
 use crate::error::Error;
 
 /// Key of a session.
@@ -30,6 +30,25 @@ pub fn user_sessions_key(user_id: &str) -> String {
 pub fn refresh_key(session_id: &str) -> String {
     format!("warden:refresh:{session_id}")
 }
+
+/// Atomic refresh-token rotation on `warden:refresh:<sid>` (one key, so it is
+/// Redis-Cluster safe). Fields: `current`, `rotated_at` (ms) and `u:<hash>`
+/// for every hash rotated out.
+const ROTATE_REFRESH: &str = r#"
+local current = redis.call('HGET', KEYS[1], 'current')
+if not current then return 'unknown' end
+local presented, next_hash, now, grace = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
+if current == presented then
+  redis.call('HSET', KEYS[1], 'current', next_hash, 'rotated_at', now, 'u:' .. presented, now)
+  return 'rotated'
+end
+if redis.call('HEXISTS', KEYS[1], 'u:' .. presented) == 1 then
+  local rotated_at = tonumber(redis.call('HGET', KEYS[1], 'rotated_at') or '0')
+  if current == next_hash and now - rotated_at <= grace then return 'grace' end
+  return 'reused'
+end
+return 'unknown'
+"#;
 
 /// Sessions in Redis.
 pub struct RedisSessionStore {
@@ -141,5 +160,48 @@ impl SessionStore for RedisSessionStore {
             .srem(user_sessions_key(user_id), session_id)
             .await?;
         Ok(removed > 0)
+    }
+
+    async fn rotate_refresh(
+        &self,
+        session_id: &str,
+        presented_hash: &str,
+        next_hash: &str,
+        grace: Duration,
+    ) -> Result<RefreshOutcome, Error> {
+        let now_ms = super::unix_ms(std::time::SystemTime::now());
+        let outcome: String = self
+            .client
+            .eval(
+                ROTATE_REFRESH,
+                vec![refresh_key(session_id)],
+                vec![
+                    presented_hash.to_owned(),
+                    next_hash.to_owned(),
+                    now_ms.to_string(),
+                    (grace.as_millis() as i64).to_string(),
+                ],
+            )
+            .await?;
+        Ok(match outcome.as_str() {
+            "rotated" => RefreshOutcome::Rotated,
+            "grace" => RefreshOutcome::WithinGrace,
+            "reused" => RefreshOutcome::Reused,
+            _ => RefreshOutcome::Unknown,
+        })
+    }
+
+    async fn update(&self, session: &Session) -> Result<(), Error> {
+        let _: Option<String> = self
+            .client
+            .set(
+                session_key(&session.session_id),
+                session_json::to_json(session),
+                Some(Expiration::KEEPTTL),
+                Some(SetOptions::XX),
+                false,
+            )
+            .await?;
+        Ok(())
     }
 }

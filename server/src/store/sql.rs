@@ -10,7 +10,7 @@ use async_trait::async_trait;
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, Row};
 
-use super::{unix_ms, Outbox, OutboxEntry, User, UserStore};
+use super::{unix_ms, ApiKeyRecord, ApiKeyStore, Outbox, OutboxEntry, User, UserStore};
 use crate::error::Error;
 
 /// Which SQL dialect a pool speaks.
@@ -136,12 +136,99 @@ impl UserStore for SqlStore {
         Ok(row.as_ref().map(user_from_row).transpose()?)
     }
 
+    async fn update_password(&self, user_id: &str, password_hash: &str) -> Result<(), Error> {
+        sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+            .bind(password_hash)
+            .bind(user_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
     async fn find_user(&self, user_id: &str) -> Result<Option<User>, Error> {
         let row = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"))
             .bind(user_id)
             .fetch_optional(&self.pool)
             .await?;
         Ok(row.as_ref().map(user_from_row).transpose()?)
+    }
+}
+
+const API_KEY_COLUMNS: &str =
+    "id, user_id, name, secret_hash, created_at, expires_at, revoked_at, last_used_at";
+
+fn api_key_from_row(row: &AnyRow) -> Result<ApiKeyRecord, sqlx::Error> {
+    Ok(ApiKeyRecord {
+        id: row.try_get("id")?,
+        user_id: row.try_get("user_id")?,
+        name: row.try_get("name")?,
+        secret_hash: row.try_get("secret_hash")?,
+        created_at_ms: row.try_get("created_at")?,
+        expires_at_ms: row.try_get("expires_at")?,
+        revoked_at_ms: row.try_get("revoked_at")?,
+        last_used_at_ms: row.try_get("last_used_at")?,
+    })
+}
+
+#[async_trait]
+impl ApiKeyStore for SqlStore {
+    async fn create_api_key(&self, key: &ApiKeyRecord) -> Result<(), Error> {
+        sqlx::query(&format!(
+            "INSERT INTO api_keys ({API_KEY_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+        ))
+        .bind(&key.id)
+        .bind(&key.user_id)
+        .bind(&key.name)
+        .bind(&key.secret_hash)
+        .bind(key.created_at_ms)
+        .bind(key.expires_at_ms)
+        .bind(key.revoked_at_ms)
+        .bind(key.last_used_at_ms)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn find_api_key(&self, key_id: &str) -> Result<Option<ApiKeyRecord>, Error> {
+        let row = sqlx::query(&format!(
+            "SELECT {API_KEY_COLUMNS} FROM api_keys WHERE id = $1"
+        ))
+        .bind(key_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.as_ref().map(api_key_from_row).transpose()?)
+    }
+
+    async fn list_api_keys(&self, user_id: &str) -> Result<Vec<ApiKeyRecord>, Error> {
+        let rows = sqlx::query(&format!(
+            "SELECT {API_KEY_COLUMNS} FROM api_keys WHERE user_id = $1 ORDER BY created_at DESC, id"
+        ))
+        .bind(user_id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .iter()
+            .map(api_key_from_row)
+            .collect::<Result<_, _>>()?)
+    }
+
+    async fn revoke_api_key(&self, key_id: &str, at_ms: i64) -> Result<bool, Error> {
+        let done =
+            sqlx::query("UPDATE api_keys SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
+                .bind(at_ms)
+                .bind(key_id)
+                .execute(&self.pool)
+                .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    async fn touch_api_key(&self, key_id: &str, at_ms: i64) -> Result<(), Error> {
+        sqlx::query("UPDATE api_keys SET last_used_at = $1 WHERE id = $2")
+            .bind(at_ms)
+            .bind(key_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
     }
 }
 

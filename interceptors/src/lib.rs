@@ -1,0 +1,297 @@
+//! `warden-interceptor`: a tower layer for tonic services that verifies Warden
+//! access tokens locally (no call to Warden per request), loads the session
+//! behind the token and hands handlers an [`AuthContext`].
+//!
+//! Every refusal is a gRPC status with a `google.rpc.ErrorInfo` reason (see
+//! [`AuthError`]); a key or session source that is down gives `UNAVAILABLE`,
+//! never an allow.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use async_trait::async_trait;
+use tonic::Status;
+use warden_proto::auth::v1::Jwk;
+use warden_proto::session::v1::Session;
+
+mod error;
+mod verify;
+
+pub use error::AuthError;
+pub use verify::{Claims, JwksCache, TokenVerifier, MAX_TOKEN_BYTES};
+
+/// Where the public keys that verify access tokens come from.
+#[async_trait]
+pub trait KeySource: Send + Sync + 'static {
+    /// The currently published keys (Warden's JWKS).
+    async fn keys(&self) -> Result<Vec<Jwk>, AuthError>;
+}
+
+/// Where sessions are read from, by session id.
+#[async_trait]
+pub trait SessionSource: Send + Sync + 'static {
+    /// The live session, or `None` when it does not exist (revoked or expired).
+    async fn session(&self, session_id: &str) -> Result<Option<Session>, AuthError>;
+}
+
+/// The authenticated caller, put into the request extensions by the layer.
+#[derive(Debug, Clone)]
+pub struct AuthContext {
+    /// The user (`sub`).
+    pub user_id: String,
+    /// The session (`sid`).
+    pub session_id: String,
+    /// The session as loaded for this request.
+    pub session: Arc<Session>,
+    /// The verified claims of the access token.
+    pub claims: Arc<Claims>,
+}
+
+impl AuthContext {
+    /// The context of a request that went through the layer; UNAUTHENTICATED
+    /// when it is absent (the method was left open, or the layer is missing).
+    pub fn of<T>(req: &tonic::Request<T>) -> Result<&AuthContext, Status> {
+        req.extensions()
+            .get::<AuthContext>()
+            .ok_or_else(|| AuthError::MissingToken.into())
+    }
+
+    /// Fails with PERMISSION_DENIED unless the caller is `user_id`.
+    pub fn require_owner(&self, user_id: &str) -> Result<(), AuthError> {
+        if self.user_id == user_id {
+            Ok(())
+        } else {
+            Err(AuthError::PermissionDenied("not the owner".into()))
+        }
+    }
+}
+
+/// Metadata prefix that only Warden may set; client-sent values are removed.
+pub const RESERVED_METADATA_PREFIX: &str = "x-warden-";
+
+/// Builds a [`WardenLayer`].
+pub struct WardenLayerBuilder {
+    issuer: String,
+    audience: String,
+    keys: Option<Arc<dyn KeySource>>,
+    sessions: Option<Arc<dyn SessionSource>>,
+    leeway: Duration,
+    key_refresh_interval: Duration,
+    open_methods: HashSet<String>,
+    open_services: Vec<String>,
+}
+
+impl WardenLayerBuilder {
+    /// Where the verification keys come from (required).
+    pub fn key_source(mut self, source: Arc<dyn KeySource>) -> Self {
+        self.keys = Some(source);
+        self
+    }
+
+    /// Where sessions come from (required).
+    pub fn session_source(mut self, source: Arc<dyn SessionSource>) -> Self {
+        self.sessions = Some(source);
+        self
+    }
+
+    /// Clock skew tolerated on `exp` and `nbf` (default 30 s).
+    pub fn leeway(mut self, leeway: Duration) -> Self {
+        self.leeway = leeway;
+        self
+    }
+
+    /// Least time between two key-set reloads caused by unknown `kid`s (default 5 s).
+    pub fn key_refresh_interval(mut self, interval: Duration) -> Self {
+        self.key_refresh_interval = interval;
+        self
+    }
+
+    /// Leaves one method open, by its path (`/package.Service/Method`).
+    pub fn open_method(mut self, path: impl Into<String>) -> Self {
+        self.open_methods.insert(path.into());
+        self
+    }
+
+    /// Leaves every method of a service open (`grpc.health.v1.Health`).
+    pub fn open_service(mut self, service: impl AsRef<str>) -> Self {
+        self.open_services.push(format!("/{}/", service.as_ref()));
+        self
+    }
+
+    /// The layer; panics if a key or session source is missing (a wiring bug).
+    pub fn build(self) -> WardenLayer {
+        let keys = self.keys.expect("WardenLayer needs a key source");
+        let sessions = self.sessions.expect("WardenLayer needs a session source");
+        let verifier = TokenVerifier::new(
+            JwksCache::new(keys, self.key_refresh_interval),
+            self.issuer,
+            self.audience,
+            self.leeway,
+        );
+        WardenLayer {
+            shared: Arc::new(Shared {
+                verifier,
+                sessions,
+                open_methods: self.open_methods,
+                open_services: self.open_services,
+            }),
+        }
+    }
+}
+
+struct Shared {
+    verifier: TokenVerifier,
+    sessions: Arc<dyn SessionSource>,
+    open_methods: HashSet<String>,
+    open_services: Vec<String>,
+}
+
+impl Shared {
+    fn is_open(&self, path: &str) -> bool {
+        self.open_methods.contains(path)
+            || self
+                .open_services
+                .iter()
+                .any(|prefix| path.starts_with(prefix))
+    }
+
+    async fn authenticate(&self, headers: &http::HeaderMap) -> Result<AuthContext, AuthError> {
+        let value = headers
+            .get(http::header::AUTHORIZATION)
+            .ok_or(AuthError::MissingToken)?;
+        if value.len() > MAX_TOKEN_BYTES + 16 {
+            return Err(AuthError::MalformedToken);
+        }
+        let value = value.to_str().map_err(|_| AuthError::MalformedToken)?;
+        let token = match value.split_once(' ') {
+            Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") => token.trim(),
+            _ => return Err(AuthError::MissingToken),
+        };
+        let claims = self.verifier.verify(token).await?;
+        let session = self
+            .sessions
+            .session(&claims.sid)
+            .await?
+            .ok_or(AuthError::SessionRevoked)?;
+        if session.user_id != claims.sub {
+            return Err(AuthError::SessionRevoked);
+        }
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs() as i64);
+        if session
+            .expires_at
+            .as_ref()
+            .is_some_and(|t| t.seconds <= now)
+        {
+            return Err(AuthError::SessionExpired);
+        }
+        Ok(AuthContext {
+            user_id: claims.sub.clone(),
+            session_id: claims.sid.clone(),
+            session: Arc::new(session),
+            claims: Arc::new(claims),
+        })
+    }
+}
+
+/// Tower layer that authenticates every call except the open ones.
+#[derive(Clone)]
+pub struct WardenLayer {
+    shared: Arc<Shared>,
+}
+
+impl WardenLayer {
+    /// Starts a builder for tokens issued by `issuer` for `audience`.
+    pub fn builder(issuer: impl Into<String>, audience: impl Into<String>) -> WardenLayerBuilder {
+        WardenLayerBuilder {
+            issuer: issuer.into(),
+            audience: audience.into(),
+            keys: None,
+            sessions: None,
+            leeway: Duration::from_secs(30),
+            key_refresh_interval: Duration::from_secs(5),
+            open_methods: HashSet::new(),
+            open_services: Vec::new(),
+        }
+    }
+
+    /// Verifies a bearer token and loads its session, as the layer does for a call.
+    pub async fn authenticate(&self, headers: &http::HeaderMap) -> Result<AuthContext, AuthError> {
+        self.shared.authenticate(headers).await
+    }
+
+    /// Reloads the key set now (after a key rotation).
+    pub async fn refresh_keys(&self) -> Result<(), AuthError> {
+        self.shared.verifier.keys().refresh(true).await
+    }
+}
+
+impl<S> tower::Layer<S> for WardenLayer {
+    type Service = WardenService<S>;
+
+    fn layer(&self, inner: S) -> Self::Service {
+        WardenService {
+            inner,
+            shared: self.shared.clone(),
+        }
+    }
+}
+
+/// The service of [`WardenLayer`].
+#[derive(Clone)]
+pub struct WardenService<S> {
+    inner: S,
+    shared: Arc<Shared>,
+}
+
+impl<S, ReqBody, ResBody> tower::Service<http::Request<ReqBody>> for WardenService<S>
+where
+    S: tower::Service<http::Request<ReqBody>, Response = http::Response<ResBody>>
+        + Clone
+        + Send
+        + 'static,
+    S::Future: Send + 'static,
+    ReqBody: Send + 'static,
+    ResBody: Default + Send + 'static,
+{
+    type Response = S::Response;
+    type Error = S::Error;
+    type Future =
+        std::pin::Pin<Box<dyn std::future::Future<Output = Result<S::Response, S::Error>> + Send>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, mut req: http::Request<ReqBody>) -> Self::Future {
+        // Identity-looking metadata from the client is never trusted.
+        let reserved: Vec<http::HeaderName> = req
+            .headers()
+            .keys()
+            .filter(|name| name.as_str().starts_with(RESERVED_METADATA_PREFIX))
+            .cloned()
+            .collect();
+        for name in reserved {
+            req.headers_mut().remove(name);
+        }
+        req.extensions_mut().remove::<AuthContext>();
+        let clone = self.inner.clone();
+        let mut inner = std::mem::replace(&mut self.inner, clone);
+        if self.shared.is_open(req.uri().path()) {
+            return Box::pin(inner.call(req));
+        }
+        let shared = self.shared.clone();
+        Box::pin(async move {
+            match shared.authenticate(req.headers()).await {
+                Ok(ctx) => {
+                    req.extensions_mut().insert(ctx);
+                    inner.call(req).await
+                }
+                Err(err) => Ok(Status::from(err).into_http()),
+            }
+        })
+    }
+}

@@ -1,0 +1,125 @@
+//! `warden.session.v1.SessionService`: a user reads and ends their sessions.
+//! Acting on another user's sessions needs the `admin` role, which arrives
+//! with role administration; until then it is PERMISSION_DENIED.
+
+use tonic::{Request, Response, Status};
+use warden_interceptor::AuthContext;
+use warden_proto::events::v1::RevocationReason;
+use warden_proto::session::v1::{self as pb, session_service_server};
+
+use crate::error::Error;
+use crate::lifecycle::SessionLifecycle;
+
+/// The SessionService implementation.
+pub struct SessionApi {
+    sessions: SessionLifecycle,
+}
+
+impl SessionApi {
+    /// Over the session lifecycle.
+    pub fn new(sessions: SessionLifecycle) -> Self {
+        Self { sessions }
+    }
+
+    /// The user an RPC acts on: the caller when `user_id` is empty or theirs.
+    fn target_user<'a>(ctx: &'a AuthContext, user_id: &'a str) -> Result<&'a str, Error> {
+        if user_id.is_empty() || user_id == ctx.user_id {
+            Ok(&ctx.user_id)
+        } else {
+            Err(Error::PermissionDenied(
+                "acting on another user's sessions needs the admin role",
+            ))
+        }
+    }
+
+    /// Loads a session the caller may see: NOT_FOUND when it does not exist,
+    /// PERMISSION_DENIED when it is someone else's.
+    async fn visible_session(
+        &self,
+        ctx: &AuthContext,
+        session_id: &str,
+    ) -> Result<pb::Session, Error> {
+        if session_id.is_empty() {
+            return Err(Error::invalid("session_id", "must not be empty"));
+        }
+        let session = self
+            .sessions
+            .store()
+            .get(session_id)
+            .await?
+            .ok_or(Error::NotFound("session"))?;
+        Self::target_user(ctx, &session.user_id)?;
+        Ok(session)
+    }
+}
+
+#[tonic::async_trait]
+impl session_service_server::SessionService for SessionApi {
+    async fn get_current_session(
+        &self,
+        req: Request<pb::GetCurrentSessionRequest>,
+    ) -> Result<Response<pb::GetCurrentSessionResponse>, Status> {
+        let ctx = AuthContext::of(&req)?;
+        Ok(Response::new(pb::GetCurrentSessionResponse {
+            session: Some(ctx.session.as_ref().clone()),
+        }))
+    }
+
+    async fn get_session(
+        &self,
+        req: Request<pb::GetSessionRequest>,
+    ) -> Result<Response<pb::GetSessionResponse>, Status> {
+        let ctx = AuthContext::of(&req)?;
+        let session = self.visible_session(ctx, &req.get_ref().session_id).await?;
+        Ok(Response::new(pb::GetSessionResponse {
+            session: Some(session),
+        }))
+    }
+
+    async fn list_sessions(
+        &self,
+        req: Request<pb::ListSessionsRequest>,
+    ) -> Result<Response<pb::ListSessionsResponse>, Status> {
+        let ctx = AuthContext::of(&req)?;
+        let user_id = Self::target_user(ctx, &req.get_ref().user_id)?;
+        let sessions = self
+            .sessions
+            .store()
+            .list_for_user(user_id)
+            .await
+            .map_err(Error::from)?;
+        Ok(Response::new(pb::ListSessionsResponse { sessions }))
+    }
+
+    async fn revoke_session(
+        &self,
+        req: Request<pb::RevokeSessionRequest>,
+    ) -> Result<Response<pb::RevokeSessionResponse>, Status> {
+        let ctx = AuthContext::of(&req)?;
+        let session = self.visible_session(ctx, &req.get_ref().session_id).await?;
+        self.sessions
+            .revoke(
+                &session.session_id,
+                &session.user_id,
+                RevocationReason::Revoked,
+            )
+            .await?;
+        Ok(Response::new(pb::RevokeSessionResponse {}))
+    }
+
+    async fn revoke_user_sessions(
+        &self,
+        req: Request<pb::RevokeUserSessionsRequest>,
+    ) -> Result<Response<pb::RevokeUserSessionsResponse>, Status> {
+        let ctx = AuthContext::of(&req)?;
+        let user_id = Self::target_user(ctx, &req.get_ref().user_id)?;
+        let keep = req.get_ref().except_session_id.as_str();
+        let revoked = self
+            .sessions
+            .revoke_user_sessions(user_id, |s| s.session_id != keep, RevocationReason::Revoked)
+            .await?;
+        Ok(Response::new(pb::RevokeUserSessionsResponse {
+            revoked_count: revoked,
+        }))
+    }
+}
