@@ -13,6 +13,7 @@ use std::time::Duration;
 use tonic::transport::Channel;
 use warden_proto::auth::v1::auth_service_client::AuthServiceClient;
 use warden_proto::auth::v1::{LoginRequest, RegisterRequest, Tokens};
+use warden_proto::session::v1::session_service_client::SessionServiceClient;
 use warden_server::app::RunningWarden;
 use warden_server::config::{Argon2Params, Config};
 
@@ -128,7 +129,13 @@ impl TestWarden {
 
     /// Starts a server on `backend`.
     pub async fn start(backend: Backend) -> Self {
-        let (config, dir) = Self::config(backend).await;
+        Self::start_tuned(backend, |_| {}).await
+    }
+
+    /// Starts a server on `backend` after `tune` adjusted its configuration.
+    pub async fn start_tuned(backend: Backend, tune: impl FnOnce(&mut Config)) -> Self {
+        let (mut config, dir) = Self::config(backend).await;
+        tune(&mut config);
         Self::start_with(config, Some(dir)).await
     }
 
@@ -162,6 +169,32 @@ impl TestWarden {
     /// An AuthService client.
     pub async fn auth(&self) -> AuthServiceClient<Channel> {
         AuthServiceClient::new(self.channel().await)
+    }
+
+    /// A SessionService client.
+    pub async fn sessions(&self) -> SessionServiceClient<Channel> {
+        SessionServiceClient::new(self.channel().await)
+    }
+
+    /// Signs arbitrary claims with the server's current signing key (read from
+    /// its key directory), to forge tokens for reject-path tests.
+    pub fn sign_with_server_key(
+        &self,
+        header: &jsonwebtoken::Header,
+        claims: &serde_json::Value,
+    ) -> String {
+        let manifest: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(self.config.key_dir.join("keyset.json")).expect("keyset.json"),
+        )
+        .unwrap();
+        let kid = manifest["keys"][0]["kid"].as_str().unwrap();
+        let pem = std::fs::read(self.config.key_dir.join(format!("{kid}.pem"))).unwrap();
+        let key = jsonwebtoken::EncodingKey::from_ed_pem(&pem).expect("EdDSA key");
+        let mut header = header.clone();
+        if header.kid.is_none() {
+            header.kid = Some(kid.to_owned());
+        }
+        jsonwebtoken::encode(&header, claims, &key).unwrap()
     }
 
     /// The HTTP base URL.
@@ -207,6 +240,26 @@ pub async fn register_and_login(auth: &mut AuthServiceClient<Channel>) -> (Strin
         .tokens
         .expect("tokens");
     (user_id, tokens)
+}
+
+/// A request carrying `authorization: Bearer <token>`.
+pub fn bearer<T>(message: T, token: &str) -> tonic::Request<T> {
+    let mut req = tonic::Request::new(message);
+    req.metadata_mut().insert(
+        "authorization",
+        format!("Bearer {token}").parse().expect("ascii token"),
+    );
+    req
+}
+
+/// The `ErrorInfo.reason` of a status (empty when absent).
+pub fn reason(status: &tonic::Status) -> String {
+    use tonic_types::StatusExt;
+    status
+        .get_error_details()
+        .error_info()
+        .map(|i| i.reason.clone())
+        .unwrap_or_default()
 }
 
 /// Reads a plain HTTP/1.1 GET response body (no client library needed).
