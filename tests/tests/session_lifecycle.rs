@@ -1,0 +1,702 @@
+//! Refresh rotation and reuse detection, logout, SessionService, password
+//! change and API keys, on the embedded default and on real backends.
+
+use std::collections::HashSet;
+use std::time::Duration;
+
+use fred::interfaces::{KeysInterface, SetsInterface};
+use futures::StreamExt;
+use lapin::options::{BasicAckOptions, BasicConsumeOptions, QueueBindOptions, QueueDeclareOptions};
+use lapin::types::FieldTable;
+use prost::Message;
+use tonic::Code;
+use warden_e2e::{
+    amqp_channel, bearer, reason, redis_client, register_and_login, unique_email, Backend,
+    TestWarden, PASSWORD,
+};
+use warden_proto::auth::v1::{
+    ChangePasswordRequest, CreateApiKeyRequest, ListApiKeysRequest, LoginRequest,
+    LoginWithApiKeyRequest, LogoutRequest, RefreshRequest, RegisterRequest, RevokeApiKeyRequest,
+};
+use warden_proto::events::v1::{RevocationReason, SessionRevoked};
+use warden_proto::session::v1::{
+    AuthMethod, GetCurrentSessionRequest, GetSessionRequest, ListSessionsRequest,
+    RevokeSessionRequest, RevokeUserSessionsRequest,
+};
+
+const GRACE: Duration = Duration::from_millis(1500);
+
+async fn start(backend: Backend) -> TestWarden {
+    TestWarden::start_tuned(backend, |c| c.refresh_grace = GRACE).await
+}
+
+async fn refresh_rotation_grace_and_reuse(backend: Backend) {
+    let warden = start(backend).await;
+    let mut auth = warden.auth().await;
+    let mut sessions = warden.sessions().await;
+    let (_, first) = register_and_login(&mut auth).await;
+
+    let second = auth
+        .refresh(RefreshRequest {
+            refresh_token: first.refresh_token.clone(),
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .tokens
+        .unwrap();
+    assert_ne!(second.refresh_token, first.refresh_token, "rotated");
+    assert_ne!(second.access_token, first.access_token);
+    assert_eq!(second.session_id, first.session_id, "same session");
+    sessions
+        .get_current_session(bearer(GetCurrentSessionRequest {}, &second.access_token))
+        .await
+        .unwrap();
+
+    // Inside the grace window the old token answers with the same successor.
+    let retried = auth
+        .refresh(RefreshRequest {
+            refresh_token: first.refresh_token.clone(),
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .tokens
+        .unwrap();
+    assert_eq!(retried.refresh_token, second.refresh_token);
+
+    // After it, reuse revokes the whole session; its access tokens stop at once.
+    tokio::time::sleep(GRACE + Duration::from_millis(300)).await;
+    let err = auth
+        .refresh(RefreshRequest {
+            refresh_token: first.refresh_token.clone(),
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (err.code(), reason(&err).as_str()),
+        (Code::Unauthenticated, "REFRESH_TOKEN_REUSE")
+    );
+    let err = sessions
+        .get_current_session(bearer(GetCurrentSessionRequest {}, &second.access_token))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (err.code(), reason(&err).as_str()),
+        (Code::Unauthenticated, "SESSION_REVOKED")
+    );
+    let err = auth
+        .refresh(RefreshRequest {
+            refresh_token: second.refresh_token,
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(reason(&err), "INVALID_REFRESH_TOKEN");
+
+    // Garbage refresh tokens are refused without touching anything.
+    for bad in ["", "wrt_", "wrt_nothex.abc", "garbage", &first.access_token] {
+        let err = auth
+            .refresh(RefreshRequest {
+                refresh_token: bad.into(),
+            })
+            .await
+            .unwrap_err();
+        assert_eq!(
+            (err.code(), reason(&err).as_str()),
+            (Code::Unauthenticated, "INVALID_REFRESH_TOKEN"),
+            "{bad}"
+        );
+    }
+    warden.stop().await;
+}
+
+async fn concurrent_refreshes_keep_one_session(backend: Backend) {
+    let warden = start(backend).await;
+    let mut auth = warden.auth().await;
+    let (user_id, tokens) = register_and_login(&mut auth).await;
+    let mut calls = Vec::new();
+    for _ in 0..50 {
+        let mut auth = auth.clone();
+        let refresh_token = tokens.refresh_token.clone();
+        calls.push(tokio::spawn(async move {
+            auth.refresh(RefreshRequest { refresh_token }).await
+        }));
+    }
+    let mut successors = HashSet::new();
+    for call in calls {
+        let tokens = call
+            .await
+            .unwrap()
+            .expect("every concurrent refresh inside the grace window succeeds");
+        let tokens = tokens.into_inner().tokens.unwrap();
+        successors.insert(tokens.refresh_token);
+    }
+    assert_eq!(
+        successors.len(),
+        1,
+        "all 50 got the same next refresh token"
+    );
+    let listed = warden
+        .sessions()
+        .await
+        .list_sessions(bearer(
+            ListSessionsRequest {
+                user_id: user_id.clone(),
+            },
+            &tokens.access_token,
+        ))
+        .await
+        .unwrap()
+        .into_inner()
+        .sessions;
+    assert_eq!(listed.len(), 1, "no second session");
+    let next = successors.into_iter().next().unwrap();
+    auth.refresh(RefreshRequest {
+        refresh_token: next,
+    })
+    .await
+    .expect("the successor keeps working");
+    warden.stop().await;
+}
+
+async fn logout(backend: Backend) {
+    let events = if backend == Backend::Real {
+        let (conn, channel) = amqp_channel().await;
+        channel
+            .exchange_declare(
+                "warden.events",
+                lapin::ExchangeKind::Topic,
+                lapin::options::ExchangeDeclareOptions {
+                    durable: true,
+                    ..Default::default()
+                },
+                FieldTable::default(),
+            )
+            .await
+            .unwrap();
+        let queue = channel
+            .queue_declare(
+                "",
+                QueueDeclareOptions {
+                    exclusive: true,
+                    ..Default::default()
+                },
+                FieldTable::default(),
+            )
+            .await
+            .unwrap();
+        channel
+            .queue_bind(
+                queue.name().as_str(),
+                "warden.events",
+                "session.revoked",
+                QueueBindOptions::default(),
+                FieldTable::default(),
+            )
+            .await
+            .unwrap();
+        let consumer = channel
+            .basic_consume(
+                queue.name().as_str(),
+                "logout",
+                BasicConsumeOptions::default(),
+                FieldTable::default(),
+            )
+            .await
+            .unwrap();
+        Some((conn, channel, consumer))
+    } else {
+        None
+    };
+    let warden = start(backend).await;
+    let mut auth = warden.auth().await;
+    let mut sessions = warden.sessions().await;
+    let (user_id, tokens) = register_and_login(&mut auth).await;
+    auth.logout(bearer(LogoutRequest {}, &tokens.access_token))
+        .await
+        .unwrap();
+    let err = sessions
+        .get_current_session(bearer(GetCurrentSessionRequest {}, &tokens.access_token))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (err.code(), reason(&err).as_str()),
+        (Code::Unauthenticated, "SESSION_REVOKED")
+    );
+    let err = auth
+        .refresh(RefreshRequest {
+            refresh_token: tokens.refresh_token,
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.code(),
+        Code::Unauthenticated,
+        "the refresh token died with the session"
+    );
+    let err = auth
+        .logout(bearer(LogoutRequest {}, &tokens.access_token))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        reason(&err),
+        "SESSION_REVOKED",
+        "a second logout is refused, not an error"
+    );
+
+    if let Some((_conn, _channel, mut consumer)) = events {
+        let redis = redis_client().await;
+        let exists: i64 = redis
+            .exists(format!("warden:session:{}", tokens.session_id))
+            .await
+            .unwrap();
+        assert_eq!(exists, 0, "the Redis session key is gone");
+        let member: bool = redis
+            .sismember(
+                format!("warden:user-sessions:{user_id}"),
+                &tokens.session_id,
+            )
+            .await
+            .unwrap();
+        assert!(!member, "the per-user set no longer lists it");
+        let revoked = tokio::time::timeout(Duration::from_secs(10), async {
+            loop {
+                let delivery = consumer.next().await.unwrap().unwrap();
+                delivery.ack(BasicAckOptions::default()).await.unwrap();
+                let event = SessionRevoked::decode(delivery.data.as_slice()).unwrap();
+                if event.session_id == tokens.session_id {
+                    return event;
+                }
+            }
+        })
+        .await
+        .expect("SessionRevoked arrives on warden.events");
+        assert_eq!(revoked.reason, RevocationReason::Logout as i32);
+        assert_eq!(revoked.user_id, user_id);
+    }
+    warden.stop().await;
+}
+
+async fn session_service_and_password_change(backend: Backend) {
+    let warden = start(backend).await;
+    let mut auth = warden.auth().await;
+    let mut sessions = warden.sessions().await;
+    let email = unique_email();
+    let user_id = auth
+        .register(RegisterRequest {
+            email: email.clone(),
+            password: PASSWORD.into(),
+            display_name: String::new(),
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .user_id;
+    let login = |auth: &mut warden_proto::auth::v1::auth_service_client::AuthServiceClient<
+        tonic::transport::Channel,
+    >| {
+        let mut auth = auth.clone();
+        let email = email.clone();
+        async move {
+            auth.login(LoginRequest {
+                email,
+                password: PASSWORD.into(),
+            })
+            .await
+            .unwrap()
+            .into_inner()
+            .tokens
+            .unwrap()
+        }
+    };
+    let (a, b, c) = (
+        login(&mut auth).await,
+        login(&mut auth).await,
+        login(&mut auth).await,
+    );
+    let (_, other) = register_and_login(&mut auth).await;
+
+    let current = sessions
+        .get_current_session(bearer(GetCurrentSessionRequest {}, &a.access_token))
+        .await
+        .unwrap()
+        .into_inner()
+        .session
+        .unwrap();
+    assert_eq!(
+        (current.session_id.as_str(), current.user_id.as_str()),
+        (a.session_id.as_str(), user_id.as_str())
+    );
+    assert_eq!(current.auth_method, AuthMethod::Password as i32);
+    let mine = sessions
+        .list_sessions(bearer(ListSessionsRequest::default(), &a.access_token))
+        .await
+        .unwrap()
+        .into_inner()
+        .sessions;
+    assert_eq!(mine.len(), 3);
+    sessions
+        .get_session(bearer(
+            GetSessionRequest {
+                session_id: b.session_id.clone(),
+            },
+            &a.access_token,
+        ))
+        .await
+        .unwrap();
+
+    // Another user's sessions: PERMISSION_DENIED (admins arrive with roles); a missing one: NOT_FOUND.
+    let err = sessions
+        .list_sessions(bearer(
+            ListSessionsRequest {
+                user_id: user_id.clone(),
+            },
+            &other.access_token,
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Code::PermissionDenied);
+    let err = sessions
+        .get_session(bearer(
+            GetSessionRequest {
+                session_id: a.session_id.clone(),
+            },
+            &other.access_token,
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Code::PermissionDenied);
+    let err = sessions
+        .revoke_session(bearer(
+            RevokeSessionRequest {
+                session_id: a.session_id.clone(),
+            },
+            &other.access_token,
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Code::PermissionDenied);
+    let err = sessions
+        .get_session(bearer(
+            GetSessionRequest {
+                session_id: "f".repeat(32),
+            },
+            &a.access_token,
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Code::NotFound);
+
+    // RevokeSession on one's own other session.
+    sessions
+        .revoke_session(bearer(
+            RevokeSessionRequest {
+                session_id: c.session_id.clone(),
+            },
+            &a.access_token,
+        ))
+        .await
+        .unwrap();
+    let err = sessions
+        .get_current_session(bearer(GetCurrentSessionRequest {}, &c.access_token))
+        .await
+        .unwrap_err();
+    assert_eq!(reason(&err), "SESSION_REVOKED");
+
+    // ChangePassword: wrong current password refused; then the other sessions end, the caller's stays.
+    let err = auth
+        .change_password(bearer(
+            ChangePasswordRequest {
+                current_password: "not it at all".into(),
+                new_password: "a brand new passphrase".into(),
+            },
+            &a.access_token,
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (err.code(), reason(&err).as_str()),
+        (Code::Unauthenticated, "INVALID_CREDENTIALS")
+    );
+    let err = auth
+        .change_password(bearer(
+            ChangePasswordRequest {
+                current_password: PASSWORD.into(),
+                new_password: "short".into(),
+            },
+            &a.access_token,
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Code::InvalidArgument);
+    let changed = auth
+        .change_password(bearer(
+            ChangePasswordRequest {
+                current_password: PASSWORD.into(),
+                new_password: "a brand new passphrase".into(),
+            },
+            &a.access_token,
+        ))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(
+        changed.revoked_sessions, 1,
+        "session b ended (c was already gone)"
+    );
+    sessions
+        .get_current_session(bearer(GetCurrentSessionRequest {}, &a.access_token))
+        .await
+        .expect("the caller's session stays");
+    let err = sessions
+        .get_current_session(bearer(GetCurrentSessionRequest {}, &b.access_token))
+        .await
+        .unwrap_err();
+    assert_eq!(reason(&err), "SESSION_REVOKED");
+    let err = auth
+        .login(LoginRequest {
+            email: email.clone(),
+            password: PASSWORD.into(),
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(reason(&err), "INVALID_CREDENTIALS");
+    let d = auth
+        .login(LoginRequest {
+            email: email.clone(),
+            password: "a brand new passphrase".into(),
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .tokens
+        .unwrap();
+
+    // RevokeUserSessions keeping the caller's.
+    let revoked = sessions
+        .revoke_user_sessions(bearer(
+            RevokeUserSessionsRequest {
+                user_id: String::new(),
+                except_session_id: d.session_id.clone(),
+            },
+            &d.access_token,
+        ))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(revoked.revoked_count, 1, "session a");
+    sessions
+        .get_current_session(bearer(GetCurrentSessionRequest {}, &d.access_token))
+        .await
+        .unwrap();
+    warden.stop().await;
+}
+
+async fn api_keys(backend: Backend) {
+    let warden = start(backend).await;
+    let mut auth = warden.auth().await;
+    let mut sessions = warden.sessions().await;
+    let (user_id, tokens) = register_and_login(&mut auth).await;
+    let created = auth
+        .create_api_key(bearer(
+            CreateApiKeyRequest {
+                name: "deploy bot".into(),
+                expires_at: None,
+            },
+            &tokens.access_token,
+        ))
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(
+        created
+            .api_key
+            .starts_with(&format!("wdn_{}_", created.key_id)),
+        "{}",
+        created.api_key
+    );
+
+    let key_tokens = auth
+        .login_with_api_key(LoginWithApiKeyRequest {
+            api_key: created.api_key.clone(),
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .tokens
+        .unwrap();
+    let session = sessions
+        .get_current_session(bearer(
+            GetCurrentSessionRequest {},
+            &key_tokens.access_token,
+        ))
+        .await
+        .unwrap()
+        .into_inner()
+        .session
+        .unwrap();
+    assert_eq!(session.auth_method, AuthMethod::ApiKey as i32);
+    assert_eq!(session.api_key_id, created.key_id);
+    assert_eq!(session.user_id, user_id);
+
+    let listed = auth
+        .list_api_keys(bearer(ListApiKeysRequest {}, &tokens.access_token))
+        .await
+        .unwrap()
+        .into_inner()
+        .api_keys;
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].name, "deploy bot");
+    assert_eq!(listed[0].prefix, format!("wdn_{}", created.key_id));
+    assert!(listed[0].last_used_at.is_some());
+    let secret = created.api_key.rsplit('_').next().unwrap();
+    assert!(
+        !format!("{listed:?}").contains(secret),
+        "listings never carry the secret"
+    );
+
+    // Wrong secret, unknown key, malformed key: INVALID_API_KEY.
+    for bad in [
+        format!("{}x", &created.api_key[..created.api_key.len() - 1]),
+        "wdn_0000000000000000_abc".into(),
+        "nope".into(),
+    ] {
+        let err = auth
+            .login_with_api_key(LoginWithApiKeyRequest { api_key: bad })
+            .await
+            .unwrap_err();
+        assert_eq!(
+            (err.code(), reason(&err).as_str()),
+            (Code::Unauthenticated, "INVALID_API_KEY")
+        );
+    }
+    // Someone else cannot revoke it.
+    let (_, other) = register_and_login(&mut auth).await;
+    let err = auth
+        .revoke_api_key(bearer(
+            RevokeApiKeyRequest {
+                key_id: created.key_id.clone(),
+            },
+            &other.access_token,
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Code::NotFound);
+
+    // Revoking the key ends its sessions and blocks logins.
+    let revoked = auth
+        .revoke_api_key(bearer(
+            RevokeApiKeyRequest {
+                key_id: created.key_id.clone(),
+            },
+            &tokens.access_token,
+        ))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(revoked.revoked_sessions, 1);
+    let err = sessions
+        .get_current_session(bearer(
+            GetCurrentSessionRequest {},
+            &key_tokens.access_token,
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(reason(&err), "SESSION_REVOKED");
+    let err = auth
+        .login_with_api_key(LoginWithApiKeyRequest {
+            api_key: created.api_key,
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(reason(&err), "API_KEY_REVOKED");
+    sessions
+        .get_current_session(bearer(GetCurrentSessionRequest {}, &tokens.access_token))
+        .await
+        .expect("the password session is untouched");
+
+    // An expired key.
+    let soon = std::time::SystemTime::now() + Duration::from_secs(1);
+    let expiring = auth
+        .create_api_key(bearer(
+            CreateApiKeyRequest {
+                name: "short-lived".into(),
+                expires_at: Some(soon.into()),
+            },
+            &tokens.access_token,
+        ))
+        .await
+        .unwrap()
+        .into_inner();
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    let err = auth
+        .login_with_api_key(LoginWithApiKeyRequest {
+            api_key: expiring.api_key,
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(reason(&err), "API_KEY_EXPIRED");
+    let past = std::time::SystemTime::now() - Duration::from_secs(5);
+    let err = auth
+        .create_api_key(bearer(
+            CreateApiKeyRequest {
+                name: "x".into(),
+                expires_at: Some(past.into()),
+            },
+            &tokens.access_token,
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Code::InvalidArgument);
+    warden.stop().await;
+}
+
+async fn idle_timeout(backend: Backend) {
+    let warden =
+        TestWarden::start_tuned(backend, |c| c.session_idle_timeout = Duration::from_secs(1)).await;
+    let mut auth = warden.auth().await;
+    let (_, tokens) = register_and_login(&mut auth).await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let err = auth
+        .refresh(RefreshRequest {
+            refresh_token: tokens.refresh_token,
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (err.code(), reason(&err).as_str()),
+        (Code::Unauthenticated, "SESSION_EXPIRED")
+    );
+    let err = warden
+        .sessions()
+        .await
+        .get_current_session(bearer(GetCurrentSessionRequest {}, &tokens.access_token))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        reason(&err),
+        "SESSION_REVOKED",
+        "the idle session was ended"
+    );
+    warden.stop().await;
+}
+
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod embedded {
+            $(#[tokio::test] async fn $name() { super::$name(super::Backend::Embedded).await; })*
+        }
+        mod real {
+            $(#[tokio::test] async fn $name() { super::$name(super::Backend::Real).await; })*
+        }
+    };
+}
+
+on_both_backends!(
+    refresh_rotation_grace_and_reuse,
+    concurrent_refreshes_keep_one_session,
+    logout,
+    session_service_and_password_change,
+    api_keys,
+    idle_timeout,
+);
