@@ -16,7 +16,7 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Serve the gRPC API and the HTTP endpoints (embedded backends unless URLs are given).
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Manage signing keys.
     #[command(subcommand)]
     Keys(KeysCommand),
@@ -48,7 +48,7 @@ async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     match cli.command {
         Command::Serve(args) => {
-            let config = match Config::load(args) {
+            let config = match Config::load(*args) {
                 Ok(config) => config,
                 Err(e) => {
                     eprintln!("warden: {e}");

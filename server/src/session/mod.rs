@@ -82,12 +82,7 @@ impl session_service_server::SessionService for SessionApi {
     ) -> Result<Response<pb::ListSessionsResponse>, Status> {
         let ctx = AuthContext::of(&req)?;
         let user_id = Self::target_user(ctx, &req.get_ref().user_id)?;
-        let sessions = self
-            .sessions
-            .store()
-            .list_for_user(user_id)
-            .await
-            .map_err(Error::from)?;
+        let sessions = self.sessions.store().list_for_user(user_id).await?;
         Ok(Response::new(pb::ListSessionsResponse { sessions }))
     }
 
