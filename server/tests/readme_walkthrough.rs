@@ -18,7 +18,10 @@ fn walkthrough_commands() -> Vec<String> {
     let mut current = String::new();
     for line in readme[start..end].lines() {
         let line = line.trim_end();
-        if current.is_empty() && !(line.starts_with("grpcurl ") || line.starts_with("curl ")) {
+        let is_command = ["grpcurl ", "curl ", "TOKEN="]
+            .iter()
+            .any(|p| line.starts_with(p));
+        if current.is_empty() && !is_command {
             continue;
         }
         match line.strip_suffix('\\') {
@@ -74,24 +77,20 @@ fn readme_grpcurl_walkthrough_works_as_written() {
         commands.len() >= 5,
         "the walkthrough has its commands: {commands:?}"
     );
-    let mut outputs = Vec::new();
-    for command in &commands {
-        let out = Command::new("bash")
-            .arg("-c")
-            .arg(command)
-            .env("PATH", &path)
-            .output()
-            .unwrap();
-        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-        assert!(
-            out.status.success(),
-            "`{command}` failed: {}{}",
-            stdout,
-            String::from_utf8_lossy(&out.stderr)
-        );
-        outputs.push(stdout);
-    }
-    let all = outputs.join("\n");
+    // One shell, so variables set by a line (TOKEN=...) reach the next ones.
+    let script = format!("set -euo pipefail\n{}", commands.join("\n"));
+    let out = Command::new("bash")
+        .arg("-c")
+        .arg(&script)
+        .env("PATH", &path)
+        .output()
+        .unwrap();
+    let all = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "the walkthrough failed: {all}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     for expected in [
         "warden.auth.v1.AuthService",
         "grpc.health.v1.Health",
@@ -100,6 +99,7 @@ fn readme_grpcurl_walkthrough_works_as_written() {
         "\"refreshToken\"",
         "\"kty\": \"OKP\"",
         "\"keys\":[",
+        "\"authMethod\": \"AUTH_METHOD_PASSWORD\"",
     ] {
         assert!(
             all.contains(expected),
