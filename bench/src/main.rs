@@ -42,6 +42,37 @@ enum Scenario {
         #[arg(long, default_value_t = 200)]
         health_rate: u64,
     },
+    /// Refresh throughput on Redis + RabbitMQ + PostgreSQL against a bare Redis
+    /// SET+GET round trip at the same concurrency, with a per-step breakdown.
+    Refresh {
+        /// Seconds per measurement.
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+        /// Concurrent clients (each refreshing its own session).
+        #[arg(long, default_value_t = 16)]
+        concurrency: usize,
+        /// Redis URL.
+        #[arg(
+            long,
+            env = "WARDEN_REDIS_URL",
+            default_value = "redis://127.0.0.1:6379"
+        )]
+        redis_url: String,
+        /// RabbitMQ URL.
+        #[arg(
+            long,
+            env = "WARDEN_AMQP_URL",
+            default_value = "amqp://guest:guest@127.0.0.1:5672/%2f"
+        )]
+        amqp_url: String,
+        /// PostgreSQL URL.
+        #[arg(
+            long,
+            env = "WARDEN_DATABASE_URL",
+            default_value = "postgres://warden:warden@127.0.0.1:5432/postgres"
+        )]
+        database_url: String,
+    },
 }
 
 #[tokio::main]
@@ -63,8 +94,26 @@ async fn main() -> anyhow::Result<()> {
             )
             .await
         }
+        Scenario::Refresh {
+            seconds,
+            concurrency,
+            redis_url,
+            amqp_url,
+            database_url,
+        } => {
+            refresh::run(
+                Duration::from_secs(seconds),
+                concurrency,
+                redis_url,
+                amqp_url,
+                database_url,
+            )
+            .await
+        }
     }
 }
+
+mod refresh;
 
 const PASSWORD: &str = "correct horse battery staple";
 

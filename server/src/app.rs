@@ -56,6 +56,17 @@ impl Backends {
     }
 }
 
+/// Makes the user with `email` an administrator if it exists (otherwise it
+/// becomes one when it registers).
+async fn bootstrap_admin(sql: &SqlStore, email: &str) -> Result<(), crate::error::Error> {
+    use crate::store::{RoleStore, UserStore, ADMIN_ROLE};
+    if let Some(user) = sql.find_user_by_email(email).await? {
+        sql.grant_role(&user.id, ADMIN_ROLE).await?;
+        tracing::info!(user_id = %user.id, "bootstrap admin granted");
+    }
+    Ok(())
+}
+
 /// How often the key directory is re-read (rotations by `warden keys rotate`,
 /// promotions and retirements coming due).
 const KEY_RELOAD_INTERVAL: Duration = Duration::from_secs(2);
@@ -135,8 +146,13 @@ pub async fn start(config: Config) -> anyhow::Result<RunningWarden> {
     let refresh_secret = crate::keys::refresh_secret(&config.key_dir)?;
     let hasher = Arc::new(PasswordHasher::new(config.argon2, config.hash_threads)?);
     let lifecycle = SessionLifecycle::new(sessions.clone(), events);
+    if let Some(email) = &config.bootstrap_admin_email {
+        bootstrap_admin(&sql, email).await?;
+    }
     let auth = Auth::new(AuthDeps {
         users: Arc::new(sql.clone()),
+        roles: Arc::new(sql.clone()),
+        bootstrap_admin_email: config.bootstrap_admin_email.clone(),
         api_keys: Arc::new(sql.clone()),
         sessions: lifecycle.clone(),
         keys: keys.clone(),
@@ -151,7 +167,7 @@ pub async fn start(config: Config) -> anyhow::Result<RunningWarden> {
             refresh_grace: config.refresh_grace,
         },
     });
-    let session_api = SessionApi::new(lifecycle);
+    let session_api = SessionApi::new(lifecycle, Arc::new(sql.clone()));
     // Warden is the first user of its own interceptor.
     let auth_layer = WardenLayer::builder(config.issuer.clone(), config.audience.clone())
         .key_source(keys.clone())

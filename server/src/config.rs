@@ -80,6 +80,9 @@ pub struct ServeArgs {
     /// Log format: text or json [default: text].
     #[arg(long, env = "WARDEN_LOG_FORMAT")]
     pub log_format: Option<String>,
+    /// Email of the first administrator: granted `admin` at start if it exists, or when it registers.
+    #[arg(long, env = "WARDEN_BOOTSTRAP_ADMIN_EMAIL")]
+    pub bootstrap_admin_email: Option<String>,
 }
 
 /// The keys the TOML file may hold; an unknown key is an error naming it.
@@ -107,6 +110,7 @@ struct FileConfig {
     argon2_parallelism: Option<u32>,
     hash_threads: Option<usize>,
     log_format: Option<String>,
+    bootstrap_admin_email: Option<String>,
 }
 
 /// How logs are written.
@@ -181,6 +185,8 @@ pub struct Config {
     pub hash_threads: usize,
     /// Log format.
     pub log_format: LogFormat,
+    /// Normalized email of the bootstrap administrator.
+    pub bootstrap_admin_email: Option<String>,
 }
 
 /// A configuration value was rejected; the message names the key.
@@ -212,6 +218,7 @@ impl Config {
             argon2: Argon2Params::default(),
             hash_threads: std::thread::available_parallelism().map_or(2, |n| n.get()),
             log_format: LogFormat::Text,
+            bootstrap_admin_email: None,
         }
     }
 
@@ -291,6 +298,11 @@ impl Config {
                     )))
                 }
             };
+        }
+        if let Some(v) = non_empty(args.bootstrap_admin_email.or(file.bootstrap_admin_email)) {
+            let email = crate::auth::normalize_email(&v)
+                .map_err(|e| ConfigError(format!("bootstrap_admin_email: {}", e.description)))?;
+            config.bootstrap_admin_email = Some(email);
         }
         config.validate()?;
         Ok(config)

@@ -59,6 +59,9 @@ pub enum Error {
     /// The API key expired.
     #[error("api key expired")]
     ApiKeyExpired,
+    /// The user is suspended by an administrator.
+    #[error("user suspended")]
+    UserSuspended,
     /// The caller may not do this; the string says what is missing.
     #[error("permission denied: {0}")]
     PermissionDenied(&'static str),
@@ -94,7 +97,7 @@ impl Error {
             | Self::InvalidApiKey
             | Self::ApiKeyRevoked
             | Self::ApiKeyExpired => Code::Unauthenticated,
-            Self::PermissionDenied(_) => Code::PermissionDenied,
+            Self::PermissionDenied(_) | Self::UserSuspended => Code::PermissionDenied,
             Self::NotFound(_) => Code::NotFound,
             Self::Overloaded => Code::ResourceExhausted,
             Self::Unavailable(_) => Code::Unavailable,
@@ -114,6 +117,7 @@ impl Error {
             Self::InvalidApiKey => "INVALID_API_KEY",
             Self::ApiKeyRevoked => "API_KEY_REVOKED",
             Self::ApiKeyExpired => "API_KEY_EXPIRED",
+            Self::UserSuspended => "USER_SUSPENDED",
             Self::PermissionDenied(_) => "PERMISSION_DENIED",
             Self::NotFound(_) => "NOT_FOUND",
             Self::Overloaded => "OVERLOADED",
@@ -134,6 +138,7 @@ impl Error {
             Self::InvalidApiKey => "invalid api key",
             Self::ApiKeyRevoked => "the api key was revoked",
             Self::ApiKeyExpired => "the api key expired",
+            Self::UserSuspended => "the user is suspended",
             Self::PermissionDenied(_) => "permission denied",
             Self::NotFound(_) => "not found",
             Self::Overloaded => "too many concurrent logins, retry later",
@@ -197,6 +202,7 @@ mod tests {
             Error::InvalidApiKey,
             Error::ApiKeyRevoked,
             Error::ApiKeyExpired,
+            Error::UserSuspended,
             Error::PermissionDenied("admin role"),
             Error::NotFound("session"),
             Error::Overloaded,

@@ -20,6 +20,24 @@ enum Command {
     /// Manage signing keys.
     #[command(subcommand)]
     Keys(KeysCommand),
+    /// Administer Warden's own users.
+    #[command(subcommand)]
+    Admin(AdminCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum AdminCommand {
+    /// Give the `admin` role to the registered user with this email.
+    Grant {
+        /// The user's email.
+        email: String,
+        /// PostgreSQL URL [default: SQLite in the data dir].
+        #[arg(long, env = "WARDEN_DATABASE_URL")]
+        database_url: Option<String>,
+        /// Data directory of the embedded SQLite database.
+        #[arg(long, env = "WARDEN_DATA_DIR", default_value = "./warden-data")]
+        data_dir: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -60,6 +78,30 @@ async fn main() -> anyhow::Result<()> {
             shutdown_signal().await;
             tracing::info!("shutting down");
             running.stop().await
+        }
+        Command::Admin(AdminCommand::Grant {
+            email,
+            database_url,
+            data_dir,
+        }) => {
+            use warden_server::store::{RoleStore, UserStore, ADMIN_ROLE};
+            let email = warden_server::auth::normalize_email(&email).unwrap_or_else(|v| {
+                eprintln!("warden: email {}", v.description);
+                std::process::exit(2)
+            });
+            let sql =
+                warden_server::store::sql::SqlStore::connect(database_url.as_deref(), &data_dir)
+                    .await?;
+            let Some(user) = sql.find_user_by_email(&email).await? else {
+                eprintln!("warden: no user with email {email}; register first (or set WARDEN_BOOTSTRAP_ADMIN_EMAIL)");
+                std::process::exit(1)
+            };
+            sql.grant_role(&user.id, ADMIN_ROLE).await?;
+            println!(
+                "{}",
+                serde_json::json!({"user_id": user.id, "email": email, "role": ADMIN_ROLE})
+            );
+            Ok(())
         }
         Command::Keys(KeysCommand::Rotate {
             key_dir,

@@ -20,7 +20,9 @@ use crate::error::{Error, FieldViolation};
 use crate::events::{new_event_id, Event};
 use crate::keys::KeyRing;
 use crate::lifecycle::SessionLifecycle;
-use crate::store::{unix_ms, ApiKeyRecord, ApiKeyStore, RefreshOutcome, User, UserStore};
+use crate::store::{
+    unix_ms, ApiKeyRecord, ApiKeyStore, RefreshOutcome, RoleStore, User, UserStore, ADMIN_ROLE,
+};
 
 pub mod password;
 
@@ -80,6 +82,8 @@ pub struct AccessClaims {
 /// The AuthService implementation.
 pub struct Auth {
     users: Arc<dyn UserStore>,
+    roles: Arc<dyn RoleStore>,
+    bootstrap_admin_email: Option<String>,
     api_keys: Arc<dyn ApiKeyStore>,
     sessions: SessionLifecycle,
     keys: Arc<KeyRing>,
@@ -93,6 +97,10 @@ pub struct Auth {
 pub struct AuthDeps {
     /// Users.
     pub users: Arc<dyn UserStore>,
+    /// Role assignments (for the admin checks).
+    pub roles: Arc<dyn RoleStore>,
+    /// Email that becomes admin when it registers (`WARDEN_BOOTSTRAP_ADMIN_EMAIL`).
+    pub bootstrap_admin_email: Option<String>,
     /// API keys.
     pub api_keys: Arc<dyn ApiKeyStore>,
     /// Sessions and their revocation.
@@ -112,6 +120,8 @@ impl Auth {
     pub fn new(deps: AuthDeps) -> Self {
         Self {
             users: deps.users,
+            roles: deps.roles,
+            bootstrap_admin_email: deps.bootstrap_admin_email,
             api_keys: deps.api_keys,
             sessions: deps.sessions,
             keys: deps.keys,
@@ -155,8 +165,13 @@ impl Auth {
             password_hash,
             display_name,
             created_at_ms: unix_ms(SystemTime::now()),
+            suspended_at_ms: None,
         };
         self.users.create_user(&user).await?;
+        if self.bootstrap_admin_email.as_deref() == Some(user.email.as_str()) {
+            self.roles.grant_role(&user.id, ADMIN_ROLE).await?;
+            tracing::info!(user_id = %user.id, "bootstrap admin registered");
+        }
         metrics::counter!("warden_registrations_total").increment(1);
         tracing::info!(user_id = %user.id, "user registered");
         Ok(pb::RegisterResponse { user_id: user.id })
@@ -198,6 +213,10 @@ impl Auth {
                 return Err(Error::InvalidCredentials);
             }
         };
+        // Only a caller who knows the password learns of the suspension.
+        if user.suspended_at_ms.is_some() {
+            return Err(Error::UserSuspended);
+        }
         let tokens = self
             .start_session(&user.id, AuthMethod::Password, None, client)
             .await?;
@@ -269,6 +288,79 @@ impl Auth {
         })
     }
 
+    /// `UserSuspended` when the user is suspended (or gone).
+    async fn ensure_not_suspended(&self, user_id: &str) -> Result<(), Error> {
+        match self.users.find_user(user_id).await? {
+            Some(user) if user.suspended_at_ms.is_none() => Ok(()),
+            _ => Err(Error::UserSuspended),
+        }
+    }
+
+    /// `PermissionDenied` unless the caller holds the admin role.
+    async fn require_admin(&self, ctx: &AuthContext) -> Result<(), Error> {
+        if self.roles.has_role(&ctx.user_id, ADMIN_ROLE).await? {
+            Ok(())
+        } else {
+            Err(Error::PermissionDenied("needs the admin role"))
+        }
+    }
+
+    async fn suspend_user(
+        &self,
+        ctx: &AuthContext,
+        req: pb::SuspendUserRequest,
+    ) -> Result<pb::SuspendUserResponse, Error> {
+        self.require_admin(ctx).await?;
+        if req.user_id.is_empty() {
+            return Err(Error::invalid("user_id", "must not be empty"));
+        }
+        if req.user_id == ctx.user_id {
+            return Err(Error::invalid(
+                "user_id",
+                "an administrator cannot suspend themselves",
+            ));
+        }
+        let reason = req.reason.trim().chars().take(500).collect::<String>();
+        let now = SystemTime::now();
+        if !self
+            .users
+            .set_suspended(&req.user_id, Some((&reason, unix_ms(now))))
+            .await?
+        {
+            return Err(Error::NotFound("user"));
+        }
+        let revoked = self
+            .sessions
+            .revoke_user_sessions(&req.user_id, |_| true, RevocationReason::UserSuspended)
+            .await?;
+        self.sessions
+            .events()
+            .publish(Event::UserSuspended(events_pb::UserSuspended {
+                event_id: new_event_id(),
+                occurred_at: Some(now.into()),
+                user_id: req.user_id.clone(),
+                reason,
+            }))
+            .await?;
+        tracing::info!(user_id = %req.user_id, by = %ctx.user_id, revoked, "user suspended");
+        Ok(pb::SuspendUserResponse {
+            revoked_sessions: revoked,
+        })
+    }
+
+    async fn reinstate_user(
+        &self,
+        ctx: &AuthContext,
+        req: pb::ReinstateUserRequest,
+    ) -> Result<pb::ReinstateUserResponse, Error> {
+        self.require_admin(ctx).await?;
+        if !self.users.set_suspended(&req.user_id, None).await? {
+            return Err(Error::NotFound("user"));
+        }
+        tracing::info!(user_id = %req.user_id, by = %ctx.user_id, "user reinstated");
+        Ok(pb::ReinstateUserResponse {})
+    }
+
     /// The refresh secret that follows `secret`: HMAC-SHA256 under the
     /// server's derivation key, so a retried refresh gets the same answer
     /// without Warden storing any token in clear.
@@ -298,6 +390,7 @@ impl Auth {
                 .await?;
             return Err(Error::SessionExpired);
         }
+        self.ensure_not_suspended(&session.user_id).await?;
         let next_secret = self.next_refresh_secret(secret);
         let outcome = store
             .rotate_refresh(
@@ -490,6 +583,7 @@ impl Auth {
         if key.expires_at_ms.is_some_and(|e| e <= now_ms) {
             return Err(Error::ApiKeyExpired);
         }
+        self.ensure_not_suspended(&key.user_id).await?;
         self.api_keys.touch_api_key(&key.id, now_ms).await?;
         let tokens = self
             .start_session(&key.user_id, AuthMethod::ApiKey, Some(&key.id), client)
@@ -718,19 +812,21 @@ impl auth_service_server::AuthService for Auth {
 
     async fn suspend_user(
         &self,
-        _req: Request<pb::SuspendUserRequest>,
+        req: Request<pb::SuspendUserRequest>,
     ) -> Result<Response<pb::SuspendUserResponse>, Status> {
-        Err(Status::unimplemented(
-            "SuspendUser arrives with the roles issue",
+        let ctx = AuthContext::of(&req)?.clone();
+        Ok(Response::new(
+            self.suspend_user(&ctx, req.into_inner()).await?,
         ))
     }
 
     async fn reinstate_user(
         &self,
-        _req: Request<pb::ReinstateUserRequest>,
+        req: Request<pb::ReinstateUserRequest>,
     ) -> Result<Response<pb::ReinstateUserResponse>, Status> {
-        Err(Status::unimplemented(
-            "ReinstateUser arrives with the roles issue",
+        let ctx = AuthContext::of(&req)?.clone();
+        Ok(Response::new(
+            self.reinstate_user(&ctx, req.into_inner()).await?,
         ))
     }
 }

@@ -1,30 +1,40 @@
-//! `warden.session.v1.SessionService`: a user reads and ends their sessions.
-//! Acting on another user's sessions needs the `admin` role, which arrives
-//! with role administration; until then it is PERMISSION_DENIED.
+//! `warden.session.v1.SessionService`: a user reads and ends their sessions;
+//! an administrator (role `admin`) may act on anyone's.
 
 use tonic::{Request, Response, Status};
 use warden_interceptor::AuthContext;
 use warden_proto::events::v1::RevocationReason;
 use warden_proto::session::v1::{self as pb, session_service_server};
 
+use std::sync::Arc;
+
 use crate::error::Error;
 use crate::lifecycle::SessionLifecycle;
+use crate::store::{RoleStore, ADMIN_ROLE};
 
 /// The SessionService implementation.
 pub struct SessionApi {
     sessions: SessionLifecycle,
+    roles: Arc<dyn RoleStore>,
 }
 
 impl SessionApi {
     /// Over the session lifecycle.
-    pub fn new(sessions: SessionLifecycle) -> Self {
-        Self { sessions }
+    pub fn new(sessions: SessionLifecycle, roles: Arc<dyn RoleStore>) -> Self {
+        Self { sessions, roles }
     }
 
-    /// The user an RPC acts on: the caller when `user_id` is empty or theirs.
-    fn target_user<'a>(ctx: &'a AuthContext, user_id: &'a str) -> Result<&'a str, Error> {
+    /// The user an RPC acts on: the caller when `user_id` is empty or theirs,
+    /// anyone for an administrator.
+    async fn target_user<'a>(
+        &self,
+        ctx: &'a AuthContext,
+        user_id: &'a str,
+    ) -> Result<&'a str, Error> {
         if user_id.is_empty() || user_id == ctx.user_id {
             Ok(&ctx.user_id)
+        } else if self.roles.has_role(&ctx.user_id, ADMIN_ROLE).await? {
+            Ok(user_id)
         } else {
             Err(Error::PermissionDenied(
                 "acting on another user's sessions needs the admin role",
@@ -48,7 +58,7 @@ impl SessionApi {
             .get(session_id)
             .await?
             .ok_or(Error::NotFound("session"))?;
-        Self::target_user(ctx, &session.user_id)?;
+        self.target_user(ctx, &session.user_id).await?;
         Ok(session)
     }
 }
@@ -81,7 +91,7 @@ impl session_service_server::SessionService for SessionApi {
         req: Request<pb::ListSessionsRequest>,
     ) -> Result<Response<pb::ListSessionsResponse>, Status> {
         let ctx = AuthContext::of(&req)?;
-        let user_id = Self::target_user(ctx, &req.get_ref().user_id)?;
+        let user_id = self.target_user(ctx, &req.get_ref().user_id).await?;
         let sessions = self.sessions.store().list_for_user(user_id).await?;
         Ok(Response::new(pb::ListSessionsResponse { sessions }))
     }
@@ -107,7 +117,7 @@ impl session_service_server::SessionService for SessionApi {
         req: Request<pb::RevokeUserSessionsRequest>,
     ) -> Result<Response<pb::RevokeUserSessionsResponse>, Status> {
         let ctx = AuthContext::of(&req)?;
-        let user_id = Self::target_user(ctx, &req.get_ref().user_id)?;
+        let user_id = self.target_user(ctx, &req.get_ref().user_id).await?;
         let keep = req.get_ref().except_session_id.as_str();
         let revoked = self
             .sessions

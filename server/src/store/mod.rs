@@ -26,6 +26,8 @@ pub struct User {
     pub display_name: String,
     /// Creation time, Unix milliseconds.
     pub created_at_ms: i64,
+    /// When an administrator suspended the user, Unix milliseconds.
+    pub suspended_at_ms: Option<i64>,
 }
 
 /// Where users live.
@@ -39,7 +41,26 @@ pub trait UserStore: Send + Sync {
     async fn find_user(&self, user_id: &str) -> Result<Option<User>, Error>;
     /// Replaces a user's password hash.
     async fn update_password(&self, user_id: &str, password_hash: &str) -> Result<(), Error>;
+    /// Suspends (`Some(reason)`) or reinstates (`None`) a user; `false` when
+    /// the user does not exist.
+    async fn set_suspended(
+        &self,
+        user_id: &str,
+        suspension: Option<(&str, i64)>,
+    ) -> Result<bool, Error>;
 }
+
+/// Role assignments (the built-in `admin` role governs Warden itself).
+#[async_trait]
+pub trait RoleStore: Send + Sync {
+    /// Gives `role` to a user (idempotent).
+    async fn grant_role(&self, user_id: &str, role: &str) -> Result<(), Error>;
+    /// Whether the user holds `role`.
+    async fn has_role(&self, user_id: &str, role: &str) -> Result<bool, Error>;
+}
+
+/// Name of the built-in role that may administer Warden.
+pub const ADMIN_ROLE: &str = "admin";
 
 /// An API key as stored: only the SHA-256 of its secret.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -10,7 +10,7 @@ use async_trait::async_trait;
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, Row};
 
-use super::{unix_ms, ApiKeyRecord, ApiKeyStore, Outbox, OutboxEntry, User, UserStore};
+use super::{unix_ms, ApiKeyRecord, ApiKeyStore, Outbox, OutboxEntry, RoleStore, User, UserStore};
 use crate::error::Error;
 
 /// Which SQL dialect a pool speaks.
@@ -101,10 +101,11 @@ fn user_from_row(row: &AnyRow) -> Result<User, sqlx::Error> {
         password_hash: row.try_get("password_hash")?,
         display_name: row.try_get("display_name")?,
         created_at_ms: row.try_get("created_at")?,
+        suspended_at_ms: row.try_get("suspended_at")?,
     })
 }
 
-const USER_COLUMNS: &str = "id, email, password_hash, display_name, created_at";
+const USER_COLUMNS: &str = "id, email, password_hash, display_name, created_at, suspended_at";
 
 #[async_trait]
 impl UserStore for SqlStore {
@@ -145,12 +146,53 @@ impl UserStore for SqlStore {
         Ok(())
     }
 
+    async fn set_suspended(
+        &self,
+        user_id: &str,
+        suspension: Option<(&str, i64)>,
+    ) -> Result<bool, Error> {
+        let (reason, at) =
+            suspension.map_or((None, None), |(r, at)| (Some(r.to_owned()), Some(at)));
+        let done =
+            sqlx::query("UPDATE users SET suspended_at = $1, suspended_reason = $2 WHERE id = $3")
+                .bind(at)
+                .bind(reason)
+                .bind(user_id)
+                .execute(&self.pool)
+                .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
     async fn find_user(&self, user_id: &str) -> Result<Option<User>, Error> {
         let row = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"))
             .bind(user_id)
             .fetch_optional(&self.pool)
             .await?;
         Ok(row.as_ref().map(user_from_row).transpose()?)
+    }
+}
+
+#[async_trait]
+impl RoleStore for SqlStore {
+    async fn grant_role(&self, user_id: &str, role: &str) -> Result<(), Error> {
+        sqlx::query(
+            "INSERT INTO user_roles (user_id, role, granted_at) VALUES ($1, $2, $3) ON CONFLICT (user_id, role) DO NOTHING",
+        )
+        .bind(user_id)
+        .bind(role)
+        .bind(unix_ms(SystemTime::now()))
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn has_role(&self, user_id: &str, role: &str) -> Result<bool, Error> {
+        let row = sqlx::query("SELECT 1 AS one FROM user_roles WHERE user_id = $1 AND role = $2")
+            .bind(user_id)
+            .bind(role)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.is_some())
     }
 }
 

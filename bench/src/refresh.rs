@@ -1,0 +1,211 @@
+//! `warden-bench refresh`: Refresh RPC throughput against a bare Redis SET+GET
+//! round trip at the same concurrency, in one run, with a breakdown of where
+//! a refresh spends its time (signing, Redis, publishing).
+
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use fred::prelude::*;
+use serde_json::json;
+use tonic::transport::Channel;
+use warden_proto::auth::v1::auth_service_client::AuthServiceClient;
+use warden_proto::auth::v1::{LoginRequest, RefreshRequest, RegisterRequest};
+use warden_server::config::Config;
+
+/// Runs `concurrency` workers of `op` for `duration`; returns operations per second.
+async fn rate<F, Fut>(concurrency: usize, duration: Duration, op: F) -> f64
+where
+    F: Fn(usize) -> Fut + Send + Sync + 'static,
+    Fut: std::future::Future<Output = ()> + Send,
+{
+    let op = Arc::new(op);
+    let stop = Arc::new(AtomicBool::new(false));
+    let count = Arc::new(AtomicU64::new(0));
+    let start = Instant::now();
+    let mut workers = Vec::new();
+    for worker in 0..concurrency {
+        let (op, stop, count) = (op.clone(), stop.clone(), count.clone());
+        workers.push(tokio::spawn(async move {
+            while !stop.load(Ordering::Relaxed) {
+                op(worker).await;
+                count.fetch_add(1, Ordering::Relaxed);
+            }
+        }));
+    }
+    tokio::time::sleep(duration).await;
+    stop.store(true, Ordering::Relaxed);
+    let elapsed = start.elapsed();
+    for w in workers {
+        let _ = w.await;
+    }
+    count.load(Ordering::Relaxed) as f64 / elapsed.as_secs_f64()
+}
+
+/// Mean microseconds of `op` run sequentially `n` times.
+async fn mean_us<F, Fut>(n: u32, mut op: F) -> f64
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    let start = Instant::now();
+    for _ in 0..n {
+        op().await;
+    }
+    start.elapsed().as_secs_f64() * 1e6 / f64::from(n)
+}
+
+fn round(x: f64) -> f64 {
+    (x * 10.0).round() / 10.0
+}
+
+pub async fn run(
+    duration: Duration,
+    concurrency: usize,
+    redis_url: String,
+    amqp_url: String,
+    database_url: String,
+) -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let mut config = Config::embedded(dir.path());
+    config.listen = "127.0.0.1:0".parse()?;
+    config.http_listen = "127.0.0.1:0".parse()?;
+    config.redis_url = Some(redis_url.clone());
+    config.amqp_url = Some(amqp_url);
+    config.database_url = Some(database_url);
+    config.argon2 = warden_server::config::Argon2Params {
+        memory_kib: 256,
+        iterations: 1,
+        parallelism: 1,
+    };
+    let server = warden_server::app::start(config.clone()).await?;
+    let channel = Channel::from_shared(format!("http://{}", server.grpc_addr))?
+        .connect()
+        .await?;
+    let mut auth = AuthServiceClient::new(channel);
+
+    // One session per worker, so workers never contend on one refresh chain.
+    let email = format!("bench-{}@example.com", uuid::Uuid::new_v4().simple());
+    let password = "correct horse battery staple".to_owned();
+    auth.register(RegisterRequest {
+        email: email.clone(),
+        password: password.clone(),
+        display_name: String::new(),
+    })
+    .await?;
+    let mut chains = Vec::new();
+    for _ in 0..concurrency {
+        let tokens = auth
+            .login(LoginRequest {
+                email: email.clone(),
+                password: password.clone(),
+            })
+            .await?;
+        chains.push(tokio::sync::Mutex::new(
+            tokens.into_inner().tokens.expect("tokens").refresh_token,
+        ));
+    }
+    let chains = Arc::new(chains);
+
+    // Bare Redis SET+GET round trip, same concurrency, same machine, same run.
+    let redis = Builder::from_config(fred::prelude::Config::from_url(&redis_url)?).build()?;
+    redis.init().await?;
+    let value = "x".repeat(400); // about the size of a session's JSON
+    let bare = {
+        let (redis, value) = (redis.clone(), value.clone());
+        rate(concurrency, duration, move |w| {
+            let (redis, value) = (redis.clone(), value.clone());
+            async move {
+                let key = format!("warden-bench:{w}");
+                let _: () = redis
+                    .set(&key, value, Some(Expiration::EX(60)), None, false)
+                    .await
+                    .unwrap();
+                let _: String = redis.get(&key).await.unwrap();
+            }
+        })
+        .await
+    };
+
+    let refreshes = {
+        let (auth, chains) = (auth.clone(), chains.clone());
+        rate(concurrency, duration, move |w| {
+            let (mut auth, chains) = (auth.clone(), chains.clone());
+            async move {
+                let mut chain = chains[w].lock().await;
+                let tokens = auth
+                    .refresh(RefreshRequest {
+                        refresh_token: chain.clone(),
+                    })
+                    .await
+                    .expect("refresh");
+                *chain = tokens.into_inner().tokens.expect("tokens").refresh_token;
+            }
+        })
+        .await
+    };
+
+    // Where one refresh spends its time, measured sequentially.
+    let keys = warden_server::keys::KeySet::load(&config.key_dir, config.key_retention)?;
+    let claims = json!({"iss": "warden", "aud": "warden", "sub": "u", "sid": "s", "iat": 0, "nbf": 0, "exp": 1, "jti": "j"});
+    let sign_us = mean_us(2000, || {
+        let _ = keys.sign(&claims).unwrap();
+        std::future::ready(())
+    })
+    .await;
+    let set_get_us = mean_us(2000, || {
+        let (redis, value) = (redis.clone(), value.clone());
+        async move {
+            let _: () = redis
+                .set(
+                    "warden-bench:seq",
+                    value,
+                    Some(Expiration::EX(60)),
+                    None,
+                    false,
+                )
+                .await
+                .unwrap();
+            let _: String = redis.get("warden-bench:seq").await.unwrap();
+        }
+    })
+    .await;
+    let mut chain = chains[0].lock().await.clone();
+    let start = Instant::now();
+    for _ in 0..1000 {
+        let tokens = auth
+            .refresh(RefreshRequest {
+                refresh_token: chain,
+            })
+            .await?;
+        chain = tokens.into_inner().tokens.expect("tokens").refresh_token;
+    }
+    let refresh_us = start.elapsed().as_secs_f64() * 1e6 / 1000.0;
+
+    println!(
+        "{}",
+        json!({
+            "scenario": "refresh_vs_redis_set_get",
+            "backends": "redis + rabbitmq + postgresql",
+            "concurrency": concurrency,
+            "redis_set_get_per_s": round(bare),
+            "refresh_per_s": round(refreshes),
+            "ratio": (refreshes / bare * 1000.0).round() / 1000.0,
+        })
+    );
+    println!(
+        "{}",
+        json!({
+            "scenario": "refresh_breakdown_sequential",
+            "refresh_rpc_us": round(refresh_us),
+            "redis_round_trips_per_refresh": 3,
+            "redis_set_plus_get_us": round(set_get_us),
+            "redis_estimate_us": round(set_get_us * 1.5),
+            "sign_us": round(sign_us),
+            "publish_us": 0,
+            "rest_us": round(refresh_us - set_get_us * 1.5 - sign_us),
+        })
+    );
+    server.stop().await?;
+    Ok(())
+}
