@@ -348,6 +348,7 @@ mod tests {
             password_hash: "h".into(),
             display_name: "".into(),
             created_at_ms: 1,
+            suspended_at_ms: None,
         }
     }
 
@@ -411,5 +412,9 @@ mod tests {
         // An expired lease makes the row claimable again (at-least-once).
         let again = store.claim(10, Duration::ZERO).await.unwrap();
         assert!(again.is_empty(), "e2 is still leased for 30 s");
+        // A failed publish releases the lease: the row is handed out again at once.
+        store.release(&[rest[0].id]).await.unwrap();
+        let retried = store.claim(10, Duration::from_secs(30)).await.unwrap();
+        assert_eq!(retried.iter().map(|e| e.event_id.as_str()).collect::<Vec<_>>(), ["e2"]);
     }
 }
