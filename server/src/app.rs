@@ -67,6 +67,19 @@ async fn bootstrap_admin(sql: &SqlStore, email: &str) -> Result<(), crate::error
     Ok(())
 }
 
+/// Drops expired sessions from the in-memory store every minute.
+async fn sweep_memory_sessions(
+    store: Arc<MemorySessionStore>,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    loop {
+        tokio::select! {
+            _ = tokio::time::sleep(Duration::from_secs(60)) => store.sweep_expired(),
+            _ = shutdown.wait_for(|stop| *stop) => return,
+        }
+    }
+}
+
 /// How often the key directory is re-read (rotations by `warden keys rotate`,
 /// promotions and retirements coming due).
 const KEY_RELOAD_INTERVAL: Duration = Duration::from_secs(2);
@@ -128,7 +141,11 @@ pub async fn start(config: Config) -> anyhow::Result<RunningWarden> {
             let redis = Arc::new(RedisSessionStore::connect(url).await?);
             (redis.clone(), Some(redis))
         }
-        None => (Arc::new(MemorySessionStore::new()), None),
+        None => {
+            let memory = Arc::new(MemorySessionStore::new());
+            tokio::spawn(sweep_memory_sessions(memory.clone(), shutdown_rx.clone()));
+            (memory, None)
+        }
     };
     let events: Arc<dyn EventBus> = match &config.amqp_url {
         Some(url) => Arc::new(RabbitMqBus::start(
@@ -215,7 +232,7 @@ pub async fn start(config: Config) -> anyhow::Result<RunningWarden> {
     let grpc = tonic::transport::Server::builder()
         // Room for oversized metadata, so the layer (not HTTP/2) refuses it with a gRPC status.
         .http2_max_header_list_size(Some(1 << 20))
-        .layer(GrpcMetricsLayer)
+        .layer(GrpcMetricsLayer::for_services(&served))
         .layer(auth_layer)
         .add_service(health_service)
         .add_service(reflection_v1)

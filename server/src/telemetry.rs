@@ -1,6 +1,7 @@
 //! Logs (`tracing`, filtered by `RUST_LOG`, text or JSON) and Prometheus metrics.
 
-use std::sync::OnceLock;
+use std::collections::HashSet;
+use std::sync::{Arc, OnceLock};
 use std::task::{Context, Poll};
 use std::time::Instant;
 
@@ -34,15 +35,52 @@ pub fn metrics_handle() -> &'static PrometheusHandle {
 }
 
 /// Tower layer recording `warden_grpc_requests_total{method,code}` and
-/// `warden_grpc_request_seconds{method}` for every gRPC call.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct GrpcMetricsLayer;
+/// `warden_grpc_request_seconds{method}` for every gRPC call. Paths that are
+/// not served methods are counted as `method="other"`, so clients cannot
+/// create unbounded label values.
+#[derive(Debug, Clone)]
+pub struct GrpcMetricsLayer {
+    known: Arc<HashSet<String>>,
+}
+
+impl GrpcMetricsLayer {
+    /// A layer labelling the methods of `services` (full protobuf names)
+    /// found in Warden's descriptor pool, plus health and reflection.
+    pub fn for_services(services: &[&str]) -> Self {
+        let pool = warden_proto::descriptor_pool();
+        let mut known: HashSet<String> = services
+            .iter()
+            .filter_map(|name| pool.get_service_by_name(name))
+            .flat_map(|service| {
+                service
+                    .methods()
+                    .map(|m| format!("/{}/{}", m.parent_service().full_name(), m.name()))
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        known.extend(
+            [
+                "/grpc.health.v1.Health/Check",
+                "/grpc.health.v1.Health/Watch",
+                "/grpc.reflection.v1.ServerReflection/ServerReflectionInfo",
+                "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo",
+            ]
+            .map(String::from),
+        );
+        Self {
+            known: Arc::new(known),
+        }
+    }
+}
 
 impl<S> tower::Layer<S> for GrpcMetricsLayer {
     type Service = GrpcMetrics<S>;
 
     fn layer(&self, inner: S) -> Self::Service {
-        GrpcMetrics { inner }
+        GrpcMetrics {
+            inner,
+            known: self.known.clone(),
+        }
     }
 }
 
@@ -50,6 +88,7 @@ impl<S> tower::Layer<S> for GrpcMetricsLayer {
 #[derive(Debug, Clone)]
 pub struct GrpcMetrics<S> {
     inner: S,
+    known: Arc<HashSet<String>>,
 }
 
 impl<S, B, RB> tower::Service<http::Request<B>> for GrpcMetrics<S>
@@ -68,7 +107,12 @@ where
     }
 
     fn call(&mut self, req: http::Request<B>) -> Self::Future {
-        let method = req.uri().path().to_owned();
+        let path = req.uri().path();
+        let method = if self.known.contains(path) {
+            path.to_owned()
+        } else {
+            "other".to_owned()
+        };
         let clone = self.inner.clone();
         let mut inner = std::mem::replace(&mut self.inner, clone);
         let start = Instant::now();

@@ -26,6 +26,20 @@ struct Inner {
     by_user: HashMap<String, HashSet<String>>,
 }
 
+impl Inner {
+    /// Removes a session, its refresh state and its index entry; `true` if it existed.
+    fn remove(&mut self, session_id: &str, user_id: &str) -> bool {
+        self.refresh.remove(session_id);
+        if let Some(set) = self.by_user.get_mut(user_id) {
+            set.remove(session_id);
+            if set.is_empty() {
+                self.by_user.remove(user_id);
+            }
+        }
+        self.sessions.remove(session_id).is_some()
+    }
+}
+
 /// Sessions in a process-local map; expired ones are invisible and dropped on access.
 #[derive(Default)]
 pub struct MemorySessionStore {
@@ -36,6 +50,22 @@ impl MemorySessionStore {
     /// An empty store.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// Drops every expired session (the store has no TTLs of its own).
+    pub fn sweep_expired(&self) {
+        let Ok(mut inner) = self.inner.write() else {
+            return;
+        };
+        let expired: Vec<(String, String)> = inner
+            .sessions
+            .values()
+            .filter(|s| !live(s))
+            .map(|s| (s.session_id.clone(), s.user_id.clone()))
+            .collect();
+        for (session_id, user_id) in expired {
+            inner.remove(&session_id, &user_id);
+        }
     }
 
     fn write(&self) -> Result<std::sync::RwLockWriteGuard<'_, Inner>, Error> {
@@ -107,15 +137,7 @@ impl SessionStore for MemorySessionStore {
     }
 
     async fn delete(&self, session_id: &str, user_id: &str) -> Result<bool, Error> {
-        let mut inner = self.write()?;
-        inner.refresh.remove(session_id);
-        if let Some(set) = inner.by_user.get_mut(user_id) {
-            set.remove(session_id);
-            if set.is_empty() {
-                inner.by_user.remove(user_id);
-            }
-        }
-        Ok(inner.sessions.remove(session_id).is_some())
+        Ok(self.write()?.remove(session_id, user_id))
     }
 
     async fn rotate_refresh(
@@ -151,5 +173,82 @@ impl SessionStore for MemorySessionStore {
             *stored = session.clone();
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::SystemTime;
+
+    use super::*;
+
+    fn session(id: &str, expires_in: i64) -> Session {
+        let now = SystemTime::now()
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .unwrap()
+            .as_secs() as i64;
+        Session {
+            session_id: id.into(),
+            user_id: "u".into(),
+            expires_at: Some(prost_types::Timestamp {
+                seconds: now + expires_in,
+                nanos: 0,
+            }),
+            ..Default::default()
+        }
+    }
+
+    #[tokio::test]
+    async fn rotation_grace_and_reuse() {
+        let store = MemorySessionStore::new();
+        store.create(&session("s", 60), "h0").await.unwrap();
+        let grace = Duration::from_secs(60);
+        assert_eq!(
+            store.rotate_refresh("s", "h0", "h1", grace).await.unwrap(),
+            RefreshOutcome::Rotated
+        );
+        assert_eq!(
+            store.rotate_refresh("s", "h0", "h1", grace).await.unwrap(),
+            RefreshOutcome::WithinGrace
+        );
+        assert_eq!(
+            store.rotate_refresh("s", "h1", "h2", grace).await.unwrap(),
+            RefreshOutcome::Rotated
+        );
+        assert_eq!(
+            store.rotate_refresh("s", "h0", "h1", grace).await.unwrap(),
+            RefreshOutcome::Reused,
+            "two generations back"
+        );
+        assert_eq!(
+            store
+                .rotate_refresh("s", "h1", "h2", Duration::ZERO)
+                .await
+                .unwrap(),
+            RefreshOutcome::Reused
+        );
+        assert_eq!(
+            store.rotate_refresh("s", "zz", "h9", grace).await.unwrap(),
+            RefreshOutcome::Unknown
+        );
+        assert_eq!(
+            store
+                .rotate_refresh("nope", "h2", "h3", grace)
+                .await
+                .unwrap(),
+            RefreshOutcome::Unknown
+        );
+    }
+
+    #[tokio::test]
+    async fn sweep_drops_expired_sessions_and_their_index() {
+        let store = MemorySessionStore::new();
+        store.create(&session("old", -1), "h").await.unwrap();
+        store.create(&session("live", 60), "h").await.unwrap();
+        store.sweep_expired();
+        let inner = store.inner.read().unwrap();
+        assert!(!inner.sessions.contains_key("old") && !inner.refresh.contains_key("old"));
+        assert_eq!(inner.by_user["u"].len(), 1);
+        assert!(inner.sessions.contains_key("live"));
     }
 }

@@ -415,6 +415,12 @@ mod tests {
         // A failed publish releases the lease: the row is handed out again at once.
         store.release(&[rest[0].id]).await.unwrap();
         let retried = store.claim(10, Duration::from_secs(30)).await.unwrap();
-        assert_eq!(retried.iter().map(|e| e.event_id.as_str()).collect::<Vec<_>>(), ["e2"]);
+        assert_eq!(
+            retried
+                .iter()
+                .map(|e| e.event_id.as_str())
+                .collect::<Vec<_>>(),
+            ["e2"]
+        );
     }
 }
