@@ -20,19 +20,20 @@ fn kid_of(tokens: &Tokens) -> String {
     json["kid"].as_str().unwrap().to_owned()
 }
 
-#[tokio::test]
-async fn rotation_with_outstanding_tokens() {
+async fn rotation_with_outstanding_tokens(backend: Backend) {
     let retention = Duration::from_secs(10);
     let tune = |c: &mut warden_server::config::Config| {
         c.access_token_ttl = Duration::from_secs(10);
         c.key_retention = retention;
         c.token_leeway = Duration::from_secs(30);
     };
-    let first = TestWarden::start_tuned(Backend::Embedded, tune).await;
-    // A second server with its own data but the same key directory.
-    let (mut config, dir) = TestWarden::config(Backend::Embedded).await;
+    let first = TestWarden::start_tuned(backend, tune).await;
+    // A second server sharing the key directory (and, on real backends, the
+    // database and Redis, so it serves the first one's sessions too).
+    let (mut config, dir) = TestWarden::config(backend).await;
     tune(&mut config);
     config.key_dir = first.config.key_dir.clone();
+    config.database_url = first.config.database_url.clone();
     let second = TestWarden::start_with(config, Some(dir)).await;
 
     let mut auth = first.auth().await;
@@ -157,4 +158,14 @@ async fn rotation_with_outstanding_tokens() {
     );
     first.stop().await;
     second.stop().await;
+}
+
+#[tokio::test]
+async fn embedded_rotation_with_outstanding_tokens() {
+    rotation_with_outstanding_tokens(Backend::Embedded).await;
+}
+
+#[tokio::test]
+async fn real_backends_rotation_with_outstanding_tokens() {
+    rotation_with_outstanding_tokens(Backend::Real).await;
 }
