@@ -89,6 +89,117 @@ pub async fn amqp_channel() -> (lapin::Connection, lapin::Channel) {
     (conn, channel)
 }
 
+/// A queue bound to `warden.events`, to watch what Warden publishes.
+pub struct EventTap {
+    _connection: lapin::Connection,
+    channel: lapin::Channel,
+    queue: String,
+    consumer: Option<lapin::Consumer>,
+}
+
+impl EventTap {
+    async fn declare(queue: &str, durable: bool, routing_key: &str) -> Self {
+        use lapin::options::{ExchangeDeclareOptions, QueueBindOptions, QueueDeclareOptions};
+        use lapin::types::FieldTable;
+        let (connection, channel) = amqp_channel().await;
+        channel
+            .exchange_declare(
+                "warden.events",
+                lapin::ExchangeKind::Topic,
+                ExchangeDeclareOptions {
+                    durable: true,
+                    ..Default::default()
+                },
+                FieldTable::default(),
+            )
+            .await
+            .expect("declare warden.events");
+        let options = QueueDeclareOptions {
+            durable,
+            exclusive: !durable,
+            ..Default::default()
+        };
+        let declared = channel
+            .queue_declare(queue, options, FieldTable::default())
+            .await
+            .expect("declare queue");
+        let queue = declared.name().as_str().to_owned();
+        channel
+            .queue_bind(
+                &queue,
+                "warden.events",
+                routing_key,
+                QueueBindOptions::default(),
+                FieldTable::default(),
+            )
+            .await
+            .expect("bind queue");
+        Self {
+            _connection: connection,
+            channel,
+            queue,
+            consumer: None,
+        }
+    }
+
+    /// A private queue (deleted with the connection) bound to `routing_key`.
+    pub async fn bind(routing_key: &str) -> Self {
+        Self::declare("", false, routing_key).await
+    }
+
+    /// A durable queue named `queue`, bound to `routing_key`: it keeps events
+    /// while the broker restarts. Delete it with [`EventTap::delete`].
+    pub async fn bind_durable(queue: &str, routing_key: &str) -> Self {
+        Self::declare(queue, true, routing_key).await
+    }
+
+    /// Waits up to `within` for the next event of type `M` for which `wanted`
+    /// is true (acknowledging the others); returns it with its AMQP properties.
+    pub async fn next<M: prost::Message + Default>(
+        &mut self,
+        within: Duration,
+        wanted: impl Fn(&M) -> bool,
+    ) -> Option<(M, lapin::BasicProperties)> {
+        use futures::StreamExt;
+        use lapin::options::{BasicAckOptions, BasicConsumeOptions};
+        if self.consumer.is_none() {
+            let consumer = self
+                .channel
+                .basic_consume(
+                    &self.queue,
+                    "",
+                    BasicConsumeOptions::default(),
+                    lapin::types::FieldTable::default(),
+                )
+                .await
+                .expect("consume");
+            self.consumer = Some(consumer);
+        }
+        let consumer = self.consumer.as_mut().expect("consumer set above");
+        tokio::time::timeout(within, async {
+            loop {
+                let delivery = consumer.next().await?.ok()?;
+                delivery.ack(BasicAckOptions::default()).await.ok()?;
+                let event = M::decode(delivery.data.as_slice()).expect("protobuf event body");
+                if wanted(&event) {
+                    return Some((event, delivery.properties));
+                }
+            }
+        })
+        .await
+        .ok()
+        .flatten()
+    }
+
+    /// Deletes the queue.
+    pub async fn delete(self) {
+        let _ = self
+            .channel
+            .queue_delete(&self.queue, lapin::options::QueueDeleteOptions::default())
+            .await;
+    }
+}
+
 /// Argon2 parameters cheap enough for tests that log in often.
 pub fn cheap_argon2() -> Argon2Params {
     Argon2Params {

@@ -2,12 +2,8 @@
 
 use std::time::Duration;
 
-use futures::StreamExt;
-use lapin::options::{BasicAckOptions, BasicConsumeOptions, QueueBindOptions, QueueDeclareOptions};
-use lapin::types::FieldTable;
-use prost::Message;
 use tonic::Code;
-use warden_e2e::{amqp_channel, bearer, reason, unique_email, Backend, TestWarden, PASSWORD};
+use warden_e2e::{bearer, reason, unique_email, Backend, EventTap, TestWarden, PASSWORD};
 use warden_proto::auth::v1::{
     CreateApiKeyRequest, LoginRequest, LoginWithApiKeyRequest, RefreshRequest, RegisterRequest,
     ReinstateUserRequest, SuspendUserRequest, Tokens,
@@ -45,53 +41,9 @@ async fn login(auth: &mut AuthClient, email: &str) -> Result<Tokens, tonic::Stat
 }
 
 async fn run(backend: Backend) {
-    let suspended_events = if backend == Backend::Real {
-        let (conn, channel) = amqp_channel().await;
-        channel
-            .exchange_declare(
-                "warden.events",
-                lapin::ExchangeKind::Topic,
-                lapin::options::ExchangeDeclareOptions {
-                    durable: true,
-                    ..Default::default()
-                },
-                FieldTable::default(),
-            )
-            .await
-            .unwrap();
-        let queue = channel
-            .queue_declare(
-                "",
-                QueueDeclareOptions {
-                    exclusive: true,
-                    ..Default::default()
-                },
-                FieldTable::default(),
-            )
-            .await
-            .unwrap();
-        channel
-            .queue_bind(
-                queue.name().as_str(),
-                "warden.events",
-                "user.suspended",
-                QueueBindOptions::default(),
-                FieldTable::default(),
-            )
-            .await
-            .unwrap();
-        let consumer = channel
-            .basic_consume(
-                queue.name().as_str(),
-                "admin",
-                BasicConsumeOptions::default(),
-                FieldTable::default(),
-            )
-            .await
-            .unwrap();
-        Some((conn, channel, consumer))
-    } else {
-        None
+    let suspended_events = match backend {
+        Backend::Real => Some(EventTap::bind("user.suspended").await),
+        Backend::Embedded => None,
     };
     let admin_email = unique_email();
     let warden = TestWarden::start_tuned(backend, |c| {
@@ -296,19 +248,11 @@ async fn run(backend: Backend) {
         .unwrap_err();
     assert_eq!(err.code(), Code::NotFound);
 
-    if let Some((_conn, _channel, mut consumer)) = suspended_events {
-        let event = tokio::time::timeout(Duration::from_secs(10), async {
-            loop {
-                let delivery = consumer.next().await.unwrap().unwrap();
-                delivery.ack(BasicAckOptions::default()).await.unwrap();
-                let event = UserSuspended::decode(delivery.data.as_slice()).unwrap();
-                if event.user_id == user_id {
-                    return event;
-                }
-            }
-        })
-        .await
-        .expect("UserSuspended arrives on warden.events");
+    if let Some(mut tap) = suspended_events {
+        let (event, _) = tap
+            .next::<UserSuspended>(Duration::from_secs(10), |e| e.user_id == user_id)
+            .await
+            .expect("UserSuspended arrives on warden.events");
         assert_eq!(event.reason, "abuse report 42");
     }
 

@@ -9,13 +9,7 @@ use std::collections::{HashMap, HashSet};
 use std::process::Command;
 use std::time::Duration;
 
-use futures::StreamExt;
-use lapin::options::{
-    BasicAckOptions, BasicConsumeOptions, QueueBindOptions, QueueDeclareOptions, QueueDeleteOptions,
-};
-use lapin::types::FieldTable;
-use prost::Message;
-use warden_e2e::{amqp_channel, register_and_login, Backend, TestWarden};
+use warden_e2e::{register_and_login, Backend, EventTap, TestWarden};
 use warden_proto::events::v1::SessionCreated;
 
 fn rabbitmqctl(args: &[&str]) {
@@ -39,43 +33,8 @@ impl Drop for RestartOnDrop {
 #[tokio::test]
 async fn session_created_survives_a_broker_outage_exactly_once() {
     let queue = format!("warden-test-outage-{}", uuid::Uuid::new_v4().simple());
-    {
-        let (conn, channel) = amqp_channel().await;
-        channel
-            .exchange_declare(
-                "warden.events",
-                lapin::ExchangeKind::Topic,
-                lapin::options::ExchangeDeclareOptions {
-                    durable: true,
-                    ..Default::default()
-                },
-                FieldTable::default(),
-            )
-            .await
-            .unwrap();
-        channel
-            .queue_declare(
-                &queue,
-                QueueDeclareOptions {
-                    durable: true,
-                    ..Default::default()
-                },
-                FieldTable::default(),
-            )
-            .await
-            .unwrap();
-        channel
-            .queue_bind(
-                &queue,
-                "warden.events",
-                "session.created",
-                QueueBindOptions::default(),
-                FieldTable::default(),
-            )
-            .await
-            .unwrap();
-        conn.close(200, "bound").await.unwrap();
-    }
+    // Durable, so it keeps the events published when the broker comes back.
+    drop(EventTap::bind_durable(&queue, "session.created").await);
 
     let warden = TestWarden::start(Backend::Real).await;
     let mut auth = warden.auth().await;
@@ -100,64 +59,47 @@ async fn session_created_survives_a_broker_outage_exactly_once() {
         sessions.insert(tokens.session_id);
     }
 
-    let (conn, channel) = amqp_channel().await;
-    let mut consumer = channel
-        .basic_consume(
-            &queue,
-            "outage-test",
-            BasicConsumeOptions::default(),
-            FieldTable::default(),
-        )
-        .await
-        .unwrap();
-    let mut seen_events: HashMap<String, String> = HashMap::new();
+    let mut tap = EventTap::bind_durable(&queue, "session.created").await;
+    let mut seen_events: HashSet<String> = HashSet::new();
     let mut seen_sessions: HashMap<String, usize> = HashMap::new();
-    let all_arrived = tokio::time::timeout(Duration::from_secs(60), async {
-        while !sessions.iter().all(|s| seen_sessions.contains_key(s)) {
-            let delivery = consumer
-                .next()
-                .await
-                .expect("consumer open")
-                .expect("delivery");
-            delivery.ack(BasicAckOptions::default()).await.unwrap();
-            let event = SessionCreated::decode(delivery.data.as_slice()).unwrap();
-            let message_id = delivery
-                .properties
-                .message_id()
-                .as_ref()
-                .map(|s| s.to_string())
-                .unwrap_or_default();
-            assert_eq!(message_id, event.event_id);
-            assert!(
-                seen_events
-                    .insert(event.event_id.clone(), event.session_id.clone())
-                    .is_none(),
-                "event {} delivered twice",
-                event.event_id
+    while !sessions.iter().all(|s| seen_sessions.contains_key(s)) {
+        let Some((event, props)) = tap
+            .next::<SessionCreated>(Duration::from_secs(60), |_| true)
+            .await
+        else {
+            panic!(
+                "{} of {} SessionCreated events arrived after the outage",
+                sessions
+                    .iter()
+                    .filter(|s| seen_sessions.contains_key(*s))
+                    .count(),
+                sessions.len()
             );
-            *seen_sessions.entry(event.session_id).or_default() += 1;
-        }
-    })
-    .await;
-    assert!(
-        all_arrived.is_ok(),
-        "{} of {} SessionCreated events arrived after the outage",
-        sessions
-            .iter()
-            .filter(|s| seen_sessions.contains_key(*s))
-            .count(),
-        sessions.len()
-    );
+        };
+        let message_id = props
+            .message_id()
+            .as_ref()
+            .map(|s| s.to_string())
+            .unwrap_or_default();
+        assert_eq!(message_id, event.event_id);
+        assert!(
+            seen_events.insert(event.event_id.clone()),
+            "event {} delivered twice",
+            event.event_id
+        );
+        *seen_sessions.entry(event.session_id).or_default() += 1;
+    }
     // Nothing more is waiting: no duplicate under another id.
-    let extra = tokio::time::timeout(Duration::from_millis(500), consumer.next()).await;
-    assert!(extra.is_err(), "an unexpected extra event arrived");
+    let extra = tap
+        .next::<SessionCreated>(Duration::from_millis(500), |_| true)
+        .await;
+    assert!(
+        extra.is_none(),
+        "an unexpected extra event arrived: {extra:?}"
+    );
     for s in &sessions {
         assert_eq!(seen_sessions[s], 1, "session {s} announced once");
     }
-    channel
-        .queue_delete(&queue, QueueDeleteOptions::default())
-        .await
-        .unwrap();
-    conn.close(200, "done").await.unwrap();
+    tap.delete().await;
     warden.stop().await;
 }

@@ -8,12 +8,8 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use ed25519_dalek::{Signature, VerifyingKey};
 use fred::interfaces::{KeysInterface, SetsInterface};
-use futures::StreamExt;
-use lapin::options::{BasicAckOptions, BasicConsumeOptions, QueueBindOptions, QueueDeclareOptions};
-use lapin::types::FieldTable;
-use prost::Message;
 use serde_json::Value;
-use warden_e2e::{amqp_channel, http_get, redis_client, register_and_login, Backend, TestWarden};
+use warden_e2e::{http_get, redis_client, register_and_login, Backend, EventTap, TestWarden};
 use warden_proto::auth::v1::{GetJwksRequest, Jwk, Tokens};
 use warden_proto::events::v1::SessionCreated;
 use warden_proto::session::v1::AuthMethod;
@@ -102,49 +98,7 @@ async fn embedded_register_login_and_verify_the_token() {
 #[tokio::test]
 async fn real_backends_store_the_session_in_redis_and_publish_session_created() {
     // Bind a queue before logging in so the event has somewhere to go.
-    let (_conn, channel) = amqp_channel().await;
-    channel
-        .exchange_declare(
-            "warden.events",
-            lapin::ExchangeKind::Topic,
-            lapin::options::ExchangeDeclareOptions {
-                durable: true,
-                ..Default::default()
-            },
-            FieldTable::default(),
-        )
-        .await
-        .unwrap();
-    let queue = channel
-        .queue_declare(
-            "",
-            QueueDeclareOptions {
-                exclusive: true,
-                ..Default::default()
-            },
-            FieldTable::default(),
-        )
-        .await
-        .unwrap();
-    channel
-        .queue_bind(
-            queue.name().as_str(),
-            "warden.events",
-            "session.created",
-            QueueBindOptions::default(),
-            FieldTable::default(),
-        )
-        .await
-        .unwrap();
-    let mut consumer = channel
-        .basic_consume(
-            queue.name().as_str(),
-            "test",
-            BasicConsumeOptions::default(),
-            FieldTable::default(),
-        )
-        .await
-        .unwrap();
+    let mut created = EventTap::bind("session.created").await;
 
     let warden = TestWarden::start(Backend::Real).await;
     let (user_id, tokens) = register_and_login(&mut warden.auth().await).await;
@@ -183,22 +137,12 @@ async fn real_backends_store_the_session_in_redis_and_publish_session_created() 
     assert!(member, "the session id is in the per-user set");
 
     // SessionCreated on warden.events, with the AMQP properties of DESIGN.md.
-    let event = tokio::time::timeout(Duration::from_secs(10), async {
-        loop {
-            let delivery = consumer
-                .next()
-                .await
-                .expect("consumer open")
-                .expect("delivery");
-            delivery.ack(BasicAckOptions::default()).await.unwrap();
-            let event = SessionCreated::decode(delivery.data.as_slice()).expect("protobuf body");
-            if event.session_id == tokens.session_id {
-                return (event, delivery.properties);
-            }
-        }
-    })
-    .await
-    .expect("SessionCreated arrives within 10 s");
+    let event = created
+        .next::<SessionCreated>(Duration::from_secs(10), |e| {
+            e.session_id == tokens.session_id
+        })
+        .await
+        .expect("SessionCreated arrives within 10 s");
     let (event, props) = event;
     assert_eq!(event.user_id, user_id);
     assert_eq!(

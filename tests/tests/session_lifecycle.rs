@@ -5,14 +5,10 @@ use std::collections::HashSet;
 use std::time::Duration;
 
 use fred::interfaces::{KeysInterface, SetsInterface};
-use futures::StreamExt;
-use lapin::options::{BasicAckOptions, BasicConsumeOptions, QueueBindOptions, QueueDeclareOptions};
-use lapin::types::FieldTable;
-use prost::Message;
 use tonic::Code;
 use warden_e2e::{
-    amqp_channel, bearer, reason, redis_client, register_and_login, unique_email, Backend,
-    TestWarden, PASSWORD,
+    bearer, reason, redis_client, register_and_login, unique_email, Backend, EventTap, TestWarden,
+    PASSWORD,
 };
 use warden_proto::auth::v1::{
     ChangePasswordRequest, CreateApiKeyRequest, ListApiKeysRequest, LoginRequest,
@@ -160,53 +156,9 @@ async fn concurrent_refreshes_keep_one_session(backend: Backend) {
 }
 
 async fn logout(backend: Backend) {
-    let events = if backend == Backend::Real {
-        let (conn, channel) = amqp_channel().await;
-        channel
-            .exchange_declare(
-                "warden.events",
-                lapin::ExchangeKind::Topic,
-                lapin::options::ExchangeDeclareOptions {
-                    durable: true,
-                    ..Default::default()
-                },
-                FieldTable::default(),
-            )
-            .await
-            .unwrap();
-        let queue = channel
-            .queue_declare(
-                "",
-                QueueDeclareOptions {
-                    exclusive: true,
-                    ..Default::default()
-                },
-                FieldTable::default(),
-            )
-            .await
-            .unwrap();
-        channel
-            .queue_bind(
-                queue.name().as_str(),
-                "warden.events",
-                "session.revoked",
-                QueueBindOptions::default(),
-                FieldTable::default(),
-            )
-            .await
-            .unwrap();
-        let consumer = channel
-            .basic_consume(
-                queue.name().as_str(),
-                "logout",
-                BasicConsumeOptions::default(),
-                FieldTable::default(),
-            )
-            .await
-            .unwrap();
-        Some((conn, channel, consumer))
-    } else {
-        None
+    let revocations = match backend {
+        Backend::Real => Some(EventTap::bind("session.revoked").await),
+        Backend::Embedded => None,
     };
     let warden = start(backend).await;
     let mut auth = warden.auth().await;
@@ -244,7 +196,7 @@ async fn logout(backend: Backend) {
         "a second logout is refused, not an error"
     );
 
-    if let Some((_conn, _channel, mut consumer)) = events {
+    if let Some(mut tap) = revocations {
         let redis = redis_client().await;
         let exists: i64 = redis
             .exists(format!("warden:session:{}", tokens.session_id))
@@ -259,18 +211,12 @@ async fn logout(backend: Backend) {
             .await
             .unwrap();
         assert!(!member, "the per-user set no longer lists it");
-        let revoked = tokio::time::timeout(Duration::from_secs(10), async {
-            loop {
-                let delivery = consumer.next().await.unwrap().unwrap();
-                delivery.ack(BasicAckOptions::default()).await.unwrap();
-                let event = SessionRevoked::decode(delivery.data.as_slice()).unwrap();
-                if event.session_id == tokens.session_id {
-                    return event;
-                }
-            }
-        })
-        .await
-        .expect("SessionRevoked arrives on warden.events");
+        let (revoked, _) = tap
+            .next::<SessionRevoked>(Duration::from_secs(10), |e| {
+                e.session_id == tokens.session_id
+            })
+            .await
+            .expect("SessionRevoked arrives on warden.events");
         assert_eq!(revoked.reason, RevocationReason::Logout as i32);
         assert_eq!(revoked.user_id, user_id);
     }
