@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod auth;
+pub mod authz;
 pub mod config;
 pub mod error;
 pub mod events;

@@ -1,0 +1,593 @@
+//! The schema language: a subset of SpiceDB's. `definition`s hold
+//! `relation name: type | type#relation | type:*` and
+//! `permission name = expr`, where `expr` combines relations and permissions
+//! of the same definition with `+` (union), `&` (intersection), `-`
+//! (exclusion), `->` (arrow through a relation) and parentheses. Comments are
+//! `//` and `/* */`. As in SpiceDB, `+` binds tighter than `&` and `-`, which
+//! apply left to right: `a + b & c` is `(a + b) & c`.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// A position in the schema text (1-based).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Position {
+    /// Line.
+    pub line: usize,
+    /// Column (in characters).
+    pub column: usize,
+}
+
+/// Why a schema was refused, and where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SchemaError {
+    /// Where the problem is.
+    pub at: Position,
+    /// What it is.
+    pub message: String,
+}
+
+impl fmt::Display for SchemaError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "line {}, column {}: {}",
+            self.at.line, self.at.column, self.message
+        )
+    }
+}
+
+/// A subject type a relation accepts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AllowedSubject {
+    /// `user`: an object of the type.
+    Object(String),
+    /// `group#member`: the subjects of a relation of objects of the type.
+    Set(String, String),
+    /// `user:*`: every object of the type.
+    Wildcard(String),
+}
+
+/// A permission expression.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Expr {
+    /// A relation or permission of the same definition.
+    Ref(String),
+    /// `relation->name`: `name` on every object the relation points to.
+    Arrow(String, String),
+    /// Any of.
+    Union(Vec<Expr>),
+    /// All of.
+    Intersection(Vec<Expr>),
+    /// The first minus the second.
+    Exclusion(Box<Expr>, Box<Expr>),
+}
+
+/// One `definition`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Definition {
+    /// Relations by name, with the subject types they accept.
+    pub relations: BTreeMap<String, Vec<AllowedSubject>>,
+    /// Permissions by name.
+    pub permissions: BTreeMap<String, Expr>,
+}
+
+impl Definition {
+    /// Whether `name` is a relation or a permission here.
+    pub fn has(&self, name: &str) -> bool {
+        self.relations.contains_key(name) || self.permissions.contains_key(name)
+    }
+}
+
+/// A validated schema.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Schema {
+    /// Definitions by type name.
+    pub definitions: BTreeMap<String, Definition>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Token {
+    Ident(String),
+    Symbol(&'static str),
+}
+
+struct Lexer {
+    tokens: Vec<(Token, Position)>,
+}
+
+fn lex(text: &str) -> Result<Lexer, SchemaError> {
+    let chars: Vec<char> = text.chars().collect();
+    let (mut i, mut line, mut column) = (0, 1, 1);
+    let mut tokens = Vec::new();
+    let advance = |i: &mut usize, line: &mut usize, column: &mut usize, chars: &[char]| {
+        let c = chars[*i];
+        *i += 1;
+        if c == '\n' {
+            *line += 1;
+            *column = 1;
+        } else {
+            *column += 1;
+        }
+    };
+    while i < chars.len() {
+        let c = chars[i];
+        let at = Position { line, column };
+        if c.is_whitespace() {
+            advance(&mut i, &mut line, &mut column, &chars);
+        } else if c == '/' && chars.get(i + 1) == Some(&'/') {
+            while i < chars.len() && chars[i] != '\n' {
+                advance(&mut i, &mut line, &mut column, &chars);
+            }
+        } else if c == '/' && chars.get(i + 1) == Some(&'*') {
+            advance(&mut i, &mut line, &mut column, &chars);
+            advance(&mut i, &mut line, &mut column, &chars);
+            loop {
+                if i + 1 >= chars.len() {
+                    return Err(SchemaError {
+                        at,
+                        message: "unterminated /* comment".into(),
+                    });
+                }
+                if chars[i] == '*' && chars[i + 1] == '/' {
+                    advance(&mut i, &mut line, &mut column, &chars);
+                    advance(&mut i, &mut line, &mut column, &chars);
+                    break;
+                }
+                advance(&mut i, &mut line, &mut column, &chars);
+            }
+        } else if c.is_ascii_alphanumeric() || c == '_' {
+            let mut ident = String::new();
+            while i < chars.len()
+                && (chars[i].is_ascii_alphanumeric() || chars[i] == '_' || chars[i] == '/')
+            {
+                ident.push(chars[i]);
+                advance(&mut i, &mut line, &mut column, &chars);
+            }
+            tokens.push((Token::Ident(ident), at));
+        } else {
+            let two: String = chars[i..(i + 2).min(chars.len())].iter().collect();
+            let symbol = if two == "->" {
+                "->"
+            } else {
+                match c {
+                    '{' => "{",
+                    '}' => "}",
+                    '(' => "(",
+                    ')' => ")",
+                    ':' => ":",
+                    '|' => "|",
+                    '#' => "#",
+                    '*' => "*",
+                    '=' => "=",
+                    '+' => "+",
+                    '&' => "&",
+                    '-' => "-",
+                    _ => {
+                        return Err(SchemaError {
+                            at,
+                            message: format!("unexpected character {c:?}"),
+                        })
+                    }
+                }
+            };
+            for _ in symbol.chars() {
+                advance(&mut i, &mut line, &mut column, &chars);
+            }
+            tokens.push((Token::Symbol(symbol), at));
+        }
+    }
+    Ok(Lexer { tokens })
+}
+
+struct Parser {
+    tokens: Vec<(Token, Position)>,
+    next: usize,
+    end: Position,
+}
+
+impl Parser {
+    fn peek(&self) -> Option<&Token> {
+        self.tokens.get(self.next).map(|(t, _)| t)
+    }
+
+    fn at(&self) -> Position {
+        self.tokens.get(self.next).map_or(self.end, |(_, p)| *p)
+    }
+
+    fn error<T>(&self, message: impl Into<String>) -> Result<T, SchemaError> {
+        Err(SchemaError {
+            at: self.at(),
+            message: message.into(),
+        })
+    }
+
+    fn symbol(&mut self, s: &'static str) -> Result<(), SchemaError> {
+        if self.peek() == Some(&Token::Symbol(s)) {
+            self.next += 1;
+            Ok(())
+        } else {
+            self.error(format!("expected `{s}`"))
+        }
+    }
+
+    fn eat(&mut self, s: &'static str) -> bool {
+        let hit = self.peek() == Some(&Token::Symbol(s));
+        if hit {
+            self.next += 1;
+        }
+        hit
+    }
+
+    fn ident(&mut self, what: &str) -> Result<(String, Position), SchemaError> {
+        match self.tokens.get(self.next) {
+            Some((Token::Ident(name), at)) => {
+                let valid = name.split('/').all(|part| {
+                    part.starts_with(|c: char| c.is_ascii_lowercase())
+                        && part
+                            .chars()
+                            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+                }) && name.matches('/').count() <= 1;
+                if !valid {
+                    return Err(SchemaError {
+                        at: *at,
+                        message: format!(
+                            "invalid {what} {name:?}: use lower case letters, digits and _"
+                        ),
+                    });
+                }
+                let found = (name.clone(), *at);
+                self.next += 1;
+                Ok(found)
+            }
+            _ => self.error(format!("expected {what}")),
+        }
+    }
+
+    fn keyword(&mut self) -> Option<String> {
+        match self.peek() {
+            Some(Token::Ident(k)) => {
+                let k = k.clone();
+                self.next += 1;
+                Some(k)
+            }
+            _ => None,
+        }
+    }
+
+    /// `a + b` chains, bound tighter than `&` and `-`.
+    fn union(&mut self) -> Result<Expr, SchemaError> {
+        let mut items = vec![self.primary()?];
+        while self.eat("+") {
+            items.push(self.primary()?);
+        }
+        Ok(if items.len() == 1 {
+            items.remove(0)
+        } else {
+            Expr::Union(items)
+        })
+    }
+
+    fn expr(&mut self) -> Result<Expr, SchemaError> {
+        let mut left = self.union()?;
+        loop {
+            if self.eat("&") {
+                let right = self.union()?;
+                left = match left {
+                    Expr::Intersection(mut items) => {
+                        items.push(right);
+                        Expr::Intersection(items)
+                    }
+                    other => Expr::Intersection(vec![other, right]),
+                };
+            } else if self.eat("-") {
+                left = Expr::Exclusion(Box::new(left), Box::new(self.union()?));
+            } else {
+                return Ok(left);
+            }
+        }
+    }
+
+    fn primary(&mut self) -> Result<Expr, SchemaError> {
+        if self.eat("(") {
+            let inner = self.expr()?;
+            self.symbol(")")?;
+            return Ok(inner);
+        }
+        let (name, _) = self.ident("relation or permission name")?;
+        if self.eat("->") {
+            let (target, _) = self.ident("permission name after ->")?;
+            return Ok(Expr::Arrow(name, target));
+        }
+        Ok(Expr::Ref(name))
+    }
+}
+
+/// Where each named item was declared, for validation messages.
+struct Spans {
+    definitions: BTreeMap<String, Position>,
+    items: BTreeMap<(String, String), Position>,
+}
+
+/// Parses and validates a schema.
+pub fn parse(text: &str) -> Result<Schema, SchemaError> {
+    let lines: Vec<&str> = text.lines().collect();
+    let end = Position {
+        line: lines.len().max(1),
+        column: lines.last().map_or(1, |l| l.chars().count() + 1),
+    };
+    let mut p = Parser {
+        tokens: lex(text)?.tokens,
+        next: 0,
+        end,
+    };
+    let mut schema = Schema::default();
+    let mut spans = Spans {
+        definitions: BTreeMap::new(),
+        items: BTreeMap::new(),
+    };
+    while p.peek().is_some() {
+        let at = p.at();
+        match p.keyword().as_deref() {
+            Some("definition") => {}
+            Some(other) => {
+                return Err(SchemaError {
+                    at,
+                    message: format!("expected `definition`, found {other:?}"),
+                })
+            }
+            None => return p.error("expected `definition`"),
+        }
+        let (name, name_at) = p.ident("definition name")?;
+        if schema.definitions.contains_key(&name) {
+            return Err(SchemaError {
+                at: name_at,
+                message: format!("duplicate definition {name:?}"),
+            });
+        }
+        p.symbol("{")?;
+        let mut def = Definition::default();
+        while !p.eat("}") {
+            let at = p.at();
+            match p.keyword().as_deref() {
+                Some("relation") => {
+                    let (rel, rel_at) = p.ident("relation name")?;
+                    if def.has(&rel) {
+                        return Err(SchemaError {
+                            at: rel_at,
+                            message: format!("duplicate name {rel:?} in {name:?}"),
+                        });
+                    }
+                    p.symbol(":")?;
+                    let mut allowed = Vec::new();
+                    loop {
+                        let (ty, _) = p.ident("subject type")?;
+                        if p.eat("#") {
+                            let (sub, _) = p.ident("subject relation")?;
+                            allowed.push(AllowedSubject::Set(ty, sub));
+                        } else if p.eat(":") {
+                            p.symbol("*")?;
+                            allowed.push(AllowedSubject::Wildcard(ty));
+                        } else {
+                            allowed.push(AllowedSubject::Object(ty));
+                        }
+                        if !p.eat("|") {
+                            break;
+                        }
+                    }
+                    spans.items.insert((name.clone(), rel.clone()), rel_at);
+                    def.relations.insert(rel, allowed);
+                }
+                Some("permission") => {
+                    let (perm, perm_at) = p.ident("permission name")?;
+                    if def.has(&perm) {
+                        return Err(SchemaError {
+                            at: perm_at,
+                            message: format!("duplicate name {perm:?} in {name:?}"),
+                        });
+                    }
+                    p.symbol("=")?;
+                    let expr = p.expr()?;
+                    spans.items.insert((name.clone(), perm.clone()), perm_at);
+                    def.permissions.insert(perm, expr);
+                }
+                Some(other) => {
+                    return Err(SchemaError {
+                        at,
+                        message: format!(
+                            "expected `relation`, `permission` or `}}`, found {other:?}"
+                        ),
+                    })
+                }
+                None => return p.error("expected `relation`, `permission` or `}`"),
+            }
+        }
+        spans.definitions.insert(name.clone(), name_at);
+        schema.definitions.insert(name, def);
+    }
+    validate(&schema, &spans)?;
+    Ok(schema)
+}
+
+fn validate(schema: &Schema, spans: &Spans) -> Result<(), SchemaError> {
+    for (def_name, def) in &schema.definitions {
+        for (rel, allowed) in &def.relations {
+            let at = spans.items[&(def_name.clone(), rel.clone())];
+            for subject in allowed {
+                let (ty, sub) = match subject {
+                    AllowedSubject::Object(t) | AllowedSubject::Wildcard(t) => (t, None),
+                    AllowedSubject::Set(t, r) => (t, Some(r)),
+                };
+                let Some(target) = schema.definitions.get(ty) else {
+                    return Err(SchemaError {
+                        at,
+                        message: format!("relation {def_name}#{rel}: unknown type {ty:?}"),
+                    });
+                };
+                if let Some(sub) = sub {
+                    if !target.has(sub) {
+                        return Err(SchemaError {
+                            at,
+                            message: format!("relation {def_name}#{rel}: {ty:?} has no relation or permission {sub:?}"),
+                        });
+                    }
+                }
+            }
+        }
+        for (perm, expr) in &def.permissions {
+            let at = spans.items[&(def_name.clone(), perm.clone())];
+            check_expr(schema, def_name, def, perm, expr, at)?;
+        }
+    }
+    Ok(())
+}
+
+fn check_expr(
+    schema: &Schema,
+    def_name: &str,
+    def: &Definition,
+    perm: &str,
+    expr: &Expr,
+    at: Position,
+) -> Result<(), SchemaError> {
+    let fail = |message: String| {
+        Err(SchemaError {
+            at,
+            message: format!("permission {def_name}#{perm}: {message}"),
+        })
+    };
+    match expr {
+        Expr::Ref(name) => {
+            if !def.has(name) {
+                return fail(format!(
+                    "{name:?} is not a relation or permission of {def_name:?}"
+                ));
+            }
+        }
+        Expr::Arrow(rel, target) => {
+            let Some(allowed) = def.relations.get(rel) else {
+                return fail(format!(
+                    "arrow {rel}->{target}: {rel:?} is not a relation of {def_name:?}"
+                ));
+            };
+            let mut reachable = false;
+            for subject in allowed {
+                match subject {
+                    AllowedSubject::Object(ty) => {
+                        reachable |= schema.definitions.get(ty).is_some_and(|d| d.has(target));
+                    }
+                    _ => {
+                        return fail(format!(
+                            "arrow {rel}->{target}: {rel:?} allows subject sets or wildcards; arrows need plain object types"
+                        ))
+                    }
+                }
+            }
+            if !reachable {
+                return fail(format!(
+                    "arrow {rel}->{target}: no type of {rel:?} has {target:?}"
+                ));
+            }
+        }
+        Expr::Union(items) | Expr::Intersection(items) => {
+            for item in items {
+                check_expr(schema, def_name, def, perm, item, at)?;
+            }
+        }
+        Expr::Exclusion(base, minus) => {
+            check_expr(schema, def_name, def, perm, base, at)?;
+            check_expr(schema, def_name, def, perm, minus, at)?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    pub(crate) const DRIVE: &str = r#"
+        // A Google-Drive-like model.
+        definition user {}
+
+        definition group {
+            relation member: user | group#member
+        }
+
+        /* Folders nest through `parent`. */
+        definition folder {
+            relation parent: folder
+            relation viewer: user | group#member | user:*
+            permission view = viewer + parent->view
+        }
+
+        definition document {
+            relation parent: folder
+            relation owner: user
+            relation editor: user | group#member
+            relation viewer: user | group#member | user:*
+            relation banned: user
+            permission edit = owner + editor
+            permission view = viewer + edit + parent->view - banned
+            permission audit = edit & viewer
+        }
+    "#;
+
+    #[test]
+    fn parses_the_drive_model_with_spicedb_precedence() {
+        let schema = parse(DRIVE).unwrap();
+        let doc = &schema.definitions["document"];
+        assert_eq!(
+            doc.permissions["view"],
+            Expr::Exclusion(
+                Box::new(Expr::Union(vec![
+                    Expr::Ref("viewer".into()),
+                    Expr::Ref("edit".into()),
+                    Expr::Arrow("parent".into(), "view".into()),
+                ])),
+                Box::new(Expr::Ref("banned".into())),
+            )
+        );
+        assert_eq!(
+            schema.definitions["folder"].relations["viewer"],
+            vec![
+                AllowedSubject::Object("user".into()),
+                AllowedSubject::Set("group".into(), "member".into()),
+                AllowedSubject::Wildcard("user".into()),
+            ]
+        );
+        let parsed =
+            parse("definition a {} definition b { relation r: a permission p = r + (r & r) - r }")
+                .unwrap();
+        assert!(matches!(
+            parsed.definitions["b"].permissions["p"],
+            Expr::Exclusion(..)
+        ));
+    }
+
+    #[test]
+    fn errors_name_line_and_column() {
+        let cases = [
+            ("definition user {}\ndefinition doc {\n  relation owner: usr\n}", (3, 12), "unknown type"),
+            ("definition user {}\ndefinition doc {\n  relation owner: user\n  permission view = ownr\n}", (4, 14), "not a relation"),
+            ("definition user {}\ndefinition user {}", (2, 12), "duplicate definition"),
+            ("definition user {}\ndefinition doc {\n  relation a: user\n  permission a = a\n}", (4, 14), "duplicate name"),
+            ("definition user {}\ndefinition doc {\n  relation a: user\n  permission p = a->view\n}", (4, 14), "no type of"),
+            ("definition user {}\ndefinition doc {\n  relation a: user\n  permission p = b->view\n}", (4, 14), "not a relation of"),
+            ("definition user {}\ndefinition g { relation m: user }\ndefinition doc {\n  relation a: g#nope\n}", (4, 12), "has no relation"),
+            ("definition user {\n  relation x user\n}", (2, 14), "expected `:`"),
+            ("definition user {} /* open", (1, 20), "unterminated"),
+            ("definition User {}", (1, 12), "invalid definition name"),
+            ("definition doc { permission p = (a + b }", (1, 40), "expected `)`"),
+        ];
+        for (text, (line, column), needle) in cases {
+            let err = parse(text).expect_err(text);
+            assert!(err.message.contains(needle), "{text}: {err}");
+            assert_eq!(
+                (err.at.line, err.at.column),
+                (line, column),
+                "{text}: {err}"
+            );
+        }
+    }
+}
