@@ -169,7 +169,7 @@ impl Shared {
             Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") => token.trim(),
             _ => return Err(AuthError::MissingToken),
         };
-        let claims = self.verifier.verify(token).await?;
+        let claims = self.verifier.verify_cached(token).await?;
         let session = self
             .sessions
             .session(&claims.sid)
@@ -192,7 +192,7 @@ impl Shared {
             user_id: claims.sub.clone(),
             session_id: claims.sid.clone(),
             session: Arc::new(session),
-            claims: Arc::new(claims),
+            claims,
         })
     }
 }
@@ -223,7 +223,8 @@ impl WardenLayer {
         self.shared.authenticate(headers).await
     }
 
-    /// Reloads the key set now (after a key rotation).
+    /// Reloads the key set now (after a key rotation); a changed key set
+    /// forgets every remembered token.
     pub async fn refresh_keys(&self) -> Result<(), AuthError> {
         self.shared.verifier.keys().refresh(true).await
     }

@@ -78,6 +78,7 @@ fn pinned(jwk: &Jwk) -> Option<PinnedKey> {
 pub struct JwksCache {
     source: Arc<dyn KeySource>,
     keys: RwLock<Arc<HashMap<String, PinnedKey>>>,
+    generation: std::sync::atomic::AtomicU64,
     last_refresh: tokio::sync::Mutex<Option<Instant>>,
     min_refresh_interval: Duration,
 }
@@ -88,6 +89,7 @@ impl JwksCache {
         Self {
             source,
             keys: RwLock::new(Arc::new(HashMap::new())),
+            generation: std::sync::atomic::AtomicU64::new(0),
             last_refresh: tokio::sync::Mutex::new(None),
             min_refresh_interval,
         }
@@ -112,12 +114,26 @@ impl JwksCache {
             .iter()
             .filter_map(|jwk| pinned(jwk).map(|k| (jwk.kid.clone(), k)))
             .collect();
-        match self.keys.write() {
-            Ok(mut g) => *g = Arc::new(map),
-            Err(p) => *p.into_inner() = Arc::new(map),
+        {
+            let mut keys = self.keys.write().unwrap_or_else(|p| p.into_inner());
+            let mut old: Vec<&String> = keys.keys().collect();
+            let mut new: Vec<&String> = map.keys().collect();
+            old.sort();
+            new.sort();
+            // Only a change of a loaded set can invalidate remembered tokens.
+            if !old.is_empty() && old != new {
+                self.generation
+                    .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            }
+            *keys = Arc::new(map);
         }
         *last = Some(Instant::now());
         Ok(())
+    }
+
+    /// A number that changes whenever the set of key ids changes.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(std::sync::atomic::Ordering::SeqCst)
     }
 
     async fn key(&self, kid: &str) -> Result<Arc<HashMap<String, PinnedKey>>, AuthError> {
@@ -135,12 +151,21 @@ impl JwksCache {
     }
 }
 
-/// Checks tokens against the key set, issuer, audience and time.
+/// Most verified tokens remembered at once; past it, expired ones are dropped
+/// first and then everything.
+const MAX_REMEMBERED: usize = 100_000;
+
+/// Checks tokens against the key set, issuer, audience and time. A token that
+/// verified is remembered by its exact text until its `exp` (an Ed25519 verify
+/// costs more than a whole loopback RPC), and forgotten when the key set changes.
 pub struct TokenVerifier {
     keys: JwksCache,
     issuer: String,
     audience: String,
     leeway: Duration,
+    verified: RwLock<HashMap<String, Arc<Claims>>>,
+    /// The key-set generation the remembered tokens were verified under.
+    verified_generation: std::sync::atomic::AtomicU64,
 }
 
 impl TokenVerifier {
@@ -152,7 +177,70 @@ impl TokenVerifier {
             issuer,
             audience,
             leeway,
+            verified: RwLock::new(HashMap::new()),
+            verified_generation: std::sync::atomic::AtomicU64::new(0),
         }
+    }
+
+    /// Forgets every remembered token (the key set changed).
+    pub fn forget_verified(&self) {
+        self.verified
+            .write()
+            .unwrap_or_else(|p| p.into_inner())
+            .clear();
+    }
+
+    /// Number of tokens remembered as verified.
+    pub fn remembered(&self) -> usize {
+        self.verified
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .len()
+    }
+
+    fn now() -> u64 {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs())
+    }
+
+    /// Verifies a token, answering from the remembered tokens when it verified
+    /// before (under the same key set) and has not expired since.
+    pub async fn verify_cached(&self, token: &str) -> Result<Arc<Claims>, AuthError> {
+        let now = Self::now();
+        let leeway = self.leeway.as_secs();
+        let generation = self.keys.generation();
+        if self
+            .verified_generation
+            .swap(generation, std::sync::atomic::Ordering::SeqCst)
+            != generation
+        {
+            self.forget_verified();
+        }
+        if let Some(claims) = self
+            .verified
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(token)
+        {
+            if now <= claims.exp + leeway && claims.nbf <= now + leeway {
+                return Ok(claims.clone());
+            }
+        }
+        let claims = Arc::new(self.verify(token).await?);
+        let mut verified = self.verified.write().unwrap_or_else(|p| p.into_inner());
+        if self.keys.generation() != generation {
+            // The key set changed while verifying: do not remember under the old set.
+            return Ok(claims);
+        }
+        if verified.len() >= MAX_REMEMBERED {
+            verified.retain(|_, c| now <= c.exp + leeway);
+            if verified.len() >= MAX_REMEMBERED {
+                verified.clear();
+            }
+        }
+        verified.insert(token.to_owned(), claims.clone());
+        Ok(claims)
     }
 
     /// The key cache.
@@ -217,5 +305,88 @@ fn algorithm_name(alg: Algorithm) -> &'static str {
         Algorithm::ES256 => "ES256",
         Algorithm::RS256 => "RS256",
         _ => "",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Mutex;
+
+    use async_trait::async_trait;
+    use ring::signature::{Ed25519KeyPair, KeyPair};
+
+    use super::*;
+
+    struct Keys(Mutex<Vec<Jwk>>);
+
+    #[async_trait]
+    impl KeySource for Keys {
+        async fn keys(&self) -> Result<Vec<Jwk>, AuthError> {
+            Ok(self.0.lock().unwrap().clone())
+        }
+    }
+
+    fn key(kid: &str) -> (jsonwebtoken::EncodingKey, Jwk) {
+        let pkcs8 = Ed25519KeyPair::generate_pkcs8(&ring::rand::SystemRandom::new()).unwrap();
+        let pair = Ed25519KeyPair::from_pkcs8(pkcs8.as_ref()).unwrap();
+        let jwk = Jwk {
+            kid: kid.into(),
+            kty: "OKP".into(),
+            alg: "EdDSA".into(),
+            r#use: "sig".into(),
+            crv: "Ed25519".into(),
+            x: URL_SAFE_NO_PAD.encode(pair.public_key().as_ref()),
+            ..Default::default()
+        };
+        (jsonwebtoken::EncodingKey::from_ed_der(pkcs8.as_ref()), jwk)
+    }
+
+    fn token(encoding: &jsonwebtoken::EncodingKey, kid: &str) -> String {
+        let now = TokenVerifier::now();
+        let mut header = jsonwebtoken::Header::new(Algorithm::EdDSA);
+        header.kid = Some(kid.into());
+        header.typ = Some("at+jwt".into());
+        let claims = serde_json::json!({
+            "iss": "warden", "aud": "warden", "sub": "u", "sid": "s",
+            "iat": now, "nbf": now, "exp": now + 60, "jti": "j"
+        });
+        jsonwebtoken::encode(&header, &claims, encoding).unwrap()
+    }
+
+    #[tokio::test]
+    async fn verified_tokens_are_remembered_until_the_key_set_changes() {
+        let (k1, jwk1) = key("k1");
+        let source = Arc::new(Keys(Mutex::new(vec![jwk1])));
+        let verifier = TokenVerifier::new(
+            JwksCache::new(source.clone(), Duration::ZERO),
+            "warden".into(),
+            "warden".into(),
+            Duration::from_secs(5),
+        );
+        let good = token(&k1, "k1");
+        assert_eq!(verifier.verify_cached(&good).await.unwrap().sub, "u");
+        assert_eq!(verifier.remembered(), 1);
+        assert_eq!(
+            verifier.verify_cached(&good).await.unwrap().sid,
+            "s",
+            "answered from memory"
+        );
+
+        // A tampered token is never remembered, even next to a remembered one.
+        let mut tampered = good.clone();
+        tampered.pop();
+        tampered.push(if good.ends_with('A') { 'B' } else { 'A' });
+        assert!(verifier.verify_cached(&tampered).await.is_err());
+        assert_eq!(verifier.remembered(), 1);
+
+        // The key is withdrawn: the remembered token is forgotten and refused.
+        let (_, jwk2) = key("k2");
+        *source.0.lock().unwrap() = vec![jwk2];
+        verifier.keys().refresh(true).await.unwrap();
+        assert_eq!(
+            verifier.verify_cached(&good).await.unwrap_err(),
+            AuthError::UnknownKey
+        );
+        assert_eq!(verifier.remembered(), 0);
     }
 }
