@@ -55,6 +55,19 @@ where
     start.elapsed().as_secs_f64() * 1e6 / f64::from(n)
 }
 
+/// Creates an empty database next to the one `admin_url` names, for this run.
+async fn fresh_database(admin_url: &str) -> anyhow::Result<String> {
+    use sqlx::Connection;
+    sqlx::any::install_default_drivers();
+    let mut conn = sqlx::AnyConnection::connect(admin_url).await?;
+    let name = format!("warden_bench_{}", uuid::Uuid::new_v4().simple());
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut conn)
+        .await?;
+    let base = admin_url.rsplit_once('/').map_or(admin_url, |(b, _)| b);
+    Ok(format!("{base}/{name}"))
+}
+
 fn round(x: f64) -> f64 {
     (x * 10.0).round() / 10.0
 }
@@ -72,7 +85,7 @@ pub async fn run(
     config.http_listen = "127.0.0.1:0".parse()?;
     config.redis_url = Some(redis_url.clone());
     config.amqp_url = Some(amqp_url);
-    config.database_url = Some(database_url);
+    config.database_url = Some(fresh_database(&database_url).await?);
     config.argon2 = warden_server::config::Argon2Params {
         memory_kib: 256,
         iterations: 1,
@@ -170,6 +183,17 @@ pub async fn run(
         }
     })
     .await;
+    let sql =
+        warden_server::store::sql::SqlStore::connect(config.database_url.as_deref(), dir.path())
+            .await?;
+    let user_lookup_us = mean_us(2000, || {
+        let sql = sql.clone();
+        async move {
+            use warden_server::store::UserStore;
+            let _ = sql.find_user("no-such-user").await.unwrap();
+        }
+    })
+    .await;
     let mut chain = chains[0].lock().await.clone();
     let start = Instant::now();
     for _ in 0..1000 {
@@ -202,8 +226,9 @@ pub async fn run(
             "redis_set_plus_get_us": round(set_get_us),
             "redis_estimate_us": round(set_get_us * 1.5),
             "sign_us": round(sign_us),
+            "postgres_suspension_check_us": round(user_lookup_us),
             "publish_us": 0,
-            "rest_us": round(refresh_us - set_get_us * 1.5 - sign_us),
+            "rest_us": round(refresh_us - set_get_us * 1.5 - sign_us - user_lookup_us),
         })
     );
     server.stop().await?;

@@ -9,7 +9,6 @@ use fred::interfaces::ClientLike;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
-use tokio_stream::wrappers::TcpListenerStream;
 use warden_proto::auth::v1::auth_service_server::AuthServiceServer;
 
 use crate::auth::password::PasswordHasher;
@@ -240,7 +239,7 @@ pub async fn start(config: Config) -> anyhow::Result<RunningWarden> {
         .add_service(AuthServiceServer::new(auth))
         .add_service(SessionServiceServer::new(session_api));
     let grpc_task = tokio::spawn(grpc.serve_with_incoming_shutdown(
-        TcpListenerStream::new(grpc_listener),
+        tonic::transport::server::TcpIncoming::from(grpc_listener).with_nodelay(Some(true)),
         async move {
             let _ = grpc_shutdown.wait_for(|stop| *stop).await;
         },
