@@ -17,6 +17,7 @@ use warden_proto::auth::v1::Jwk;
 use warden_proto::session::v1::Session;
 
 mod error;
+pub mod sources;
 mod verify;
 
 pub use error::AuthError;
@@ -221,6 +222,24 @@ impl WardenLayer {
     /// Verifies a bearer token and loads its session, as the layer does for a call.
     pub async fn authenticate(&self, headers: &http::HeaderMap) -> Result<AuthContext, AuthError> {
         self.shared.authenticate(headers).await
+    }
+
+    /// Reloads the key set every `every` in the background (as well as on
+    /// an unknown `kid`), so a retired key stops verifying within `every`.
+    /// Stops when the layer is dropped.
+    pub fn refresh_keys_periodically(&self, every: Duration) {
+        let shared = Arc::downgrade(&self.shared);
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(every).await;
+                let Some(shared) = shared.upgrade() else {
+                    return;
+                };
+                if let Err(e) = shared.verifier.keys().refresh(true).await {
+                    tracing::warn!(error = %e, "cannot refresh the key set; keeping the loaded one");
+                }
+            }
+        });
     }
 
     /// Reloads the key set now (after a key rotation); a changed key set

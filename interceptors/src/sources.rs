@@ -1,0 +1,373 @@
+//! Key and session sources for services outside Warden: Warden's `GetJwks`
+//! over gRPC, sessions straight from Redis (the DESIGN.md layout), and a
+//! session cache kept honest by the revocation feed on `warden.events`.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use async_trait::async_trait;
+use fred::prelude::*;
+use futures::StreamExt;
+use prost::Message;
+use tonic::transport::Channel;
+use warden_proto::auth::v1::auth_service_client::AuthServiceClient;
+use warden_proto::auth::v1::{GetJwksRequest, Jwk};
+use warden_proto::events::v1::{SessionRevoked, SessionUpdated, UserSuspended};
+use warden_proto::session::v1::Session;
+
+use crate::{AuthError, KeySource, SessionSource};
+
+/// Warden's public keys through `AuthService.GetJwks`.
+pub struct GrpcKeySource {
+    client: AuthServiceClient<Channel>,
+}
+
+impl GrpcKeySource {
+    /// Over a channel to Warden.
+    pub fn new(channel: Channel) -> Self {
+        Self {
+            client: AuthServiceClient::new(channel),
+        }
+    }
+}
+
+#[async_trait]
+impl KeySource for GrpcKeySource {
+    async fn keys(&self) -> Result<Vec<Jwk>, AuthError> {
+        let mut client = self.client.clone();
+        let jwks = client
+            .get_jwks(GetJwksRequest {})
+            .await
+            .map_err(|e| AuthError::Unavailable(format!("GetJwks: {e}")))?;
+        Ok(jwks.into_inner().keys)
+    }
+}
+
+/// Sessions read from Redis: `warden:session:<sid>` holds the canonical
+/// proto3 JSON of `warden.session.v1.Session`.
+pub struct RedisSessionSource {
+    client: Client,
+}
+
+impl RedisSessionSource {
+    /// Connects to Redis (reconnecting in the background after a loss).
+    pub async fn connect(url: &str) -> Result<Self, AuthError> {
+        let config =
+            Config::from_url(url).map_err(|e| AuthError::Unavailable(format!("redis url: {e}")))?;
+        let client = Builder::from_config(config)
+            .with_connection_config(|c| c.connection_timeout = Duration::from_secs(2))
+            .with_performance_config(|p| p.default_command_timeout = Duration::from_secs(2))
+            .set_policy(ReconnectPolicy::new_exponential(0, 50, 2_000, 2))
+            .build()
+            .map_err(|e| AuthError::Unavailable(format!("redis: {e}")))?;
+        client
+            .init()
+            .await
+            .map_err(|e| AuthError::Unavailable(format!("redis: {e}")))?;
+        Ok(Self { client })
+    }
+}
+
+#[async_trait]
+impl SessionSource for RedisSessionSource {
+    async fn session(&self, session_id: &str) -> Result<Option<Session>, AuthError> {
+        let json: Option<String> = self
+            .client
+            .get(format!("warden:session:{session_id}"))
+            .await
+            .map_err(|e| AuthError::Unavailable(format!("redis: {e}")))?;
+        json.map(|j| {
+            warden_proto::session_json::from_json(&j)
+                .map_err(|e| AuthError::Unavailable(e.to_string()))
+        })
+        .transpose()
+    }
+}
+
+/// A session cache in front of another source. Entries live at most
+/// `max_age`; `SessionRevoked`, `SessionUpdated` and `UserSuspended` from the
+/// revocation feed drop them at once. While the feed is down the cache is
+/// bypassed (every request reads the source), so a revoked session is never
+/// served from the cache after the feed could have told about it.
+pub struct CachedSessionSource {
+    inner: Arc<dyn SessionSource>,
+    max_age: Duration,
+    entries: Mutex<HashMap<String, (Instant, Session)>>,
+    feed_up: AtomicBool,
+    invalidations: AtomicU64,
+}
+
+impl CachedSessionSource {
+    /// A cache over `inner`; it serves nothing from memory until a feed is up.
+    pub fn new(inner: Arc<dyn SessionSource>, max_age: Duration) -> Arc<Self> {
+        Arc::new(Self {
+            inner,
+            max_age,
+            entries: Mutex::new(HashMap::new()),
+            feed_up: AtomicBool::new(false),
+            invalidations: AtomicU64::new(0),
+        })
+    }
+
+    fn entries(&self) -> std::sync::MutexGuard<'_, HashMap<String, (Instant, Session)>> {
+        self.entries.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Drops one session.
+    pub fn invalidate_session(&self, session_id: &str) {
+        self.invalidations.fetch_add(1, Ordering::SeqCst);
+        self.entries().remove(session_id);
+    }
+
+    /// Drops every session of a user.
+    pub fn invalidate_user(&self, user_id: &str) {
+        self.invalidations.fetch_add(1, Ordering::SeqCst);
+        self.entries().retain(|_, (_, s)| s.user_id != user_id);
+    }
+
+    /// Marks the revocation feed up or down; down empties the cache and bypasses it.
+    pub fn set_feed_up(&self, up: bool) {
+        if !up {
+            self.invalidations.fetch_add(1, Ordering::SeqCst);
+            self.entries().clear();
+        }
+        self.feed_up.store(up, Ordering::SeqCst);
+    }
+
+    /// Whether the cache is in use (its revocation feed is connected).
+    pub fn feed_up(&self) -> bool {
+        self.feed_up.load(Ordering::SeqCst)
+    }
+
+    /// Applies one event from `warden.events` (by AMQP `type` and body).
+    pub fn apply_event(&self, type_name: &str, body: &[u8]) {
+        match type_name {
+            "warden.events.v1.SessionRevoked" => {
+                if let Ok(e) = SessionRevoked::decode(body) {
+                    self.invalidate_session(&e.session_id);
+                }
+            }
+            "warden.events.v1.SessionUpdated" => {
+                if let Ok(e) = SessionUpdated::decode(body) {
+                    self.invalidate_session(&e.session_id);
+                }
+            }
+            "warden.events.v1.UserSuspended" => {
+                if let Ok(e) = UserSuspended::decode(body) {
+                    self.invalidate_user(&e.user_id);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Follows `warden.events` on a private queue until the process ends,
+    /// reconnecting after a loss (the cache is bypassed meanwhile).
+    pub fn follow_revocations(self: &Arc<Self>, amqp_url: String) {
+        let cache = Arc::downgrade(self);
+        tokio::spawn(async move {
+            let mut backoff = Duration::from_millis(100);
+            loop {
+                let Some(strong) = cache.upgrade() else {
+                    return;
+                };
+                match strong.consume(&amqp_url).await {
+                    Ok(()) => backoff = Duration::from_millis(100),
+                    Err(e) => {
+                        tracing::warn!(error = %e, "revocation feed down; reading sessions from the source")
+                    }
+                }
+                strong.set_feed_up(false);
+                drop(strong);
+                tokio::time::sleep(backoff).await;
+                backoff = (backoff * 2).min(Duration::from_secs(2));
+            }
+        });
+    }
+
+    async fn consume(&self, url: &str) -> Result<(), lapin::Error> {
+        use lapin::options::{
+            BasicConsumeOptions, ExchangeDeclareOptions, QueueBindOptions, QueueDeclareOptions,
+        };
+        use lapin::types::FieldTable;
+        let connection =
+            lapin::Connection::connect(url, lapin::ConnectionProperties::default()).await?;
+        let channel = connection.create_channel().await?;
+        channel
+            .exchange_declare(
+                "warden.events",
+                lapin::ExchangeKind::Topic,
+                ExchangeDeclareOptions {
+                    durable: true,
+                    ..Default::default()
+                },
+                FieldTable::default(),
+            )
+            .await?;
+        let queue = channel
+            .queue_declare(
+                "",
+                QueueDeclareOptions {
+                    exclusive: true,
+                    auto_delete: true,
+                    ..Default::default()
+                },
+                FieldTable::default(),
+            )
+            .await?;
+        for key in ["session.revoked", "session.updated", "user.suspended"] {
+            channel
+                .queue_bind(
+                    queue.name().as_str(),
+                    "warden.events",
+                    key,
+                    QueueBindOptions::default(),
+                    FieldTable::default(),
+                )
+                .await?;
+        }
+        let mut consumer = channel
+            .basic_consume(
+                queue.name().as_str(),
+                "",
+                BasicConsumeOptions {
+                    no_ack: true,
+                    ..Default::default()
+                },
+                FieldTable::default(),
+            )
+            .await?;
+        // Nothing cached before this point can have missed an event.
+        self.set_feed_up(true);
+        tracing::info!("revocation feed connected");
+        while let Some(delivery) = consumer.next().await {
+            let delivery = delivery?;
+            let type_name = delivery
+                .properties
+                .kind()
+                .as_ref()
+                .map(|s| s.as_str().to_owned())
+                .unwrap_or_default();
+            self.apply_event(&type_name, &delivery.data);
+        }
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl SessionSource for CachedSessionSource {
+    async fn session(&self, session_id: &str) -> Result<Option<Session>, AuthError> {
+        let use_cache = self.feed_up();
+        if use_cache {
+            if let Some((at, session)) = self.entries().get(session_id) {
+                if at.elapsed() < self.max_age {
+                    return Ok(Some(session.clone()));
+                }
+            }
+        }
+        let epoch = self.invalidations.load(Ordering::SeqCst);
+        let loaded = self.inner.session(session_id).await?;
+        if let Some(session) = &loaded {
+            // Cache only if no invalidation raced with this read.
+            if use_cache && self.feed_up() && self.invalidations.load(Ordering::SeqCst) == epoch {
+                self.entries()
+                    .insert(session_id.to_owned(), (Instant::now(), session.clone()));
+            }
+        }
+        Ok(loaded)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A source that counts its reads and can be told a session is gone.
+    struct Counting {
+        reads: AtomicU64,
+        gone: AtomicBool,
+    }
+
+    #[async_trait]
+    impl SessionSource for Counting {
+        async fn session(&self, session_id: &str) -> Result<Option<Session>, AuthError> {
+            self.reads.fetch_add(1, Ordering::SeqCst);
+            Ok((!self.gone.load(Ordering::SeqCst)).then(|| Session {
+                session_id: session_id.into(),
+                user_id: "u".into(),
+                ..Default::default()
+            }))
+        }
+    }
+
+    fn setup() -> (Arc<Counting>, Arc<CachedSessionSource>) {
+        let inner = Arc::new(Counting {
+            reads: AtomicU64::new(0),
+            gone: AtomicBool::new(false),
+        });
+        (
+            inner.clone(),
+            CachedSessionSource::new(inner, Duration::from_secs(60)),
+        )
+    }
+
+    #[tokio::test]
+    async fn without_a_feed_every_read_goes_to_the_source() {
+        let (inner, cache) = setup();
+        cache.session("s").await.unwrap();
+        cache.session("s").await.unwrap();
+        assert_eq!(inner.reads.load(Ordering::SeqCst), 2);
+    }
+
+    #[tokio::test]
+    async fn events_drop_cached_sessions_and_a_lost_feed_empties_the_cache() {
+        let (inner, cache) = setup();
+        cache.set_feed_up(true);
+        cache.session("s").await.unwrap();
+        cache.session("s").await.unwrap();
+        assert_eq!(
+            inner.reads.load(Ordering::SeqCst),
+            1,
+            "second read from the cache"
+        );
+
+        inner.gone.store(true, Ordering::SeqCst);
+        let revoked = SessionRevoked {
+            session_id: "s".into(),
+            user_id: "u".into(),
+            ..Default::default()
+        };
+        cache.apply_event("warden.events.v1.SessionRevoked", &revoked.encode_to_vec());
+        assert_eq!(
+            cache.session("s").await.unwrap(),
+            None,
+            "revocation reaches the cache at once"
+        );
+
+        inner.gone.store(false, Ordering::SeqCst);
+        cache.session("a").await.unwrap();
+        let suspended = UserSuspended {
+            user_id: "u".into(),
+            ..Default::default()
+        };
+        cache.apply_event("warden.events.v1.UserSuspended", &suspended.encode_to_vec());
+        let before = inner.reads.load(Ordering::SeqCst);
+        cache.session("a").await.unwrap();
+        assert_eq!(
+            inner.reads.load(Ordering::SeqCst),
+            before + 1,
+            "a suspension drops the user's sessions"
+        );
+
+        cache.set_feed_up(false);
+        let before = inner.reads.load(Ordering::SeqCst);
+        cache.session("a").await.unwrap();
+        assert_eq!(
+            inner.reads.load(Ordering::SeqCst),
+            before + 1,
+            "no feed, no cache"
+        );
+    }
+}
