@@ -42,6 +42,16 @@ enum Scenario {
         #[arg(long, default_value_t = 200)]
         health_rate: u64,
     },
+    /// Authenticated (GetCurrentSession through warden-interceptor) against
+    /// unauthenticated (Health/Check) unary calls on the same server, same run.
+    Interceptor {
+        /// Seconds per measurement.
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+        /// Concurrent clients.
+        #[arg(long, default_value_t = 16)]
+        concurrency: usize,
+    },
     /// Refresh throughput on Redis + RabbitMQ + PostgreSQL against a bare Redis
     /// SET+GET round trip at the same concurrency, with a per-step breakdown.
     Refresh {
@@ -94,6 +104,10 @@ async fn main() -> anyhow::Result<()> {
             )
             .await
         }
+        Scenario::Interceptor {
+            seconds,
+            concurrency,
+        } => interceptor::run(Duration::from_secs(seconds), concurrency).await,
         Scenario::Refresh {
             seconds,
             concurrency,
@@ -113,6 +127,7 @@ async fn main() -> anyhow::Result<()> {
     }
 }
 
+mod interceptor;
 mod refresh;
 
 const PASSWORD: &str = "correct horse battery staple";

@@ -94,8 +94,14 @@ async fn embedded_register_login_and_verify_the_token() {
     assert_eq!((status, body.trim()), (200, "ok"));
     let (status, metrics) = http_get(&warden.http_base(), "/metrics").await;
     assert_eq!(status, 200);
-    assert!(metrics.contains("warden_logins_total{result=\"success\"}"), "{metrics}");
-    assert!(metrics.contains("method=\"/warden.auth.v1.AuthService/Login\""), "{metrics}");
+    assert!(
+        metrics.contains("warden_logins_total{result=\"success\"}"),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("method=\"/warden.auth.v1.AuthService/Login\""),
+        "{metrics}"
+    );
     warden.stop().await;
 }
 
