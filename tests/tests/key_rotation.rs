@@ -146,16 +146,17 @@ async fn rotation_with_outstanding_tokens(backend: Backend) {
         (err.code(), reason(&err).as_str()),
         (Code::Unauthenticated, "UNKNOWN_KEY")
     );
-    let second_jwks = second_auth
-        .clone()
-        .get_jwks(GetJwksRequest {})
-        .await
-        .unwrap()
-        .into_inner();
-    assert_eq!(
-        second_jwks.jwks_json, retired.jwks_json,
-        "both servers publish the same key set"
-    );
+    // The second server re-reads the key directory on its own clock (every 2 s).
+    let agreed = eventually(Duration::from_secs(10), || {
+        let mut auth = second_auth.clone();
+        let expected = retired.jwks_json.clone();
+        async move {
+            let jwks = auth.get_jwks(GetJwksRequest {}).await.unwrap().into_inner();
+            (jwks.jwks_json == expected).then_some(())
+        }
+    })
+    .await;
+    assert!(agreed.is_some(), "both servers publish the same key set");
     first.stop().await;
     second.stop().await;
 }
