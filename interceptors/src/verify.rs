@@ -9,7 +9,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use jsonwebtoken::errors::ErrorKind;
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use warden_proto::auth::v1::Jwk;
 
 use crate::error::AuthError;
@@ -18,8 +18,9 @@ use crate::KeySource;
 /// Longest access token accepted; anything longer is refused unparsed.
 pub const MAX_TOKEN_BYTES: usize = 8 * 1024;
 
-/// The claims of a verified Warden access token.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+/// The claims of a Warden access token (what Warden signs, and what a
+/// verified token carries).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Claims {
     /// Issuer.
     pub iss: String,

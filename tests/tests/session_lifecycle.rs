@@ -17,7 +17,7 @@ use warden_proto::auth::v1::{
 use warden_proto::events::v1::{RevocationReason, SessionRevoked};
 use warden_proto::session::v1::{
     AuthMethod, GetCurrentSessionRequest, GetSessionRequest, ListSessionsRequest,
-    RevokeSessionRequest, RevokeUserSessionsRequest,
+    RevokeSessionRequest, RevokeUserSessionsRequest, Session,
 };
 
 const GRACE: Duration = Duration::from_millis(1500);
@@ -31,6 +31,19 @@ async fn refresh_rotation_grace_and_reuse(backend: Backend) {
     let mut auth = warden.auth().await;
     let mut sessions = warden.sessions().await;
     let (_, first) = register_and_login(&mut auth).await;
+    let seen_at = |session: Option<Session>| {
+        let t = session.unwrap().last_seen_at.unwrap();
+        (t.seconds, t.nanos)
+    };
+    let at_login = seen_at(
+        sessions
+            .get_current_session(bearer(GetCurrentSessionRequest {}, &first.access_token))
+            .await
+            .unwrap()
+            .into_inner()
+            .session,
+    );
+    tokio::time::sleep(Duration::from_millis(20)).await;
 
     let second = auth
         .refresh(RefreshRequest {
@@ -42,6 +55,15 @@ async fn refresh_rotation_grace_and_reuse(backend: Backend) {
         .tokens
         .unwrap();
     assert_ne!(second.refresh_token, first.refresh_token, "rotated");
+    let after_refresh = seen_at(
+        sessions
+            .get_current_session(bearer(GetCurrentSessionRequest {}, &second.access_token))
+            .await
+            .unwrap()
+            .into_inner()
+            .session,
+    );
+    assert!(after_refresh > at_login, "a refresh updates last_seen_at");
     assert_ne!(second.access_token, first.access_token);
     assert_eq!(second.session_id, first.session_id, "same session");
     sessions

@@ -1,4 +1,6 @@
-//! `warden.auth.v1.AuthService`: registration, password login and the JWKS.
+//! `warden.auth.v1.AuthService`: registration, password and API-key login,
+//! refresh-token rotation, logout, password change, API keys, user
+//! suspension, and the JWKS.
 
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
@@ -6,22 +8,20 @@ use std::time::{Duration, SystemTime};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use ring::rand::{SecureRandom, SystemRandom};
-use serde::{Deserialize, Serialize};
-use tonic::{Request, Response, Status};
-use warden_proto::auth::v1::{self as pb, auth_service_server};
-use warden_proto::events::v1 as events_pb;
-use warden_proto::session::v1::{AuthMethod, Session};
-
 use subtle::ConstantTimeEq;
-use warden_interceptor::AuthContext;
-use warden_proto::events::v1::RevocationReason;
+use tonic::{Request, Response, Status};
+use warden_interceptor::{AuthContext, Claims};
+use warden_proto::auth::v1::{self as pb, auth_service_server};
+use warden_proto::events::v1::{self as events_pb, RevocationReason};
+use warden_proto::session::v1::{AuthMethod, Session};
 
 use crate::error::{Error, FieldViolation};
 use crate::events::{new_event_id, Event};
 use crate::keys::KeyRing;
 use crate::lifecycle::SessionLifecycle;
 use crate::store::{
-    unix_ms, ApiKeyRecord, ApiKeyStore, RefreshOutcome, RoleStore, User, UserStore, ADMIN_ROLE,
+    timestamp_from_ms, unix_ms, ApiKeyRecord, ApiKeyStore, RefreshOutcome, RefreshWindows,
+    RoleStore, User, UserStore, ADMIN_ROLE,
 };
 
 pub mod password;
@@ -56,27 +56,6 @@ pub struct TokenSettings {
     pub session_idle_timeout: Duration,
     /// How long a just-rotated refresh token still answers with its successor.
     pub refresh_grace: Duration,
-}
-
-/// The claims of a Warden access token.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AccessClaims {
-    /// Issuer.
-    pub iss: String,
-    /// Audience.
-    pub aud: String,
-    /// User id.
-    pub sub: String,
-    /// Session id.
-    pub sid: String,
-    /// Issued at (Unix seconds).
-    pub iat: u64,
-    /// Not before (Unix seconds).
-    pub nbf: u64,
-    /// Expiry (Unix seconds).
-    pub exp: u64,
-    /// Unique token id.
-    pub jti: String,
 }
 
 /// The AuthService implementation.
@@ -375,37 +354,35 @@ impl Auth {
         let (session_id, secret) =
             parse_refresh_token(&req.refresh_token).ok_or(Error::InvalidRefreshToken)?;
         let store = self.sessions.store();
-        let mut session = store
+        let session = store
             .get(session_id)
             .await?
             .ok_or(Error::InvalidRefreshToken)?;
         let now = SystemTime::now();
-        let last_seen = session
-            .last_seen_at
-            .and_then(|t| SystemTime::try_from(t).ok())
-            .unwrap_or(now);
-        if now.duration_since(last_seen).unwrap_or_default() > self.settings.session_idle_timeout {
-            self.sessions
-                .revoke(session_id, &session.user_id, RevocationReason::Expired)
-                .await?;
-            return Err(Error::SessionExpired);
-        }
         self.ensure_not_suspended(&session.user_id).await?;
         let next_secret = self.next_refresh_secret(secret);
-        let outcome = store
+        let windows = RefreshWindows {
+            grace: self.settings.refresh_grace,
+            idle_timeout: self.settings.session_idle_timeout,
+        };
+        let presented = refresh_token_hash(secret);
+        // One atomic step on the refresh state; the session itself is not rewritten.
+        match store
             .rotate_refresh(
                 session_id,
-                &refresh_token_hash(secret),
+                &presented,
                 &refresh_token_hash(&next_secret),
-                self.settings.refresh_grace,
+                windows,
             )
-            .await?;
-        match outcome {
-            RefreshOutcome::Rotated => {
-                session.last_seen_at = Some(now.into());
-                store.update(&session).await?;
+            .await?
+        {
+            RefreshOutcome::Rotated | RefreshOutcome::WithinGrace => {}
+            RefreshOutcome::Idle => {
+                self.sessions
+                    .revoke(session_id, &session.user_id, RevocationReason::Expired)
+                    .await?;
+                return Err(Error::SessionExpired);
             }
-            RefreshOutcome::WithinGrace => {}
             RefreshOutcome::Reused => {
                 tracing::warn!(session_id, user_id = %session.user_id, "refresh token reused; revoking the session");
                 self.sessions
@@ -527,10 +504,10 @@ impl Auth {
                     prefix: format!("{API_KEY_PREFIX}{}", k.id),
                     key_id: k.id,
                     name: k.name,
-                    created_at: Some(timestamp_ms(k.created_at_ms)),
-                    expires_at: k.expires_at_ms.map(timestamp_ms),
-                    revoked_at: k.revoked_at_ms.map(timestamp_ms),
-                    last_used_at: k.last_used_at_ms.map(timestamp_ms),
+                    created_at: Some(timestamp_from_ms(k.created_at_ms)),
+                    expires_at: k.expires_at_ms.map(timestamp_from_ms),
+                    revoked_at: k.revoked_at_ms.map(timestamp_from_ms),
+                    last_used_at: k.last_used_at_ms.map(timestamp_from_ms),
                 })
                 .collect(),
         })
@@ -602,7 +579,7 @@ impl Auth {
         let iat = now
             .duration_since(SystemTime::UNIX_EPOCH)
             .map_or(0, |d| d.as_secs());
-        let claims = AccessClaims {
+        let claims = Claims {
             iss: self.settings.issuer.clone(),
             aud: self.settings.audience.clone(),
             sub: user_id.to_owned(),
@@ -647,14 +624,6 @@ impl ClientInfo {
                 .map(|v| v.chars().take(MAX_USER_AGENT_CHARS).collect())
                 .unwrap_or_default(),
         }
-    }
-}
-
-/// A protobuf timestamp from Unix milliseconds.
-fn timestamp_ms(ms: i64) -> prost_types::Timestamp {
-    prost_types::Timestamp {
-        seconds: ms.div_euclid(1000),
-        nanos: (ms.rem_euclid(1000) * 1_000_000) as i32,
     }
 }
 

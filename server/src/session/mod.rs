@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use crate::error::Error;
 use crate::lifecycle::SessionLifecycle;
-use crate::store::{RoleStore, ADMIN_ROLE};
+use crate::store::{timestamp_from_ms, RoleStore, ADMIN_ROLE};
 
 /// The SessionService implementation.
 pub struct SessionApi {
@@ -42,6 +42,20 @@ impl SessionApi {
         }
     }
 
+    /// The session with `last_seen_at` from its refresh state (refreshes do
+    /// not rewrite the session itself).
+    async fn with_last_seen(&self, mut session: pb::Session) -> Result<pb::Session, Error> {
+        if let Some(ms) = self
+            .sessions
+            .store()
+            .last_seen_ms(&session.session_id)
+            .await?
+        {
+            session.last_seen_at = Some(timestamp_from_ms(ms));
+        }
+        Ok(session)
+    }
+
     /// Loads a session the caller may see: NOT_FOUND when it does not exist,
     /// PERMISSION_DENIED when it is someone else's.
     async fn visible_session(
@@ -70,8 +84,9 @@ impl session_service_server::SessionService for SessionApi {
         req: Request<pb::GetCurrentSessionRequest>,
     ) -> Result<Response<pb::GetCurrentSessionResponse>, Status> {
         let ctx = AuthContext::of(&req)?;
+        let session = self.with_last_seen(ctx.session.as_ref().clone()).await?;
         Ok(Response::new(pb::GetCurrentSessionResponse {
-            session: Some(ctx.session.as_ref().clone()),
+            session: Some(session),
         }))
     }
 
@@ -81,6 +96,7 @@ impl session_service_server::SessionService for SessionApi {
     ) -> Result<Response<pb::GetSessionResponse>, Status> {
         let ctx = AuthContext::of(&req)?;
         let session = self.visible_session(ctx, &req.get_ref().session_id).await?;
+        let session = self.with_last_seen(session).await?;
         Ok(Response::new(pb::GetSessionResponse {
             session: Some(session),
         }))
@@ -92,7 +108,10 @@ impl session_service_server::SessionService for SessionApi {
     ) -> Result<Response<pb::ListSessionsResponse>, Status> {
         let ctx = AuthContext::of(&req)?;
         let user_id = self.target_user(ctx, &req.get_ref().user_id).await?;
-        let sessions = self.sessions.store().list_for_user(user_id).await?;
+        let mut sessions = Vec::new();
+        for session in self.sessions.store().list_for_user(user_id).await? {
+            sessions.push(self.with_last_seen(session).await?);
+        }
         Ok(Response::new(pb::ListSessionsResponse { sessions }))
     }
 

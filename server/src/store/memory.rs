@@ -6,9 +6,9 @@ use std::sync::RwLock;
 use async_trait::async_trait;
 use warden_proto::session::v1::Session;
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use super::{remaining, RefreshOutcome, SessionStore};
+use super::{remaining, unix_ms, RefreshOutcome, RefreshWindows, SessionStore};
 use crate::error::Error;
 
 /// A session's refresh-token state: the current hash, when it was rotated
@@ -16,6 +16,8 @@ use crate::error::Error;
 struct RefreshState {
     current: String,
     rotated_at: Instant,
+    last_seen: Instant,
+    last_seen_ms: i64,
     used: HashSet<String>,
 }
 
@@ -86,6 +88,8 @@ impl SessionStore for MemorySessionStore {
         let state = RefreshState {
             current: refresh_token_hash.to_owned(),
             rotated_at: Instant::now(),
+            last_seen: Instant::now(),
+            last_seen_ms: unix_ms(std::time::SystemTime::now()),
             used: HashSet::new(),
         };
         inner.refresh.insert(session.session_id.clone(), state);
@@ -145,19 +149,24 @@ impl SessionStore for MemorySessionStore {
         session_id: &str,
         presented_hash: &str,
         next_hash: &str,
-        grace: Duration,
+        windows: RefreshWindows,
     ) -> Result<RefreshOutcome, Error> {
         let mut inner = self.write()?;
         let Some(state) = inner.refresh.get_mut(session_id) else {
             return Ok(RefreshOutcome::Unknown);
         };
+        if state.last_seen.elapsed() > windows.idle_timeout {
+            return Ok(RefreshOutcome::Idle);
+        }
         if state.current == presented_hash {
             let previous = std::mem::replace(&mut state.current, next_hash.to_owned());
             state.used.insert(previous);
             state.rotated_at = Instant::now();
+            state.last_seen = Instant::now();
+            state.last_seen_ms = unix_ms(std::time::SystemTime::now());
             Ok(RefreshOutcome::Rotated)
         } else if state.used.contains(presented_hash) {
-            if state.current == next_hash && state.rotated_at.elapsed() <= grace {
+            if state.current == next_hash && state.rotated_at.elapsed() <= windows.grace {
                 Ok(RefreshOutcome::WithinGrace)
             } else {
                 Ok(RefreshOutcome::Reused)
@@ -167,18 +176,18 @@ impl SessionStore for MemorySessionStore {
         }
     }
 
-    async fn update(&self, session: &Session) -> Result<(), Error> {
-        let mut inner = self.write()?;
-        if let Some(stored) = inner.sessions.get_mut(&session.session_id) {
-            *stored = session.clone();
-        }
-        Ok(())
+    async fn last_seen_ms(&self, session_id: &str) -> Result<Option<i64>, Error> {
+        let inner = self
+            .inner
+            .read()
+            .map_err(|_| Error::Internal("session map poisoned".into()))?;
+        Ok(inner.refresh.get(session_id).map(|s| s.last_seen_ms))
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use std::time::SystemTime;
+    use std::time::{Duration, SystemTime};
 
     use super::*;
 
@@ -202,7 +211,10 @@ mod tests {
     async fn rotation_grace_and_reuse() {
         let store = MemorySessionStore::new();
         store.create(&session("s", 60), "h0").await.unwrap();
-        let grace = Duration::from_secs(60);
+        let grace = RefreshWindows {
+            grace: Duration::from_secs(60),
+            idle_timeout: Duration::from_secs(3600),
+        };
         assert_eq!(
             store.rotate_refresh("s", "h0", "h1", grace).await.unwrap(),
             RefreshOutcome::Rotated
@@ -222,7 +234,15 @@ mod tests {
         );
         assert_eq!(
             store
-                .rotate_refresh("s", "h1", "h2", Duration::ZERO)
+                .rotate_refresh(
+                    "s",
+                    "h1",
+                    "h2",
+                    RefreshWindows {
+                        grace: Duration::ZERO,
+                        ..grace
+                    }
+                )
                 .await
                 .unwrap(),
             RefreshOutcome::Reused
@@ -237,6 +257,35 @@ mod tests {
                 .await
                 .unwrap(),
             RefreshOutcome::Unknown
+        );
+    }
+
+    #[tokio::test]
+    async fn idle_sessions_are_not_rotated() {
+        let store = MemorySessionStore::new();
+        store.create(&session("s", 60), "h0").await.unwrap();
+        let idle = RefreshWindows {
+            grace: Duration::from_secs(60),
+            idle_timeout: Duration::ZERO,
+        };
+        std::thread::sleep(Duration::from_millis(5));
+        assert_eq!(
+            store.rotate_refresh("s", "h0", "h1", idle).await.unwrap(),
+            RefreshOutcome::Idle
+        );
+        let fresh = RefreshWindows {
+            idle_timeout: Duration::from_secs(60),
+            ..idle
+        };
+        let before = store.last_seen_ms("s").await.unwrap().unwrap();
+        std::thread::sleep(Duration::from_millis(5));
+        assert_eq!(
+            store.rotate_refresh("s", "h0", "h1", fresh).await.unwrap(),
+            RefreshOutcome::Rotated
+        );
+        assert!(
+            store.last_seen_ms("s").await.unwrap().unwrap() > before,
+            "a rotation counts as seen"
         );
     }
 

@@ -139,6 +139,8 @@ pub enum RefreshOutcome {
     Reused,
     /// Not a token of this session (or no such session).
     Unknown,
+    /// The session was not seen for longer than the idle timeout.
+    Idle,
 }
 
 /// Where sessions live. Implementations keep the Redis layout of DESIGN.md:
@@ -155,25 +157,45 @@ pub trait SessionStore: Send + Sync {
     /// Deletes a session (and its refresh state and index entry); `true` if it existed.
     async fn delete(&self, session_id: &str, user_id: &str) -> Result<bool, Error>;
     /// Atomically checks a presented refresh-token hash against the session's
-    /// refresh state and rotates to `next_hash` when it is the current one.
-    /// A hash presented again within `grace` of its rotation, whose successor
-    /// is `next_hash`, is `WithinGrace`; any other earlier hash is `Reused`.
+    /// refresh state and rotates to `next_hash` when it is the current one,
+    /// recording the session as seen now. A session not seen for
+    /// `windows.idle_timeout` is `Idle` (nothing changes). A hash presented
+    /// again within `windows.grace` of its rotation, whose successor is
+    /// `next_hash`, is `WithinGrace`; any other earlier hash is `Reused`.
     async fn rotate_refresh(
         &self,
         session_id: &str,
         presented_hash: &str,
         next_hash: &str,
-        grace: Duration,
+        windows: RefreshWindows,
     ) -> Result<RefreshOutcome, Error>;
-    /// Rewrites a live session (for example its `last_seen_at`), keeping its expiry.
-    /// Does nothing when the session is gone.
-    async fn update(&self, session: &Session) -> Result<(), Error>;
+    /// When the session was last seen (its last refresh, or its creation),
+    /// Unix milliseconds. Kept beside the session, not in it, so that
+    /// refreshing never rewrites the session itself.
+    async fn last_seen_ms(&self, session_id: &str) -> Result<Option<i64>, Error>;
+}
+
+/// The time windows a refresh is judged by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RefreshWindows {
+    /// How long a just-rotated token still answers with its successor.
+    pub grace: Duration,
+    /// How long a session may go unseen before it ends.
+    pub idle_timeout: Duration,
 }
 
 /// Unix milliseconds of `t`.
 pub fn unix_ms(t: SystemTime) -> i64 {
     t.duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_millis() as i64)
+}
+
+/// A protobuf timestamp from Unix milliseconds.
+pub fn timestamp_from_ms(ms: i64) -> prost_types::Timestamp {
+    prost_types::Timestamp {
+        seconds: ms.div_euclid(1000),
+        nanos: (ms.rem_euclid(1000) * 1_000_000) as i32,
+    }
 }
 
 /// Time left until a protobuf timestamp, zero when it is past.

@@ -13,7 +13,7 @@ use fred::types::ExpireOptions;
 use warden_proto::session::v1::Session;
 use warden_proto::session_json;
 
-use super::{remaining, RefreshOutcome, SessionStore};
+use super::{remaining, RefreshOutcome, RefreshWindows, SessionStore};
 use crate::error::Error;
 
 /// Key of a session.
@@ -32,14 +32,16 @@ pub fn refresh_key(session_id: &str) -> String {
 }
 
 /// Atomic refresh-token rotation on `warden:refresh:<sid>` (one key, so it is
-/// Redis-Cluster safe). Fields: `current`, `rotated_at` (ms) and `u:<hash>`
-/// for every hash rotated out.
+/// Redis-Cluster safe). Fields: `current`, `rotated_at` and `last_seen` (ms),
+/// and `u:<hash>` for every hash rotated out.
 const ROTATE_REFRESH: &str = r#"
 local current = redis.call('HGET', KEYS[1], 'current')
 if not current then return 'unknown' end
-local presented, next_hash, now, grace = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
+local presented, next_hash, now, grace, idle = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
+local last_seen = tonumber(redis.call('HGET', KEYS[1], 'last_seen') or redis.call('HGET', KEYS[1], 'rotated_at') or '0')
+if now - last_seen > idle then return 'idle' end
 if current == presented then
-  redis.call('HSET', KEYS[1], 'current', next_hash, 'rotated_at', now, 'u:' .. presented, now)
+  redis.call('HSET', KEYS[1], 'current', next_hash, 'rotated_at', now, 'last_seen', now, 'u:' .. presented, now)
   return 'rotated'
 end
 if redis.call('HEXISTS', KEYS[1], 'u:' .. presented) == 1 then
@@ -96,9 +98,17 @@ impl SessionStore for RedisSessionStore {
         let sid = &session.session_id;
         // Refresh state first, then the session (the truth), then the index.
         let refresh = refresh_key(sid);
+        let now_ms = super::unix_ms(std::time::SystemTime::now()).to_string();
         let _: () = self
             .client
-            .hset(&refresh, [("current", refresh_token_hash)])
+            .hset(
+                &refresh,
+                [
+                    ("current", refresh_token_hash),
+                    ("rotated_at", now_ms.as_str()),
+                    ("last_seen", now_ms.as_str()),
+                ],
+            )
             .await?;
         let _: () = self.client.expire(&refresh, ttl, None).await?;
         let _: () = self
@@ -167,7 +177,7 @@ impl SessionStore for RedisSessionStore {
         session_id: &str,
         presented_hash: &str,
         next_hash: &str,
-        grace: Duration,
+        windows: RefreshWindows,
     ) -> Result<RefreshOutcome, Error> {
         let now_ms = super::unix_ms(std::time::SystemTime::now());
         let outcome: String = self
@@ -179,7 +189,8 @@ impl SessionStore for RedisSessionStore {
                     presented_hash.to_owned(),
                     next_hash.to_owned(),
                     now_ms.to_string(),
-                    (grace.as_millis() as i64).to_string(),
+                    (windows.grace.as_millis() as i64).to_string(),
+                    (windows.idle_timeout.as_millis() as i64).to_string(),
                 ],
             )
             .await?;
@@ -187,21 +198,16 @@ impl SessionStore for RedisSessionStore {
             "rotated" => RefreshOutcome::Rotated,
             "grace" => RefreshOutcome::WithinGrace,
             "reused" => RefreshOutcome::Reused,
+            "idle" => RefreshOutcome::Idle,
             _ => RefreshOutcome::Unknown,
         })
     }
 
-    async fn update(&self, session: &Session) -> Result<(), Error> {
-        let _: Option<String> = self
+    async fn last_seen_ms(&self, session_id: &str) -> Result<Option<i64>, Error> {
+        let last_seen: Option<i64> = self
             .client
-            .set(
-                session_key(&session.session_id),
-                session_json::to_json(session),
-                Some(Expiration::KEEPTTL),
-                Some(SetOptions::XX),
-                false,
-            )
+            .hget(refresh_key(session_id), "last_seen")
             .await?;
-        Ok(())
+        Ok(last_seen)
     }
 }
