@@ -1,6 +1,6 @@
 //! `warden-bench refresh`: Refresh RPC throughput against a bare Redis SET+GET
 //! round trip at the same concurrency, in one run, with a breakdown of where
-//! a refresh spends its time (signing, Redis, publishing).
+//! a refresh spends its time (signing, Redis, PostgreSQL, publishing).
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
@@ -222,13 +222,13 @@ pub async fn run(
         json!({
             "scenario": "refresh_breakdown_sequential",
             "refresh_rpc_us": round(refresh_us),
-            "redis_round_trips_per_refresh": 3,
+            "redis_round_trips_per_refresh": 2,
             "redis_set_plus_get_us": round(set_get_us),
-            "redis_estimate_us": round(set_get_us * 1.5),
+            "redis_estimate_us": round(set_get_us),
             "sign_us": round(sign_us),
             "postgres_suspension_check_us": round(user_lookup_us),
             "publish_us": 0,
-            "rest_us": round(refresh_us - set_get_us * 1.5 - sign_us - user_lookup_us),
+            "rest_us": round(refresh_us - set_get_us - sign_us - user_lookup_us),
         })
     );
     server.stop().await?;
