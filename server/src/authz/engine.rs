@@ -314,28 +314,7 @@ impl<'a> Checker<'a> {
 mod tests {
     use super::*;
     use crate::authz::schema::parse;
-
-    const DRIVE: &str = r#"
-        definition user {}
-        definition group {
-            relation member: user | group#member
-        }
-        definition folder {
-            relation parent: folder
-            relation viewer: user | group#member | user:*
-            permission view = viewer + parent->view
-        }
-        definition document {
-            relation parent: folder
-            relation owner: user
-            relation editor: user | group#member
-            relation viewer: user | group#member | user:*
-            relation banned: user | group#member
-            permission edit = owner + editor
-            permission view = viewer + edit + parent->view - banned
-            permission audit = edit & viewer
-        }
-    "#;
+    use crate::authz::schema::tests::DRIVE;
 
     fn tuple(text: &str) -> Tuple {
         // document:readme#viewer@group:eng#member

@@ -503,7 +503,7 @@ fn check_expr(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     pub(crate) const DRIVE: &str = r#"
@@ -526,7 +526,7 @@ mod tests {
             relation owner: user
             relation editor: user | group#member
             relation viewer: user | group#member | user:*
-            relation banned: user
+            relation banned: user | group#member
             permission edit = owner + editor
             permission view = viewer + edit + parent->view - banned
             permission audit = edit & viewer
