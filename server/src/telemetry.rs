@@ -40,7 +40,7 @@ pub fn metrics_handle() -> &'static PrometheusHandle {
 /// create unbounded label values.
 #[derive(Debug, Clone)]
 pub struct GrpcMetricsLayer {
-    known: Arc<HashSet<String>>,
+    known: Arc<HashSet<&'static str>>,
 }
 
 impl GrpcMetricsLayer {
@@ -48,7 +48,7 @@ impl GrpcMetricsLayer {
     /// found in Warden's descriptor pool, plus health and reflection.
     pub fn for_services(services: &[&str]) -> Self {
         let pool = warden_proto::descriptor_pool();
-        let mut known: HashSet<String> = services
+        let mut paths: Vec<String> = services
             .iter()
             .filter_map(|name| pool.get_service_by_name(name))
             .flat_map(|service| {
@@ -58,7 +58,7 @@ impl GrpcMetricsLayer {
                     .collect::<Vec<_>>()
             })
             .collect();
-        known.extend(
+        paths.extend(
             [
                 "/grpc.health.v1.Health/Check",
                 "/grpc.health.v1.Health/Watch",
@@ -67,6 +67,12 @@ impl GrpcMetricsLayer {
             ]
             .map(String::from),
         );
+        // Leaked at start-up (a few dozen short strings per server), so that each
+        // call labels its metrics with a `&'static str` instead of allocating.
+        let known = paths
+            .into_iter()
+            .map(|p| &*Box::leak(p.into_boxed_str()))
+            .collect();
         Self {
             known: Arc::new(known),
         }
@@ -88,7 +94,7 @@ impl<S> tower::Layer<S> for GrpcMetricsLayer {
 #[derive(Debug, Clone)]
 pub struct GrpcMetrics<S> {
     inner: S,
-    known: Arc<HashSet<String>>,
+    known: Arc<HashSet<&'static str>>,
 }
 
 impl<S, B, RB> tower::Service<http::Request<B>> for GrpcMetrics<S>
@@ -107,12 +113,7 @@ where
     }
 
     fn call(&mut self, req: http::Request<B>) -> Self::Future {
-        let path = req.uri().path();
-        let method = if self.known.contains(path) {
-            path.to_owned()
-        } else {
-            "other".to_owned()
-        };
+        let method: &'static str = self.known.get(req.uri().path()).copied().unwrap_or("other");
         let clone = self.inner.clone();
         let mut inner = std::mem::replace(&mut self.inner, clone);
         let start = Instant::now();
@@ -127,7 +128,8 @@ where
                 .and_then(|v| v.to_str().ok())
                 .and_then(|v| v.parse::<usize>().ok())
                 .map_or("OK", |c| CODE_NAMES.get(c).copied().unwrap_or("UNKNOWN"));
-            metrics::counter!("warden_grpc_requests_total", "method" => method.clone(), "code" => code).increment(1);
+            metrics::counter!("warden_grpc_requests_total", "method" => method, "code" => code)
+                .increment(1);
             metrics::histogram!("warden_grpc_request_seconds", "method" => method)
                 .record(start.elapsed().as_secs_f64());
             Ok(response)
