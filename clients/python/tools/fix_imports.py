@@ -31,7 +31,9 @@ def main(root: str) -> int:
     for directory in sorted({base, *(p for p in base.rglob("*") if p.is_dir())}):
         init = directory / "__init__.py"
         if not init.exists():
-            init.write_text('"""Generated from proto/; do not edit (clients/python/generate.sh)."""\n')
+            init.write_text(
+                '"""Generated from proto/; do not edit (clients/python/generate.sh)."""\n'
+            )
     return 0
 
 

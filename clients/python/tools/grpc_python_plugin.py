@@ -35,9 +35,7 @@ def main() -> int:
             response.error = "grpc_python generation failed"
         else:
             for path in sorted(p for p in out.rglob("*") if p.is_file()):
-                response.file.add(
-                    name=path.relative_to(out).as_posix(), content=path.read_text()
-                )
+                response.file.add(name=path.relative_to(out).as_posix(), content=path.read_text())
     sys.stdout.buffer.write(response.SerializeToString())
     return 0
 

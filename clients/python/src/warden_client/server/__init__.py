@@ -1,0 +1,61 @@
+"""Protect a `grpc.aio` service with Warden tokens.
+
+    interceptor = WardenInterceptor.connect(
+        "127.0.0.1:50051", redis_url="redis://127.0.0.1:6379",
+        amqp_url="amqp://guest:guest@127.0.0.1:5672/%2f",
+    )
+    await interceptor.start()
+    server = grpc.aio.server(interceptors=[interceptor])
+
+    # in a handler:
+    caller = current_auth()          # user_id, session_id, session, claims
+    caller.require_role("admin")     # PERMISSION_DENIED otherwise
+
+Needs the `server` extra (`pip install "warden-client[server]"`).
+"""
+
+from ._errors import AuthError, Reason
+from ._interceptor import (
+    RESERVED_METADATA_PREFIX,
+    AuthContext,
+    WardenInterceptor,
+    abort,
+    current_auth,
+)
+from ._sources import (
+    EVENTS_EXCHANGE,
+    REVOCATION_ROUTING_KEYS,
+    CachedSessionSource,
+    GrpcKeySource,
+    GrpcSessionSource,
+    HttpKeySource,
+    RedisSessionSource,
+    SessionSource,
+    session_from_json,
+)
+from ._verify import MAX_TOKEN_BYTES, Claims, JwksCache, KeySource, TokenVerifier, pin
+
+__all__ = [
+    "EVENTS_EXCHANGE",
+    "MAX_TOKEN_BYTES",
+    "RESERVED_METADATA_PREFIX",
+    "REVOCATION_ROUTING_KEYS",
+    "AuthContext",
+    "AuthError",
+    "CachedSessionSource",
+    "Claims",
+    "GrpcKeySource",
+    "GrpcSessionSource",
+    "HttpKeySource",
+    "JwksCache",
+    "KeySource",
+    "Reason",
+    "RedisSessionSource",
+    "SessionSource",
+    "TokenVerifier",
+    "WardenInterceptor",
+    "abort",
+    "current_auth",
+    "pin",
+    "session_from_json",
+]
