@@ -4,7 +4,6 @@ for Python services."""
 from __future__ import annotations
 
 import asyncio
-import collections
 import contextlib
 import contextvars
 import inspect
@@ -101,13 +100,6 @@ async def abort(context: grpc.aio.ServicerContext, error: AuthError) -> NoReturn
     status = error.to_status()
     await context.abort(status.code, status.details, status.trailing_metadata)
     raise AssertionError("abort returned")  # pragma: no cover
-
-
-class _HandlerCallDetails(
-    collections.namedtuple("_HandlerCallDetails", ("method", "invocation_metadata")),
-    grpc.HandlerCallDetails,
-):
-    pass
 
 
 class _Context:
@@ -290,7 +282,9 @@ class WardenInterceptor(grpc.aio.ServerInterceptor):
             if not key.startswith(RESERVED_METADATA_PREFIX)
         )
         method = handler_call_details.method
-        handler = await continuation(_HandlerCallDetails(method, metadata))
+        # grpc.aio only accepts its own call details here: handlers get the
+        # stripped metadata through the servicer context instead.
+        handler = await continuation(handler_call_details)
         if handler is None:
             return None
         return self._wrap(handler, metadata, protect=not self.is_open(method))

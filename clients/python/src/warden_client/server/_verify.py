@@ -20,7 +20,7 @@ from jwt.exceptions import (
     InvalidAlgorithmError,
     InvalidSignatureError,
     InvalidTokenError,
-    PyJWKError,
+    PyJWTError,
 )
 
 from ._errors import AuthError, Reason
@@ -80,7 +80,7 @@ def pin(jwk: Mapping[str, str]) -> jwt.PyJWK | None:
     members = {k: v for k, v in jwk.items() if v}
     try:
         return jwt.PyJWK(members, algorithm=alg)
-    except (PyJWKError, ValueError, TypeError, binascii.Error):
+    except (PyJWTError, ValueError, TypeError, binascii.Error):
         return None
 
 
