@@ -90,7 +90,11 @@ async def test_reject_paths_with_sessions_from_redis(
                 unsigned({"alg": "none", "typ": "at+jwt", "kid": kid}, claims()),
                 "UNSUPPORTED_ALGORITHM",
             ),
-            ("HS256 with the public key", hs256(kid, claims(), public_key), "UNSUPPORTED_ALGORITHM"),
+            (
+                "HS256 with the public key",
+                hs256(kid, claims(), public_key),
+                "UNSUPPORTED_ALGORITHM",
+            ),
             (
                 "HS256 with the JWKS text",
                 hs256(kid, claims(), jwks.jwks_json.encode()),
@@ -107,7 +111,11 @@ async def test_reject_paths_with_sessions_from_redis(
             ("wrong iss", sign(claims(iss="evil")), "INVALID_ISSUER"),
             ("wrong aud", sign(claims(aud="other")), "INVALID_AUDIENCE"),
             ("wrong typ", sign(claims(), typ="JWT"), "INVALID_TOKEN_TYPE"),
-            ("missing sid", sign({k: v for k, v in claims().items() if k != "sid"}), "MALFORMED_TOKEN"),
+            (
+                "missing sid",
+                sign({k: v for k, v in claims().items() if k != "sid"}),
+                "MALFORMED_TOKEN",
+            ),
             ("unknown session", sign(claims(sid="0" * 32)), "SESSION_REVOKED"),
             ("refresh token as access token", refresh_token, "MALFORMED_TOKEN"),
             ("api key as access token", api_key, "MALFORMED_TOKEN"),
