@@ -50,6 +50,8 @@ type Server struct {
 	HTTPAddr string
 	// RedisURL and AMQPURL are the backends the server uses ("" when embedded).
 	RedisURL, AMQPURL string
+	// DataDir is the server's data directory (its signing keys are in keys/).
+	DataDir string
 
 	cmd  *exec.Cmd
 	logs *lockedBuffer
@@ -153,7 +155,7 @@ func start(cfg Config, dataDir string) (*Server, error) {
 	if cfg.TokenLeeway != "" {
 		args = append(args, "--token-leeway", cfg.TokenLeeway)
 	}
-	s := &Server{logs: &lockedBuffer{}, done: make(chan struct{})}
+	s := &Server{DataDir: dataDir, logs: &lockedBuffer{}, done: make(chan struct{})}
 	if cfg.Redis {
 		s.RedisURL = RedisURL()
 		if err := reachable("Redis", s.RedisURL, "WARDEN_TEST_REDIS_URL"); err != nil {
