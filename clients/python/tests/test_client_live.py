@@ -178,3 +178,24 @@ def test_wrong_password_is_reported_with_its_reason(warden: LiveWarden) -> None:
         assert error_reason(refused.value) == "INVALID_CREDENTIALS"
         with pytest.raises(NotLoggedInError):
             client.access_token()
+
+
+async def test_async_client_logs_in_again_when_the_refresh_token_is_refused(
+    warden: LiveWarden,
+) -> None:
+    email = unique_email()
+    async with (
+        AsyncWardenClient(warden.target) as client,
+        AsyncWardenClient(warden.target) as other,
+    ):
+        await client.register(email, PASSWORD)
+        first = await client.login(email, PASSWORD)
+        await other.login(email, PASSWORD)
+        await other.sessions.RevokeSession(
+            session_pb2.RevokeSessionRequest(session_id=first.session_id)
+        )
+        # Skip the wait for the refresh point: the next call refreshes.
+        client._schedule.refresh_at = 0.0
+        response = await client.sessions.GetCurrentSession(session_pb2.GetCurrentSessionRequest())
+        assert response.session.session_id != first.session_id
+        assert client.session_id == response.session.session_id
