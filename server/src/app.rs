@@ -13,6 +13,9 @@ use warden_proto::auth::v1::auth_service_server::AuthServiceServer;
 
 use crate::auth::password::PasswordHasher;
 use crate::auth::{Auth, AuthDeps, TokenSettings};
+use crate::authz::enrichment::Enricher;
+use crate::authz::replica::Replica;
+use crate::authz::service::Authz;
 use crate::config::Config;
 use crate::events::inprocess::InProcessBus;
 use crate::events::rabbitmq::RabbitMqBus;
@@ -26,6 +29,7 @@ use crate::store::sql::SqlStore;
 use crate::store::SessionStore;
 use crate::telemetry::GrpcMetricsLayer;
 use warden_interceptor::WardenLayer;
+use warden_proto::authz::v1::authz_service_server::AuthzServiceServer;
 use warden_proto::session::v1::session_service_server::SessionServiceServer;
 
 /// The backends a readiness check probes.
@@ -161,7 +165,7 @@ pub async fn start(config: Config) -> anyhow::Result<RunningWarden> {
     )?);
     let refresh_secret = crate::keys::refresh_secret(&config.key_dir)?;
     let hasher = Arc::new(PasswordHasher::new(config.argon2, config.hash_threads)?);
-    let lifecycle = SessionLifecycle::new(sessions.clone(), events);
+    let lifecycle = SessionLifecycle::new(sessions.clone(), events.clone());
     if let Some(email) = &config.bootstrap_admin_email {
         bootstrap_admin(&sql, email).await?;
     }
@@ -184,10 +188,35 @@ pub async fn start(config: Config) -> anyhow::Result<RunningWarden> {
         },
     });
     let session_api = SessionApi::new(lifecycle, Arc::new(sql.clone()));
+    let replica = Replica::load(sql.clone()).await?;
+    tokio::spawn(crate::authz::keep_current(
+        replica.clone(),
+        sql.clone(),
+        events.follow("authz.relationships.changed"),
+        shutdown_rx.clone(),
+    ));
+    let enricher = Enricher::new(
+        Arc::new(sql.clone()),
+        Arc::new(sql.clone()),
+        sessions.clone(),
+        events.clone(),
+    );
+    tokio::spawn(enricher.clone().consume(
+        events.consume(config.enrichment_queue.clone(), "session.created"),
+        shutdown_rx.clone(),
+    ));
+    let authz = Authz::new(
+        replica,
+        sql.clone(),
+        Arc::new(sql.clone()),
+        Arc::new(sql.clone()),
+        events.clone(),
+        enricher,
+    );
     // Warden is the first user of its own interceptor.
     let auth_layer = WardenLayer::builder(config.issuer.clone(), config.audience.clone())
         .key_source(keys.clone())
-        .session_source(Arc::new(StoreSessionSource(sessions)))
+        .session_source(Arc::new(StoreSessionSource(sessions.clone())))
         .leeway(config.token_leeway)
         .key_refresh_interval(Duration::from_secs(1))
         .open_method("/warden.auth.v1.AuthService/Register")
@@ -212,6 +241,8 @@ pub async fn start(config: Config) -> anyhow::Result<RunningWarden> {
         .await;
     let served = [
         "warden.auth.v1.AuthService",
+        "warden.session.v1.SessionService",
+        "warden.authz.v1.AuthzService",
         "grpc.health.v1.Health",
         "grpc.reflection.v1.ServerReflection",
         "grpc.reflection.v1alpha.ServerReflection",
@@ -237,7 +268,8 @@ pub async fn start(config: Config) -> anyhow::Result<RunningWarden> {
         .add_service(reflection_v1)
         .add_service(reflection_v1alpha)
         .add_service(AuthServiceServer::new(auth))
-        .add_service(SessionServiceServer::new(session_api));
+        .add_service(SessionServiceServer::new(session_api))
+        .add_service(AuthzServiceServer::new(authz));
     let grpc_task = tokio::spawn(grpc.serve_with_incoming_shutdown(
         tonic::transport::server::TcpIncoming::from(grpc_listener).with_nodelay(Some(true)),
         async move {

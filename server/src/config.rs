@@ -83,6 +83,10 @@ pub struct ServeArgs {
     /// Email of the first administrator: granted `admin` at start if it exists, or when it registers.
     #[arg(long, env = "WARDEN_BOOTSTRAP_ADMIN_EMAIL")]
     pub bootstrap_admin_email: Option<String>,
+    /// Durable RabbitMQ queue of session enrichment; servers sharing a
+    /// database share it [default: warden.authz.session-enrichment].
+    #[arg(long, env = "WARDEN_ENRICHMENT_QUEUE")]
+    pub enrichment_queue: Option<String>,
 }
 
 /// The keys the TOML file may hold; an unknown key is an error naming it.
@@ -111,6 +115,7 @@ struct FileConfig {
     hash_threads: Option<usize>,
     log_format: Option<String>,
     bootstrap_admin_email: Option<String>,
+    enrichment_queue: Option<String>,
 }
 
 /// How logs are written.
@@ -187,6 +192,8 @@ pub struct Config {
     pub log_format: LogFormat,
     /// Normalized email of the bootstrap administrator.
     pub bootstrap_admin_email: Option<String>,
+    /// Durable queue session enrichment consumes (RabbitMQ).
+    pub enrichment_queue: String,
 }
 
 /// A configuration value was rejected; the message names the key.
@@ -219,6 +226,7 @@ impl Config {
             hash_threads: std::thread::available_parallelism().map_or(2, |n| n.get()),
             log_format: LogFormat::Text,
             bootstrap_admin_email: None,
+            enrichment_queue: crate::authz::enrichment::QUEUE.to_owned(),
         }
     }
 
@@ -303,6 +311,16 @@ impl Config {
             let email = crate::auth::normalize_email(&v)
                 .map_err(|e| ConfigError(format!("bootstrap_admin_email: {}", e.description)))?;
             config.bootstrap_admin_email = Some(email);
+        }
+        if let Some(v) = non_empty(args.enrichment_queue.or(file.enrichment_queue)) {
+            let valid =
+                v.len() <= 255 && !v.starts_with("amq.") && v.chars().all(|c| c.is_ascii_graphic());
+            if !valid {
+                return Err(ConfigError(format!(
+                    "enrichment_queue: {v:?} is not a usable queue name (printable ASCII, at most 255 bytes, not amq.*)"
+                )));
+            }
+            config.enrichment_queue = v;
         }
         config.validate()?;
         Ok(config)

@@ -2,6 +2,7 @@
 //! code, its stable `google.rpc.ErrorInfo` reason and its public message.
 //! Internal details (SQL, Redis, AMQP errors) are logged, never sent.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use tonic::{Code, Status};
@@ -77,6 +78,18 @@ pub enum Error {
     /// A bug or an unexpected backend answer.
     #[error("internal error: {0}")]
     Internal(String),
+    /// A request refused for a reason about the caller's own data (an
+    /// existing relationship, a failed precondition, a schema change that
+    /// would orphan relationships); the message names that data only.
+    #[error("{reason}: {message}")]
+    Rejected {
+        /// The gRPC code.
+        code: Code,
+        /// The stable reason.
+        reason: &'static str,
+        /// What the caller should know, built from the request's own data.
+        message: String,
+    },
 }
 
 impl Error {
@@ -102,6 +115,7 @@ impl Error {
             Self::Overloaded => Code::ResourceExhausted,
             Self::Unavailable(_) => Code::Unavailable,
             Self::Internal(_) => Code::Internal,
+            Self::Rejected { code, .. } => *code,
         }
     }
 
@@ -123,12 +137,13 @@ impl Error {
             Self::Overloaded => "OVERLOADED",
             Self::Unavailable(_) => "BACKEND_UNAVAILABLE",
             Self::Internal(_) => "INTERNAL",
+            Self::Rejected { reason, .. } => reason,
         }
     }
 
     /// The message sent to the caller; never contains internal details.
-    pub fn public_message(&self) -> &'static str {
-        match self {
+    pub fn public_message(&self) -> Cow<'static, str> {
+        Cow::Borrowed(match self {
             Self::InvalidArgument(_) => "the request has invalid fields",
             Self::EmailTaken => "a user with this email already exists",
             Self::InvalidCredentials => "invalid email or password",
@@ -144,7 +159,8 @@ impl Error {
             Self::Overloaded => "too many concurrent logins, retry later",
             Self::Unavailable(_) => "a backend is temporarily unavailable, retry later",
             Self::Internal(_) => "internal error",
-        }
+            Self::Rejected { message, .. } => return Cow::Owned(message.clone()),
+        })
     }
 }
 
@@ -208,6 +224,11 @@ mod tests {
             Error::Overloaded,
             Error::Unavailable("redis: connection refused to 10.0.0.1".into()),
             Error::Internal("database: syntax error near SELECT".into()),
+            Error::Rejected {
+                code: Code::FailedPrecondition,
+                reason: "PRECONDITION_FAILED",
+                message: "precondition 0 did not hold".into(),
+            },
         ]
     }
 

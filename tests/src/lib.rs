@@ -228,7 +228,12 @@ impl TestWarden {
         config.argon2 = cheap_argon2();
         config.hash_threads = 2;
         if backend == Backend::Real {
-            config.database_url = Some(fresh_postgres_database().await);
+            let database = fresh_postgres_database().await;
+            // Servers sharing a database share an enrichment queue; test
+            // databases are separate deployments on one broker.
+            let name = database.rsplit('/').next().unwrap_or_default();
+            config.enrichment_queue = format!("warden.test.enrichment.{name}");
+            config.database_url = Some(database);
             // Fail with the how-to message rather than a connection error deep inside.
             redis_client().await;
             amqp_channel().await;
@@ -265,6 +270,17 @@ impl TestWarden {
     /// Stops the server, returning the data dir so a restart can reuse it.
     pub async fn stop(self) -> (Config, Option<tempfile::TempDir>) {
         self.server.stop().await.expect("warden stops cleanly");
+        if self.config.amqp_url.is_some() {
+            // The test's durable queue would otherwise collect every later
+            // test's events; a restart declares it again.
+            let (_conn, channel) = amqp_channel().await;
+            let _ = channel
+                .queue_delete(
+                    &self.config.enrichment_queue,
+                    lapin::options::QueueDeleteOptions::default(),
+                )
+                .await;
+        }
         (self.config, self._data_dir)
     }
 

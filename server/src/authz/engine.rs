@@ -3,56 +3,15 @@
 //! on the current path, which cannot add a grant), expired relationships count
 //! as absent, and a graph deeper than the limit is an error, never an allow.
 
-use std::collections::{HashMap, HashSet};
+use std::cell::RefCell;
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use super::schema::{Expr, Schema};
 
 /// Deepest chain of relations and permissions a check follows.
 pub const MAX_DEPTH: usize = 50;
 
-/// The subject of a relationship or a check: `type:id` or `type:id#relation`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Subject {
-    /// Object type.
-    pub object_type: String,
-    /// Object id (`*` for a wildcard in a relationship).
-    pub object_id: String,
-    /// Optional relation (a subject set).
-    pub relation: Option<String>,
-}
-
-impl Subject {
-    /// `type:id`.
-    pub fn object(object_type: &str, object_id: &str) -> Self {
-        Self {
-            object_type: object_type.into(),
-            object_id: object_id.into(),
-            relation: None,
-        }
-    }
-
-    /// `type:id#relation`.
-    pub fn set(object_type: &str, object_id: &str, relation: &str) -> Self {
-        Self {
-            object_type: object_type.into(),
-            object_id: object_id.into(),
-            relation: Some(relation.into()),
-        }
-    }
-}
-
-/// A relationship `resource#relation@subject`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Tuple {
-    /// Resource type.
-    pub resource_type: String,
-    /// Resource id.
-    pub resource_id: String,
-    /// Relation.
-    pub relation: String,
-    /// Subject.
-    pub subject: Subject,
-}
+pub use crate::store::relationships::{RelationshipFilter, Subject, Tuple};
 
 /// Why a check could not be answered.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -69,6 +28,18 @@ pub enum CheckError {
 }
 
 type Key = (String, String, String);
+
+/// The order relationships are read and paged in.
+pub fn sort_key(t: &Tuple) -> (&str, &str, &str, &str, &str, &str) {
+    (
+        &t.resource_id,
+        &t.relation,
+        &t.subject.object_type,
+        &t.subject.object_id,
+        t.subject.relation.as_deref().unwrap_or(""),
+        &t.resource_type,
+    )
+}
 
 /// Relationships by `(resource type, resource id, relation)`, each with an
 /// optional expiry (Unix milliseconds).
@@ -113,6 +84,77 @@ impl Index {
         self.by_resource.is_empty()
     }
 
+    /// Ids of the objects of `resource_type` that have any relationship as a
+    /// resource, sorted: the only objects a permission can hold on.
+    pub fn resource_ids(&self, resource_type: &str) -> BTreeSet<&str> {
+        self.by_resource
+            .keys()
+            .filter(|(t, _, _)| t == resource_type)
+            .map(|(_, id, _)| id.as_str())
+            .collect()
+    }
+
+    /// Ids of the subjects of `subject_type` (with `relation`, or plain
+    /// objects for `None`) that appear in any relationship, sorted.
+    pub fn subject_ids(&self, subject_type: &str, relation: Option<&str>) -> BTreeSet<&str> {
+        self.by_resource
+            .values()
+            .flat_map(HashMap::keys)
+            .filter(|s| s.object_type == subject_type && s.relation.as_deref() == relation)
+            .map(|s| s.object_id.as_str())
+            .collect()
+    }
+
+    /// The live relationships matching `filter`, sorted.
+    pub fn matching(&self, filter: &RelationshipFilter, now_ms: i64) -> Vec<(Tuple, Option<i64>)> {
+        let mut out = Vec::new();
+        let mut visit = |key: &Key, subjects: &HashMap<Subject, Option<i64>>| {
+            for (subject, expiry) in subjects {
+                if expiry.is_some_and(|e| e <= now_ms) {
+                    continue;
+                }
+                let tuple = Tuple {
+                    resource_type: key.0.clone(),
+                    resource_id: key.1.clone(),
+                    relation: key.2.clone(),
+                    subject: subject.clone(),
+                };
+                if filter.matches(&tuple) {
+                    out.push((tuple, *expiry));
+                }
+            }
+        };
+        match (&filter.resource_id, &filter.relation) {
+            (Some(id), Some(rel)) => {
+                let key = (filter.resource_type.clone(), id.clone(), rel.clone());
+                if let Some(subjects) = self.by_resource.get(&key) {
+                    visit(&key, subjects);
+                }
+            }
+            _ => {
+                for (key, subjects) in &self.by_resource {
+                    if key.0 == filter.resource_type {
+                        visit(key, subjects);
+                    }
+                }
+            }
+        }
+        out.sort_by(|a, b| sort_key(&a.0).cmp(&sort_key(&b.0)));
+        out
+    }
+
+    /// Drops relationships that expired at or before `now_ms`; returns how many.
+    pub fn prune_expired(&mut self, now_ms: i64) -> usize {
+        let mut pruned = 0;
+        self.by_resource.retain(|_, subjects| {
+            let before = subjects.len();
+            subjects.retain(|_, e| e.is_none_or(|e| e > now_ms));
+            pruned += before - subjects.len();
+            !subjects.is_empty()
+        });
+        pruned
+    }
+
     fn subjects<'a>(&'a self, key: &Key, now_ms: i64) -> impl Iterator<Item = &'a Subject> + 'a {
         self.by_resource
             .get(key)
@@ -128,6 +170,35 @@ pub struct Checker<'a> {
     schema: &'a Schema,
     index: &'a Index,
     now_ms: i64,
+    trace: Option<RefCell<Tracer>>,
+}
+
+/// Which part of a lookup's results to return: those after the id `after`,
+/// at most `limit` (0: no limit).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Page<'a> {
+    /// Return only ids after this one.
+    pub after: Option<&'a str>,
+    /// Most ids to return; 0 means all.
+    pub limit: usize,
+}
+
+/// One evaluated step of a traced check: `type:id#name`, whether it granted,
+/// and the steps it evaluated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TraceNode {
+    /// `type:id#relation-or-permission`.
+    pub step: String,
+    /// Whether this step granted.
+    pub granted: bool,
+    /// The steps it depended on.
+    pub children: Vec<TraceNode>,
+}
+
+#[derive(Default)]
+struct Tracer {
+    open: Vec<TraceNode>,
+    root: Option<TraceNode>,
 }
 
 impl<'a> Checker<'a> {
@@ -137,17 +208,89 @@ impl<'a> Checker<'a> {
             schema,
             index,
             now_ms,
+            trace: None,
         }
     }
 
-    /// Whether `subject` has `permission` (or relation) on `resource_type:resource_id`.
-    pub fn check(
+    /// The same checker recording a trace of each check (see [`Checker::take_trace`]).
+    pub fn traced(mut self) -> Self {
+        self.trace = Some(RefCell::default());
+        self
+    }
+
+    /// The trace of the last check, when tracing.
+    pub fn take_trace(&self) -> Option<TraceNode> {
+        self.trace.as_ref().and_then(|t| t.borrow_mut().root.take())
+    }
+
+    /// The ids of the objects of `resource_type` on which `subject` has
+    /// `permission`, in id order, one page of them.
+    pub fn lookup_resources(
+        &self,
+        resource_type: &str,
+        permission: &str,
+        subject: &Subject,
+        page: Page<'_>,
+    ) -> Result<Vec<String>, CheckError> {
+        self.validate(resource_type, permission)?;
+        let mut candidates = self.index.resource_ids(resource_type);
+        // A subject set is its own member: `group:eng#member` on `group:eng`.
+        if subject.object_type == resource_type && subject.relation.is_some() {
+            candidates.insert(&subject.object_id);
+        }
+        self.collect(candidates, page, |id| {
+            self.check(resource_type, id, permission, subject)
+        })
+    }
+
+    /// The ids of the subjects of `subject_type` (with `subject_relation`)
+    /// that have `permission` on the resource, in id order, one page of them.
+    /// `*` stands for a wildcard grant.
+    pub fn lookup_subjects(
         &self,
         resource_type: &str,
         resource_id: &str,
         permission: &str,
-        subject: &Subject,
-    ) -> Result<bool, CheckError> {
+        subject_type: &str,
+        subject_relation: Option<&str>,
+        page: Page<'_>,
+    ) -> Result<Vec<String>, CheckError> {
+        self.validate(resource_type, permission)?;
+        let mut candidates = self.index.subject_ids(subject_type, subject_relation);
+        if subject_relation.is_some() {
+            // Subject sets also come from objects that only appear as resources.
+            candidates.extend(self.index.resource_ids(subject_type));
+        }
+        self.collect(candidates, page, |id| {
+            let subject = Subject {
+                object_type: subject_type.to_owned(),
+                object_id: id.to_owned(),
+                relation: subject_relation.map(str::to_owned),
+            };
+            self.check(resource_type, resource_id, permission, &subject)
+        })
+    }
+
+    fn collect(
+        &self,
+        candidates: BTreeSet<&str>,
+        Page { after, limit }: Page<'_>,
+        granted: impl Fn(&str) -> Result<bool, CheckError>,
+    ) -> Result<Vec<String>, CheckError> {
+        let mut out = Vec::new();
+        let start = after.map_or(std::ops::Bound::Unbounded, std::ops::Bound::Excluded);
+        for id in candidates.range::<&str, _>((start, std::ops::Bound::Unbounded)) {
+            if granted(id)? {
+                out.push((*id).to_owned());
+                if limit != 0 && out.len() == limit {
+                    break;
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    fn validate(&self, resource_type: &str, permission: &str) -> Result<(), CheckError> {
         let def = self
             .schema
             .definitions
@@ -159,6 +302,18 @@ impl<'a> Checker<'a> {
                 permission.into(),
             ));
         }
+        Ok(())
+    }
+
+    /// Whether `subject` has `permission` (or relation) on `resource_type:resource_id`.
+    pub fn check(
+        &self,
+        resource_type: &str,
+        resource_id: &str,
+        permission: &str,
+        subject: &Subject,
+    ) -> Result<bool, CheckError> {
+        self.validate(resource_type, permission)?;
         let mut path = HashSet::new();
         self.name(
             resource_type,
@@ -171,6 +326,35 @@ impl<'a> Checker<'a> {
     }
 
     fn name(
+        &self,
+        object_type: &str,
+        object_id: &str,
+        name: &str,
+        subject: &Subject,
+        depth: usize,
+        path: &mut HashSet<Key>,
+    ) -> Result<bool, CheckError> {
+        let Some(trace) = &self.trace else {
+            return self.name_untraced(object_type, object_id, name, subject, depth, path);
+        };
+        trace.borrow_mut().open.push(TraceNode {
+            step: format!("{object_type}:{object_id}#{name}"),
+            granted: false,
+            children: Vec::new(),
+        });
+        let result = self.name_untraced(object_type, object_id, name, subject, depth, path);
+        let mut tracer = trace.borrow_mut();
+        if let Some(mut node) = tracer.open.pop() {
+            node.granted = matches!(result, Ok(true));
+            match tracer.open.last_mut() {
+                Some(parent) => parent.children.push(node),
+                None => tracer.root = Some(node),
+            }
+        }
+        result
+    }
+
+    fn name_untraced(
         &self,
         object_type: &str,
         object_id: &str,

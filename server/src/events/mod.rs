@@ -4,7 +4,7 @@
 
 use async_trait::async_trait;
 use prost::Message;
-use tokio::sync::broadcast;
+use tokio::sync::{broadcast, mpsc};
 use warden_proto::events::v1 as pb;
 
 use crate::error::Error;
@@ -120,6 +120,47 @@ pub trait EventBus: Send + Sync {
 
     /// Events published by this process, for in-process consumers.
     fn subscribe_local(&self) -> broadcast::Receiver<Event>;
+
+    /// Events with `routing_key` for a durable consumer named `queue`. On
+    /// RabbitMQ that is a durable queue bound to the key, shared by every
+    /// server: a delivery not acknowledged (the process died) is redelivered,
+    /// and events published while the consumer was away wait for it. In
+    /// process, every matching event published by this process, none dropped.
+    fn consume(
+        &self,
+        queue: String,
+        routing_key: &'static str,
+    ) -> mpsc::UnboundedReceiver<Delivery>;
+
+    /// Every event with `routing_key`, for this process alone (on RabbitMQ an
+    /// exclusive queue: what is published while disconnected is missed, so
+    /// followers also poll the state they follow).
+    fn follow(&self, routing_key: &'static str) -> mpsc::UnboundedReceiver<Delivery>;
+}
+
+/// One event handed to a durable consumer.
+pub struct Delivery {
+    /// The event.
+    pub event: Event,
+    acker: Option<lapin::acker::Acker>,
+}
+
+impl Delivery {
+    /// A delivery that needs no acknowledgement (in process).
+    pub fn local(event: Event) -> Self {
+        Self { event, acker: None }
+    }
+
+    /// Acknowledges the event once it is fully handled: the broker forgets it.
+    pub async fn ack(self) {
+        if let Some(acker) = self.acker {
+            if let Err(e) = acker.ack(lapin::options::BasicAckOptions::default()).await {
+                // The channel is gone: the broker redelivers the event and the
+                // consumer (idempotent) handles it again.
+                tracing::warn!(error = %e, "cannot acknowledge an event; it will be redelivered");
+            }
+        }
+    }
 }
 
 /// A new random event id.

@@ -8,13 +8,17 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use async_trait::async_trait;
-use lapin::options::{BasicPublishOptions, ConfirmSelectOptions, ExchangeDeclareOptions};
+use futures::StreamExt;
+use lapin::options::{
+    BasicConsumeOptions, BasicPublishOptions, BasicQosOptions, BasicRejectOptions,
+    ConfirmSelectOptions, ExchangeDeclareOptions, QueueBindOptions, QueueDeclareOptions,
+};
 use lapin::publisher_confirm::Confirmation;
 use lapin::types::{FieldTable, ShortString};
 use lapin::{BasicProperties, Channel, Connection, ConnectionProperties, ExchangeKind};
-use tokio::sync::{broadcast, watch, Notify};
+use tokio::sync::{broadcast, mpsc, watch, Notify};
 
-use super::{Event, EventBus, EXCHANGE};
+use super::{Delivery, Event, EventBus, EXCHANGE};
 use crate::error::Error;
 use crate::store::{Outbox, OutboxEntry};
 
@@ -25,17 +29,26 @@ const BATCH: u32 = 256;
 
 /// Events through the outbox to RabbitMQ.
 pub struct RabbitMqBus {
+    url: String,
     outbox: Arc<dyn Outbox>,
     wake: Arc<Notify>,
     local: broadcast::Sender<Event>,
+    shutdown: watch::Receiver<bool>,
 }
 
 impl RabbitMqBus {
     /// Starts the relay to `url`; it runs until `shutdown` turns true.
     pub fn start(url: String, outbox: Arc<dyn Outbox>, shutdown: watch::Receiver<bool>) -> Self {
         let wake = Arc::new(Notify::new());
-        tokio::spawn(relay(url, outbox.clone(), wake.clone(), shutdown));
+        tokio::spawn(relay(
+            url.clone(),
+            outbox.clone(),
+            wake.clone(),
+            shutdown.clone(),
+        ));
         Self {
+            url,
+            shutdown,
             outbox,
             wake,
             local: broadcast::channel(4096).0,
@@ -55,6 +68,148 @@ impl EventBus for RabbitMqBus {
     fn subscribe_local(&self) -> broadcast::Receiver<Event> {
         self.local.subscribe()
     }
+
+    fn consume(
+        &self,
+        queue: String,
+        routing_key: &'static str,
+    ) -> mpsc::UnboundedReceiver<Delivery> {
+        let (tx, rx) = mpsc::unbounded_channel();
+        tokio::spawn(consume_forever(
+            self.url.clone(),
+            Some(queue),
+            routing_key,
+            tx,
+            self.shutdown.clone(),
+        ));
+        rx
+    }
+
+    fn follow(&self, routing_key: &'static str) -> mpsc::UnboundedReceiver<Delivery> {
+        let (tx, rx) = mpsc::unbounded_channel();
+        tokio::spawn(consume_forever(
+            self.url.clone(),
+            None,
+            routing_key,
+            tx,
+            self.shutdown.clone(),
+        ));
+        rx
+    }
+}
+
+/// Unacknowledged deliveries a durable consumer holds at once.
+const PREFETCH: u16 = 64;
+
+/// Keeps a consumer attached, reconnecting after a broker or connection
+/// loss: of the durable `queue` (unacknowledged deliveries are redelivered),
+/// or for `None` of a queue of this process alone (exclusive, no acks).
+async fn consume_forever(
+    url: String,
+    queue: Option<String>,
+    routing_key: &'static str,
+    tx: mpsc::UnboundedSender<Delivery>,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    let mut backoff = Duration::from_millis(100);
+    while !*shutdown.borrow() && !tx.is_closed() {
+        let attached = tokio::select! {
+            result = consume_once(&url, queue.as_deref(), routing_key, &tx) => result,
+            _ = shutdown.changed() => return,
+        };
+        match attached {
+            Ok(()) => backoff = Duration::from_millis(100),
+            Err(e) => {
+                tracing::warn!(queue = queue.as_deref().unwrap_or("(exclusive)"), error = %e, retry_in = ?backoff, "event consumer lost RabbitMQ; reconnecting")
+            }
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(backoff) => {}
+            _ = shutdown.changed() => return,
+        }
+        backoff = (backoff * 2).min(Duration::from_secs(2));
+    }
+}
+
+async fn consume_once(
+    url: &str,
+    durable: Option<&str>,
+    routing_key: &'static str,
+    tx: &mpsc::UnboundedSender<Delivery>,
+) -> Result<(), lapin::Error> {
+    let (connection, channel) = connect(url).await?;
+    let options = match durable {
+        Some(_) => QueueDeclareOptions {
+            durable: true,
+            ..Default::default()
+        },
+        None => QueueDeclareOptions {
+            exclusive: true,
+            auto_delete: true,
+            ..Default::default()
+        },
+    };
+    let declared = channel
+        .queue_declare(durable.unwrap_or(""), options, FieldTable::default())
+        .await?;
+    let queue = declared.name().as_str();
+    channel
+        .queue_bind(
+            queue,
+            EXCHANGE,
+            routing_key,
+            QueueBindOptions::default(),
+            FieldTable::default(),
+        )
+        .await?;
+    channel
+        .basic_qos(PREFETCH, BasicQosOptions::default())
+        .await?;
+    let mut consumer = channel
+        .basic_consume(
+            queue,
+            "",
+            BasicConsumeOptions {
+                no_ack: durable.is_none(),
+                ..Default::default()
+            },
+            FieldTable::default(),
+        )
+        .await?;
+    tracing::info!(queue, "event consumer attached");
+    while let Some(delivery) = consumer.next().await {
+        let delivery = delivery?;
+        let type_name = delivery
+            .properties
+            .kind()
+            .as_ref()
+            .map(|s| s.as_str().to_owned())
+            .unwrap_or_default();
+        match Event::decode(&type_name, &delivery.data) {
+            Ok(event) => {
+                let handed = Delivery {
+                    event,
+                    acker: durable.is_some().then_some(delivery.acker),
+                };
+                if tx.send(handed).is_err() {
+                    break; // the consumer is gone; the broker redelivers
+                }
+            }
+            Err(e) => {
+                // A message no Warden version could handle: drop it rather
+                // than redeliver it forever.
+                tracing::warn!(queue, error = %e, "dropping an undecodable event");
+                if durable.is_some() {
+                    let _ = delivery
+                        .acker
+                        .reject(BasicRejectOptions { requeue: false })
+                        .await;
+                }
+            }
+        }
+    }
+    let _ = connection.close(200, "consumer closed").await;
+    Ok(())
 }
 
 /// Connects, declares the exchange and enables publisher confirms.

@@ -8,7 +8,7 @@ use warden_proto::session::v1::Session;
 
 use std::time::Instant;
 
-use super::{remaining, unix_ms, RefreshOutcome, RefreshWindows, SessionStore};
+use super::{remaining, unix_ms, RefreshOutcome, RefreshWindows, SessionStore, SessionVersion};
 use crate::error::Error;
 
 /// A session's refresh-token state: the current hash, when it was rotated
@@ -26,12 +26,16 @@ struct Inner {
     sessions: HashMap<String, Session>,
     refresh: HashMap<String, RefreshState>,
     by_user: HashMap<String, HashSet<String>>,
+    /// Bumped by every write of a session, for [`SessionStore::replace`].
+    versions: HashMap<String, u64>,
+    next_version: u64,
 }
 
 impl Inner {
     /// Removes a session, its refresh state and its index entry; `true` if it existed.
     fn remove(&mut self, session_id: &str, user_id: &str) -> bool {
         self.refresh.remove(session_id);
+        self.versions.remove(session_id);
         if let Some(set) = self.by_user.get_mut(user_id) {
             set.remove(session_id);
             if set.is_empty() {
@@ -93,6 +97,9 @@ impl SessionStore for MemorySessionStore {
             used: HashSet::new(),
         };
         inner.refresh.insert(session.session_id.clone(), state);
+        inner.next_version += 1;
+        let version = inner.next_version;
+        inner.versions.insert(session.session_id.clone(), version);
         inner
             .sessions
             .insert(session.session_id.clone(), session.clone());
@@ -174,6 +181,36 @@ impl SessionStore for MemorySessionStore {
         } else {
             Ok(RefreshOutcome::Unknown)
         }
+    }
+
+    async fn get_versioned(
+        &self,
+        session_id: &str,
+    ) -> Result<Option<(Session, SessionVersion)>, Error> {
+        let inner = self
+            .inner
+            .read()
+            .map_err(|_| Error::Internal("session map poisoned".into()))?;
+        Ok(inner
+            .sessions
+            .get(session_id)
+            .filter(|s| live(s))
+            .zip(inner.versions.get(session_id))
+            .map(|(s, v)| (s.clone(), SessionVersion(v.to_string()))))
+    }
+
+    async fn replace(&self, version: &SessionVersion, session: &Session) -> Result<bool, Error> {
+        let mut inner = self.write()?;
+        let sid = &session.session_id;
+        let current = inner.versions.get(sid).map(u64::to_string);
+        if current.as_deref() != Some(version.0.as_str()) {
+            return Ok(false);
+        }
+        inner.next_version += 1;
+        let next = inner.next_version;
+        inner.versions.insert(sid.clone(), next);
+        inner.sessions.insert(sid.clone(), session.clone());
+        Ok(true)
     }
 
     async fn last_seen_ms(&self, session_id: &str) -> Result<Option<i64>, Error> {

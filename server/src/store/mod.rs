@@ -1,7 +1,8 @@
-//! Storage ports: users and the event outbox (SQL: SQLite or PostgreSQL) and
-//! sessions (in memory or Redis). Each backend lives in its own file behind
+//! Storage ports: users, roles, relationships and the event outbox (SQL:
+//! SQLite or PostgreSQL) and sessions (in memory or Redis). Each backend lives in its own file behind
 //! the port's trait.
 
+use std::collections::BTreeMap;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use async_trait::async_trait;
@@ -11,6 +12,7 @@ use crate::error::Error;
 
 pub mod memory;
 pub mod redis;
+pub mod relationships;
 pub mod sql;
 
 /// A registered user.
@@ -50,13 +52,43 @@ pub trait UserStore: Send + Sync {
     ) -> Result<bool, Error>;
 }
 
-/// Role assignments (the built-in `admin` role governs Warden itself).
+/// What a user's roles grant; copied into each of their sessions.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Grants {
+    /// Role names, sorted.
+    pub roles: Vec<String>,
+    /// The union of the roles' permissions, sorted.
+    pub permissions: Vec<String>,
+    /// Session attributes set by the roles (for a key set by several roles,
+    /// the role whose name sorts first wins).
+    pub attributes: BTreeMap<String, String>,
+}
+
+/// Roles (named sets of permissions and session attributes) and their
+/// assignment to users. The built-in `admin` role governs Warden itself.
 #[async_trait]
 pub trait RoleStore: Send + Sync {
-    /// Gives `role` to a user (idempotent).
+    /// Gives a defined `role` to a user (idempotent).
     async fn grant_role(&self, user_id: &str, role: &str) -> Result<(), Error>;
     /// Whether the user holds `role`.
     async fn has_role(&self, user_id: &str, role: &str) -> Result<bool, Error>;
+    /// Takes `role` from a user; `true` if the user held it.
+    async fn revoke_role(&self, user_id: &str, role: &str) -> Result<bool, Error>;
+    /// Creates or replaces a role's permissions and attributes.
+    async fn define_role(
+        &self,
+        role: &str,
+        permissions: &[String],
+        attributes: &BTreeMap<String, String>,
+    ) -> Result<(), Error>;
+    /// Whether `role` is defined.
+    async fn role_exists(&self, role: &str) -> Result<bool, Error>;
+    /// The user's role names, sorted.
+    async fn user_roles(&self, user_id: &str) -> Result<Vec<String>, Error>;
+    /// What the user's roles grant.
+    async fn grants(&self, user_id: &str) -> Result<Grants, Error>;
+    /// The users holding `role`.
+    async fn users_with_role(&self, role: &str) -> Result<Vec<String>, Error>;
 }
 
 /// Name of the built-in role that may administer Warden.
@@ -169,11 +201,25 @@ pub trait SessionStore: Send + Sync {
         next_hash: &str,
         windows: RefreshWindows,
     ) -> Result<RefreshOutcome, Error>;
+    /// Reads a live session with a version stamp for [`SessionStore::replace`].
+    async fn get_versioned(
+        &self,
+        session_id: &str,
+    ) -> Result<Option<(Session, SessionVersion)>, Error>;
+    /// Writes `session` over the version read, keeping its expiry. `false`
+    /// (and nothing written) when the session changed since or ended: the
+    /// caller reads again, so a slow writer never overwrites a newer one and
+    /// an ended session is never brought back.
+    async fn replace(&self, version: &SessionVersion, session: &Session) -> Result<bool, Error>;
     /// When the session was last seen (its last refresh, or its creation),
     /// Unix milliseconds. Kept beside the session, not in it, so that
     /// refreshing never rewrites the session itself.
     async fn last_seen_ms(&self, session_id: &str) -> Result<Option<i64>, Error>;
 }
+
+/// The version of a stored session, as read: what [`SessionStore::replace`] compares.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionVersion(pub String);
 
 /// The time windows a refresh is judged by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

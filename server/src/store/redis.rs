@@ -13,7 +13,7 @@ use fred::types::ExpireOptions;
 use warden_proto::session::v1::Session;
 use warden_proto::session_json;
 
-use super::{remaining, RefreshOutcome, RefreshWindows, SessionStore};
+use super::{remaining, RefreshOutcome, RefreshWindows, SessionStore, SessionVersion};
 use crate::error::Error;
 
 /// Key of a session.
@@ -50,6 +50,15 @@ if redis.call('HEXISTS', KEYS[1], 'u:' .. presented) == 1 then
   return 'reused'
 end
 return 'unknown'
+"#;
+
+/// Compare-and-set of a session on its own key (Redis-Cluster safe): writes
+/// ARGV[2] only if the key still holds exactly ARGV[1], keeping its TTL.
+const REPLACE_SESSION: &str = r#"
+local current = redis.call('GET', KEYS[1])
+if current ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[2], 'XX', 'KEEPTTL')
+return 1
 "#;
 
 /// Sessions in Redis.
@@ -201,6 +210,31 @@ impl SessionStore for RedisSessionStore {
             "idle" => RefreshOutcome::Idle,
             _ => RefreshOutcome::Unknown,
         })
+    }
+
+    async fn get_versioned(
+        &self,
+        session_id: &str,
+    ) -> Result<Option<(Session, SessionVersion)>, Error> {
+        let json: Option<String> = self.client.get(session_key(session_id)).await?;
+        json.map(|j| {
+            let session = session_json::from_json(&j)
+                .map_err(|e| Error::Internal(format!("session {session_id}: {e}")))?;
+            Ok((session, SessionVersion(j)))
+        })
+        .transpose()
+    }
+
+    async fn replace(&self, version: &SessionVersion, session: &Session) -> Result<bool, Error> {
+        let written: i64 = self
+            .client
+            .eval(
+                REPLACE_SESSION,
+                vec![session_key(&session.session_id)],
+                vec![version.0.clone(), session_json::to_json(session)],
+            )
+            .await?;
+        Ok(written == 1)
     }
 
     async fn last_seen_ms(&self, session_id: &str) -> Result<Option<i64>, Error> {

@@ -3,6 +3,7 @@
 //! (`WARDEN_DATABASE_URL`). Queries use portable SQL with `$N` placeholders;
 //! each backend has its own migrations, applied at start.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::{Duration, SystemTime};
 
@@ -10,7 +11,9 @@ use async_trait::async_trait;
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, Row};
 
-use super::{unix_ms, ApiKeyRecord, ApiKeyStore, Outbox, OutboxEntry, RoleStore, User, UserStore};
+use super::{
+    unix_ms, ApiKeyRecord, ApiKeyStore, Grants, Outbox, OutboxEntry, RoleStore, User, UserStore,
+};
 use crate::error::Error;
 
 /// Which SQL dialect a pool speaks.
@@ -193,6 +196,118 @@ impl RoleStore for SqlStore {
             .fetch_optional(&self.pool)
             .await?;
         Ok(row.is_some())
+    }
+
+    async fn revoke_role(&self, user_id: &str, role: &str) -> Result<bool, Error> {
+        let done = sqlx::query("DELETE FROM user_roles WHERE user_id = $1 AND role = $2")
+            .bind(user_id)
+            .bind(role)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    async fn define_role(
+        &self,
+        role: &str,
+        permissions: &[String],
+        attributes: &BTreeMap<String, String>,
+    ) -> Result<(), Error> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "INSERT INTO roles (name, updated_at) VALUES ($1, $2) \
+             ON CONFLICT (name) DO UPDATE SET updated_at = excluded.updated_at",
+        )
+        .bind(role)
+        .bind(unix_ms(SystemTime::now()))
+        .execute(&mut *tx)
+        .await?;
+        for table in ["role_permissions", "role_attributes"] {
+            sqlx::query(&format!("DELETE FROM {table} WHERE role = $1"))
+                .bind(role)
+                .execute(&mut *tx)
+                .await?;
+        }
+        for permission in permissions {
+            sqlx::query("INSERT INTO role_permissions (role, permission) VALUES ($1, $2)")
+                .bind(role)
+                .bind(permission)
+                .execute(&mut *tx)
+                .await?;
+        }
+        for (key, value) in attributes {
+            sqlx::query("INSERT INTO role_attributes (role, key, value) VALUES ($1, $2, $3)")
+                .bind(role)
+                .bind(key)
+                .bind(value)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn role_exists(&self, role: &str) -> Result<bool, Error> {
+        let row = sqlx::query("SELECT 1 AS one FROM roles WHERE name = $1")
+            .bind(role)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.is_some())
+    }
+
+    async fn user_roles(&self, user_id: &str) -> Result<Vec<String>, Error> {
+        let rows = sqlx::query("SELECT role FROM user_roles WHERE user_id = $1 ORDER BY role")
+            .bind(user_id)
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows
+            .iter()
+            .map(|r| r.try_get("role"))
+            .collect::<Result<_, _>>()?)
+    }
+
+    async fn grants(&self, user_id: &str) -> Result<Grants, Error> {
+        let roles = self.user_roles(user_id).await?;
+        let permissions = sqlx::query(
+            "SELECT DISTINCT p.permission FROM user_roles u \
+             JOIN role_permissions p ON p.role = u.role \
+             WHERE u.user_id = $1 ORDER BY p.permission",
+        )
+        .bind(user_id)
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|r| r.try_get("permission"))
+        .collect::<Result<_, _>>()?;
+        let rows = sqlx::query(
+            "SELECT a.key, a.value FROM user_roles u \
+             JOIN role_attributes a ON a.role = u.role \
+             WHERE u.user_id = $1 ORDER BY u.role DESC",
+        )
+        .bind(user_id)
+        .fetch_all(&self.pool)
+        .await?;
+        // Later rows overwrite earlier ones: the role sorting first wins.
+        let mut attributes = BTreeMap::new();
+        for row in &rows {
+            attributes.insert(row.try_get("key")?, row.try_get("value")?);
+        }
+        Ok(Grants {
+            roles,
+            permissions,
+            attributes,
+        })
+    }
+
+    async fn users_with_role(&self, role: &str) -> Result<Vec<String>, Error> {
+        let rows = sqlx::query("SELECT user_id FROM user_roles WHERE role = $1")
+            .bind(role)
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows
+            .iter()
+            .map(|r| r.try_get("user_id"))
+            .collect::<Result<_, _>>()?)
     }
 }
 

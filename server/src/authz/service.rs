@@ -1,0 +1,891 @@
+//! `warden.authz.v1.AuthzService`: roles (copied into sessions), the
+//! relationship schema, relationships, and checks and lookups answered from
+//! this server's [`Replica`]. Reads need any authenticated caller; writes
+//! (roles, schema, relationships) need the `admin` role.
+
+use std::collections::{BTreeMap, HashSet};
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use futures::Stream;
+use tonic::{Code, Request, Response, Status};
+use warden_interceptor::AuthContext;
+use warden_proto::authz::v1::{self as pb, authz_service_server};
+use warden_proto::events::v1 as events_pb;
+
+use super::engine::{sort_key, CheckError, Checker, Page, Subject, TraceNode, Tuple};
+use super::enrichment::Enricher;
+use super::replica::Replica;
+use super::schema::{parse, AllowedSubject, Schema};
+use crate::error::{Error, FieldViolation};
+use crate::events::{new_event_id, Event, EventBus};
+use crate::store::relationships::{
+    Precondition, RelationshipFilter, RelationshipShape, WriteOp, WriteRefusal,
+};
+use crate::store::sql::SqlStore;
+use crate::store::{timestamp_from_ms, unix_ms, RoleStore, UserStore, ADMIN_ROLE};
+
+/// Most updates one `WriteRelationships` may carry.
+pub const MAX_UPDATES: usize = 1_000;
+/// Most items one `CheckBulkPermissions` may carry.
+pub const MAX_BULK_ITEMS: usize = 1_000;
+
+type ResponseStream<T> = Pin<Box<dyn Stream<Item = Result<T, Status>> + Send>>;
+
+/// The AuthzService implementation.
+pub struct Authz {
+    replica: Arc<Replica>,
+    store: SqlStore,
+    roles: Arc<dyn RoleStore>,
+    users: Arc<dyn UserStore>,
+    events: Arc<dyn EventBus>,
+    enricher: Enricher,
+}
+
+impl Authz {
+    /// Over the replica, the SQL store, the role and user stores, the bus and
+    /// the enricher that applies role changes to live sessions.
+    pub fn new(
+        replica: Arc<Replica>,
+        store: SqlStore,
+        roles: Arc<dyn RoleStore>,
+        users: Arc<dyn UserStore>,
+        events: Arc<dyn EventBus>,
+        enricher: Enricher,
+    ) -> Self {
+        Self {
+            replica,
+            store,
+            roles,
+            users,
+            events,
+            enricher,
+        }
+    }
+
+    async fn require_admin<T>(&self, req: &Request<T>) -> Result<(), Status> {
+        let ctx = AuthContext::of(req)?;
+        if self.roles.has_role(&ctx.user_id, ADMIN_ROLE).await? {
+            Ok(())
+        } else {
+            Err(Error::PermissionDenied("this RPC needs the admin role").into())
+        }
+    }
+
+    /// Brings the replica to what `consistency` asks for; the revision it may
+    /// answer at.
+    async fn consistent(&self, consistency: Option<&pb::Consistency>) -> Result<(), Error> {
+        use pb::consistency::Requirement;
+        match consistency.and_then(|c| c.requirement.as_ref()) {
+            None | Some(Requirement::MinimizeLatency(_)) => Ok(()),
+            Some(Requirement::FullyConsistent(_)) => self.replica.catch_up().await.map(drop),
+            Some(Requirement::AtLeastAsFresh(revision)) => {
+                let wanted = parse_revision(&revision.token).ok_or_else(|| {
+                    Error::invalid(
+                        "consistency.at_least_as_fresh",
+                        "not a revision token returned by Warden",
+                    )
+                })?;
+                if self.replica.wait_for(wanted).await? {
+                    Ok(())
+                } else {
+                    Err(Error::Rejected {
+                        code: Code::Unavailable,
+                        reason: "REVISION_NOT_READY",
+                        message: format!(
+                            "this server has not reached revision {} yet; retry",
+                            revision.token
+                        ),
+                    })
+                }
+            }
+        }
+    }
+
+    async fn after_write(&self, revision: i64) -> pb::Revision {
+        if let Err(e) = self.replica.catch_up().await {
+            tracing::warn!(error = %e, "replica could not apply its own write yet; the poll will");
+        }
+        let event = Event::RelationshipsChanged(events_pb::RelationshipsChanged {
+            event_id: new_event_id(),
+            occurred_at: Some(timestamp_from_ms(unix_ms(SystemTime::now()))),
+            revision: revision.to_string(),
+        });
+        if let Err(e) = self.events.publish(event).await {
+            tracing::warn!(error = %e, "RelationshipsChanged not published; replicas catch up by polling");
+        }
+        revision_token(revision)
+    }
+
+    /// Re-enriches the live sessions of `users` after a role change.
+    async fn reenrich(&self, users: &[String]) -> Result<(), Error> {
+        for user in users {
+            self.enricher.enrich_user(user).await?;
+        }
+        Ok(())
+    }
+}
+
+/// The wire form of a revision.
+pub fn revision_token(revision: i64) -> pb::Revision {
+    pb::Revision {
+        token: revision.to_string(),
+    }
+}
+
+fn parse_revision(token: &str) -> Option<i64> {
+    token.parse::<i64>().ok().filter(|r| *r >= 0)
+}
+
+fn valid_type(name: &str) -> bool {
+    let bytes = name.as_bytes();
+    (2..=64).contains(&bytes.len())
+        && bytes[0].is_ascii_lowercase()
+        && bytes
+            .iter()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'_')
+}
+
+fn valid_id(id: &str) -> bool {
+    (1..=1024).contains(&id.len())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"/_|-=+@.:".contains(&b))
+}
+
+fn valid_role(name: &str) -> bool {
+    (1..=64).contains(&name.len())
+        && name.as_bytes()[0].is_ascii_lowercase()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"_.:-".contains(&b))
+}
+
+fn valid_permission(name: &str) -> bool {
+    (1..=128).contains(&name.len()) && name.bytes().all(|b| b.is_ascii_graphic())
+}
+
+fn object(
+    reference: Option<&pb::ObjectReference>,
+    field: &'static str,
+    allow_wildcard: bool,
+) -> Result<(String, String), Error> {
+    let r = reference.ok_or_else(|| Error::invalid(field, "is required"))?;
+    if !valid_type(&r.object_type) {
+        return Err(Error::invalid(
+            field,
+            format!("object_type {:?} is not a valid type name", r.object_type),
+        ));
+    }
+    let wildcard_ok = allow_wildcard && r.object_id == "*";
+    if !wildcard_ok && (!valid_id(&r.object_id) || r.object_id == "*") {
+        return Err(Error::invalid(
+            field,
+            format!(
+                "object_id {:?} must be 1-1024 characters of letters, digits and /_|-=+@.:",
+                r.object_id
+            ),
+        ));
+    }
+    Ok((r.object_type.clone(), r.object_id.clone()))
+}
+
+fn subject(
+    reference: Option<&pb::SubjectReference>,
+    field: &'static str,
+    allow_wildcard: bool,
+) -> Result<Subject, Error> {
+    let r = reference.ok_or_else(|| Error::invalid(field, "is required"))?;
+    let (object_type, object_id) = object(r.object.as_ref(), field, allow_wildcard)?;
+    let relation = if r.optional_relation.is_empty() {
+        None
+    } else if valid_type(&r.optional_relation) {
+        Some(r.optional_relation.clone())
+    } else {
+        return Err(Error::invalid(
+            field,
+            format!(
+                "optional_relation {:?} is not a valid relation name",
+                r.optional_relation
+            ),
+        ));
+    };
+    if relation.is_some() && object_id == "*" {
+        return Err(Error::invalid(
+            field,
+            "a wildcard subject cannot have a relation",
+        ));
+    }
+    Ok(Subject {
+        object_type,
+        object_id,
+        relation,
+    })
+}
+
+fn relationship(
+    r: Option<&pb::Relationship>,
+    field: &'static str,
+) -> Result<(Tuple, Option<i64>), Error> {
+    let r = r.ok_or_else(|| Error::invalid(field, "is required"))?;
+    let (resource_type, resource_id) = object(r.resource.as_ref(), field, false)?;
+    if !valid_type(&r.relation) {
+        return Err(Error::invalid(
+            field,
+            format!("relation {:?} is not a valid relation name", r.relation),
+        ));
+    }
+    let subject = subject(r.subject.as_ref(), field, true)?;
+    let expires = r
+        .expires_at
+        .as_ref()
+        .map(|t| t.seconds.saturating_mul(1000) + i64::from(t.nanos / 1_000_000));
+    Ok((
+        Tuple {
+            resource_type,
+            resource_id,
+            relation: r.relation.clone(),
+            subject,
+        },
+        expires,
+    ))
+}
+
+/// Why a relationship does not fit the schema, if it does not.
+fn misfit(schema: &Schema, t: &Tuple) -> Option<String> {
+    let Some(def) = schema.definitions.get(&t.resource_type) else {
+        return Some(format!(
+            "the schema has no definition {:?}",
+            t.resource_type
+        ));
+    };
+    let Some(allowed) = def.relations.get(&t.relation) else {
+        return Some(if def.permissions.contains_key(&t.relation) {
+            format!(
+                "{:?} is a permission of {:?}; relationships are written to relations",
+                t.relation, t.resource_type
+            )
+        } else {
+            format!("{:?} has no relation {:?}", t.resource_type, t.relation)
+        });
+    };
+    let shape = RelationshipShape {
+        resource_type: t.resource_type.clone(),
+        relation: t.relation.clone(),
+        subject_type: t.subject.object_type.clone(),
+        subject_relation: t.subject.relation.clone().unwrap_or_default(),
+        wildcard: t.subject.object_id == "*",
+    };
+    if accepts(allowed, &shape) {
+        None
+    } else {
+        let who = match (&t.subject.relation, shape.wildcard) {
+            (_, true) => format!("{}:*", t.subject.object_type),
+            (Some(rel), _) => format!("{}#{rel}", t.subject.object_type),
+            (None, _) => t.subject.object_type.clone(),
+        };
+        Some(format!(
+            "{}#{} does not accept subjects {who}",
+            t.resource_type, t.relation
+        ))
+    }
+}
+
+fn accepts(allowed: &[AllowedSubject], shape: &RelationshipShape) -> bool {
+    allowed.iter().any(|a| match a {
+        AllowedSubject::Object(t) => {
+            *t == shape.subject_type && shape.subject_relation.is_empty() && !shape.wildcard
+        }
+        AllowedSubject::Wildcard(t) => *t == shape.subject_type && shape.wildcard,
+        AllowedSubject::Set(t, rel) => {
+            *t == shape.subject_type && *rel == shape.subject_relation && !shape.wildcard
+        }
+    })
+}
+
+fn schema_accepts(schema: &Schema, shape: &RelationshipShape) -> bool {
+    schema
+        .definitions
+        .get(&shape.resource_type)
+        .and_then(|d| d.relations.get(&shape.relation))
+        .is_some_and(|allowed| accepts(allowed, shape))
+}
+
+fn filter(
+    f: Option<&pb::RelationshipFilter>,
+    field: &'static str,
+) -> Result<RelationshipFilter, Error> {
+    let f = f.ok_or_else(|| Error::invalid(field, "is required"))?;
+    if !valid_type(&f.resource_type) {
+        return Err(Error::invalid(
+            field,
+            "resource_type is required and must be a valid type name",
+        ));
+    }
+    let opt = |s: &str| (!s.is_empty()).then(|| s.to_owned());
+    let mut out = RelationshipFilter {
+        resource_type: f.resource_type.clone(),
+        resource_id: opt(&f.optional_resource_id),
+        relation: opt(&f.optional_relation),
+        ..Default::default()
+    };
+    if let Some(s) = &f.optional_subject_filter {
+        if !valid_type(&s.subject_type) {
+            return Err(Error::invalid(
+                field,
+                "optional_subject_filter.subject_type must be a valid type name",
+            ));
+        }
+        out.subject_type = Some(s.subject_type.clone());
+        out.subject_id = opt(&s.optional_subject_id);
+        out.subject_relation = opt(&s.optional_relation);
+    }
+    Ok(out)
+}
+
+fn preconditions(list: &[pb::Precondition]) -> Result<Vec<Precondition>, Error> {
+    list.iter()
+        .map(|p| {
+            let must_match = match pb::precondition::Operation::try_from(p.operation) {
+                Ok(pb::precondition::Operation::MustMatch) => true,
+                Ok(pb::precondition::Operation::MustNotMatch) => false,
+                _ => {
+                    return Err(Error::invalid(
+                        "preconditions",
+                        "operation must be OPERATION_MUST_MATCH or OPERATION_MUST_NOT_MATCH",
+                    ))
+                }
+            };
+            Ok(Precondition {
+                must_match,
+                filter: filter(p.filter.as_ref(), "preconditions")?,
+            })
+        })
+        .collect()
+}
+
+fn refusal(r: WriteRefusal, updates: &[(WriteOp, Tuple, Option<i64>)]) -> Error {
+    match r {
+        WriteRefusal::Exists(i) => Error::Rejected {
+            code: Code::AlreadyExists,
+            reason: "RELATIONSHIP_EXISTS",
+            message: format!(
+                "update {i}: relationship {} already exists (use OPERATION_TOUCH to upsert); nothing was written",
+                updates[i].1.display()
+            ),
+        },
+        WriteRefusal::Precondition(i) => Error::Rejected {
+            code: Code::FailedPrecondition,
+            reason: "PRECONDITION_FAILED",
+            message: format!("precondition {i} did not hold; nothing was written"),
+        },
+    }
+}
+
+fn check_error(e: CheckError, field: &'static str) -> Error {
+    match e {
+        CheckError::DepthExceeded => Error::Rejected {
+            code: Code::FailedPrecondition,
+            reason: "MAX_DEPTH_EXCEEDED",
+            message: e.to_string(),
+        },
+        other => Error::invalid(field, other.to_string()),
+    }
+}
+
+fn trace_pb(node: TraceNode) -> pb::CheckTrace {
+    pb::CheckTrace {
+        step: node.step,
+        granted: node.granted,
+        children: node.children.into_iter().map(trace_pb).collect(),
+    }
+}
+
+fn permissionship(allowed: bool) -> i32 {
+    if allowed {
+        pb::Permissionship::HasPermission as i32
+    } else {
+        pb::Permissionship::NoPermission as i32
+    }
+}
+
+fn cursor_after(cursor: &str, field: &'static str) -> Result<Option<String>, Error> {
+    if cursor.is_empty() {
+        return Ok(None);
+    }
+    URL_SAFE_NO_PAD
+        .decode(cursor)
+        .ok()
+        .and_then(|b| String::from_utf8(b).ok())
+        .map(Some)
+        .ok_or_else(|| Error::invalid(field, "not a cursor returned by Warden"))
+}
+
+fn cursor_for(key: &str) -> String {
+    URL_SAFE_NO_PAD.encode(key)
+}
+
+fn tuple_cursor_key(t: &Tuple) -> String {
+    let k = sort_key(t);
+    [k.0, k.1, k.2, k.3, k.4, k.5].join("\u{0}")
+}
+
+fn stream<T: Send + 'static>(items: Vec<T>) -> ResponseStream<T> {
+    Box::pin(tokio_stream::iter(items.into_iter().map(Ok)))
+}
+
+fn relationship_pb(t: Tuple, expires: Option<i64>) -> pb::Relationship {
+    pb::Relationship {
+        resource: Some(pb::ObjectReference {
+            object_type: t.resource_type,
+            object_id: t.resource_id,
+        }),
+        relation: t.relation,
+        subject: Some(pb::SubjectReference {
+            object: Some(pb::ObjectReference {
+                object_type: t.subject.object_type,
+                object_id: t.subject.object_id,
+            }),
+            optional_relation: t.subject.relation.unwrap_or_default(),
+        }),
+        expires_at: expires.map(timestamp_from_ms),
+    }
+}
+
+fn now_ms() -> i64 {
+    unix_ms(SystemTime::now())
+}
+
+#[tonic::async_trait]
+impl authz_service_server::AuthzService for Authz {
+    async fn check_permission(
+        &self,
+        req: Request<pb::CheckPermissionRequest>,
+    ) -> Result<Response<pb::CheckPermissionResponse>, Status> {
+        AuthContext::of(&req)?;
+        let r = req.get_ref();
+        let (resource_type, resource_id) = object(r.resource.as_ref(), "resource", false)?;
+        let subject = subject(r.subject.as_ref(), "subject", false)?;
+        self.consistent(r.consistency.as_ref()).await?;
+        let state = self.replica.read();
+        let mut checker = Checker::new(&state.schema, &state.index, now_ms());
+        if r.with_tracing {
+            checker = checker.traced();
+        }
+        let allowed = checker
+            .check(&resource_type, &resource_id, &r.permission, &subject)
+            .map_err(|e| check_error(e, "permission"))?;
+        Ok(Response::new(pb::CheckPermissionResponse {
+            permissionship: permissionship(allowed),
+            checked_at: Some(revision_token(state.revision)),
+            trace: checker.take_trace().map(trace_pb),
+        }))
+    }
+
+    async fn check_bulk_permissions(
+        &self,
+        req: Request<pb::CheckBulkPermissionsRequest>,
+    ) -> Result<Response<pb::CheckBulkPermissionsResponse>, Status> {
+        AuthContext::of(&req)?;
+        let r = req.into_inner();
+        if r.items.len() > MAX_BULK_ITEMS {
+            return Err(Error::invalid("items", format!("at most {MAX_BULK_ITEMS} items")).into());
+        }
+        self.consistent(r.consistency.as_ref()).await?;
+        let state = self.replica.read();
+        let checker = Checker::new(&state.schema, &state.index, now_ms());
+        let pairs = r
+            .items
+            .into_iter()
+            .map(|item| {
+                let answer =
+                    object(item.resource.as_ref(), "resource", false).and_then(|(t, id)| {
+                        let s = subject(item.subject.as_ref(), "subject", false)?;
+                        checker
+                            .check(&t, &id, &item.permission, &s)
+                            .map_err(|e| check_error(e, "permission"))
+                    });
+                let response = match answer {
+                    Ok(allowed) => pb::check_bulk_permissions_pair::Response::Permissionship(
+                        permissionship(allowed),
+                    ),
+                    Err(e) => pb::check_bulk_permissions_pair::Response::Error(describe(&e)),
+                };
+                pb::CheckBulkPermissionsPair {
+                    request: Some(item),
+                    response: Some(response),
+                }
+            })
+            .collect();
+        Ok(Response::new(pb::CheckBulkPermissionsResponse {
+            pairs,
+            checked_at: Some(revision_token(state.revision)),
+        }))
+    }
+
+    async fn write_relationships(
+        &self,
+        req: Request<pb::WriteRelationshipsRequest>,
+    ) -> Result<Response<pb::WriteRelationshipsResponse>, Status> {
+        self.require_admin(&req).await?;
+        let r = req.get_ref();
+        if r.updates.is_empty() || r.updates.len() > MAX_UPDATES {
+            return Err(
+                Error::invalid("updates", format!("between 1 and {MAX_UPDATES} updates")).into(),
+            );
+        }
+        let mut updates = Vec::with_capacity(r.updates.len());
+        let mut violations = Vec::new();
+        let mut seen = HashSet::new();
+        {
+            let state = self.replica.read();
+            for (i, u) in r.updates.iter().enumerate() {
+                let op = match pb::relationship_update::Operation::try_from(u.operation) {
+                    Ok(pb::relationship_update::Operation::Create) => WriteOp::Create,
+                    Ok(pb::relationship_update::Operation::Touch) => WriteOp::Touch,
+                    Ok(pb::relationship_update::Operation::Delete) => WriteOp::Delete,
+                    _ => {
+                        violations.push(FieldViolation::new(
+                            "updates",
+                            format!("update {i}: operation must be CREATE, TOUCH or DELETE"),
+                        ));
+                        continue;
+                    }
+                };
+                match relationship(u.relationship.as_ref(), "updates") {
+                    Err(Error::InvalidArgument(v)) => violations.extend(v.into_iter().map(|v| {
+                        FieldViolation::new("updates", format!("update {i}: {}", v.description))
+                    })),
+                    Err(e) => return Err(e.into()),
+                    Ok((tuple, expires)) => {
+                        if op != WriteOp::Delete {
+                            if let Some(why) = misfit(&state.schema, &tuple) {
+                                violations.push(FieldViolation::new(
+                                    "updates",
+                                    format!("update {i}: {}: {why}", tuple.display()),
+                                ));
+                            }
+                        }
+                        if !seen.insert(tuple.clone()) {
+                            violations.push(FieldViolation::new(
+                                "updates",
+                                format!("update {i}: {} appears more than once", tuple.display()),
+                            ));
+                        }
+                        updates.push((op, tuple, expires));
+                    }
+                }
+            }
+        }
+        if !violations.is_empty() {
+            return Err(Error::InvalidArgument(violations).into());
+        }
+        let preconditions = preconditions(&r.preconditions)?;
+        let revision = self
+            .store
+            .write_relationships(&updates, &preconditions, now_ms())
+            .await?
+            .map_err(|refused| refusal(refused, &updates))?;
+        Ok(Response::new(pb::WriteRelationshipsResponse {
+            written_at: Some(self.after_write(revision).await),
+        }))
+    }
+
+    async fn delete_relationships(
+        &self,
+        req: Request<pb::DeleteRelationshipsRequest>,
+    ) -> Result<Response<pb::DeleteRelationshipsResponse>, Status> {
+        self.require_admin(&req).await?;
+        let r = req.get_ref();
+        let filter = filter(r.filter.as_ref(), "filter")?;
+        let preconditions = preconditions(&r.preconditions)?;
+        let (revision, deleted) = self
+            .store
+            .delete_relationships(&filter, &preconditions, now_ms())
+            .await?
+            .map_err(|refused| refusal(refused, &[]))?;
+        Ok(Response::new(pb::DeleteRelationshipsResponse {
+            deleted_at: Some(self.after_write(revision).await),
+            deleted_count: deleted,
+        }))
+    }
+
+    type ReadRelationshipsStream = ResponseStream<pb::ReadRelationshipsResponse>;
+
+    async fn read_relationships(
+        &self,
+        req: Request<pb::ReadRelationshipsRequest>,
+    ) -> Result<Response<Self::ReadRelationshipsStream>, Status> {
+        AuthContext::of(&req)?;
+        let r = req.get_ref();
+        let filter = filter(r.filter.as_ref(), "filter")?;
+        let after = cursor_after(&r.optional_cursor, "optional_cursor")?;
+        self.consistent(r.consistency.as_ref()).await?;
+        let state = self.replica.read();
+        let read_at = revision_token(state.revision);
+        let limit = r.optional_limit as usize;
+        let out: Vec<_> = state
+            .index
+            .matching(&filter, now_ms())
+            .into_iter()
+            .map(|(t, e)| (tuple_cursor_key(&t), t, e))
+            .filter(|(key, _, _)| after.as_ref().is_none_or(|a| key > a))
+            .take(if limit == 0 { usize::MAX } else { limit })
+            .map(|(key, t, e)| pb::ReadRelationshipsResponse {
+                read_at: Some(read_at.clone()),
+                relationship: Some(relationship_pb(t, e)),
+                after_result_cursor: cursor_for(&key),
+            })
+            .collect();
+        Ok(Response::new(stream(out)))
+    }
+
+    type LookupResourcesStream = ResponseStream<pb::LookupResourcesResponse>;
+
+    async fn lookup_resources(
+        &self,
+        req: Request<pb::LookupResourcesRequest>,
+    ) -> Result<Response<Self::LookupResourcesStream>, Status> {
+        AuthContext::of(&req)?;
+        let r = req.get_ref();
+        if !valid_type(&r.resource_object_type) {
+            return Err(Error::invalid("resource_object_type", "must be a valid type name").into());
+        }
+        let subject = subject(r.subject.as_ref(), "subject", false)?;
+        let after = cursor_after(&r.optional_cursor, "optional_cursor")?;
+        self.consistent(r.consistency.as_ref()).await?;
+        let state = self.replica.read();
+        let at = revision_token(state.revision);
+        let ids = Checker::new(&state.schema, &state.index, now_ms())
+            .lookup_resources(
+                &r.resource_object_type,
+                &r.permission,
+                &subject,
+                Page {
+                    after: after.as_deref(),
+                    limit: r.optional_limit as usize,
+                },
+            )
+            .map_err(|e| check_error(e, "permission"))?;
+        let out = ids
+            .into_iter()
+            .map(|id| pb::LookupResourcesResponse {
+                looked_up_at: Some(at.clone()),
+                after_result_cursor: cursor_for(&id),
+                resource_object_id: id,
+            })
+            .collect();
+        Ok(Response::new(stream(out)))
+    }
+
+    type LookupSubjectsStream = ResponseStream<pb::LookupSubjectsResponse>;
+
+    async fn lookup_subjects(
+        &self,
+        req: Request<pb::LookupSubjectsRequest>,
+    ) -> Result<Response<Self::LookupSubjectsStream>, Status> {
+        AuthContext::of(&req)?;
+        let r = req.get_ref();
+        let (resource_type, resource_id) = object(r.resource.as_ref(), "resource", false)?;
+        if !valid_type(&r.subject_object_type) {
+            return Err(Error::invalid("subject_object_type", "must be a valid type name").into());
+        }
+        let relation = (!r.optional_subject_relation.is_empty())
+            .then_some(r.optional_subject_relation.as_str());
+        let after = cursor_after(&r.optional_cursor, "optional_cursor")?;
+        self.consistent(r.consistency.as_ref()).await?;
+        let state = self.replica.read();
+        let at = revision_token(state.revision);
+        let ids = Checker::new(&state.schema, &state.index, now_ms())
+            .lookup_subjects(
+                &resource_type,
+                &resource_id,
+                &r.permission,
+                &r.subject_object_type,
+                relation,
+                Page {
+                    after: after.as_deref(),
+                    limit: r.optional_limit as usize,
+                },
+            )
+            .map_err(|e| check_error(e, "permission"))?;
+        let out = ids
+            .into_iter()
+            .map(|id| pb::LookupSubjectsResponse {
+                looked_up_at: Some(at.clone()),
+                after_result_cursor: cursor_for(&id),
+                subject: Some(pb::ResolvedSubject {
+                    subject_object_id: id,
+                }),
+            })
+            .collect();
+        Ok(Response::new(stream(out)))
+    }
+
+    async fn write_schema(
+        &self,
+        req: Request<pb::WriteSchemaRequest>,
+    ) -> Result<Response<pb::WriteSchemaResponse>, Status> {
+        self.require_admin(&req).await?;
+        let text = &req.get_ref().schema;
+        let schema = parse(text).map_err(|e| Error::invalid("schema", e.to_string()))?;
+        let revision = self
+            .store
+            .write_schema(text, |shape| schema_accepts(&schema, shape))
+            .await?
+            .map_err(|refused| {
+                let examples: Vec<String> = refused
+                    .iter()
+                    .take(5)
+                    .map(|s| {
+                        let subject = if s.wildcard {
+                            format!("{}:*", s.subject_type)
+                        } else if s.subject_relation.is_empty() {
+                            s.subject_type.clone()
+                        } else {
+                            format!("{}#{}", s.subject_type, s.subject_relation)
+                        };
+                        format!("{}#{}@{subject}", s.resource_type, s.relation)
+                    })
+                    .collect();
+                Error::Rejected {
+                    code: Code::FailedPrecondition,
+                    reason: "SCHEMA_ORPHANS_RELATIONSHIPS",
+                    message: format!(
+                        "the new schema no longer accepts {} kind(s) of stored relationships ({}); delete them first; nothing was written",
+                        refused.len(),
+                        examples.join(", ")
+                    ),
+                }
+            })?;
+        Ok(Response::new(pb::WriteSchemaResponse {
+            written_at: Some(self.after_write(revision).await),
+        }))
+    }
+
+    async fn read_schema(
+        &self,
+        req: Request<pb::ReadSchemaRequest>,
+    ) -> Result<Response<pb::ReadSchemaResponse>, Status> {
+        AuthContext::of(&req)?;
+        let state = self.replica.read();
+        Ok(Response::new(pb::ReadSchemaResponse {
+            schema: state.schema_text.clone(),
+            read_at: Some(revision_token(state.revision)),
+        }))
+    }
+
+    async fn define_role(
+        &self,
+        req: Request<pb::DefineRoleRequest>,
+    ) -> Result<Response<pb::DefineRoleResponse>, Status> {
+        self.require_admin(&req).await?;
+        let r = req.get_ref();
+        let mut violations = Vec::new();
+        if !valid_role(&r.role) {
+            violations.push(FieldViolation::new(
+                "role",
+                "1-64 characters: lower-case letters, digits and _.:-, starting with a letter",
+            ));
+        }
+        for p in &r.permissions {
+            if !valid_permission(p) {
+                violations.push(FieldViolation::new(
+                    "permissions",
+                    format!("{p:?}: 1-128 printable characters without spaces"),
+                ));
+            }
+        }
+        for (k, v) in &r.attributes {
+            if !valid_permission(k) || v.len() > 1024 {
+                violations.push(FieldViolation::new("attributes", format!("{k:?}: keys are 1-128 printable characters without spaces, values at most 1024 bytes")));
+            }
+        }
+        if !violations.is_empty() {
+            return Err(Error::InvalidArgument(violations).into());
+        }
+        let mut permissions = r.permissions.clone();
+        permissions.sort();
+        permissions.dedup();
+        let attributes: BTreeMap<String, String> = r.attributes.clone().into_iter().collect();
+        self.roles
+            .define_role(&r.role, &permissions, &attributes)
+            .await?;
+        let holders = self.roles.users_with_role(&r.role).await?;
+        self.reenrich(&holders).await?;
+        Ok(Response::new(pb::DefineRoleResponse {}))
+    }
+
+    async fn assign_role(
+        &self,
+        req: Request<pb::AssignRoleRequest>,
+    ) -> Result<Response<pb::AssignRoleResponse>, Status> {
+        self.require_admin(&req).await?;
+        let r = req.get_ref();
+        if r.user_id.is_empty() {
+            return Err(Error::invalid("user_id", "must not be empty").into());
+        }
+        if !self.roles.role_exists(&r.role).await? {
+            return Err(Error::Rejected {
+                code: Code::NotFound,
+                reason: "ROLE_NOT_FOUND",
+                message: format!("role {:?} is not defined (DefineRole first)", r.role),
+            }
+            .into());
+        }
+        if self.users.find_user(&r.user_id).await?.is_none() {
+            return Err(Error::NotFound("user").into());
+        }
+        self.roles.grant_role(&r.user_id, &r.role).await?;
+        self.reenrich(std::slice::from_ref(&r.user_id)).await?;
+        Ok(Response::new(pb::AssignRoleResponse {}))
+    }
+
+    async fn unassign_role(
+        &self,
+        req: Request<pb::UnassignRoleRequest>,
+    ) -> Result<Response<pb::UnassignRoleResponse>, Status> {
+        self.require_admin(&req).await?;
+        let r = req.get_ref();
+        if r.user_id.is_empty() || r.role.is_empty() {
+            return Err(Error::invalid("user_id", "user_id and role are required").into());
+        }
+        self.roles.revoke_role(&r.user_id, &r.role).await?;
+        // Also when nothing was removed: the sessions then get the current grants again.
+        self.reenrich(std::slice::from_ref(&r.user_id)).await?;
+        Ok(Response::new(pb::UnassignRoleResponse {}))
+    }
+
+    async fn list_user_roles(
+        &self,
+        req: Request<pb::ListUserRolesRequest>,
+    ) -> Result<Response<pb::ListUserRolesResponse>, Status> {
+        let ctx = AuthContext::of(&req)?;
+        let user_id = match req.get_ref().user_id.as_str() {
+            "" => ctx.user_id.clone(),
+            id if id == ctx.user_id => id.to_owned(),
+            id => {
+                self.require_admin(&req).await?;
+                id.to_owned()
+            }
+        };
+        Ok(Response::new(pb::ListUserRolesResponse {
+            roles: self.roles.user_roles(&user_id).await?,
+        }))
+    }
+}
+
+/// A per-item error of a bulk check, as text.
+fn describe(e: &Error) -> String {
+    match e {
+        Error::InvalidArgument(v) => v
+            .iter()
+            .map(|v| format!("{}: {}", v.field, v.description))
+            .collect::<Vec<_>>()
+            .join("; "),
+        other => other.public_message().into_owned(),
+    }
+}

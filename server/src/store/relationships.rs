@@ -1,0 +1,546 @@
+//! Relationships, the authorization schema and the change log replicas catch
+//! up from, in SQL (SQLite or PostgreSQL). Every write transaction first bumps
+//! the revision in `authz_meta`, which holds that row's lock until commit: writes
+//! are serialized, revisions strictly increase, and preconditions are checked
+//! against a state no concurrent write can change.
+
+use std::time::SystemTime;
+
+use futures::TryStreamExt;
+use sqlx::any::AnyRow;
+use sqlx::{Any, Row, Transaction};
+
+use super::sql::SqlStore;
+use super::unix_ms;
+use crate::error::Error;
+
+/// The subject of a relationship or a check: `type:id` or `type:id#relation`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Subject {
+    /// Object type.
+    pub object_type: String,
+    /// Object id (`*` for a wildcard in a relationship).
+    pub object_id: String,
+    /// Optional relation (a subject set).
+    pub relation: Option<String>,
+}
+
+impl Subject {
+    /// `type:id`.
+    pub fn object(object_type: &str, object_id: &str) -> Self {
+        Self {
+            object_type: object_type.into(),
+            object_id: object_id.into(),
+            relation: None,
+        }
+    }
+
+    /// `type:id#relation`.
+    pub fn set(object_type: &str, object_id: &str, relation: &str) -> Self {
+        Self {
+            object_type: object_type.into(),
+            object_id: object_id.into(),
+            relation: Some(relation.into()),
+        }
+    }
+}
+
+/// A relationship `resource#relation@subject`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Tuple {
+    /// Resource type.
+    pub resource_type: String,
+    /// Resource id.
+    pub resource_id: String,
+    /// Relation.
+    pub relation: String,
+    /// Subject.
+    pub subject: Subject,
+}
+
+impl Tuple {
+    /// `type:id#relation@type:id[#relation]`, for messages.
+    pub fn display(&self) -> String {
+        let mut text = format!(
+            "{}:{}#{}@{}:{}",
+            self.resource_type,
+            self.resource_id,
+            self.relation,
+            self.subject.object_type,
+            self.subject.object_id
+        );
+        if let Some(rel) = &self.subject.relation {
+            text.push('#');
+            text.push_str(rel);
+        }
+        text
+    }
+}
+
+/// One entry of the change log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    /// A relationship was created or replaced, with its expiry (Unix ms).
+    Upsert(Tuple, Option<i64>),
+    /// A relationship was deleted.
+    Delete(Tuple),
+    /// The schema was replaced by this text.
+    Schema(String),
+    /// A write that changed nothing (every revision has a log entry, so a
+    /// replica can tell a quiet revision from one it has not read yet).
+    Nothing,
+}
+
+/// Selects relationships; `None` fields match anything.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RelationshipFilter {
+    /// Resource type (always set).
+    pub resource_type: String,
+    /// Resource id.
+    pub resource_id: Option<String>,
+    /// Relation.
+    pub relation: Option<String>,
+    /// Subject type.
+    pub subject_type: Option<String>,
+    /// Subject id.
+    pub subject_id: Option<String>,
+    /// Subject relation (`Some("")` selects plain object subjects).
+    pub subject_relation: Option<String>,
+}
+
+impl RelationshipFilter {
+    /// Whether a relationship matches.
+    pub fn matches(&self, t: &Tuple) -> bool {
+        let eq = |want: &Option<String>, have: &str| want.as_deref().is_none_or(|w| w == have);
+        self.resource_type == t.resource_type
+            && eq(&self.resource_id, &t.resource_id)
+            && eq(&self.relation, &t.relation)
+            && eq(&self.subject_type, &t.subject.object_type)
+            && eq(&self.subject_id, &t.subject.object_id)
+            && eq(
+                &self.subject_relation,
+                t.subject.relation.as_deref().unwrap_or(""),
+            )
+    }
+
+    /// `WHERE` conditions for live (unexpired) matches, with their binds,
+    /// numbering placeholders from `$first`.
+    fn sql(&self, first: usize, now_ms: i64) -> (String, Vec<String>, i64) {
+        let mut conds = vec![format!("resource_type = ${first}")];
+        let mut binds = vec![self.resource_type.clone()];
+        for (column, value) in [
+            ("resource_id", &self.resource_id),
+            ("relation", &self.relation),
+            ("subject_type", &self.subject_type),
+            ("subject_id", &self.subject_id),
+            ("subject_relation", &self.subject_relation),
+        ] {
+            if let Some(v) = value {
+                binds.push(v.clone());
+                conds.push(format!("{column} = ${}", first + binds.len() - 1));
+            }
+        }
+        conds.push(format!(
+            "(expires_at IS NULL OR expires_at > ${})",
+            first + binds.len()
+        ));
+        (conds.join(" AND "), binds, now_ms)
+    }
+}
+
+/// What a write does with one relationship.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WriteOp {
+    /// Create; the write fails if it exists (and has not expired).
+    Create,
+    /// Create or replace.
+    Touch,
+    /// Delete if present.
+    Delete,
+}
+
+/// A condition a write needs to hold when it commits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Precondition {
+    /// `true`: some live relationship must match; `false`: none may.
+    pub must_match: bool,
+    /// The relationships it is about.
+    pub filter: RelationshipFilter,
+}
+
+/// Why a relationship write was refused; nothing was written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WriteRefusal {
+    /// The `CREATE` at this index found the relationship already there.
+    Exists(usize),
+    /// The precondition at this index did not hold.
+    Precondition(usize),
+}
+
+/// One distinct shape of stored relationships, for the schema orphan check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RelationshipShape {
+    /// Resource type.
+    pub resource_type: String,
+    /// Relation.
+    pub relation: String,
+    /// Subject type.
+    pub subject_type: String,
+    /// Subject relation, `""` for none.
+    pub subject_relation: String,
+    /// Whether the subject is the wildcard `*`.
+    pub wildcard: bool,
+}
+
+const OP_UPSERT: i64 = 1;
+const OP_DELETE: i64 = 2;
+const OP_SCHEMA: i64 = 3;
+const OP_NOTHING: i64 = 0;
+
+fn tuple_from_row(row: &AnyRow) -> Result<Tuple, sqlx::Error> {
+    let subject_relation: String = row.try_get("subject_relation")?;
+    Ok(Tuple {
+        resource_type: row.try_get("resource_type")?,
+        resource_id: row.try_get("resource_id")?,
+        relation: row.try_get("relation")?,
+        subject: Subject {
+            object_type: row.try_get("subject_type")?,
+            object_id: row.try_get("subject_id")?,
+            relation: (!subject_relation.is_empty()).then_some(subject_relation),
+        },
+    })
+}
+
+const TUPLE_COLUMNS: &str =
+    "resource_type, resource_id, relation, subject_type, subject_id, subject_relation";
+
+/// Takes the write lock (the `authz_meta` row) and returns the new revision.
+async fn next_revision(tx: &mut Transaction<'_, Any>) -> Result<i64, Error> {
+    let row = sqlx::query(
+        "UPDATE authz_meta SET revision = revision + 1 WHERE id = 1 RETURNING revision",
+    )
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(row.try_get("revision")?)
+}
+
+async fn log_change(
+    tx: &mut Transaction<'_, Any>,
+    revision: i64,
+    seq: i64,
+    change: &Change,
+) -> Result<(), Error> {
+    let empty = Tuple {
+        resource_type: String::new(),
+        resource_id: String::new(),
+        relation: String::new(),
+        subject: Subject::object("", ""),
+    };
+    let (op, tuple, expires, schema) = match change {
+        Change::Upsert(t, e) => (OP_UPSERT, t, *e, None),
+        Change::Delete(t) => (OP_DELETE, t, None, None),
+        Change::Schema(text) => (OP_SCHEMA, &empty, None, Some(text.as_str())),
+        Change::Nothing => (OP_NOTHING, &empty, None, None),
+    };
+    sqlx::query(&format!(
+        "INSERT INTO relationship_changes (revision, seq, op, {TUPLE_COLUMNS}, expires_at, schema_text, committed_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
+    ))
+    .bind(revision)
+    .bind(seq)
+    .bind(op)
+    .bind(&tuple.resource_type)
+    .bind(&tuple.resource_id)
+    .bind(&tuple.relation)
+    .bind(&tuple.subject.object_type)
+    .bind(&tuple.subject.object_id)
+    .bind(tuple.subject.relation.as_deref().unwrap_or(""))
+    .bind(expires)
+    .bind(schema)
+    .bind(unix_ms(SystemTime::now()))
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Whether some live relationship matches `filter`.
+async fn any_match(
+    tx: &mut Transaction<'_, Any>,
+    filter: &RelationshipFilter,
+    now_ms: i64,
+) -> Result<bool, Error> {
+    let (conds, binds, now) = filter.sql(1, now_ms);
+    let sql = format!("SELECT 1 AS one FROM relationships WHERE {conds} LIMIT 1");
+    let mut query = sqlx::query(&sql);
+    for b in &binds {
+        query = query.bind(b.as_str());
+    }
+    Ok(query.bind(now).fetch_optional(&mut **tx).await?.is_some())
+}
+
+async fn check_preconditions(
+    tx: &mut Transaction<'_, Any>,
+    preconditions: &[Precondition],
+    now_ms: i64,
+) -> Result<Option<usize>, Error> {
+    for (i, p) in preconditions.iter().enumerate() {
+        if any_match(tx, &p.filter, now_ms).await? != p.must_match {
+            return Ok(Some(i));
+        }
+    }
+    Ok(None)
+}
+
+fn bind_tuple<'q>(
+    query: sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>>,
+    t: &'q Tuple,
+) -> sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>> {
+    query
+        .bind(t.resource_type.as_str())
+        .bind(t.resource_id.as_str())
+        .bind(t.relation.as_str())
+        .bind(t.subject.object_type.as_str())
+        .bind(t.subject.object_id.as_str())
+        .bind(t.subject.relation.as_deref().unwrap_or(""))
+}
+
+const TUPLE_MATCH: &str = "resource_type = $1 AND resource_id = $2 AND relation = $3 \
+     AND subject_type = $4 AND subject_id = $5 AND subject_relation = $6";
+
+impl SqlStore {
+    /// The latest revision and the schema text.
+    pub async fn authz_head(&self) -> Result<(i64, String), Error> {
+        let row = sqlx::query("SELECT revision, schema_text FROM authz_meta WHERE id = 1")
+            .fetch_one(self.pool())
+            .await?;
+        Ok((row.try_get("revision")?, row.try_get("schema_text")?))
+    }
+
+    /// Every stored relationship with its expiry, streamed into `each`.
+    pub async fn each_relationship(
+        &self,
+        mut each: impl FnMut(Tuple, Option<i64>),
+    ) -> Result<(), Error> {
+        let sql = format!("SELECT {TUPLE_COLUMNS}, expires_at FROM relationships");
+        let mut rows = sqlx::query(&sql).fetch(self.pool());
+        while let Some(row) = rows.try_next().await? {
+            each(tuple_from_row(&row)?, row.try_get("expires_at")?);
+        }
+        Ok(())
+    }
+
+    /// Changes after `revision`, in order, at most `limit` revisions' worth
+    /// (a revision's changes are never split). Also returns the oldest
+    /// revision the log still holds, so a replica can tell it fell behind.
+    pub async fn changes_since(
+        &self,
+        revision: i64,
+        limit: i64,
+    ) -> Result<(Vec<(i64, Change)>, Option<i64>), Error> {
+        let sql = format!(
+            "SELECT revision, op, {TUPLE_COLUMNS}, expires_at, schema_text FROM relationship_changes \
+             WHERE revision > $1 AND revision <= $2 ORDER BY revision, seq"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(revision)
+            .bind(revision.saturating_add(limit))
+            .fetch_all(self.pool())
+            .await?;
+        let mut changes = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let rev: i64 = row.try_get("revision")?;
+            let op: i64 = row.try_get("op")?;
+            let change = match op {
+                OP_UPSERT => Change::Upsert(tuple_from_row(row)?, row.try_get("expires_at")?),
+                OP_DELETE => Change::Delete(tuple_from_row(row)?),
+                OP_NOTHING => Change::Nothing,
+                _ => Change::Schema(
+                    row.try_get::<Option<String>, _>("schema_text")?
+                        .unwrap_or_default(),
+                ),
+            };
+            changes.push((rev, change));
+        }
+        let oldest = sqlx::query("SELECT MIN(revision) AS oldest FROM relationship_changes")
+            .fetch_one(self.pool())
+            .await?
+            .try_get("oldest")?;
+        Ok((changes, oldest))
+    }
+
+    /// Applies `updates` atomically if every precondition holds; returns the
+    /// new revision and the changes it made.
+    pub async fn write_relationships(
+        &self,
+        updates: &[(WriteOp, Tuple, Option<i64>)],
+        preconditions: &[Precondition],
+        now_ms: i64,
+    ) -> Result<Result<i64, WriteRefusal>, Error> {
+        let mut tx = self.pool().begin().await?;
+        let revision = next_revision(&mut tx).await?;
+        if let Some(i) = check_preconditions(&mut tx, preconditions, now_ms).await? {
+            return Ok(Err(WriteRefusal::Precondition(i)));
+        }
+        for (seq, (op, tuple, expires)) in updates.iter().enumerate() {
+            match op {
+                WriteOp::Create | WriteOp::Touch => {
+                    if *op == WriteOp::Create {
+                        let sql = format!(
+                            "SELECT 1 AS one FROM relationships WHERE {TUPLE_MATCH} \
+                             AND (expires_at IS NULL OR expires_at > $7)"
+                        );
+                        let existing = bind_tuple(sqlx::query(&sql), tuple)
+                            .bind(now_ms)
+                            .fetch_optional(&mut *tx)
+                            .await?;
+                        if existing.is_some() {
+                            return Ok(Err(WriteRefusal::Exists(seq)));
+                        }
+                    }
+                    let sql = format!(
+                        "INSERT INTO relationships ({TUPLE_COLUMNS}, expires_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7) \
+                         ON CONFLICT ({TUPLE_COLUMNS}) DO UPDATE SET expires_at = excluded.expires_at"
+                    );
+                    bind_tuple(sqlx::query(&sql), tuple)
+                        .bind(*expires)
+                        .execute(&mut *tx)
+                        .await?;
+                    log_change(
+                        &mut tx,
+                        revision,
+                        seq as i64,
+                        &Change::Upsert(tuple.clone(), *expires),
+                    )
+                    .await?;
+                }
+                WriteOp::Delete => {
+                    let sql = format!("DELETE FROM relationships WHERE {TUPLE_MATCH}");
+                    bind_tuple(sqlx::query(&sql), tuple)
+                        .execute(&mut *tx)
+                        .await?;
+                    log_change(
+                        &mut tx,
+                        revision,
+                        seq as i64,
+                        &Change::Delete(tuple.clone()),
+                    )
+                    .await?;
+                }
+            }
+        }
+        if updates.is_empty() {
+            log_change(&mut tx, revision, 0, &Change::Nothing).await?;
+        }
+        tx.commit().await?;
+        Ok(Ok(revision))
+    }
+
+    /// Deletes every relationship matching `filter` (expired ones too) if the
+    /// preconditions hold; returns the revision and how many were deleted.
+    pub async fn delete_relationships(
+        &self,
+        filter: &RelationshipFilter,
+        preconditions: &[Precondition],
+        now_ms: i64,
+    ) -> Result<Result<(i64, u64), WriteRefusal>, Error> {
+        let mut tx = self.pool().begin().await?;
+        let revision = next_revision(&mut tx).await?;
+        if let Some(i) = check_preconditions(&mut tx, preconditions, now_ms).await? {
+            return Ok(Err(WriteRefusal::Precondition(i)));
+        }
+        // The filter without the expiry condition: expired rows go as well.
+        let (conds, binds, _) = filter.sql(1, now_ms);
+        let conds = conds
+            .rsplit_once(" AND (expires_at")
+            .map_or(conds.as_str(), |(c, _)| c)
+            .to_owned();
+        let select = format!("SELECT {TUPLE_COLUMNS} FROM relationships WHERE {conds}");
+        let mut query = sqlx::query(&select);
+        for b in &binds {
+            query = query.bind(b.as_str());
+        }
+        let rows = query.fetch_all(&mut *tx).await?;
+        let delete = format!("DELETE FROM relationships WHERE {conds}");
+        let mut query = sqlx::query(&delete);
+        for b in &binds {
+            query = query.bind(b.as_str());
+        }
+        query.execute(&mut *tx).await?;
+        for (seq, row) in rows.iter().enumerate() {
+            let change = Change::Delete(tuple_from_row(row)?);
+            log_change(&mut tx, revision, seq as i64, &change).await?;
+        }
+        if rows.is_empty() {
+            log_change(&mut tx, revision, 0, &Change::Nothing).await?;
+        }
+        tx.commit().await?;
+        Ok(Ok((revision, rows.len() as u64)))
+    }
+
+    /// Replaces the schema if `accepts` approves every shape of stored
+    /// relationship (else returns the shapes it refused); returns the revision.
+    pub async fn write_schema(
+        &self,
+        text: &str,
+        accepts: impl Fn(&RelationshipShape) -> bool,
+    ) -> Result<Result<i64, Vec<RelationshipShape>>, Error> {
+        let mut tx = self.pool().begin().await?;
+        let revision = next_revision(&mut tx).await?;
+        let rows = sqlx::query(
+            "SELECT DISTINCT resource_type, relation, subject_type, subject_relation, \
+             CAST(CASE WHEN subject_id = '*' THEN 1 ELSE 0 END AS BIGINT) AS wildcard FROM relationships",
+        )
+        .fetch_all(&mut *tx)
+        .await?;
+        let mut refused = Vec::new();
+        for row in &rows {
+            let wildcard: i64 = row.try_get("wildcard")?;
+            let shape = RelationshipShape {
+                resource_type: row.try_get("resource_type")?,
+                relation: row.try_get("relation")?,
+                subject_type: row.try_get("subject_type")?,
+                subject_relation: row.try_get("subject_relation")?,
+                wildcard: wildcard != 0,
+            };
+            if !accepts(&shape) {
+                refused.push(shape);
+            }
+        }
+        if !refused.is_empty() {
+            return Ok(Err(refused));
+        }
+        sqlx::query("UPDATE authz_meta SET schema_text = $1 WHERE id = 1")
+            .bind(text)
+            .execute(&mut *tx)
+            .await?;
+        log_change(&mut tx, revision, 0, &Change::Schema(text.to_owned())).await?;
+        tx.commit().await?;
+        Ok(Ok(revision))
+    }
+
+    /// Deletes relationships that expired before `before_ms` (they already
+    /// count as absent everywhere); returns how many.
+    pub async fn collect_expired(&self, before_ms: i64) -> Result<u64, Error> {
+        let done = sqlx::query(
+            "DELETE FROM relationships WHERE expires_at IS NOT NULL AND expires_at <= $1",
+        )
+        .bind(before_ms)
+        .execute(self.pool())
+        .await?;
+        Ok(done.rows_affected())
+    }
+
+    /// Drops change-log entries committed before `before_ms`, always keeping
+    /// the latest revision (replicas further behind reload everything).
+    pub async fn prune_changes(&self, before_ms: i64) -> Result<u64, Error> {
+        let done = sqlx::query(
+            "DELETE FROM relationship_changes WHERE committed_at < $1 \
+             AND revision < (SELECT revision FROM authz_meta WHERE id = 1)",
+        )
+        .bind(before_ms)
+        .execute(self.pool())
+        .await?;
+        Ok(done.rows_affected())
+    }
+}
