@@ -1,0 +1,20 @@
+// Package wardenauth protects Go gRPC services with Warden access tokens,
+// doing what Warden's Rust warden-interceptor does:
+//
+//   - client-sent x-warden-* metadata is removed;
+//   - the bearer token is verified locally against Warden's JWKS, with the
+//     algorithm of the key named by kid (EdDSA, ES256 or RS256; never none
+//     or HMAC), typ "at+jwt", iss, aud, exp and nbf with leeway; a verified
+//     token is remembered by its exact text until exp, and forgotten when
+//     the key set changes;
+//   - the session is loaded by sid, from Warden's Redis or from
+//     SessionService, optionally behind a cache that SessionRevoked,
+//     SessionUpdated and UserSuspended events evict (bypassed while the
+//     event feed is down); a missing session is refused at once;
+//   - handlers read the caller with FromContext.
+//
+// Refusals are gRPC statuses with a google.rpc.ErrorInfo in domain
+// "warden" and a stable reason (see Reason): UNAUTHENTICATED for token and
+// session problems, PERMISSION_DENIED from the Require helpers, UNAVAILABLE
+// when a key or session backend is down, never an allow.
+package wardenauth
