@@ -56,6 +56,14 @@ func (resourceService) LookupResources(_ *authzv1.LookupResourcesRequest, stream
 	return stream.Send(&authzv1.LookupResourcesResponse{ResourceObjectId: caller.UserID})
 }
 
+// ReadSchema is for administrators only: it authorizes from the session's roles.
+func (resourceService) ReadSchema(ctx context.Context, _ *authzv1.ReadSchemaRequest) (*authzv1.ReadSchemaResponse, error) {
+	if err := wardenauth.RequireRole(ctx, "admin"); err != nil {
+		return nil, err
+	}
+	return &authzv1.ReadSchemaResponse{Schema: "definition user {}"}, nil
+}
+
 // serve runs the resource service behind interceptor on a free loopback port
 // and returns a connection to it that sends no credentials by itself.
 func serve(t *testing.T, interceptor *wardenauth.Interceptor, opts ...grpc.DialOption) *grpc.ClientConn {
@@ -224,6 +232,54 @@ func TestLiveInterceptor(t *testing.T) {
 		}
 		_, err = sessions.GetCurrentSession(bearer(ctx, token), &sessionv1.GetCurrentSessionRequest{})
 		wantRefused(t, err, wardenauth.ReasonSessionRevoked)
+	})
+
+	t.Run("RequireRole reads the roles of the enriched session", func(t *testing.T) {
+		cache := wardenauth.NewCachedSessionSource(redisSessions, time.Hour)
+		feedCtx, stopFeed := context.WithCancel(ctx)
+		defer stopFeed()
+		go func() { _ = cache.FollowRevocations(feedCtx, srv.AMQPURL) }()
+		waitFor(t, 10*time.Second, "revocation feed up", cache.FeedUp)
+
+		anon, err := warden.Dial(ctx, srv.Addr, warden.Insecure())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer anon.Close()
+		adminPassword := "admin password for the Go tests"
+		if _, err := anon.Auth.Register(ctx, &authv1.RegisterRequest{Email: wardentest.AdminEmail, Password: adminPassword}); err != nil {
+			t.Fatal(err)
+		}
+		admin, err := warden.Dial(ctx, srv.Addr, warden.Insecure(), warden.WithPassword(wardentest.AdminEmail, adminPassword))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer admin.Close()
+		user := login(t, ctx, srv)
+
+		service := serve(t, wardenauth.New("warden", "warden", keys, cache))
+		asAdmin := authzv1.NewAuthzServiceClient(service)
+		// Enrichment follows SessionCreated; until then the roles are unknown
+		// (refused), and its SessionUpdated evicts the cached unenriched session.
+		waitFor(t, 10*time.Second, "the admin session to carry the admin role", func() bool {
+			token, err := admin.Tokens.Token(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = asAdmin.ReadSchema(bearer(ctx, token), &authzv1.ReadSchemaRequest{})
+			if err != nil && status.Code(err) != codes.PermissionDenied {
+				t.Fatalf("admin: %v", err)
+			}
+			return err == nil
+		})
+		token, err := user.Tokens.Token(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = asAdmin.ReadSchema(bearer(ctx, token), &authzv1.ReadSchemaRequest{})
+		if status.Code(err) != codes.PermissionDenied || wardenauth.ReasonOf(err) != wardenauth.ReasonPermissionDenied {
+			t.Fatalf("a user without the role: %v; want PERMISSION_DENIED", err)
+		}
 	})
 
 	t.Run("reject paths", func(t *testing.T) {
