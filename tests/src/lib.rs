@@ -13,6 +13,7 @@ use std::time::Duration;
 use tonic::transport::Channel;
 use warden_proto::auth::v1::auth_service_client::AuthServiceClient;
 use warden_proto::auth::v1::{LoginRequest, RegisterRequest, Tokens};
+use warden_proto::authz::v1::authz_service_client::AuthzServiceClient;
 use warden_proto::session::v1::session_service_client::SessionServiceClient;
 use warden_server::app::RunningWarden;
 use warden_server::config::{Argon2Params, Config};
@@ -301,6 +302,11 @@ impl TestWarden {
     /// A SessionService client.
     pub async fn sessions(&self) -> SessionServiceClient<Channel> {
         SessionServiceClient::new(self.channel().await)
+    }
+
+    /// An AuthzService client.
+    pub async fn authz(&self) -> AuthzServiceClient<Channel> {
+        AuthzServiceClient::new(self.channel().await)
     }
 
     /// Signs arbitrary claims with the server's current signing key (read from

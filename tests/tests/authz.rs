@@ -1,0 +1,984 @@
+//! Fine-grained authorization, end to end over gRPC: a conformance suite
+//! (union, intersection, exclusion, arrows, wildcards, nested groups, group
+//! cycles, expiry, deletes read at their revision) on SQLite and PostgreSQL and
+//! from a second replica sharing the database; rejected input that changes
+//! nothing; lookups with limits and cursors.
+
+use std::collections::BTreeSet;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use tonic::transport::Channel;
+use tonic::Code;
+use warden_e2e::{bearer, reason, register_and_login, unique_email, Backend, TestWarden, PASSWORD};
+use warden_proto::auth::v1::{LoginRequest, RegisterRequest};
+use warden_proto::authz::v1::authz_service_client::AuthzServiceClient;
+use warden_proto::authz::v1::{
+    consistency, precondition, relationship_update, CheckBulkPermissionsRequest,
+    CheckBulkPermissionsRequestItem, CheckPermissionRequest, Consistency,
+    DeleteRelationshipsRequest, LookupResourcesRequest, LookupSubjectsRequest, ObjectReference,
+    Permissionship, Precondition, ReadRelationshipsRequest, ReadSchemaRequest, Relationship,
+    RelationshipFilter, RelationshipUpdate, Revision, SubjectReference, WriteRelationshipsRequest,
+    WriteSchemaRequest,
+};
+
+type Authz = AuthzServiceClient<Channel>;
+
+const SCHEMA: &str = r#"
+// A Drive-like model.
+definition user {}
+
+definition group {
+    relation member: user | group#member
+}
+
+definition folder {
+    relation parent: folder
+    relation owner: user
+    relation viewer: user | group#member | user:*
+    permission view = viewer + owner + parent->view
+}
+
+/* Documents inherit viewers from their folder chain. */
+definition document {
+    relation parent: folder
+    relation owner: user
+    relation editor: user | group#member
+    relation viewer: user | group#member | user:*
+    relation banned: user
+    permission edit = owner + editor
+    permission view = (viewer + edit + parent->view) - banned
+    permission audit = edit & viewer
+}
+"#;
+
+fn object(text: &str) -> ObjectReference {
+    let (t, id) = text.split_once(':').expect("type:id");
+    ObjectReference {
+        object_type: t.into(),
+        object_id: id.into(),
+    }
+}
+
+fn subject(text: &str) -> SubjectReference {
+    let (o, rel) = text.split_once('#').unwrap_or((text, ""));
+    SubjectReference {
+        object: Some(object(o)),
+        optional_relation: rel.into(),
+    }
+}
+
+/// `document:readme#viewer@group:eng#member`.
+fn rel(text: &str) -> Relationship {
+    let (resource, who) = text.split_once('@').expect("resource@subject");
+    let (o, relation) = resource.split_once('#').expect("object#relation");
+    Relationship {
+        resource: Some(object(o)),
+        relation: relation.into(),
+        subject: Some(subject(who)),
+        expires_at: None,
+    }
+}
+
+fn update(op: relationship_update::Operation, relationship: Relationship) -> RelationshipUpdate {
+    RelationshipUpdate {
+        operation: op as i32,
+        relationship: Some(relationship),
+    }
+}
+
+fn touch(text: &str) -> RelationshipUpdate {
+    update(relationship_update::Operation::Touch, rel(text))
+}
+
+fn fresh(revision: &Revision) -> Option<Consistency> {
+    Some(Consistency {
+        requirement: Some(consistency::Requirement::AtLeastAsFresh(revision.clone())),
+    })
+}
+
+/// A warden with an administrator; returns it with the admin's access token.
+async fn start(backend: Backend) -> (TestWarden, String) {
+    let email = unique_email();
+    let warden =
+        TestWarden::start_tuned(backend, |c| c.bootstrap_admin_email = Some(email.clone())).await;
+    let token = login_new(&warden, &email).await;
+    (warden, token)
+}
+
+async fn login_new(warden: &TestWarden, email: &str) -> String {
+    let mut auth = warden.auth().await;
+    auth.register(RegisterRequest {
+        email: email.into(),
+        password: PASSWORD.into(),
+        display_name: String::new(),
+    })
+    .await
+    .unwrap();
+    auth.login(LoginRequest {
+        email: email.into(),
+        password: PASSWORD.into(),
+    })
+    .await
+    .unwrap()
+    .into_inner()
+    .tokens
+    .unwrap()
+    .access_token
+}
+
+async fn write(authz: &mut Authz, token: &str, updates: Vec<RelationshipUpdate>) -> Revision {
+    authz
+        .write_relationships(bearer(
+            WriteRelationshipsRequest {
+                updates,
+                preconditions: vec![],
+            },
+            token,
+        ))
+        .await
+        .expect("write relationships")
+        .into_inner()
+        .written_at
+        .unwrap()
+}
+
+async fn check_at(
+    authz: &mut Authz,
+    token: &str,
+    resource: &str,
+    permission: &str,
+    who: &str,
+    consistency: Option<Consistency>,
+) -> Result<bool, tonic::Status> {
+    let answer = authz
+        .check_permission(bearer(
+            CheckPermissionRequest {
+                resource: Some(object(resource)),
+                permission: permission.into(),
+                subject: Some(subject(who)),
+                consistency,
+                with_tracing: false,
+            },
+            token,
+        ))
+        .await?
+        .into_inner();
+    assert!(answer.checked_at.is_some());
+    Ok(answer.permissionship == Permissionship::HasPermission as i32)
+}
+
+const DATA: &[&str] = &[
+    "group:eng#member@user:alice",
+    "group:eng#member@group:leads#member",
+    "group:leads#member@user:lena",
+    "group:a#member@group:b#member",
+    "group:b#member@group:a#member",
+    "group:b#member@user:bob",
+    "folder:root#viewer@group:eng#member",
+    "folder:l1#parent@folder:root",
+    "folder:l2#parent@folder:l1",
+    "folder:l3#parent@folder:l2",
+    "folder:l4#parent@folder:l3",
+    "folder:l5#parent@folder:l4",
+    "document:deep#parent@folder:l5",
+    "document:deep#banned@user:alice",
+    "document:readme#owner@user:olga",
+    "document:readme#viewer@user:victor",
+    "document:readme#editor@user:victor",
+    "document:public#viewer@user:*",
+    "document:cyc#viewer@group:a#member",
+];
+
+/// (resource, permission, subject, expected)
+const EXPECTED: &[(&str, &str, &str, bool)] = &[
+    // Nested groups, then arrows through six folder levels.
+    ("document:deep", "view", "user:lena", true),
+    ("folder:l5", "view", "user:alice", true),
+    // Exclusion: alice is an eng member but banned on this document.
+    ("document:deep", "view", "user:alice", false),
+    ("document:deep", "view", "user:mallory", false),
+    // Union and intersection.
+    ("document:readme", "edit", "user:olga", true),
+    ("document:readme", "view", "user:olga", true),
+    ("document:readme", "audit", "user:olga", false),
+    ("document:readme", "audit", "user:victor", true),
+    // Wildcard.
+    ("document:public", "view", "user:anyone", true),
+    ("document:readme", "view", "user:anyone", false),
+    // A group cycle terminates with exact answers.
+    ("document:cyc", "view", "user:bob", true),
+    ("document:cyc", "view", "user:mallory", false),
+    ("group:a", "member", "user:bob", true),
+    // A subject set as the subject.
+    ("folder:root", "view", "group:eng#member", true),
+    ("folder:root", "view", "group:a#member", false),
+];
+
+async fn assert_expected(authz: &mut Authz, token: &str, at: &Revision, who: &str) {
+    for (resource, permission, subject, expected) in EXPECTED {
+        let got = check_at(authz, token, resource, permission, subject, fresh(at))
+            .await
+            .unwrap_or_else(|e| panic!("{who}: check {resource}#{permission}@{subject}: {e:?}"));
+        assert_eq!(
+            got, *expected,
+            "{who}: {resource}#{permission}@{subject} should be {expected}"
+        );
+    }
+}
+
+async fn conformance(backend: Backend) {
+    let (warden, admin) = start(backend).await;
+    let mut authz = warden.authz().await;
+    authz
+        .write_schema(bearer(
+            WriteSchemaRequest {
+                schema: SCHEMA.into(),
+            },
+            &admin,
+        ))
+        .await
+        .expect("schema accepted");
+    let read = authz
+        .read_schema(bearer(ReadSchemaRequest {}, &admin))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(
+        read.schema, SCHEMA,
+        "ReadSchema returns the schema as written"
+    );
+
+    let written = write(&mut authz, &admin, DATA.iter().map(|t| touch(t)).collect()).await;
+    assert_expected(&mut authz, &admin, &written, "writer").await;
+
+    // A trace explains the grant.
+    let traced = authz
+        .check_permission(bearer(
+            CheckPermissionRequest {
+                resource: Some(object("document:deep")),
+                permission: "view".into(),
+                subject: Some(subject("user:lena")),
+                consistency: None,
+                with_tracing: true,
+            },
+            &admin,
+        ))
+        .await
+        .unwrap()
+        .into_inner()
+        .trace
+        .expect("a trace when asked");
+    assert_eq!(traced.step, "document:deep#view");
+    assert!(traced.granted);
+    let text = format!("{traced:?}");
+    assert!(text.contains("folder:root#viewer") && text.contains("group:leads#member"));
+
+    // Bulk: per-item answers and per-item errors.
+    let bulk = authz
+        .check_bulk_permissions(bearer(
+            CheckBulkPermissionsRequest {
+                items: vec![
+                    CheckBulkPermissionsRequestItem {
+                        resource: Some(object("document:readme")),
+                        permission: "edit".into(),
+                        subject: Some(subject("user:olga")),
+                    },
+                    CheckBulkPermissionsRequestItem {
+                        resource: Some(object("document:readme")),
+                        permission: "delete".into(),
+                        subject: Some(subject("user:olga")),
+                    },
+                    CheckBulkPermissionsRequestItem {
+                        resource: Some(object("document:readme")),
+                        permission: "edit".into(),
+                        subject: Some(subject("user:mallory")),
+                    },
+                ],
+                consistency: fresh(&written),
+            },
+            &admin,
+        ))
+        .await
+        .unwrap()
+        .into_inner();
+    use warden_proto::authz::v1::check_bulk_permissions_pair::Response as Pair;
+    let answers: Vec<_> = bulk
+        .pairs
+        .iter()
+        .map(|p| p.response.clone().unwrap())
+        .collect();
+    assert_eq!(
+        answers[0],
+        Pair::Permissionship(Permissionship::HasPermission as i32)
+    );
+    assert!(matches!(&answers[1], Pair::Error(e) if e.contains("delete")));
+    assert_eq!(
+        answers[2],
+        Pair::Permissionship(Permissionship::NoPermission as i32)
+    );
+
+    // Expiry: counts at once, and not after it passes.
+    let soon = SystemTime::now().duration_since(UNIX_EPOCH).unwrap() + Duration::from_millis(1500);
+    let mut expiring = rel("document:temp#viewer@user:tim");
+    expiring.expires_at = Some(prost_types::Timestamp {
+        seconds: soon.as_secs() as i64,
+        nanos: soon.subsec_nanos() as i32,
+    });
+    let at = write(
+        &mut authz,
+        &admin,
+        vec![update(relationship_update::Operation::Touch, expiring)],
+    )
+    .await;
+    assert!(check_at(
+        &mut authz,
+        &admin,
+        "document:temp",
+        "view",
+        "user:tim",
+        fresh(&at)
+    )
+    .await
+    .unwrap());
+    tokio::time::sleep(Duration::from_millis(1600)).await;
+    assert!(!check_at(
+        &mut authz,
+        &admin,
+        "document:temp",
+        "view",
+        "user:tim",
+        None
+    )
+    .await
+    .unwrap());
+
+    // Deletes, read at the revision they return.
+    let deleted = write(
+        &mut authz,
+        &admin,
+        vec![update(
+            relationship_update::Operation::Delete,
+            rel("document:readme#viewer@user:victor"),
+        )],
+    )
+    .await;
+    assert!(!check_at(
+        &mut authz,
+        &admin,
+        "document:readme",
+        "audit",
+        "user:victor",
+        fresh(&deleted)
+    )
+    .await
+    .unwrap());
+    let by_filter = authz
+        .delete_relationships(bearer(
+            DeleteRelationshipsRequest {
+                filter: Some(RelationshipFilter {
+                    resource_type: "document".into(),
+                    optional_resource_id: "public".into(),
+                    ..Default::default()
+                }),
+                preconditions: vec![],
+            },
+            &admin,
+        ))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(by_filter.deleted_count, 1);
+    let deleted_at = by_filter.deleted_at.unwrap();
+    assert!(!check_at(
+        &mut authz,
+        &admin,
+        "document:public",
+        "view",
+        "user:anyone",
+        fresh(&deleted_at)
+    )
+    .await
+    .unwrap());
+    assert!(
+        deleted_at.token.parse::<i64>().unwrap() > written.token.parse::<i64>().unwrap(),
+        "revisions increase"
+    );
+
+    // CREATE of an existing relationship fails and writes nothing.
+    let status = authz
+        .write_relationships(bearer(
+            WriteRelationshipsRequest {
+                updates: vec![
+                    update(
+                        relationship_update::Operation::Create,
+                        rel("document:new#viewer@user:nina"),
+                    ),
+                    update(
+                        relationship_update::Operation::Create,
+                        rel("document:readme#owner@user:olga"),
+                    ),
+                ],
+                preconditions: vec![],
+            },
+            &admin,
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(status.code(), Code::AlreadyExists);
+    assert_eq!(reason(&status), "RELATIONSHIP_EXISTS");
+    assert!(
+        !check_at(
+            &mut authz,
+            &admin,
+            "document:new",
+            "view",
+            "user:nina",
+            Some(Consistency {
+                requirement: Some(consistency::Requirement::FullyConsistent(true)),
+            })
+        )
+        .await
+        .unwrap(),
+        "the whole write was refused"
+    );
+
+    // Preconditions: MUST_MATCH that fails refuses the write; MUST_NOT_MATCH that holds lets it through.
+    let on_readme = |op: precondition::Operation, relation: &str| Precondition {
+        operation: op as i32,
+        filter: Some(RelationshipFilter {
+            resource_type: "document".into(),
+            optional_resource_id: "readme".into(),
+            optional_relation: relation.into(),
+            optional_subject_filter: None,
+        }),
+    };
+    let status = authz
+        .write_relationships(bearer(
+            WriteRelationshipsRequest {
+                updates: vec![touch("document:new#viewer@user:nina")],
+                preconditions: vec![on_readme(precondition::Operation::MustMatch, "banned")],
+            },
+            &admin,
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(status.code(), Code::FailedPrecondition);
+    assert_eq!(reason(&status), "PRECONDITION_FAILED");
+    let ok = authz
+        .write_relationships(bearer(
+            WriteRelationshipsRequest {
+                updates: vec![touch("document:new#viewer@user:nina")],
+                preconditions: vec![
+                    on_readme(precondition::Operation::MustNotMatch, "banned"),
+                    on_readme(precondition::Operation::MustMatch, "owner"),
+                ],
+            },
+            &admin,
+        ))
+        .await
+        .unwrap()
+        .into_inner()
+        .written_at
+        .unwrap();
+    assert!(check_at(
+        &mut authz,
+        &admin,
+        "document:new",
+        "view",
+        "user:nina",
+        fresh(&ok)
+    )
+    .await
+    .unwrap());
+
+    // A second replica sharing the database gives the same answers once it
+    // has caught up with the revision (PostgreSQL: servers share it).
+    if backend == Backend::Real {
+        let mut config = warden.config.clone();
+        config.listen = "127.0.0.1:0".parse().unwrap();
+        config.http_listen = "127.0.0.1:0".parse().unwrap();
+        let replica = TestWarden::start_with(config, None).await;
+        let mut other = replica.authz().await;
+        // The replica loaded everything at start; a write on the first server
+        // reaches it through at_least_as_fresh.
+        let latest = write(
+            &mut authz,
+            &admin,
+            vec![touch("document:late#viewer@user:lara")],
+        )
+        .await;
+        assert!(check_at(
+            &mut other,
+            &admin,
+            "document:late",
+            "view",
+            "user:lara",
+            fresh(&latest)
+        )
+        .await
+        .unwrap());
+        let restored = write(
+            &mut authz,
+            &admin,
+            vec![
+                touch("document:readme#viewer@user:victor"),
+                touch("document:public#viewer@user:*"),
+            ],
+        )
+        .await;
+        assert_expected(&mut other, &admin, &restored, "replica").await;
+        // Without asking for freshness it also converges (events, then polling).
+        let quiet = write(
+            &mut authz,
+            &admin,
+            vec![touch("document:quiet#viewer@user:quinn")],
+        )
+        .await;
+        let seen = warden_e2e::eventually(Duration::from_secs(5), || {
+            let mut other = other.clone();
+            let admin = admin.clone();
+            async move {
+                check_at(
+                    &mut other,
+                    &admin,
+                    "document:quiet",
+                    "view",
+                    "user:quinn",
+                    None,
+                )
+                .await
+                .ok()
+                .filter(|allowed| *allowed)
+            }
+        })
+        .await;
+        assert!(
+            seen.is_some(),
+            "replica caught up with revision {} by itself",
+            quiet.token
+        );
+        replica.stop().await;
+    }
+    warden.stop().await;
+}
+
+async fn rejects_bad_input(backend: Backend) {
+    let (warden, admin) = start(backend).await;
+    let mut authz = warden.authz().await;
+    let first = authz
+        .write_schema(bearer(
+            WriteSchemaRequest {
+                schema: SCHEMA.into(),
+            },
+            &admin,
+        ))
+        .await
+        .unwrap()
+        .into_inner()
+        .written_at
+        .unwrap();
+    write(
+        &mut authz,
+        &admin,
+        vec![touch("document:readme#viewer@user:victor")],
+    )
+    .await;
+
+    // Invalid schemas: INVALID_ARGUMENT with line and column; nothing written.
+    for (schema, needle) in [
+        ("definition user {}\ndefinition doc {\n  relation viewer: usr\n}", "line 3"),
+        ("definition user {}\ndefinition doc {\n  relation viewer: user\n  permission view = viewer->nothing\n}", "line 4"),
+        ("definition user {}\ndefinition user {}", "line 2"),
+        ("definition doc {\n  relation viewer: user\n  relation viewer: user\n}", "line"),
+        ("definition doc {\n  permission view = missing\n}", "line 2"),
+        ("definition doc {\n  relation viewer user\n}", "line 2"),
+    ] {
+        let status = authz
+            .write_schema(bearer(WriteSchemaRequest { schema: schema.into() }, &admin))
+            .await
+            .expect_err(schema);
+        assert_eq!(status.code(), Code::InvalidArgument, "{schema}");
+        let details = format!("{:?}", tonic_types::StatusExt::get_error_details(&status));
+        assert!(details.contains(needle), "{schema}: {details}");
+    }
+    // A schema that would orphan stored relationships is refused.
+    let status = authz
+        .write_schema(bearer(
+            WriteSchemaRequest {
+                schema: "definition user {}\ndefinition document {\n  relation owner: user\n}"
+                    .into(),
+            },
+            &admin,
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(status.code(), Code::FailedPrecondition);
+    assert_eq!(reason(&status), "SCHEMA_ORPHANS_RELATIONSHIPS");
+    assert!(
+        status.message().contains("document#viewer@user"),
+        "{}",
+        status.message()
+    );
+    let read = authz
+        .read_schema(bearer(ReadSchemaRequest {}, &admin))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(read.schema, SCHEMA, "nothing was written");
+
+    // Relationships that do not fit the schema: INVALID_ARGUMENT, nothing written.
+    for (bad, needle) in [
+        ("memo:m1#viewer@user:u", "no definition"),
+        ("document:d1#view@user:u", "is a permission"),
+        ("document:d1#nope@user:u", "no relation"),
+        ("document:d1#owner@group:eng#member", "does not accept"),
+        ("document:d1#owner@user:*", "does not accept"),
+        ("document:d1#viewer@group:eng", "does not accept"),
+        ("document:d 1#viewer@user:u", "object_id"),
+        ("Document:d1#viewer@user:u", "object_type"),
+    ] {
+        let status = authz
+            .write_relationships(bearer(
+                WriteRelationshipsRequest {
+                    updates: vec![touch("document:fine#viewer@user:ok"), touch(bad)],
+                    preconditions: vec![],
+                },
+                &admin,
+            ))
+            .await
+            .expect_err(bad);
+        assert_eq!(status.code(), Code::InvalidArgument, "{bad}");
+        let details = format!("{:?}", tonic_types::StatusExt::get_error_details(&status));
+        assert!(details.contains(needle), "{bad}: {details}");
+    }
+    let duplicate = authz
+        .write_relationships(bearer(
+            WriteRelationshipsRequest {
+                updates: vec![
+                    touch("document:fine#viewer@user:ok"),
+                    touch("document:fine#viewer@user:ok"),
+                ],
+                preconditions: vec![],
+            },
+            &admin,
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(duplicate.code(), Code::InvalidArgument);
+    let everything = Some(Consistency {
+        requirement: Some(consistency::Requirement::FullyConsistent(true)),
+    });
+    assert!(
+        !check_at(
+            &mut authz,
+            &admin,
+            "document:fine",
+            "view",
+            "user:ok",
+            everything.clone()
+        )
+        .await
+        .unwrap(),
+        "no part of a refused write was applied"
+    );
+
+    // Checks on unknown names and bad tokens are errors, never denials.
+    for (resource, permission, who) in [
+        ("memo:m1", "view", "user:u"),
+        ("document:readme", "delete", "user:u"),
+    ] {
+        let status = check_at(&mut authz, &admin, resource, permission, who, None)
+            .await
+            .unwrap_err();
+        assert_eq!(
+            status.code(),
+            Code::InvalidArgument,
+            "{resource}#{permission}"
+        );
+    }
+    let status = check_at(
+        &mut authz,
+        &admin,
+        "document:readme",
+        "view",
+        "user:victor",
+        fresh(&Revision {
+            token: "not-a-revision".into(),
+        }),
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(status.code(), Code::InvalidArgument);
+    // A revision this deployment never reached: bounded wait, then UNAVAILABLE.
+    let future = Revision {
+        token: (first.token.parse::<i64>().unwrap() + 1_000_000).to_string(),
+    };
+    let status = check_at(
+        &mut authz,
+        &admin,
+        "document:readme",
+        "view",
+        "user:victor",
+        fresh(&future),
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(status.code(), Code::Unavailable);
+    assert_eq!(reason(&status), "REVISION_NOT_READY");
+
+    // Who may call what: reads need a token, writes need the admin role.
+    let mut auth = warden.auth().await;
+    let (_, user) = register_and_login(&mut auth).await;
+    assert!(check_at(
+        &mut authz,
+        &user.access_token,
+        "document:readme",
+        "view",
+        "user:victor",
+        None
+    )
+    .await
+    .unwrap());
+    let mut unauthenticated = CheckPermissionRequest {
+        resource: Some(object("document:readme")),
+        permission: "view".into(),
+        subject: Some(subject("user:victor")),
+        ..Default::default()
+    };
+    let status = authz
+        .check_permission(unauthenticated.clone())
+        .await
+        .unwrap_err();
+    assert_eq!(status.code(), Code::Unauthenticated);
+    unauthenticated.permission = "edit".into();
+    let denied = [
+        authz
+            .write_schema(bearer(
+                WriteSchemaRequest {
+                    schema: SCHEMA.into(),
+                },
+                &user.access_token,
+            ))
+            .await
+            .map(drop),
+        authz
+            .write_relationships(bearer(
+                WriteRelationshipsRequest {
+                    updates: vec![touch("document:mine#owner@user:me")],
+                    preconditions: vec![],
+                },
+                &user.access_token,
+            ))
+            .await
+            .map(drop),
+        authz
+            .delete_relationships(bearer(
+                DeleteRelationshipsRequest {
+                    filter: Some(RelationshipFilter {
+                        resource_type: "document".into(),
+                        ..Default::default()
+                    }),
+                    preconditions: vec![],
+                },
+                &user.access_token,
+            ))
+            .await
+            .map(drop),
+    ];
+    for result in denied {
+        assert_eq!(result.unwrap_err().code(), Code::PermissionDenied);
+    }
+    assert!(check_at(
+        &mut authz,
+        &admin,
+        "document:readme",
+        "view",
+        "user:victor",
+        everything
+    )
+    .await
+    .unwrap());
+    warden.stop().await;
+}
+
+async fn lookups(backend: Backend) {
+    let (warden, admin) = start(backend).await;
+    let mut authz = warden.authz().await;
+    authz
+        .write_schema(bearer(
+            WriteSchemaRequest {
+                schema: SCHEMA.into(),
+            },
+            &admin,
+        ))
+        .await
+        .unwrap();
+    let mut updates = vec![
+        touch("group:eng#member@user:alice"),
+        touch("group:eng#member@user:bob"),
+        touch("folder:shared#viewer@group:eng#member"),
+        touch("document:hidden#parent@folder:shared"),
+        touch("document:hidden#banned@user:alice"),
+        touch("document:open#viewer@user:*"),
+    ];
+    let mut expected = BTreeSet::from(["open".to_owned()]);
+    for i in 0..24 {
+        let id = format!("doc{i:02}");
+        // Three ways in: direct, through the group, through the folder.
+        updates.push(touch(&match i % 3 {
+            0 => format!("document:{id}#viewer@user:alice"),
+            1 => format!("document:{id}#editor@group:eng#member"),
+            _ => format!("document:{id}#parent@folder:shared"),
+        }));
+        expected.insert(id);
+        // Documents alice cannot see.
+        updates.push(touch(&format!("document:other{i:02}#viewer@user:carol")));
+    }
+    let at = write(&mut authz, &admin, updates).await;
+
+    let lookup = |after: String, limit: u32| LookupResourcesRequest {
+        resource_object_type: "document".into(),
+        permission: "view".into(),
+        subject: Some(subject("user:alice")),
+        consistency: fresh(&at),
+        optional_limit: limit,
+        optional_cursor: after,
+    };
+    let mut all = Vec::new();
+    let mut stream = authz
+        .lookup_resources(bearer(lookup(String::new(), 0), &admin))
+        .await
+        .unwrap()
+        .into_inner();
+    while let Some(item) = stream.message().await.unwrap() {
+        all.push(item.resource_object_id);
+    }
+    assert_eq!(
+        all.iter().cloned().collect::<BTreeSet<_>>(),
+        expected,
+        "exactly the visible documents"
+    );
+    assert_eq!(all.len(), expected.len(), "each once");
+
+    // Pages of 10 with cursors: 10, 10, 5, then nothing.
+    let (mut paged, mut cursor, mut sizes) = (Vec::new(), String::new(), Vec::new());
+    loop {
+        let mut stream = authz
+            .lookup_resources(bearer(lookup(cursor.clone(), 10), &admin))
+            .await
+            .unwrap()
+            .into_inner();
+        let mut page = 0;
+        while let Some(item) = stream.message().await.unwrap() {
+            cursor = item.after_result_cursor;
+            paged.push(item.resource_object_id);
+            page += 1;
+        }
+        sizes.push(page);
+        if page < 10 {
+            break;
+        }
+    }
+    assert_eq!(sizes, [10, 10, 5]);
+    assert_eq!(paged, all, "pages concatenate to the full result");
+
+    // LookupSubjects: who can view doc01 (through the group), with the wildcard marker.
+    let subjects = |resource: &str, limit: u32| LookupSubjectsRequest {
+        resource: Some(object(resource)),
+        permission: "view".into(),
+        subject_object_type: "user".into(),
+        optional_subject_relation: String::new(),
+        consistency: fresh(&at),
+        optional_limit: limit,
+        optional_cursor: String::new(),
+    };
+    let mut found = BTreeSet::new();
+    let mut stream = authz
+        .lookup_subjects(bearer(subjects("document:doc01", 0), &admin))
+        .await
+        .unwrap()
+        .into_inner();
+    while let Some(item) = stream.message().await.unwrap() {
+        found.insert(item.subject.unwrap().subject_object_id);
+    }
+    assert_eq!(
+        found,
+        BTreeSet::from(["alice".to_owned(), "bob".to_owned()])
+    );
+    let mut found = BTreeSet::new();
+    let mut stream = authz
+        .lookup_subjects(bearer(subjects("document:hidden", 0), &admin))
+        .await
+        .unwrap()
+        .into_inner();
+    while let Some(item) = stream.message().await.unwrap() {
+        found.insert(item.subject.unwrap().subject_object_id);
+    }
+    assert_eq!(found, BTreeSet::from(["bob".to_owned()]), "alice is banned");
+    let mut found = Vec::new();
+    let mut stream = authz
+        .lookup_subjects(bearer(subjects("document:open", 1), &admin))
+        .await
+        .unwrap()
+        .into_inner();
+    while let Some(item) = stream.message().await.unwrap() {
+        found.push(item.subject.unwrap().subject_object_id);
+    }
+    assert_eq!(found, ["*"], "the wildcard, and the limit stops there");
+
+    // ReadRelationships: filter, limit and cursor.
+    let read = |cursor: String, limit: u32| ReadRelationshipsRequest {
+        filter: Some(RelationshipFilter {
+            resource_type: "document".into(),
+            optional_relation: "viewer".into(),
+            optional_subject_filter: Some(warden_proto::authz::v1::SubjectFilter {
+                subject_type: "user".into(),
+                optional_subject_id: "carol".into(),
+                optional_relation: String::new(),
+            }),
+            ..Default::default()
+        }),
+        consistency: fresh(&at),
+        optional_limit: limit,
+        optional_cursor: cursor,
+    };
+    let (mut ids, mut cursor) = (Vec::new(), String::new());
+    loop {
+        let mut stream = authz
+            .read_relationships(bearer(read(cursor.clone(), 7), &admin))
+            .await
+            .unwrap()
+            .into_inner();
+        let mut page = 0;
+        while let Some(item) = stream.message().await.unwrap() {
+            cursor = item.after_result_cursor;
+            ids.push(item.relationship.unwrap().resource.unwrap().object_id);
+            page += 1;
+        }
+        if page < 7 {
+            break;
+        }
+    }
+    let want: Vec<String> = (0..24).map(|i| format!("other{i:02}")).collect();
+    assert_eq!(ids, want);
+    let status = authz
+        .read_relationships(bearer(read("%%%".into(), 0), &admin))
+        .await
+        .map(drop)
+        .unwrap_err();
+    assert_eq!(status.code(), Code::InvalidArgument);
+    warden.stop().await;
+}
+
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod embedded {
+            $(#[tokio::test] async fn $name() { super::$name(warden_e2e::Backend::Embedded).await })*
+        }
+        mod real {
+            $(#[tokio::test] async fn $name() { super::$name(warden_e2e::Backend::Real).await })*
+        }
+    };
+}
+
+on_both_backends!(conformance, rejects_bad_input, lookups);
