@@ -11,6 +11,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"math/big"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -190,4 +191,15 @@ func signRaw(t testing.TB, k *testKey, payload string) string {
 		t.Fatal(err)
 	}
 	return input + "." + enc.EncodeToString(sig)
+}
+
+// tamperSignature changes the first character of a token's signature (the
+// last one may only carry padding bits, which strict base64url refuses).
+func tamperSignature(token string) string {
+	i := strings.LastIndexByte(token, '.') + 1
+	repl := byte('A')
+	if token[i] == 'A' {
+		repl = 'B'
+	}
+	return token[:i] + string(repl) + token[i+1:]
 }
