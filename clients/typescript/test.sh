@@ -7,8 +7,7 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$here"
 
-npm ci --no-audit --no-fund
+npm ci --no-audit --no-fund # also builds dist/ (the prepare script)
 npm run --silent typecheck
 npm run --silent format:check
-npm run --silent build
 npm test

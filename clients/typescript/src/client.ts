@@ -223,7 +223,7 @@ export class WardenClient {
 
   async #obtain(): Promise<HeldTokens> {
     if (this.#closed) {
-      throw new Error("WardenClient is closed");
+      throw Object.assign(new Error("WardenClient is closed"), { code: grpc.status.UNAUTHENTICATED });
     }
     const held = this.#tokens;
     if (held === undefined) {

@@ -181,6 +181,13 @@ describe("WardenClient", { concurrency: true }, () => {
     await warden.logout();
     const error = await grpcFailure(whoAmIWith(token), grpc.status.UNAUTHENTICATED);
     assert.equal(errorReason(error), "SESSION_REVOKED");
+
+    // Its call credentials no longer give a token, and open RPCs never needed one.
+    const options = { credentials: warden.callCredentials };
+    const jwks = await unary(open.getJwks.bind(open), {}, options);
+    assert.ok(jwks.keys.length > 0);
+    const closed = await grpcFailure(unary(open.logout.bind(open), {}, options), grpc.status.UNAUTHENTICATED);
+    assert.match(closed.details, /WardenClient is closed/);
   });
 
   test("a bad login rejects with the ErrorInfo reason", async () => {

@@ -506,12 +506,25 @@ export interface ReadSchemaResponse {
   readAt: Revision | undefined;
 }
 
-/** DefineRoleRequest defines a role. */
+/**
+ * DefineRoleRequest defines a role, or replaces its definition; the sessions of
+ * users holding it are updated at once.
+ */
 export interface DefineRoleRequest {
   /** The role name, for example `editor`. */
   role: string;
   /** The permissions the role grants, for example `articles.create`. */
   permissions: string[];
+  /**
+   * Session attributes the role sets, for example `plan=premium`. When two of
+   * a user's roles set the same key, the role whose name sorts first wins.
+   */
+  attributes: { [key: string]: string };
+}
+
+export interface DefineRoleRequest_AttributesEntry {
+  key: string;
+  value: string;
 }
 
 /** DefineRoleResponse is empty. */
@@ -3757,7 +3770,7 @@ export const ReadSchemaResponse: MessageFns<ReadSchemaResponse> = {
 };
 
 function createBaseDefineRoleRequest(): DefineRoleRequest {
-  return { role: "", permissions: [] };
+  return { role: "", permissions: [], attributes: {} };
 }
 
 export const DefineRoleRequest: MessageFns<DefineRoleRequest> = {
@@ -3768,6 +3781,9 @@ export const DefineRoleRequest: MessageFns<DefineRoleRequest> = {
     for (const v of message.permissions) {
       writer.uint32(18).string(v!);
     }
+    globalThis.Object.entries(message.attributes).forEach(([key, value]: [string, string]) => {
+      DefineRoleRequest_AttributesEntry.encode({ key: key as any, value }, writer.uint32(26).fork()).join();
+    });
     return writer;
   },
 
@@ -3800,6 +3816,17 @@ export const DefineRoleRequest: MessageFns<DefineRoleRequest> = {
             message.permissions.push(reader.string());
             continue;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            const entry3 = DefineRoleRequest_AttributesEntry.decode(reader, reader.uint32());
+            if (entry3.value !== undefined) {
+              message.attributes[entry3.key] = entry3.value;
+            }
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -3818,6 +3845,20 @@ export const DefineRoleRequest: MessageFns<DefineRoleRequest> = {
       permissions: globalThis.Array.isArray(object?.permissions)
         ? object.permissions.map((e: any) => globalThis.String(e))
         : [],
+      attributes: isObject(object.attributes)
+        ? (globalThis.Object.entries(object.attributes) as [string, any][]).reduce(
+          (acc: { [key: string]: string }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.String(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : {},
     };
   },
 
@@ -3829,6 +3870,15 @@ export const DefineRoleRequest: MessageFns<DefineRoleRequest> = {
     if (message.permissions?.length) {
       obj.permissions = message.permissions;
     }
+    if (message.attributes) {
+      const entries = globalThis.Object.entries(message.attributes) as [string, string][];
+      if (entries.length > 0) {
+        obj.attributes = {};
+        entries.forEach(([k, v]) => {
+          obj.attributes[k] = v;
+        });
+      }
+    }
     return obj;
   },
 
@@ -3839,6 +3889,104 @@ export const DefineRoleRequest: MessageFns<DefineRoleRequest> = {
     const message = createBaseDefineRoleRequest();
     message.role = object.role ?? "";
     message.permissions = object.permissions?.map((e) => e) || [];
+    message.attributes = (globalThis.Object.entries(object.attributes ?? {}) as [string, string][]).reduce(
+      (acc: { [key: string]: string }, [key, value]: [string, string]) => {
+        if (value !== undefined) {
+          acc[key] = globalThis.String(value);
+        }
+        return acc;
+      },
+      {},
+    );
+    return message;
+  },
+};
+
+function createBaseDefineRoleRequest_AttributesEntry(): DefineRoleRequest_AttributesEntry {
+  return { key: "", value: "" };
+}
+
+export const DefineRoleRequest_AttributesEntry: MessageFns<DefineRoleRequest_AttributesEntry> = {
+  encode(message: DefineRoleRequest_AttributesEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== "") {
+      writer.uint32(18).string(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DefineRoleRequest_AttributesEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDefineRoleRequest_AttributesEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DefineRoleRequest_AttributesEntry {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      value: isSet(object.value) ? globalThis.String(object.value) : "",
+    };
+  },
+
+  toJSON(message: DefineRoleRequest_AttributesEntry): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.value !== "") {
+      obj.value = message.value;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DefineRoleRequest_AttributesEntry>, I>>(
+    base?: I,
+  ): DefineRoleRequest_AttributesEntry {
+    return DefineRoleRequest_AttributesEntry.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DefineRoleRequest_AttributesEntry>, I>>(
+    object: I,
+  ): DefineRoleRequest_AttributesEntry {
+    const message = createBaseDefineRoleRequest_AttributesEntry();
+    message.key = object.key ?? "";
+    message.value = object.value ?? "";
     return message;
   },
 };
@@ -4785,6 +4933,10 @@ function longToNumber(int64: { toString(): string }): number {
     throw new globalThis.Error("Value is smaller than Number.MIN_SAFE_INTEGER");
   }
   return num;
+}
+
+function isObject(value: any): boolean {
+  return typeof value === "object" && value !== null;
 }
 
 function isSet(value: any): boolean {

@@ -9,6 +9,7 @@ import com.google.rpc.BadRequest;
 import dev.warden.auth.v1.AuthServiceGrpc;
 import dev.warden.auth.v1.CreateApiKeyRequest;
 import dev.warden.auth.v1.CreateApiKeyResponse;
+import dev.warden.auth.v1.GetJwksRequest;
 import dev.warden.auth.v1.LogoutRequest;
 import dev.warden.auth.v1.RegisterRequest;
 import dev.warden.session.v1.AuthMethod;
@@ -208,6 +209,12 @@ class WardenCredentialsTest {
     StatusRuntimeException afterLogout =
         assertThrows(StatusRuntimeException.class, () -> whoAmI(credentials));
     assertEquals(Status.Code.UNAUTHENTICATED, afterLogout.getStatus().getCode());
+    // Open RPCs never needed a token.
+    assertTrue(
+        open.withCallCredentials(credentials)
+                .getJwks(GetJwksRequest.getDefaultInstance())
+                .getKeysCount()
+            > 0);
   }
 
   @Test
