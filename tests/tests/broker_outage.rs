@@ -1,5 +1,7 @@
 //! RabbitMQ stopped during a run of logins, then restarted: logins keep
-//! working and every `SessionCreated` arrives, each exactly once per event id.
+//! working, every `SessionCreated` arrives, each exactly once per event id,
+//! and every session gets enriched; connections killed mid-stream lose no
+//! enrichment.
 //!
 //! This test stops and starts the local RabbitMQ application with
 //! `rabbitmqctl`, so it lives in its own test binary (cargo runs test
@@ -9,7 +11,7 @@ use std::collections::{HashMap, HashSet};
 use std::process::Command;
 use std::time::Duration;
 
-use warden_e2e::{register_and_login, Backend, EventTap, TestWarden};
+use warden_e2e::{eventually, redis_client, register_and_login, Backend, EventTap, TestWarden};
 use warden_proto::events::v1::SessionCreated;
 
 fn rabbitmqctl(args: &[&str]) {
@@ -101,5 +103,48 @@ async fn session_created_survives_a_broker_outage_exactly_once() {
         assert_eq!(seen_sessions[s], 1, "session {s} announced once");
     }
     tap.delete().await;
+    // Enrichment consumed the same events from its durable queue once the
+    // broker was back: every session carries its roles.
+    assert_all_enriched(&sessions).await;
+
+    // Connections killed in the middle of a stream of logins (the enrichment
+    // consumer's among them): unacknowledged deliveries come back, and no
+    // session is left without enrichment.
+    let mut more = HashSet::new();
+    for i in 0..20 {
+        if i == 5 || i == 12 {
+            tokio::task::spawn_blocking(|| {
+                rabbitmqctl(&["close_all_connections", "warden test: connection killed"])
+            })
+            .await
+            .unwrap();
+        }
+        let (_, tokens) = register_and_login(&mut auth).await;
+        more.insert(tokens.session_id);
+    }
+    assert_all_enriched(&more).await;
     warden.stop().await;
+}
+
+/// Waits until every session in Redis has `enriched_at`.
+async fn assert_all_enriched(sessions: &HashSet<String>) {
+    use fred::prelude::*;
+    let redis = redis_client().await;
+    let done = eventually(Duration::from_secs(30), || {
+        let redis = redis.clone();
+        async move {
+            for sid in sessions {
+                let json: Option<String> = redis.get(format!("warden:session:{sid}")).await.ok()?;
+                if !json?.contains("\"enrichedAt\"") {
+                    return None;
+                }
+            }
+            Some(())
+        }
+    })
+    .await;
+    assert!(
+        done.is_some(),
+        "every session enriched after the broker trouble"
+    );
 }

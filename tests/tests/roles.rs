@@ -1,0 +1,360 @@
+//! Roles and session enrichment: a new session carries its user's roles,
+//! permissions and attributes within a short bound (through the in-process
+//! bus, or RabbitMQ's durable enrichment queue); role changes reach live
+//! sessions without a new login; role administration needs `admin`; a
+//! `SessionCreated` delivered twice enriches once.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use tonic::transport::Channel;
+use tonic::Code;
+use warden_e2e::{
+    bearer, eventually, reason, redis_client, register_and_login, unique_email, Backend, EventTap,
+    TestWarden, PASSWORD,
+};
+use warden_proto::auth::v1::{LoginRequest, RegisterRequest};
+use warden_proto::authz::v1::{
+    AssignRoleRequest, DefineRoleRequest, ListUserRolesRequest, UnassignRoleRequest,
+};
+use warden_proto::events::v1::{SessionCreated, SessionUpdated};
+use warden_proto::session::v1::session_service_client::SessionServiceClient;
+use warden_proto::session::v1::{GetCurrentSessionRequest, Session};
+
+/// How long enrichment may take in these tests (it takes milliseconds).
+const ENRICHED_WITHIN: Duration = Duration::from_secs(10);
+
+async fn current(sessions: &mut SessionServiceClient<Channel>, token: &str) -> Session {
+    sessions
+        .get_current_session(bearer(GetCurrentSessionRequest {}, token))
+        .await
+        .expect("current session")
+        .into_inner()
+        .session
+        .unwrap()
+}
+
+async fn wait_enriched(sessions: &SessionServiceClient<Channel>, token: &str) -> Session {
+    eventually(ENRICHED_WITHIN, || {
+        let mut sessions = sessions.clone();
+        let token = token.to_owned();
+        async move { Some(current(&mut sessions, &token).await).filter(|s| s.enriched_at.is_some()) }
+    })
+    .await
+    .expect("the session is enriched")
+}
+
+fn define(role: &str, permissions: &[&str], attributes: &[(&str, &str)]) -> DefineRoleRequest {
+    DefineRoleRequest {
+        role: role.into(),
+        permissions: permissions.iter().map(|p| p.to_string()).collect(),
+        attributes: attributes
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+    }
+}
+
+async fn enrichment_and_live_updates(backend: Backend) {
+    let updates = match backend {
+        Backend::Real => Some(EventTap::bind("session.updated").await),
+        Backend::Embedded => None,
+    };
+    let admin_email = unique_email();
+    let warden = TestWarden::start_tuned(backend, |c| {
+        c.bootstrap_admin_email = Some(admin_email.clone())
+    })
+    .await;
+    let mut auth = warden.auth().await;
+    let mut sessions = warden.sessions().await;
+    let mut authz = warden.authz().await;
+    auth.register(RegisterRequest {
+        email: admin_email.clone(),
+        password: PASSWORD.into(),
+        display_name: String::new(),
+    })
+    .await
+    .unwrap();
+    let admin = auth
+        .login(LoginRequest {
+            email: admin_email,
+            password: PASSWORD.into(),
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .tokens
+        .unwrap();
+    let admin_session = wait_enriched(&sessions, &admin.access_token).await;
+    assert_eq!(admin_session.roles, ["admin"]);
+
+    for request in [
+        define(
+            "premium",
+            &["articles.create", "articles.read"],
+            &[("plan", "premium")],
+        ),
+        define("editor", &["articles.read", "articles.edit"], &[]),
+    ] {
+        authz
+            .define_role(bearer(request, &admin.access_token))
+            .await
+            .unwrap();
+    }
+    // The role is assigned before the user's first login.
+    let email = unique_email();
+    let user_id = auth
+        .register(RegisterRequest {
+            email: email.clone(),
+            password: PASSWORD.into(),
+            display_name: String::new(),
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .user_id;
+    let assign = |role: &str| AssignRoleRequest {
+        user_id: user_id.clone(),
+        role: role.into(),
+    };
+    authz
+        .assign_role(bearer(assign("premium"), &admin.access_token))
+        .await
+        .unwrap();
+    let user = auth
+        .login(LoginRequest {
+            email,
+            password: PASSWORD.into(),
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .tokens
+        .unwrap();
+    let session = wait_enriched(&sessions, &user.access_token).await;
+    assert_eq!(session.roles, ["premium"]);
+    assert_eq!(session.permissions, ["articles.create", "articles.read"]);
+    assert_eq!(
+        session.attributes,
+        HashMap::from([("plan".to_owned(), "premium".to_owned())])
+    );
+
+    if backend == Backend::Real {
+        // Directly from Redis, in the public layout.
+        use fred::prelude::*;
+        let redis = redis_client().await;
+        let json: String = redis
+            .get(format!("warden:session:{}", user.session_id))
+            .await
+            .unwrap();
+        let stored: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(stored["roles"], serde_json::json!(["premium"]));
+        assert_eq!(
+            stored["permissions"],
+            serde_json::json!(["articles.create", "articles.read"])
+        );
+        assert_eq!(stored["attributes"]["plan"], "premium");
+        assert!(stored["enrichedAt"].is_string(), "{json}");
+        let mut updates = updates.expect("tap bound for the real backend");
+        let seen = updates
+            .next::<SessionUpdated>(ENRICHED_WITHIN, |e| e.session_id == user.session_id)
+            .await
+            .expect("SessionUpdated published");
+        assert_eq!(seen.0.user_id, user_id);
+    }
+
+    // Assign, unassign and redefine change the live session, with no new login.
+    authz
+        .assign_role(bearer(assign("editor"), &admin.access_token))
+        .await
+        .unwrap();
+    let s = current(&mut sessions, &user.access_token).await;
+    assert_eq!(s.roles, ["editor", "premium"]);
+    assert_eq!(
+        s.permissions,
+        ["articles.create", "articles.edit", "articles.read"]
+    );
+    authz
+        .unassign_role(bearer(
+            UnassignRoleRequest {
+                user_id: user_id.clone(),
+                role: "premium".into(),
+            },
+            &admin.access_token,
+        ))
+        .await
+        .unwrap();
+    let s = current(&mut sessions, &user.access_token).await;
+    assert_eq!(s.roles, ["editor"]);
+    assert_eq!(s.permissions, ["articles.edit", "articles.read"]);
+    assert!(
+        s.attributes.is_empty(),
+        "the premium attribute went with the role"
+    );
+    authz
+        .define_role(bearer(
+            define("editor", &["articles.edit"], &[("tier", "staff")]),
+            &admin.access_token,
+        ))
+        .await
+        .unwrap();
+    let s = current(&mut sessions, &user.access_token).await;
+    assert_eq!(s.permissions, ["articles.edit"]);
+    assert_eq!(s.attributes["tier"], "staff");
+
+    // Listing roles: one's own, or anyone's for an admin.
+    let own = authz
+        .list_user_roles(bearer(ListUserRolesRequest::default(), &user.access_token))
+        .await
+        .unwrap()
+        .into_inner()
+        .roles;
+    assert_eq!(own, ["editor"]);
+    let by_admin = authz
+        .list_user_roles(bearer(
+            ListUserRolesRequest {
+                user_id: user_id.clone(),
+            },
+            &admin.access_token,
+        ))
+        .await
+        .unwrap()
+        .into_inner()
+        .roles;
+    assert_eq!(by_admin, ["editor"]);
+
+    // Bad requests.
+    let status = authz
+        .assign_role(bearer(assign("no-such-role"), &admin.access_token))
+        .await
+        .unwrap_err();
+    assert_eq!(status.code(), Code::NotFound);
+    assert_eq!(reason(&status), "ROLE_NOT_FOUND");
+    let status = authz
+        .assign_role(bearer(
+            AssignRoleRequest {
+                user_id: "no-such-user".into(),
+                role: "editor".into(),
+            },
+            &admin.access_token,
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(status.code(), Code::NotFound);
+    let status = authz
+        .define_role(bearer(define("Bad Role", &["x"], &[]), &admin.access_token))
+        .await
+        .unwrap_err();
+    assert_eq!(status.code(), Code::InvalidArgument);
+
+    // A non-admin gets PERMISSION_DENIED on every role-administration RPC.
+    let (other_id, other) = register_and_login(&mut auth).await;
+    let token = other.access_token.as_str();
+    let denied = [
+        authz
+            .define_role(bearer(define("sneaky", &["all"], &[]), token))
+            .await
+            .map(drop),
+        authz
+            .assign_role(bearer(
+                AssignRoleRequest {
+                    user_id: other_id.clone(),
+                    role: "admin".into(),
+                },
+                token,
+            ))
+            .await
+            .map(drop),
+        authz
+            .unassign_role(bearer(
+                UnassignRoleRequest {
+                    user_id: user_id.clone(),
+                    role: "editor".into(),
+                },
+                token,
+            ))
+            .await
+            .map(drop),
+        authz
+            .list_user_roles(bearer(
+                ListUserRolesRequest {
+                    user_id: user_id.clone(),
+                },
+                token,
+            ))
+            .await
+            .map(drop),
+    ];
+    for result in denied {
+        let status = result.unwrap_err();
+        assert_eq!(status.code(), Code::PermissionDenied, "{status:?}");
+    }
+    let s = current(&mut sessions, &user.access_token).await;
+    assert_eq!(s.roles, ["editor"], "nothing changed");
+    warden.stop().await;
+}
+
+mod embedded {
+    #[tokio::test]
+    async fn enrichment_and_live_updates() {
+        super::enrichment_and_live_updates(warden_e2e::Backend::Embedded).await
+    }
+}
+
+mod real {
+    use super::*;
+
+    #[tokio::test]
+    async fn enrichment_and_live_updates() {
+        super::enrichment_and_live_updates(Backend::Real).await
+    }
+
+    /// The same `SessionCreated` delivered again (as after a redelivery)
+    /// changes nothing: one enrichment, one `SessionUpdated`.
+    #[tokio::test]
+    async fn a_duplicate_session_created_enriches_once() {
+        use lapin::options::BasicPublishOptions;
+        let mut created = EventTap::bind("session.created").await;
+        let mut updated = EventTap::bind("session.updated").await;
+        let warden = TestWarden::start(Backend::Real).await;
+        let mut auth = warden.auth().await;
+        let sessions = warden.sessions().await;
+        let (_, tokens) = register_and_login(&mut auth).await;
+        let (event, props) = created
+            .next::<SessionCreated>(ENRICHED_WITHIN, |e| e.session_id == tokens.session_id)
+            .await
+            .expect("SessionCreated");
+        let first = wait_enriched(&sessions, &tokens.access_token).await;
+        updated
+            .next::<SessionUpdated>(ENRICHED_WITHIN, |e| e.session_id == tokens.session_id)
+            .await
+            .expect("one SessionUpdated");
+
+        let (_conn, channel) = warden_e2e::amqp_channel().await;
+        channel
+            .basic_publish(
+                "warden.events",
+                "session.created",
+                BasicPublishOptions::default(),
+                &prost::Message::encode_to_vec(&event),
+                props,
+            )
+            .await
+            .unwrap()
+            .await
+            .unwrap();
+        let again = updated
+            .next::<SessionUpdated>(Duration::from_secs(2), |e| {
+                e.session_id == tokens.session_id
+            })
+            .await;
+        assert!(
+            again.is_none(),
+            "a duplicate must not enrich again: {again:?}"
+        );
+        let mut sessions = sessions.clone();
+        let after = current(&mut sessions, &tokens.access_token).await;
+        assert_eq!(after.enriched_at, first.enriched_at);
+        warden.stop().await;
+    }
+}
