@@ -326,12 +326,21 @@ class ReadSchemaResponse(_message.Message):
     def __init__(self, schema: _Optional[str] = ..., read_at: _Optional[_Union[Revision, _Mapping]] = ...) -> None: ...
 
 class DefineRoleRequest(_message.Message):
-    __slots__ = ("role", "permissions")
+    __slots__ = ("role", "permissions", "attributes")
+    class AttributesEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: str
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
     ROLE_FIELD_NUMBER: _ClassVar[int]
     PERMISSIONS_FIELD_NUMBER: _ClassVar[int]
+    ATTRIBUTES_FIELD_NUMBER: _ClassVar[int]
     role: str
     permissions: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, role: _Optional[str] = ..., permissions: _Optional[_Iterable[str]] = ...) -> None: ...
+    attributes: _containers.ScalarMap[str, str]
+    def __init__(self, role: _Optional[str] = ..., permissions: _Optional[_Iterable[str]] = ..., attributes: _Optional[_Mapping[str, str]] = ...) -> None: ...
 
 class DefineRoleResponse(_message.Message):
     __slots__ = ()
