@@ -8,6 +8,8 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -22,6 +24,7 @@ import (
 	"testing"
 	"time"
 
+	amqp "github.com/rabbitmq/amqp091-go"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
@@ -52,6 +55,9 @@ type Server struct {
 	RedisURL, AMQPURL string
 	// DataDir is the server's data directory (its signing keys are in keys/).
 	DataDir string
+	// EnrichmentQueue is the server's own durable session-enrichment queue
+	// (with AMQP): servers that do not share a database must not share it.
+	EnrichmentQueue string
 
 	cmd  *exec.Cmd
 	logs *lockedBuffer
@@ -122,6 +128,9 @@ func Start(tb testing.TB, cfg Config) *Server {
 		if err := s.Stop(); err != nil {
 			tb.Errorf("wardentest: %v", err)
 		}
+		if err := s.deleteEnrichmentQueue(); err != nil {
+			tb.Errorf("wardentest: %v", err)
+		}
 		if tb.Failed() {
 			tb.Logf("warden log:\n%s", s.Logs())
 		}
@@ -168,7 +177,8 @@ func start(cfg Config, dataDir string) (*Server, error) {
 		if err := reachable("RabbitMQ", s.AMQPURL, "WARDEN_TEST_AMQP_URL"); err != nil {
 			return nil, err
 		}
-		args = append(args, "--amqp-url", s.AMQPURL)
+		s.EnrichmentQueue = "warden.test.enrichment.go_" + randomHex()
+		args = append(args, "--amqp-url", s.AMQPURL, "--enrichment-queue", s.EnrichmentQueue)
 	}
 
 	s.cmd = exec.Command(bin, args...)
@@ -251,6 +261,35 @@ func (s *Server) waitServing(timeout time.Duration) error {
 		case <-time.After(50 * time.Millisecond):
 		}
 	}
+}
+
+// deleteEnrichmentQueue removes the server's durable queue, which would
+// otherwise collect every later session.created of the broker.
+func (s *Server) deleteEnrichmentQueue() error {
+	if s.EnrichmentQueue == "" {
+		return nil
+	}
+	conn, err := amqp.DialConfig(s.AMQPURL, amqp.Config{Dial: amqp.DefaultDial(5 * time.Second)})
+	if err != nil {
+		return fmt.Errorf("deleting queue %s: %w", s.EnrichmentQueue, err)
+	}
+	defer conn.Close()
+	ch, err := conn.Channel()
+	if err != nil {
+		return fmt.Errorf("deleting queue %s: %w", s.EnrichmentQueue, err)
+	}
+	if _, err := ch.QueueDelete(s.EnrichmentQueue, false, false, false); err != nil {
+		return fmt.Errorf("deleting queue %s: %w", s.EnrichmentQueue, err)
+	}
+	return nil
+}
+
+func randomHex() string {
+	b := make([]byte, 8)
+	if _, err := rand.Read(b); err != nil {
+		panic(err)
+	}
+	return hex.EncodeToString(b)
 }
 
 // Stop stops the server (SIGTERM, then SIGKILL after 10 s).
