@@ -14,7 +14,7 @@ from collections.abc import AsyncIterator
 import grpc
 import grpc.aio
 import pytest
-from conftest import PASSWORD, LiveWarden, unique_email
+from conftest import ADMIN_EMAIL, PASSWORD, LiveWarden, unique_email
 from keys import hs256, unsigned
 from services import serve
 
@@ -220,3 +220,36 @@ async def test_an_unreachable_redis_refuses_with_unavailable(
                 await stub.GetCurrentSession(WHOAMI, metadata=bearer(await user.access_token()))
             assert refused.value.code() == grpc.StatusCode.UNAVAILABLE
             assert error_reason(refused.value) == "BACKEND_UNAVAILABLE"
+
+
+async def test_require_role_reads_the_enriched_session(
+    warden: LiveWarden, user: AsyncWardenClient
+) -> None:
+    async with AsyncWardenClient(warden.target) as admin:
+        try:
+            await admin.register(ADMIN_EMAIL, PASSWORD)
+        except grpc.aio.AioRpcError as error:
+            assert error.code() == grpc.StatusCode.ALREADY_EXISTS
+        await admin.login(ADMIN_EMAIL, PASSWORD)
+        interceptor = WardenInterceptor.connect(warden.target, redis_url=warden.redis_url)
+        async with interceptor, serve(interceptor) as (address, _):
+            async with grpc.aio.insecure_channel(address) as channel:
+                stub = session_pb2_grpc.SessionServiceStub(channel)
+                admin_only = session_pb2.RevokeUserSessionsRequest(user_id="nobody")
+
+                async def call(client: AsyncWardenClient) -> grpc.StatusCode:
+                    # Roles arrive with SessionCreated enrichment: until then UNAVAILABLE.
+                    deadline = time.monotonic() + 10
+                    while True:
+                        try:
+                            token = await client.access_token()
+                            await stub.RevokeUserSessions(admin_only, metadata=bearer(token))
+                            return grpc.StatusCode.OK
+                        except grpc.aio.AioRpcError as error:
+                            if error.code() != grpc.StatusCode.UNAVAILABLE:
+                                return error.code()
+                        assert time.monotonic() < deadline, "the session is never enriched"
+                        await asyncio.sleep(0.05)
+
+                assert await call(admin) == grpc.StatusCode.OK
+                assert await call(user) == grpc.StatusCode.PERMISSION_DENIED
