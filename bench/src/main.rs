@@ -83,6 +83,37 @@ enum Scenario {
         )]
         database_url: String,
     },
+    /// The enrichment gap: from `Login` returning to `enrichedAt` visible in
+    /// Redis, per login, on Redis + RabbitMQ + PostgreSQL.
+    Enrichment {
+        /// Logins measured.
+        #[arg(long, default_value_t = 300)]
+        logins: usize,
+        /// Pause between logins, in milliseconds (keeps the machine idle).
+        #[arg(long, default_value_t = 20)]
+        pause_ms: u64,
+        /// Redis URL.
+        #[arg(
+            long,
+            env = "WARDEN_REDIS_URL",
+            default_value = "redis://127.0.0.1:6379"
+        )]
+        redis_url: String,
+        /// RabbitMQ URL.
+        #[arg(
+            long,
+            env = "WARDEN_AMQP_URL",
+            default_value = "amqp://guest:guest@127.0.0.1:5672/%2f"
+        )]
+        amqp_url: String,
+        /// PostgreSQL URL.
+        #[arg(
+            long,
+            env = "WARDEN_DATABASE_URL",
+            default_value = "postgres://warden:warden@127.0.0.1:5432/postgres"
+        )]
+        database_url: String,
+    },
 }
 
 #[tokio::main]
@@ -108,6 +139,22 @@ async fn main() -> anyhow::Result<()> {
             seconds,
             concurrency,
         } => interceptor::run(Duration::from_secs(seconds), concurrency).await,
+        Scenario::Enrichment {
+            logins,
+            pause_ms,
+            redis_url,
+            amqp_url,
+            database_url,
+        } => {
+            enrichment::run(
+                logins,
+                Duration::from_millis(pause_ms),
+                redis_url,
+                amqp_url,
+                database_url,
+            )
+            .await
+        }
         Scenario::Refresh {
             seconds,
             concurrency,
@@ -127,6 +174,7 @@ async fn main() -> anyhow::Result<()> {
     }
 }
 
+mod enrichment;
 mod interceptor;
 mod refresh;
 

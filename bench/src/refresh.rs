@@ -56,7 +56,7 @@ where
 }
 
 /// Creates an empty database next to the one `admin_url` names, for this run.
-async fn fresh_database(admin_url: &str) -> anyhow::Result<String> {
+pub async fn fresh_database(admin_url: &str) -> anyhow::Result<String> {
     use sqlx::Connection;
     sqlx::any::install_default_drivers();
     let mut conn = sqlx::AnyConnection::connect(admin_url).await?;
