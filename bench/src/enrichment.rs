@@ -46,7 +46,12 @@ pub async fn run(
         .connect()
         .await?;
     let mut auth = AuthServiceClient::new(channel);
-    let redis = Client::new(fred::prelude::Config::from_url(&redis_url)?, None, None, None);
+    let redis = Client::new(
+        fred::prelude::Config::from_url(&redis_url)?,
+        None,
+        None,
+        None,
+    );
     redis.init().await?;
 
     let email = format!("bench-{}@example.com", uuid::Uuid::new_v4().simple());

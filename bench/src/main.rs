@@ -83,6 +83,37 @@ enum Scenario {
         )]
         database_url: String,
     },
+    /// CheckPermission on a generated Drive-like data set against a bare echo
+    /// RPC on the same server, same run: max rate of each, their ratio, and
+    /// latency at half the check's max rate; plus the resident size loaded.
+    Check {
+        /// Relationships to generate (up to 1000000 and more).
+        #[arg(long, default_value_t = 100_000)]
+        relationships: usize,
+        /// Seconds per measurement.
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+        /// Concurrent clients.
+        #[arg(long, default_value_t = 16)]
+        concurrency: usize,
+        /// PostgreSQL URL (default: SQLite in a temporary directory).
+        #[arg(long)]
+        database_url: Option<String>,
+    },
+    /// Writes the data set of `check` into a database and prints its shape
+    /// (used by `check` in a child process).
+    #[command(hide = true)]
+    LoadDataset {
+        /// Data directory (SQLite).
+        #[arg(long)]
+        data_dir: std::path::PathBuf,
+        /// PostgreSQL URL instead of SQLite.
+        #[arg(long)]
+        database_url: Option<String>,
+        /// Relationships to generate.
+        #[arg(long)]
+        relationships: usize,
+    },
     /// The enrichment gap: from `Login` returning to `enrichedAt` visible in
     /// Redis, per login, on Redis + RabbitMQ + PostgreSQL.
     Enrichment {
@@ -139,6 +170,25 @@ async fn main() -> anyhow::Result<()> {
             seconds,
             concurrency,
         } => interceptor::run(Duration::from_secs(seconds), concurrency).await,
+        Scenario::Check {
+            relationships,
+            seconds,
+            concurrency,
+            database_url,
+        } => {
+            check::run(
+                relationships,
+                Duration::from_secs(seconds),
+                concurrency,
+                database_url,
+            )
+            .await
+        }
+        Scenario::LoadDataset {
+            data_dir,
+            database_url,
+            relationships,
+        } => check::load(data_dir, database_url, relationships).await,
         Scenario::Enrichment {
             logins,
             pause_ms,
@@ -174,6 +224,7 @@ async fn main() -> anyhow::Result<()> {
     }
 }
 
+mod check;
 mod enrichment;
 mod interceptor;
 mod refresh;

@@ -131,6 +131,15 @@ impl RunningWarden {
 
 /// Builds every component from `config`, binds both listeners and starts serving.
 pub async fn start(config: Config) -> anyhow::Result<RunningWarden> {
+    start_with_routes(config, tonic::service::Routes::default()).await
+}
+
+/// [`start`], also serving `extra` gRPC services behind the same layers (the
+/// benchmarks add a bare echo service this way, to compare against).
+pub async fn start_with_routes(
+    config: Config,
+    extra: tonic::service::Routes,
+) -> anyhow::Result<RunningWarden> {
     crate::telemetry::metrics_handle();
     let grpc_listener = TcpListener::bind(config.listen).await?;
     let http_listener = TcpListener::bind(config.http_listen).await?;
@@ -264,6 +273,7 @@ pub async fn start(config: Config) -> anyhow::Result<RunningWarden> {
         .http2_max_header_list_size(Some(1 << 20))
         .layer(GrpcMetricsLayer::for_services(&served))
         .layer(auth_layer)
+        .add_routes(extra)
         .add_service(health_service)
         .add_service(reflection_v1)
         .add_service(reflection_v1alpha)

@@ -1,0 +1,117 @@
+//! In-process check latency (criterion) on the Drive-like data set: a shallow
+//! check (the document's owner), a deep allowed check (a leaf document seen
+//! through six folder levels and two nested groups) and a deep denied check
+//! (a user with no access: every path is explored).
+//!
+//! `cargo bench -p warden-bench --bench check` (size: WARDEN_BENCH_RELATIONSHIPS,
+//! default 100000).
+
+use criterion::{black_box, criterion_group, criterion_main, Criterion};
+use warden_bench::dataset::{Dataset, SCHEMA};
+use warden_server::authz::engine::{Checker, Index, Subject, Tuple};
+use warden_server::authz::schema::parse;
+
+fn tuple(rt: &str, rid: &str, rel: &str, subject: Subject) -> Tuple {
+    Tuple {
+        resource_type: rt.into(),
+        resource_id: rid.into(),
+        relation: rel.into(),
+        subject,
+    }
+}
+
+fn bench(c: &mut Criterion) {
+    let size = std::env::var("WARDEN_BENCH_RELATIONSHIPS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(100_000);
+    let data = Dataset::generate(size, 7);
+    let schema = parse(SCHEMA).expect("schema");
+    let mut index = Index::default();
+    for t in &data.tuples {
+        index.insert(t.clone(), None);
+    }
+    // A reader of the root folder through two nested groups.
+    index.insert(
+        tuple(
+            "folder",
+            "f0",
+            "viewer",
+            Subject::set("group", "deep", "member"),
+        ),
+        None,
+    );
+    index.insert(
+        tuple(
+            "group",
+            "deep",
+            "member",
+            Subject::set("group", "deeper", "member"),
+        ),
+        None,
+    );
+    index.insert(
+        tuple(
+            "group",
+            "deeper",
+            "member",
+            Subject::object("user", "reader"),
+        ),
+        None,
+    );
+    // A document in the deepest folder.
+    let leaf = format!("f{}", data.folders - 1);
+    index.insert(
+        tuple(
+            "document",
+            "leafdoc",
+            "parent",
+            Subject::object("folder", &leaf),
+        ),
+        None,
+    );
+    index.insert(
+        tuple(
+            "document",
+            "leafdoc",
+            "owner",
+            Subject::object("user", "owner"),
+        ),
+        None,
+    );
+    let checker = Checker::new(&schema, &index, 0);
+    let owner = Subject::object("user", "owner");
+    let reader = Subject::object("user", "reader");
+    let stranger = Subject::object("user", "stranger");
+    assert!(checker
+        .check("document", "leafdoc", "view", &owner)
+        .unwrap());
+    assert!(checker
+        .check("document", "leafdoc", "view", &reader)
+        .unwrap());
+    assert!(!checker
+        .check("document", "leafdoc", "view", &stranger)
+        .unwrap());
+
+    let mut group = c.benchmark_group(format!("check/{}", data.tuples.len()));
+    group.bench_function("shallow_owner", |b| {
+        b.iter(|| checker.check("document", "leafdoc", black_box("edit"), black_box(&owner)))
+    });
+    group.bench_function("deep_allowed", |b| {
+        b.iter(|| checker.check("document", "leafdoc", black_box("view"), black_box(&reader)))
+    });
+    group.bench_function("deep_denied", |b| {
+        b.iter(|| {
+            checker.check(
+                "document",
+                "leafdoc",
+                black_box("view"),
+                black_box(&stranger),
+            )
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
