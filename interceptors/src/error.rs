@@ -45,6 +45,10 @@ pub enum AuthError {
     /// The session reached its absolute lifetime or idle timeout.
     #[error("session expired")]
     SessionExpired,
+    /// The session is not enriched yet (its roles, permissions and attributes
+    /// are still being added) and the bounded wait for it ran out.
+    #[error("session not ready")]
+    SessionNotReady,
     /// The caller lacks a role, permission or ownership.
     #[error("permission denied: {0}")]
     PermissionDenied(String),
@@ -58,7 +62,7 @@ impl AuthError {
     pub fn code(&self) -> Code {
         match self {
             Self::PermissionDenied(_) => Code::PermissionDenied,
-            Self::Unavailable(_) => Code::Unavailable,
+            Self::Unavailable(_) | Self::SessionNotReady => Code::Unavailable,
             _ => Code::Unauthenticated,
         }
     }
@@ -78,6 +82,7 @@ impl AuthError {
             Self::InvalidAudience => "INVALID_AUDIENCE",
             Self::SessionRevoked => "SESSION_REVOKED",
             Self::SessionExpired => "SESSION_EXPIRED",
+            Self::SessionNotReady => "SESSION_NOT_READY",
             Self::PermissionDenied(_) => "PERMISSION_DENIED",
             Self::Unavailable(_) => "BACKEND_UNAVAILABLE",
         }
@@ -88,6 +93,9 @@ impl AuthError {
         match self {
             Self::PermissionDenied(what) => format!("permission denied: {what}"),
             Self::Unavailable(_) => "authentication backend unavailable, retry later".into(),
+            Self::SessionNotReady => {
+                "the session is not ready yet (roles are being added), retry shortly".into()
+            }
             other => format!("unauthenticated: {other}"),
         }
     }
@@ -122,6 +130,7 @@ mod tests {
             AuthError::InvalidAudience,
             AuthError::SessionRevoked,
             AuthError::SessionExpired,
+            AuthError::SessionNotReady,
             AuthError::PermissionDenied("role admin".into()),
             AuthError::Unavailable("redis 10.1.2.3 refused".into()),
         ];

@@ -51,10 +51,12 @@ use tonic::Status;
 use warden_proto::auth::v1::Jwk;
 use warden_proto::session::v1::Session;
 
+mod authz;
 mod error;
 pub mod sources;
 mod verify;
 
+pub use authz::{AuthzClient, ServiceCredential};
 pub use error::AuthError;
 pub use verify::{Claims, JwksCache, TokenVerifier, MAX_TOKEN_BYTES};
 
@@ -70,6 +72,18 @@ pub trait KeySource: Send + Sync + 'static {
 pub trait SessionSource: Send + Sync + 'static {
     /// The live session, or `None` when it does not exist (revoked or expired).
     async fn session(&self, session_id: &str) -> Result<Option<Session>, AuthError>;
+
+    /// The live session for a call that presented `token` (already verified,
+    /// and naming `session_id`). Sources that ask Warden on the caller's behalf
+    /// ([`sources::GrpcSessionSource`]) need the token; the others ignore it.
+    async fn session_for_token(
+        &self,
+        session_id: &str,
+        token: &str,
+    ) -> Result<Option<Session>, AuthError> {
+        let _ = token;
+        self.session(session_id).await
+    }
 }
 
 /// The authenticated caller, put into the request extensions by the layer.
@@ -102,6 +116,29 @@ impl AuthContext {
             Err(AuthError::PermissionDenied("not the owner".into()))
         }
     }
+
+    /// Fails with PERMISSION_DENIED unless the session holds `role`.
+    pub fn require_role(&self, role: &str) -> Result<(), AuthError> {
+        if self.session.roles.iter().any(|r| r == role) {
+            Ok(())
+        } else {
+            Err(AuthError::PermissionDenied(format!(
+                "needs the role {role}"
+            )))
+        }
+    }
+
+    /// Fails with PERMISSION_DENIED unless the session holds `permission`
+    /// (granted by one of its roles).
+    pub fn require_permission(&self, permission: &str) -> Result<(), AuthError> {
+        if self.session.permissions.iter().any(|p| p == permission) {
+            Ok(())
+        } else {
+            Err(AuthError::PermissionDenied(format!(
+                "needs the permission {permission}"
+            )))
+        }
+    }
 }
 
 /// Metadata prefix that only Warden may set; client-sent values are removed.
@@ -117,7 +154,11 @@ pub struct WardenLayerBuilder {
     key_refresh_interval: Duration,
     open_methods: HashSet<String>,
     open_services: Vec<String>,
+    enrichment_wait: Option<Duration>,
 }
+
+/// How long a session without `enriched_at` is waited for by default.
+pub const DEFAULT_ENRICHMENT_WAIT: Duration = Duration::from_secs(3);
 
 impl WardenLayerBuilder {
     /// Where the verification keys come from (required).
@@ -141,6 +182,24 @@ impl WardenLayerBuilder {
     /// Least time between two key-set reloads caused by unknown `kid`s (default 5 s).
     pub fn key_refresh_interval(mut self, interval: Duration) -> Self {
         self.key_refresh_interval = interval;
+        self
+    }
+
+    /// How long a session that Warden has not enriched yet (no `enriched_at`:
+    /// its roles, permissions and attributes are not there) is waited for,
+    /// re-reading the session source, before the call fails with UNAVAILABLE
+    /// and reason `SESSION_NOT_READY` (default [`DEFAULT_ENRICHMENT_WAIT`]).
+    /// Such a session is never handed to a handler as "no roles".
+    pub fn enrichment_wait(mut self, wait: Duration) -> Self {
+        self.enrichment_wait = Some(wait);
+        self
+    }
+
+    /// Hands handlers sessions whether or not they are enriched. Only for
+    /// services that never read roles, permissions or attributes from the
+    /// session (Warden's own RPCs).
+    pub fn without_enrichment_wait(mut self) -> Self {
+        self.enrichment_wait = None;
         self
     }
 
@@ -172,6 +231,7 @@ impl WardenLayerBuilder {
                 sessions,
                 open_methods: self.open_methods,
                 open_services: self.open_services,
+                enrichment_wait: self.enrichment_wait,
             }),
         }
     }
@@ -182,6 +242,7 @@ struct Shared {
     sessions: Arc<dyn SessionSource>,
     open_methods: HashSet<String>,
     open_services: Vec<String>,
+    enrichment_wait: Option<Duration>,
 }
 
 impl Shared {
@@ -206,11 +267,7 @@ impl Shared {
             _ => return Err(AuthError::MissingToken),
         };
         let claims = self.verifier.verify_cached(token).await?;
-        let session = self
-            .sessions
-            .session(&claims.sid)
-            .await?
-            .ok_or(AuthError::SessionRevoked)?;
+        let session = self.session(&claims.sid, token).await?;
         if session.user_id != claims.sub {
             return Err(AuthError::SessionRevoked);
         }
@@ -233,6 +290,40 @@ impl Shared {
     }
 }
 
+impl Shared {
+    /// The session behind `session_id`, waiting (bounded) for its enrichment
+    /// unless the layer was built without the wait.
+    async fn session(&self, session_id: &str, token: &str) -> Result<Session, AuthError> {
+        let load = || async {
+            self.sessions
+                .session_for_token(session_id, token)
+                .await?
+                .ok_or(AuthError::SessionRevoked)
+        };
+        let session = load().await?;
+        let Some(wait) = self.enrichment_wait else {
+            return Ok(session);
+        };
+        if session.enriched_at.is_some() {
+            return Ok(session);
+        }
+        let deadline = tokio::time::Instant::now() + wait;
+        let mut pause = Duration::from_millis(5);
+        loop {
+            let now = tokio::time::Instant::now();
+            if now >= deadline {
+                return Err(AuthError::SessionNotReady);
+            }
+            tokio::time::sleep(pause.min(deadline - now)).await;
+            pause = (pause * 2).min(Duration::from_millis(100));
+            let session = load().await?;
+            if session.enriched_at.is_some() {
+                return Ok(session);
+            }
+        }
+    }
+}
+
 /// Tower layer that authenticates every call except the open ones.
 #[derive(Clone)]
 pub struct WardenLayer {
@@ -251,6 +342,7 @@ impl WardenLayer {
             key_refresh_interval: Duration::from_secs(5),
             open_methods: HashSet::new(),
             open_services: Vec::new(),
+            enrichment_wait: Some(DEFAULT_ENRICHMENT_WAIT),
         }
     }
 
@@ -348,5 +440,190 @@ where
                 Err(err) => Ok(Status::from(err).into_http()),
             }
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    use std::sync::Mutex;
+
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use base64::Engine;
+    use ring::signature::{Ed25519KeyPair, KeyPair};
+
+    use super::*;
+
+    struct OneKey(Jwk);
+
+    #[async_trait]
+    impl KeySource for OneKey {
+        async fn keys(&self) -> Result<Vec<Jwk>, AuthError> {
+            Ok(vec![self.0.clone()])
+        }
+    }
+
+    /// A session that becomes enriched after `unenriched_reads` reads.
+    struct Enriching {
+        reads: AtomicU32,
+        unenriched_reads: u32,
+        tokens_seen: Mutex<Vec<String>>,
+    }
+
+    #[async_trait]
+    impl SessionSource for Enriching {
+        async fn session(&self, session_id: &str) -> Result<Option<Session>, AuthError> {
+            let n = self.reads.fetch_add(1, Ordering::SeqCst);
+            let enriched = n >= self.unenriched_reads;
+            Ok(Some(Session {
+                session_id: session_id.into(),
+                user_id: "u".into(),
+                roles: if enriched {
+                    vec!["editor".into()]
+                } else {
+                    vec![]
+                },
+                permissions: if enriched {
+                    vec!["articles.create".into()]
+                } else {
+                    vec![]
+                },
+                enriched_at: enriched.then(prost_types::Timestamp::default),
+                ..Default::default()
+            }))
+        }
+
+        async fn session_for_token(
+            &self,
+            session_id: &str,
+            token: &str,
+        ) -> Result<Option<Session>, AuthError> {
+            self.tokens_seen.lock().unwrap().push(token.to_owned());
+            self.session(session_id).await
+        }
+    }
+
+    fn signed_token() -> (String, Jwk) {
+        let pkcs8 = Ed25519KeyPair::generate_pkcs8(&ring::rand::SystemRandom::new()).unwrap();
+        let pair = Ed25519KeyPair::from_pkcs8(pkcs8.as_ref()).unwrap();
+        let jwk = Jwk {
+            kid: "k".into(),
+            kty: "OKP".into(),
+            alg: "EdDSA".into(),
+            r#use: "sig".into(),
+            crv: "Ed25519".into(),
+            x: URL_SAFE_NO_PAD.encode(pair.public_key().as_ref()),
+            ..Default::default()
+        };
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap()
+            .as_secs();
+        let mut header = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::EdDSA);
+        header.kid = Some("k".into());
+        header.typ = Some("at+jwt".into());
+        let claims = serde_json::json!({
+            "iss": "warden", "aud": "warden", "sub": "u", "sid": "s",
+            "iat": now, "nbf": now, "exp": now + 60, "jti": "j"
+        });
+        let key = jsonwebtoken::EncodingKey::from_ed_der(pkcs8.as_ref());
+        (jsonwebtoken::encode(&header, &claims, &key).unwrap(), jwk)
+    }
+
+    fn layer(
+        unenriched_reads: u32,
+        tune: impl FnOnce(WardenLayerBuilder) -> WardenLayerBuilder,
+    ) -> (WardenLayer, Arc<Enriching>, http::HeaderMap) {
+        let (token, jwk) = signed_token();
+        let sessions = Arc::new(Enriching {
+            reads: AtomicU32::new(0),
+            unenriched_reads,
+            tokens_seen: Mutex::new(Vec::new()),
+        });
+        let layer = tune(
+            WardenLayer::builder("warden", "warden")
+                .key_source(Arc::new(OneKey(jwk)))
+                .session_source(sessions.clone()),
+        )
+        .build();
+        let mut headers = http::HeaderMap::new();
+        headers.insert(
+            http::header::AUTHORIZATION,
+            format!("Bearer {token}").parse().unwrap(),
+        );
+        (layer, sessions, headers)
+    }
+
+    #[tokio::test]
+    async fn a_session_not_enriched_yet_is_waited_for() {
+        let (layer, sessions, headers) = layer(3, |b| b);
+        let ctx = layer.authenticate(&headers).await.unwrap();
+        assert!(ctx.session.enriched_at.is_some());
+        assert_eq!(
+            sessions.reads.load(Ordering::SeqCst),
+            4,
+            "re-read until enriched"
+        );
+        ctx.require_role("editor").unwrap();
+        ctx.require_permission("articles.create").unwrap();
+        let token = headers[http::header::AUTHORIZATION]
+            .to_str()
+            .unwrap()
+            .trim_start_matches("Bearer ")
+            .to_owned();
+        assert!(
+            sessions
+                .tokens_seen
+                .lock()
+                .unwrap()
+                .iter()
+                .all(|t| *t == token),
+            "the source is handed the caller's token"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_session_never_enriched_is_unavailable_not_roleless() {
+        let (layer, sessions, headers) =
+            layer(u32::MAX, |b| b.enrichment_wait(Duration::from_millis(150)));
+        let started = std::time::Instant::now();
+        let err = layer.authenticate(&headers).await.unwrap_err();
+        assert_eq!(err, AuthError::SessionNotReady);
+        assert_eq!(Status::from(err).code(), tonic::Code::Unavailable);
+        assert!(
+            started.elapsed() < Duration::from_secs(1),
+            "the wait is bounded"
+        );
+        assert!(
+            sessions.reads.load(Ordering::SeqCst) > 2,
+            "the source is re-read"
+        );
+    }
+
+    #[tokio::test]
+    async fn without_the_wait_an_unenriched_session_passes_as_it_is() {
+        let (layer, sessions, headers) = layer(u32::MAX, |b| b.without_enrichment_wait());
+        let ctx = layer.authenticate(&headers).await.unwrap();
+        assert!(ctx.session.enriched_at.is_none());
+        assert_eq!(sessions.reads.load(Ordering::SeqCst), 1);
+        // Handlers that do look at roles still refuse.
+        let err = ctx.require_role("editor").unwrap_err();
+        assert_eq!(err.code(), tonic::Code::PermissionDenied);
+        assert_eq!(err.reason(), "PERMISSION_DENIED");
+    }
+
+    #[tokio::test]
+    async fn role_permission_and_owner_checks_refuse_with_permission_denied() {
+        let (layer, _, headers) = layer(0, |b| b);
+        let ctx = layer.authenticate(&headers).await.unwrap();
+        for err in [
+            ctx.require_role("admin").unwrap_err(),
+            ctx.require_permission("articles.delete").unwrap_err(),
+            ctx.require_owner("someone-else").unwrap_err(),
+        ] {
+            let status = Status::from(err);
+            assert_eq!(status.code(), tonic::Code::PermissionDenied);
+        }
+        ctx.require_owner("u").unwrap();
     }
 }

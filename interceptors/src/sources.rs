@@ -1,6 +1,8 @@
 //! Key and session sources for services outside Warden: Warden's `GetJwks`
-//! over gRPC, sessions straight from Redis (the DESIGN.md layout), and a
-//! session cache kept honest by the revocation feed on `warden.events`.
+//! over gRPC or its `/.well-known/jwks.json` over HTTP; sessions straight from
+//! Redis (the DESIGN.md layout) or from `SessionService.GetCurrentSession`
+//! (for services without Redis access); and a session cache kept honest by the
+//! revocation feed on `warden.events`.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -15,7 +17,8 @@ use tonic::transport::Channel;
 use warden_proto::auth::v1::auth_service_client::AuthServiceClient;
 use warden_proto::auth::v1::{GetJwksRequest, Jwk};
 use warden_proto::events::v1::{SessionRevoked, SessionUpdated, UserSuspended};
-use warden_proto::session::v1::Session;
+use warden_proto::session::v1::session_service_client::SessionServiceClient;
+use warden_proto::session::v1::{GetCurrentSessionRequest, Session};
 
 use crate::{AuthError, KeySource, SessionSource};
 
@@ -42,6 +45,182 @@ impl KeySource for GrpcKeySource {
             .await
             .map_err(|e| AuthError::Unavailable(format!("GetJwks: {e}")))?;
         Ok(jwks.into_inner().keys)
+    }
+}
+
+/// Warden's public keys from its HTTP endpoint (`http://host:port/.well-known/jwks.json`).
+/// Plain HTTP only: put it on a trusted network, or use [`GrpcKeySource`]
+/// over a TLS channel.
+pub struct HttpKeySource {
+    uri: http::Uri,
+}
+
+/// The JSON of one key of a JWKS document (RFC 7517 member names).
+#[derive(serde::Deserialize)]
+struct JwkJson {
+    #[serde(default)]
+    kid: String,
+    #[serde(default)]
+    kty: String,
+    #[serde(default)]
+    alg: String,
+    #[serde(default, rename = "use")]
+    use_: String,
+    #[serde(default)]
+    crv: String,
+    #[serde(default)]
+    x: String,
+    #[serde(default)]
+    y: String,
+    #[serde(default)]
+    n: String,
+    #[serde(default)]
+    e: String,
+}
+
+#[derive(serde::Deserialize)]
+struct JwksJson {
+    keys: Vec<JwkJson>,
+}
+
+/// Longest JWKS document read.
+const MAX_JWKS_BYTES: usize = 1 << 20;
+
+impl HttpKeySource {
+    /// From a URL such as `http://127.0.0.1:8080/.well-known/jwks.json`.
+    pub fn new(url: &str) -> Result<Self, AuthError> {
+        let uri: http::Uri = url
+            .parse()
+            .map_err(|e| AuthError::Unavailable(format!("jwks url {url}: {e}")))?;
+        if uri.scheme_str() != Some("http") || uri.host().is_none() {
+            return Err(AuthError::Unavailable(format!(
+                "jwks url {url}: only http://host[:port]/path is supported"
+            )));
+        }
+        Ok(Self { uri })
+    }
+
+    async fn fetch(&self) -> Result<Vec<u8>, String> {
+        use http_body_util::{BodyExt, Empty, Limited};
+        let host = self.uri.host().unwrap_or_default();
+        let port = self.uri.port_u16().unwrap_or(80);
+        let stream = tokio::net::TcpStream::connect((host, port))
+            .await
+            .map_err(|e| format!("connect: {e}"))?;
+        let (mut sender, connection) =
+            hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream))
+                .await
+                .map_err(|e| format!("handshake: {e}"))?;
+        tokio::spawn(connection);
+        let authority = self
+            .uri
+            .authority()
+            .map(|a| a.as_str().to_owned())
+            .unwrap_or_default();
+        let request = http::Request::get(self.uri.path_and_query().map_or("/", |p| p.as_str()))
+            .header(http::header::HOST, authority)
+            .header(http::header::ACCEPT, "application/json")
+            .body(Empty::<bytes::Bytes>::new())
+            .map_err(|e| format!("request: {e}"))?;
+        let response = sender
+            .send_request(request)
+            .await
+            .map_err(|e| format!("send: {e}"))?;
+        if !response.status().is_success() {
+            return Err(format!("status {}", response.status()));
+        }
+        let body = Limited::new(response.into_body(), MAX_JWKS_BYTES)
+            .collect()
+            .await
+            .map_err(|e| format!("body: {e}"))?;
+        Ok(body.to_bytes().to_vec())
+    }
+}
+
+#[async_trait]
+impl KeySource for HttpKeySource {
+    async fn keys(&self) -> Result<Vec<Jwk>, AuthError> {
+        let body = tokio::time::timeout(Duration::from_secs(5), self.fetch())
+            .await
+            .map_err(|_| AuthError::Unavailable("jwks over http: timed out".into()))?
+            .map_err(|e| AuthError::Unavailable(format!("jwks over http: {e}")))?;
+        let jwks: JwksJson = serde_json::from_slice(&body)
+            .map_err(|e| AuthError::Unavailable(format!("jwks over http: {e}")))?;
+        Ok(jwks
+            .keys
+            .into_iter()
+            .map(|k| Jwk {
+                kid: k.kid,
+                kty: k.kty,
+                alg: k.alg,
+                r#use: k.use_,
+                crv: k.crv,
+                x: k.x,
+                y: k.y,
+                n: k.n,
+                e: k.e,
+            })
+            .collect())
+    }
+}
+
+/// Sessions from Warden's `SessionService.GetCurrentSession`, asked with the
+/// caller's own token: for services that cannot read Redis. Every read is a
+/// call to Warden, so put a [`CachedSessionSource`] (with its revocation
+/// feed) in front of it.
+pub struct GrpcSessionSource {
+    client: SessionServiceClient<Channel>,
+}
+
+impl GrpcSessionSource {
+    /// Over a channel to Warden.
+    pub fn new(channel: Channel) -> Self {
+        Self {
+            client: SessionServiceClient::new(channel),
+        }
+    }
+}
+
+#[async_trait]
+impl SessionSource for GrpcSessionSource {
+    /// Refuses: `GetCurrentSession` needs the caller's token (the layer passes
+    /// it through [`SessionSource::session_for_token`]).
+    async fn session(&self, _session_id: &str) -> Result<Option<Session>, AuthError> {
+        Err(AuthError::Unavailable(
+            "GrpcSessionSource reads sessions only with the caller's token".into(),
+        ))
+    }
+
+    async fn session_for_token(
+        &self,
+        session_id: &str,
+        token: &str,
+    ) -> Result<Option<Session>, AuthError> {
+        let mut request = tonic::Request::new(GetCurrentSessionRequest {});
+        let value = format!("Bearer {token}")
+            .parse()
+            .map_err(|_| AuthError::MalformedToken)?;
+        request.metadata_mut().insert("authorization", value);
+        request.set_timeout(Duration::from_secs(2));
+        let mut client = self.client.clone();
+        match client.get_current_session(request).await {
+            Ok(response) => Ok(response
+                .into_inner()
+                .session
+                .filter(|s| s.session_id == session_id)),
+            // Warden no longer accepts the token: its session is gone.
+            Err(status)
+                if matches!(
+                    status.code(),
+                    tonic::Code::Unauthenticated | tonic::Code::NotFound
+                ) =>
+            {
+                Ok(None)
+            }
+            Err(status) => Err(AuthError::Unavailable(format!(
+                "GetCurrentSession: {status}"
+            ))),
+        }
     }
 }
 
@@ -256,9 +435,12 @@ impl CachedSessionSource {
     }
 }
 
-#[async_trait]
-impl SessionSource for CachedSessionSource {
-    async fn session(&self, session_id: &str) -> Result<Option<Session>, AuthError> {
+impl CachedSessionSource {
+    async fn read(
+        &self,
+        session_id: &str,
+        token: Option<&str>,
+    ) -> Result<Option<Session>, AuthError> {
         let use_cache = self.feed_up();
         if use_cache {
             if let Some((at, session)) = self.entries().get(session_id) {
@@ -268,15 +450,34 @@ impl SessionSource for CachedSessionSource {
             }
         }
         let epoch = self.invalidations.load(Ordering::SeqCst);
-        let loaded = self.inner.session(session_id).await?;
-        if let Some(session) = &loaded {
-            // Cache only if no invalidation raced with this read.
+        let loaded = match token {
+            Some(token) => self.inner.session_for_token(session_id, token).await?,
+            None => self.inner.session(session_id).await?,
+        };
+        if let Some(session) = loaded.as_ref().filter(|s| s.enriched_at.is_some()) {
+            // Cache only if no invalidation raced with this read; a session
+            // not enriched yet is read again until it is.
             if use_cache && self.feed_up() && self.invalidations.load(Ordering::SeqCst) == epoch {
                 self.entries()
                     .insert(session_id.to_owned(), (Instant::now(), session.clone()));
             }
         }
         Ok(loaded)
+    }
+}
+
+#[async_trait]
+impl SessionSource for CachedSessionSource {
+    async fn session(&self, session_id: &str) -> Result<Option<Session>, AuthError> {
+        self.read(session_id, None).await
+    }
+
+    async fn session_for_token(
+        &self,
+        session_id: &str,
+        token: &str,
+    ) -> Result<Option<Session>, AuthError> {
+        self.read(session_id, Some(token)).await
     }
 }
 
@@ -297,6 +498,7 @@ mod tests {
             Ok((!self.gone.load(Ordering::SeqCst)).then(|| Session {
                 session_id: session_id.into(),
                 user_id: "u".into(),
+                enriched_at: Some(prost_types::Timestamp::default()),
                 ..Default::default()
             }))
         }

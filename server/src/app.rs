@@ -228,6 +228,7 @@ pub async fn start_with_routes(
         .session_source(Arc::new(StoreSessionSource(sessions.clone())))
         .leeway(config.token_leeway)
         .key_refresh_interval(Duration::from_secs(1))
+        .without_enrichment_wait()
         .open_method("/warden.auth.v1.AuthService/Register")
         .open_method("/warden.auth.v1.AuthService/Login")
         .open_method("/warden.auth.v1.AuthService/LoginWithApiKey")
