@@ -87,7 +87,7 @@ pub trait SessionSource: Send + Sync + 'static {
 }
 
 /// The authenticated caller, put into the request extensions by the layer.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct AuthContext {
     /// The user (`sub`).
     pub user_id: String,
@@ -97,6 +97,20 @@ pub struct AuthContext {
     pub session: Arc<Session>,
     /// The verified claims of the access token.
     pub claims: Arc<Claims>,
+    /// The access token itself, to call Warden on the caller's behalf.
+    token: Arc<str>,
+}
+
+impl std::fmt::Debug for AuthContext {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The token is a credential: never printed.
+        f.debug_struct("AuthContext")
+            .field("user_id", &self.user_id)
+            .field("session_id", &self.session_id)
+            .field("session", &self.session)
+            .field("claims", &self.claims)
+            .finish_non_exhaustive()
+    }
 }
 
 impl AuthContext {
@@ -106,6 +120,12 @@ impl AuthContext {
         req.extensions()
             .get::<AuthContext>()
             .ok_or_else(|| AuthError::MissingToken.into())
+    }
+
+    /// The caller's verified access token (to call Warden on its behalf,
+    /// for example `CheckPermission`); never log it.
+    pub fn token(&self) -> &str {
+        &self.token
     }
 
     /// Fails with PERMISSION_DENIED unless the caller is `user_id`.
@@ -286,6 +306,7 @@ impl Shared {
             session_id: claims.sid.clone(),
             session: Arc::new(session),
             claims,
+            token: token.into(),
         })
     }
 }
