@@ -11,10 +11,16 @@
 //     SessionService, optionally behind a cache that SessionRevoked,
 //     SessionUpdated and UserSuspended events evict (bypassed while the
 //     event feed is down); a missing session is refused at once;
+//   - a session without enriched_at (Warden has not added its roles yet,
+//     just after login) means "roles not known yet", never "no roles": the
+//     call waits for it, re-reading the session source, for at most
+//     WithEnrichmentWait (default 3 s), then is refused with UNAVAILABLE /
+//     SESSION_NOT_READY; sessions are cached only once enriched;
 //   - handlers read the caller with FromContext.
 //
 // Refusals are gRPC statuses with a google.rpc.ErrorInfo in domain
 // "warden" and a stable reason (see Reason): UNAUTHENTICATED for token and
 // session problems, PERMISSION_DENIED from the Require helpers, UNAVAILABLE
-// when a key or session backend is down, never an allow.
+// when a key or session backend is down (BACKEND_UNAVAILABLE) or the roles
+// did not arrive in time (SESSION_NOT_READY), never an allow.
 package wardenauth

@@ -15,8 +15,8 @@ const ErrorDomain = "warden"
 // and its Rust warden-interceptor send it.
 type Reason string
 
-// The reasons a call is refused. All but ReasonPermissionDenied and
-// ReasonBackendUnavailable are UNAUTHENTICATED.
+// The reasons a call is refused. All but ReasonPermissionDenied,
+// ReasonBackendUnavailable and ReasonSessionNotReady are UNAUTHENTICATED.
 const (
 	ReasonMissingToken         Reason = "MISSING_TOKEN"
 	ReasonMalformedToken       Reason = "MALFORMED_TOKEN"
@@ -32,6 +32,9 @@ const (
 	ReasonSessionExpired       Reason = "SESSION_EXPIRED"
 	ReasonPermissionDenied     Reason = "PERMISSION_DENIED"
 	ReasonBackendUnavailable   Reason = "BACKEND_UNAVAILABLE"
+	// ReasonSessionNotReady (UNAVAILABLE): the session has no enriched_at
+	// (its roles are not known yet) and the bounded wait for it ran out.
+	ReasonSessionNotReady Reason = "SESSION_NOT_READY"
 )
 
 var publicMessages = map[Reason]string{
@@ -48,6 +51,7 @@ var publicMessages = map[Reason]string{
 	ReasonSessionRevoked:       "unauthenticated: session revoked",
 	ReasonSessionExpired:       "unauthenticated: session expired",
 	ReasonBackendUnavailable:   "authentication backend unavailable, retry later",
+	ReasonSessionNotReady:      "the session is not ready yet (roles are being added), retry shortly",
 }
 
 // Error is why a call was refused. It converts to a gRPC status carrying a
@@ -84,7 +88,7 @@ func (e *Error) Code() codes.Code {
 	switch e.Reason {
 	case ReasonPermissionDenied:
 		return codes.PermissionDenied
-	case ReasonBackendUnavailable:
+	case ReasonBackendUnavailable, ReasonSessionNotReady:
 		return codes.Unavailable
 	default:
 		return codes.Unauthenticated

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"slices"
 	"strings"
+	"time"
 
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/metadata"
@@ -54,18 +55,27 @@ func (ac *AuthContext) RequireOwner(userID string) error {
 }
 
 // RequireRole fails with PERMISSION_DENIED unless the session has role. A
-// session whose roles are not known yet (enriched_at unset) has none.
+// session whose roles are not known yet (enriched_at unset: the interceptor
+// was built with WithEnrichmentWait(0)) is not "no roles": UNAVAILABLE /
+// SESSION_NOT_READY.
 func (ac *AuthContext) RequireRole(role string) error {
-	if ac.Session.GetEnrichedAt() == nil || !slices.Contains(ac.Session.GetRoles(), role) {
+	if ac.Session.GetEnrichedAt() == nil {
+		return refuse(ReasonSessionNotReady)
+	}
+	if !slices.Contains(ac.Session.GetRoles(), role) {
 		return &Error{Reason: ReasonPermissionDenied, Detail: "role " + role}
 	}
 	return nil
 }
 
 // RequirePermission fails with PERMISSION_DENIED unless the session's roles
-// grant permission. A session whose roles are not known yet has none.
+// grant permission; UNAVAILABLE / SESSION_NOT_READY while its roles are not
+// known yet (see RequireRole).
 func (ac *AuthContext) RequirePermission(permission string) error {
-	if ac.Session.GetEnrichedAt() == nil || !slices.Contains(ac.Session.GetPermissions(), permission) {
+	if ac.Session.GetEnrichedAt() == nil {
+		return refuse(ReasonSessionNotReady)
+	}
+	if !slices.Contains(ac.Session.GetPermissions(), permission) {
 		return &Error{Reason: ReasonPermissionDenied, Detail: "permission " + permission}
 	}
 	return nil
@@ -112,8 +122,10 @@ type Interceptor struct {
 	sessions     SessionSource
 	openMethods  map[string]bool
 	openServices []string
-	logger       *slog.Logger
-	now          func() int64
+	// enrichmentWait bounds the wait for a session's enriched_at (0: none).
+	enrichmentWait time.Duration
+	logger         *slog.Logger
+	now            func() int64
 }
 
 // New builds an interceptor for tokens of issuer meant for audience (both
@@ -122,12 +134,13 @@ type Interceptor struct {
 func New(issuer, audience string, keys KeySource, sessions SessionSource, opts ...Option) *Interceptor {
 	o := buildOptions(opts)
 	return &Interceptor{
-		verifier:     newVerifier(issuer, audience, keys, o),
-		sessions:     sessions,
-		openMethods:  o.openMethods,
-		openServices: o.openServices,
-		logger:       o.logger,
-		now:          func() int64 { return o.now().Unix() },
+		verifier:       newVerifier(issuer, audience, keys, o),
+		sessions:       sessions,
+		openMethods:    o.openMethods,
+		openServices:   o.openServices,
+		enrichmentWait: o.enrichmentWait,
+		logger:         o.logger,
+		now:            func() int64 { return o.now().Unix() },
 	}
 }
 
@@ -199,6 +212,21 @@ func (i *Interceptor) Authenticate(ctx context.Context) (*AuthContext, error) {
 	if err != nil {
 		return nil, err
 	}
+	session, err := i.session(ctx, claims, token)
+	if err != nil {
+		return nil, err
+	}
+	return &AuthContext{
+		UserID:    claims.Subject,
+		SessionID: claims.SessionID,
+		Session:   session,
+		Claims:    claims,
+	}, nil
+}
+
+// loadSession reads the live session of claims from the session source
+// (SESSION_REVOKED when it is gone, SESSION_EXPIRED past its lifetime).
+func (i *Interceptor) loadSession(ctx context.Context, claims *Claims, token string) (*sessionv1.Session, error) {
 	session, err := i.sessions.Session(ctx, claims.SessionID, token)
 	if err != nil {
 		var refusal *Error
@@ -213,12 +241,37 @@ func (i *Interceptor) Authenticate(ctx context.Context) (*AuthContext, error) {
 	if exp := session.GetExpiresAt(); exp != nil && exp.GetSeconds() <= i.now() {
 		return nil, refuse(ReasonSessionExpired)
 	}
-	return &AuthContext{
-		UserID:    claims.Subject,
-		SessionID: claims.SessionID,
-		Session:   session,
-		Claims:    claims,
-	}, nil
+	return session, nil
+}
+
+// session loads the session of claims and, when it has no enriched_at yet
+// (roles not known, never "no roles"), re-reads it with a growing pause
+// until it has, for at most i.enrichmentWait: then SESSION_NOT_READY.
+func (i *Interceptor) session(ctx context.Context, claims *Claims, token string) (*sessionv1.Session, error) {
+	session, err := i.loadSession(ctx, claims, token)
+	if err != nil || session.GetEnrichedAt() != nil || i.enrichmentWait <= 0 {
+		return session, err
+	}
+	deadline := time.NewTimer(i.enrichmentWait)
+	defer deadline.Stop()
+	pause := 5 * time.Millisecond
+	for {
+		next := time.NewTimer(pause)
+		select {
+		case <-deadline.C:
+			next.Stop()
+			return nil, refuse(ReasonSessionNotReady)
+		case <-ctx.Done():
+			next.Stop()
+			return nil, refuse(ReasonSessionNotReady)
+		case <-next.C:
+		}
+		pause = min(pause*2, 100*time.Millisecond)
+		session, err = i.loadSession(ctx, claims, token)
+		if err != nil || session.GetEnrichedAt() != nil {
+			return session, err
+		}
+	}
 }
 
 // admit strips reserved metadata and, unless the method is open,

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -39,7 +40,8 @@ func newInterceptorFixture(t *testing.T, opts ...Option) *interceptorFixture {
 	f.sessions = &sessionSource{sessions: map[string]*sessionv1.Session{
 		"session-1": {
 			SessionId: "session-1", UserId: "user-1",
-			ExpiresAt: timestamppb.New(f.clock.Now().Add(time.Hour)),
+			ExpiresAt:  timestamppb.New(f.clock.Now().Add(time.Hour)),
+			EnrichedAt: timestamppb.New(f.clock.Now()),
 		},
 	}}
 	opts = append([]Option{withClock(f.clock.Now)}, opts...)
@@ -215,9 +217,13 @@ func TestRequireRoleAndPermissionNeedAnEnrichedSession(t *testing.T) {
 		UserId: "u", Roles: []string{"editor"}, Permissions: []string{"docs.write"},
 	}}
 	ctx := NewContext(context.Background(), ac)
-	// Roles not known yet are no roles.
-	wantReason(t, RequireRole(ctx, "editor"), ReasonPermissionDenied)
-	wantReason(t, RequirePermission(ctx, "docs.write"), ReasonPermissionDenied)
+	// Roles not known yet are not "no roles": the caller is told to retry.
+	for _, err := range []error{RequireRole(ctx, "editor"), RequirePermission(ctx, "docs.write"), RequireRole(ctx, "admin")} {
+		wantReason(t, err, ReasonSessionNotReady)
+		if status.Code(err) != codes.Unavailable {
+			t.Fatalf("%v; want Unavailable", err)
+		}
+	}
 
 	ac.Session.EnrichedAt = timestamppb.Now()
 	if err := RequireRole(ctx, "editor"); err != nil {
@@ -236,12 +242,89 @@ func TestRequireRoleAndPermissionNeedAnEnrichedSession(t *testing.T) {
 	wantReason(t, RequirePermission(context.Background(), "docs.write"), ReasonMissingToken)
 }
 
+// enrichingSource serves a session without enriched_at for its first
+// `plainReads` reads, then the same session with its roles.
+type enrichingSource struct {
+	mu         sync.Mutex
+	reads      int
+	plainReads int
+}
+
+func (s *enrichingSource) Session(_ context.Context, id, _ string) (*sessionv1.Session, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.reads++
+	session := &sessionv1.Session{SessionId: id, UserId: "user-1", Roles: []string{"editor"}}
+	if s.reads > s.plainReads {
+		session.EnrichedAt = timestamppb.Now()
+	}
+	return session, nil
+}
+
+func (s *enrichingSource) readCount() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.reads
+}
+
+func TestInterceptorWaitsBoundedForEnrichment(t *testing.T) {
+	f := newInterceptorFixture(t)
+	token := f.key.sign(t, nil, claimsAt(f.clock.Now()))
+	ctx := incoming("authorization", "Bearer "+token)
+	admit := func(source SessionSource, opts ...Option) (context.Context, error) {
+		f.interceptor = New("warden", "warden", f.source, source, append([]Option{withClock(f.clock.Now)}, opts...)...)
+		return f.call(ctx, method)
+	}
+
+	// Enriched on the third read: the call waits for it and sees the roles.
+	late := &enrichingSource{plainReads: 2}
+	seen, err := admit(late, WithEnrichmentWait(2*time.Second))
+	if err != nil {
+		t.Fatalf("enriched during the wait: %v", err)
+	}
+	caller, _ := FromContext(seen)
+	if caller.Session.GetEnrichedAt() == nil || caller.RequireRole("editor") != nil {
+		t.Fatalf("the handler got session %v", caller.Session)
+	}
+	if late.readCount() != 3 {
+		t.Fatalf("%d session reads; want 3", late.readCount())
+	}
+
+	// Never enriched: UNAVAILABLE / SESSION_NOT_READY once the wait ran out,
+	// and the handler never runs.
+	never := &enrichingSource{plainReads: 1 << 30}
+	start := time.Now()
+	seen, err = admit(never, WithEnrichmentWait(150*time.Millisecond))
+	wantReason(t, err, ReasonSessionNotReady)
+	if status.Code(err) != codes.Unavailable || seen != nil {
+		t.Fatalf("%v (handler ran: %v); want Unavailable before the handler", err, seen != nil)
+	}
+	if waited := time.Since(start); waited < 150*time.Millisecond || waited > 2*time.Second {
+		t.Fatalf("waited %v; want about 150 ms", waited)
+	}
+	if never.readCount() < 3 {
+		t.Fatalf("%d session reads; the wait must re-read the source", never.readCount())
+	}
+
+	// The default waits too (not "no roles" at once).
+	if New("warden", "warden", f.source, never).enrichmentWait != DefaultEnrichmentWait {
+		t.Fatal("no enrichment wait by default")
+	}
+
+	// Without the wait the call is admitted; the Require helpers refuse it.
+	seen, err = admit(&enrichingSource{plainReads: 1 << 30}, WithEnrichmentWait(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantReason(t, RequireRole(seen, "editor"), ReasonSessionNotReady)
+}
+
 func TestErrorsCarryErrorInfoAndHideBackendDetails(t *testing.T) {
 	reasons := []Reason{
 		ReasonMissingToken, ReasonMalformedToken, ReasonUnsupportedAlgorithm, ReasonUnknownKey,
 		ReasonInvalidSignature, ReasonInvalidTokenType, ReasonTokenExpired, ReasonTokenNotYetValid,
 		ReasonInvalidIssuer, ReasonInvalidAudience, ReasonSessionRevoked, ReasonSessionExpired,
-		ReasonPermissionDenied, ReasonBackendUnavailable,
+		ReasonPermissionDenied, ReasonBackendUnavailable, ReasonSessionNotReady,
 	}
 	for _, r := range reasons {
 		e := &Error{Reason: r, Detail: "redis 10.1.2.3 refused"}
@@ -253,7 +336,7 @@ func TestErrorsCarryErrorInfoAndHideBackendDetails(t *testing.T) {
 		switch r {
 		case ReasonPermissionDenied:
 			want = codes.PermissionDenied
-		case ReasonBackendUnavailable:
+		case ReasonBackendUnavailable, ReasonSessionNotReady:
 			want = codes.Unavailable
 		}
 		if st.Code() != want {

@@ -259,15 +259,16 @@ func TestLiveInterceptor(t *testing.T) {
 
 		service := serve(t, wardenauth.New("warden", "warden", keys, cache))
 		asAdmin := authzv1.NewAuthzServiceClient(service)
-		// Enrichment follows SessionCreated; until then the roles are unknown
-		// (refused), and its SessionUpdated evicts the cached unenriched session.
+		// Enrichment follows SessionCreated; the interceptor waits (bounded)
+		// for it, and answers SESSION_NOT_READY if it takes longer: never a
+		// PERMISSION_DENIED for roles not known yet.
 		waitFor(t, 10*time.Second, "the admin session to carry the admin role", func() bool {
 			token, err := admin.Tokens.Token(ctx)
 			if err != nil {
 				t.Fatal(err)
 			}
 			_, err = asAdmin.ReadSchema(bearer(ctx, token), &authzv1.ReadSchemaRequest{})
-			if err != nil && status.Code(err) != codes.PermissionDenied {
+			if err != nil && wardenauth.ReasonOf(err) != wardenauth.ReasonSessionNotReady {
 				t.Fatalf("admin: %v", err)
 			}
 			return err == nil

@@ -15,6 +15,7 @@ type options struct {
 	keyMaxAge          time.Duration
 	openMethods        map[string]bool
 	openServices       []string
+	enrichmentWait     time.Duration
 	logger             *slog.Logger
 	now                func() time.Time
 }
@@ -25,6 +26,7 @@ func buildOptions(opts []Option) *options {
 		keyRefreshInterval: 5 * time.Second,
 		keyMaxAge:          5 * time.Minute,
 		openMethods:        map[string]bool{},
+		enrichmentWait:     DefaultEnrichmentWait,
 		logger:             slog.Default(),
 		now:                time.Now,
 	}
@@ -61,6 +63,19 @@ func WithOpenMethod(fullMethod string) Option {
 // WithOpenService leaves every method of a service open ("grpc.health.v1.Health").
 func WithOpenService(service string) Option {
 	return func(o *options) { o.openServices = append(o.openServices, "/"+strings.Trim(service, "/")+"/") }
+}
+
+// DefaultEnrichmentWait is how long the interceptor waits, by default, for a
+// session's roles (the same default as the Rust warden-interceptor).
+const DefaultEnrichmentWait = 3 * time.Second
+
+// WithEnrichmentWait bounds how long a call whose session has no enriched_at
+// (Warden has not added its roles yet, just after login) waits for it,
+// re-reading the session source, before it is refused with UNAVAILABLE /
+// SESSION_NOT_READY (default DefaultEnrichmentWait). 0 admits such calls at
+// once; their RequireRole and RequirePermission then answer SESSION_NOT_READY.
+func WithEnrichmentWait(d time.Duration) Option {
+	return func(o *options) { o.enrichmentWait = max(d, 0) }
 }
 
 // WithLogger sets where backend failures are logged (default slog.Default()).

@@ -236,8 +236,9 @@ func (c *CachedSessionSource) Session(ctx context.Context, sessionID, accessToke
 	if err != nil || session == nil {
 		return session, err
 	}
-	// Cache only if no invalidation raced with this read.
-	if useCache && c.FeedUp() && c.invalidations.Load() == epoch {
+	// Cache only if no invalidation raced with this read, and only once the
+	// roles are in (a session without enriched_at is re-read until it has it).
+	if useCache && session.GetEnrichedAt() != nil && c.FeedUp() && c.invalidations.Load() == epoch {
 		c.mu.Lock()
 		if c.invalidations.Load() == epoch {
 			c.entries[sessionID] = cachedSession{at: c.now(), session: session}

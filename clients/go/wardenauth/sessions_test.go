@@ -7,15 +7,18 @@ import (
 	"time"
 
 	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/timestamppb"
 
 	eventsv1 "github.com/warden-auth/warden/clients/go/gen/warden/events/v1"
 	sessionv1 "github.com/warden-auth/warden/clients/go/gen/warden/session/v1"
 )
 
-// countingSource counts its reads and can be told sessions are gone.
+// countingSource counts its reads and can be told sessions are gone, or
+// not enriched yet.
 type countingSource struct {
-	reads atomic.Int64
-	gone  atomic.Bool
+	reads      atomic.Int64
+	gone       atomic.Bool
+	unenriched atomic.Bool
 }
 
 func (s *countingSource) Session(_ context.Context, id, _ string) (*sessionv1.Session, error) {
@@ -23,7 +26,11 @@ func (s *countingSource) Session(_ context.Context, id, _ string) (*sessionv1.Se
 	if s.gone.Load() {
 		return nil, nil
 	}
-	return &sessionv1.Session{SessionId: id, UserId: "u"}, nil
+	session := &sessionv1.Session{SessionId: id, UserId: "u"}
+	if !s.unenriched.Load() {
+		session.EnrichedAt = timestamppb.Now()
+	}
+	return session, nil
 }
 
 func mustEncode(t *testing.T, m proto.Message) []byte {
@@ -46,6 +53,33 @@ func TestWithoutAFeedEveryReadGoesToTheSource(t *testing.T) {
 	}
 	if n := inner.reads.Load(); n != 2 {
 		t.Fatalf("%d reads; want 2", n)
+	}
+}
+
+// A session without enriched_at is not cached: the interceptor's wait for
+// the roles must see the source, not a stale copy.
+func TestSessionsWithoutRolesYetAreNotCached(t *testing.T) {
+	inner := &countingSource{}
+	inner.unenriched.Store(true)
+	cache := NewCachedSessionSource(inner, time.Minute)
+	cache.SetFeedUp(true)
+	ctx := context.Background()
+	for range 2 {
+		if _, err := cache.Session(ctx, "s", ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := inner.reads.Load(); n != 2 || cache.Len() != 0 {
+		t.Fatalf("%d reads, %d cached; want 2 reads, none cached", n, cache.Len())
+	}
+	inner.unenriched.Store(false)
+	for range 2 {
+		if s, err := cache.Session(ctx, "s", ""); err != nil || s.GetEnrichedAt() == nil {
+			t.Fatalf("%v %v", s, err)
+		}
+	}
+	if n := inner.reads.Load(); n != 3 || cache.Len() != 1 {
+		t.Fatalf("%d reads, %d cached; want the enriched session cached after one read", n, cache.Len())
 	}
 }
 
