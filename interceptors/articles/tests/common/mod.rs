@@ -71,6 +71,8 @@ pub struct Wiring {
     pub http_jwks: bool,
     /// API key for CheckPermission (the caller's token otherwise).
     pub api_key: Option<String>,
+    /// Longest a session stays cached, in seconds (the binary's default otherwise).
+    pub cache_max_age_secs: Option<u64>,
 }
 
 /// Spawns the `articles` binary against `warden` and waits until it serves.
@@ -98,6 +100,11 @@ pub async fn spawn_articles(warden: &TestWarden, wiring: &Wiring) -> ArticlesPro
         command
             .arg("--jwks-url")
             .arg(format!("{}/.well-known/jwks.json", warden.http_base()));
+    }
+    if let Some(secs) = wiring.cache_max_age_secs {
+        command
+            .arg("--session-cache-max-age-secs")
+            .arg(secs.to_string());
     }
     if let Some(key) = &wiring.api_key {
         // Through the environment, so it does not show in `ps`.
