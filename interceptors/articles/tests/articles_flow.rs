@@ -42,6 +42,7 @@ async fn the_whole_flow_across_two_articles_processes() {
             amqp_url: Some(amqp_url()),
             http_jwks: false,
             api_key: Some(ready.api_key.clone()),
+            ..Default::default()
         },
     )
     .await;
@@ -52,6 +53,7 @@ async fn the_whole_flow_across_two_articles_processes() {
             amqp_url: Some(amqp_url()),
             http_jwks: true,
             api_key: Some(ready.api_key.clone()),
+            ..Default::default()
         },
     )
     .await;
