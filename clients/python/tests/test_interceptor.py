@@ -43,8 +43,13 @@ class MemorySessions:
         return self.sessions.get(session_id)
 
 
-def live_session(sid: str = "session-1", user: str = "user-1", **fields) -> session_pb2.Session:
-    fields.setdefault("expires_at", timestamp_pb2.Timestamp(seconds=int(time.time()) + 3600))
+def live_session(
+    sid: str = "session-1", user: str = "user-1", *, enriched: bool = True, **fields
+) -> session_pb2.Session:
+    now = int(time.time())
+    fields.setdefault("expires_at", timestamp_pb2.Timestamp(seconds=now + 3600))
+    if enriched:
+        fields.setdefault("enriched_at", timestamp_pb2.Timestamp(seconds=now))
     return session_pb2.Session(session_id=sid, user_id=user, **fields)
 
 
@@ -163,15 +168,58 @@ async def test_handlers_use_the_require_helpers(stub, store: MemorySessions) -> 
     assert await refused(call) == (grpc.StatusCode.PERMISSION_DENIED, "PERMISSION_DENIED")
 
     admin_only = session_pb2.RevokeUserSessionsRequest(user_id="user-2")
-    # Roles not known yet: refuse (retryable), never treat as "no roles".
-    call = stub.RevokeUserSessions(admin_only, metadata=bearer(token))
-    assert await refused(call) == (grpc.StatusCode.UNAVAILABLE, "BACKEND_UNAVAILABLE")
-    enriched = timestamp_pb2.Timestamp(seconds=int(time.time()))
-    store.sessions["session-1"] = live_session(enriched_at=enriched, roles=["viewer"])
+    store.sessions["session-1"] = live_session(roles=["viewer"])
     call = stub.RevokeUserSessions(admin_only, metadata=bearer(token))
     assert await refused(call) == (grpc.StatusCode.PERMISSION_DENIED, "PERMISSION_DENIED")
-    store.sessions["session-1"] = live_session(enriched_at=enriched, roles=["admin"])
+    store.sessions["session-1"] = live_session(roles=["admin"])
     await stub.RevokeUserSessions(admin_only, metadata=bearer(token))
+
+
+class EnrichedLater(MemorySessions):
+    """Serves session-1 without `enriched_at` for its first `plain_reads` reads."""
+
+    def __init__(self, plain_reads: int) -> None:
+        super().__init__()
+        self.plain_reads = plain_reads
+
+    async def session(self, session_id: str, token: str) -> session_pb2.Session | None:
+        self.reads += 1
+        return live_session(enriched=self.reads > self.plain_reads, roles=["admin"])
+
+
+async def test_a_session_without_roles_yet_is_waited_for_then_not_ready() -> None:
+    token = bearer(KEY.sign(claims()))
+    admin_only = session_pb2.RevokeUserSessionsRequest(user_id="user-2")
+
+    async def call(store: MemorySessions, **options) -> tuple[grpc.StatusCode, str | None]:
+        interceptor = WardenInterceptor(StaticKeys([KEY.jwk]), store, **options)
+        async with serve(interceptor) as (address, _):
+            async with grpc.aio.insecure_channel(address) as channel:
+                stub = session_pb2_grpc.SessionServiceStub(channel)
+                try:
+                    await stub.RevokeUserSessions(admin_only, metadata=token)
+                except grpc.aio.AioRpcError as error:
+                    return error.code(), error_reason(error)
+                return grpc.StatusCode.OK, None
+
+    # Enriched on the third read: the request waits and sees the roles.
+    late = EnrichedLater(plain_reads=2)
+    assert await call(late, enrichment_wait=2.0) == (grpc.StatusCode.OK, None)
+    assert late.reads == 3
+
+    # Never enriched: UNAVAILABLE / SESSION_NOT_READY once the wait ran out.
+    never = EnrichedLater(plain_reads=10**9)
+    started = time.monotonic()
+    outcome = await call(never, enrichment_wait=0.15)
+    assert outcome == (grpc.StatusCode.UNAVAILABLE, "SESSION_NOT_READY")
+    assert 0.15 <= time.monotonic() - started < 2.0
+    assert never.reads >= 3, "the wait re-reads the session source"
+
+    # Without the wait the request is admitted; require_role refuses it the
+    # same way (roles not known yet are not "no roles").
+    outcome = await call(EnrichedLater(plain_reads=10**9), enrichment_wait=0)
+    assert outcome == (grpc.StatusCode.UNAVAILABLE, "SESSION_NOT_READY")
+    assert WardenInterceptor(StaticKeys([]), MemorySessions()).enrichment_wait == 3.0
 
 
 async def test_blocking_handlers_and_streams_see_the_caller(store: MemorySessions) -> None:
@@ -236,6 +284,12 @@ async def test_the_session_cache_follows_events_and_is_bypassed_without_a_feed()
     await cache.session("s", "t")
     await cache.session("s", "t")
     assert inner.reads == 3, "second read from the cache"
+
+    inner.sessions["new"] = live_session("new", user="u", enriched=False)
+    await cache.session("new", "t")
+    await cache.session("new", "t")
+    assert inner.reads == 5 and len(cache) == 1, "no roles yet: not cached"
+    del inner.sessions["new"]
 
     del inner.sessions["s"]
     revoked = events_pb2.SessionRevoked(session_id="s", user_id="u")

@@ -218,6 +218,7 @@ def test_every_reason_maps_to_its_code_and_hides_backend_details() -> None:
         expected = {
             Reason.PERMISSION_DENIED: "PERMISSION_DENIED",
             Reason.BACKEND_UNAVAILABLE: "UNAVAILABLE",
+            Reason.SESSION_NOT_READY: "UNAVAILABLE",
         }.get(reason, "UNAUTHENTICATED")
         assert status.code.name == expected
         details = dict(status.trailing_metadata)["grpc-status-details-bin"]

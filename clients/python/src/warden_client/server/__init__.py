@@ -11,11 +11,15 @@
     caller = current_auth()          # user_id, session_id, session, claims
     caller.require_role("admin")     # PERMISSION_DENIED otherwise
 
+A session whose roles are not known yet (no `enriched_at`) is waited for
+(bounded, `enrichment_wait`), then refused with UNAVAILABLE / SESSION_NOT_READY.
+
 Needs the `server` extra (`pip install "warden-client[server]"`).
 """
 
 from ._errors import AuthError, Reason
 from ._interceptor import (
+    DEFAULT_ENRICHMENT_WAIT,
     RESERVED_METADATA_PREFIX,
     AuthContext,
     WardenInterceptor,
@@ -36,6 +40,7 @@ from ._sources import (
 from ._verify import MAX_TOKEN_BYTES, Claims, JwksCache, KeySource, TokenVerifier, pin
 
 __all__ = [
+    "DEFAULT_ENRICHMENT_WAIT",
     "EVENTS_EXCHANGE",
     "MAX_TOKEN_BYTES",
     "RESERVED_METADATA_PREFIX",

@@ -33,6 +33,9 @@ class Reason(enum.Enum):
     SESSION_EXPIRED = "SESSION_EXPIRED"
     PERMISSION_DENIED = "PERMISSION_DENIED"
     BACKEND_UNAVAILABLE = "BACKEND_UNAVAILABLE"
+    #: UNAVAILABLE: the session has no `enriched_at` (its roles are not known
+    #: yet) and the bounded wait for it ran out; retry shortly.
+    SESSION_NOT_READY = "SESSION_NOT_READY"
 
 
 _MESSAGES = {
@@ -48,6 +51,7 @@ _MESSAGES = {
     Reason.INVALID_AUDIENCE: "invalid audience",
     Reason.SESSION_REVOKED: "session revoked",
     Reason.SESSION_EXPIRED: "session expired",
+    Reason.SESSION_NOT_READY: "the session is not ready yet (roles are being added), retry shortly",
 }
 
 
@@ -78,7 +82,7 @@ class AuthError(Exception):
         """The gRPC code."""
         if self.reason is Reason.PERMISSION_DENIED:
             return grpc.StatusCode.PERMISSION_DENIED
-        if self.reason is Reason.BACKEND_UNAVAILABLE:
+        if self.reason in (Reason.BACKEND_UNAVAILABLE, Reason.SESSION_NOT_READY):
             return grpc.StatusCode.UNAVAILABLE
         return grpc.StatusCode.UNAUTHENTICATED
 
@@ -89,6 +93,8 @@ class AuthError(Exception):
             return f"permission denied: {self.detail}"
         if self.reason is Reason.BACKEND_UNAVAILABLE:
             return "authentication backend unavailable, retry later"
+        if self.reason is Reason.SESSION_NOT_READY:
+            return _MESSAGES[self.reason]
         return f"unauthenticated: {_MESSAGES[self.reason]}"
 
     def to_status(self) -> grpc.Status:

@@ -30,6 +30,9 @@ from ._verify import MAX_TOKEN_BYTES, Claims, JwksCache, KeySource, TokenVerifie
 
 logger = logging.getLogger("warden_client.server")
 
+#: Seconds a request whose session has no `enriched_at` waits for it by default.
+DEFAULT_ENRICHMENT_WAIT = 3.0
+
 #: Metadata prefix that only Warden may set; client-sent values are removed.
 RESERVED_METADATA_PREFIX = "x-warden-"
 
@@ -49,8 +52,9 @@ class AuthContext:
 
     def _enriched(self) -> None:
         # An unset `enriched_at` means "roles not known yet", never "no roles".
+        # The interceptor waits for it unless built with `enrichment_wait=0`.
         if not self.session.HasField("enriched_at"):
-            raise AuthError.unavailable(f"session {self.session_id} has no roles yet")
+            raise AuthError(Reason.SESSION_NOT_READY)
 
     def has_role(self, role: str) -> bool:
         """Whether the session carries `role` (False until roles are known)."""
@@ -66,15 +70,15 @@ class AuthContext:
             raise AuthError.permission_denied("not the owner")
 
     def require_role(self, role: str) -> None:
-        """PERMISSION_DENIED unless the session has `role` (UNAVAILABLE while its
-        roles are not known yet)."""
+        """PERMISSION_DENIED unless the session has `role` (UNAVAILABLE /
+        SESSION_NOT_READY while its roles are not known yet)."""
         self._enriched()
         if role not in self.session.roles:
             raise AuthError.permission_denied(f"role {role} required")
 
     def require_permission(self, permission: str) -> None:
-        """PERMISSION_DENIED unless the session has `permission` (UNAVAILABLE while
-        its roles are not known yet)."""
+        """PERMISSION_DENIED unless the session has `permission` (UNAVAILABLE /
+        SESSION_NOT_READY while its roles are not known yet)."""
         self._enriched()
         if permission not in self.session.permissions:
             raise AuthError.permission_denied(f"permission {permission} required")
@@ -130,6 +134,14 @@ class WardenInterceptor(grpc.aio.ServerInterceptor):
     token is loaded from `sessions`. Refusals are UNAUTHENTICATED with a
     `google.rpc.ErrorInfo` reason; a source that is down gives UNAVAILABLE.
     An `AuthError` raised by a handler is turned into its status too.
+
+    A session without `enriched_at` (Warden has not added its roles yet, just
+    after login) means "roles not known yet", never "no roles": the request
+    waits for it, re-reading `sessions` with a growing pause, for at most
+    `enrichment_wait` seconds (default 3, as the Rust `warden-interceptor`),
+    then is refused with UNAVAILABLE / SESSION_NOT_READY. With
+    `enrichment_wait=0` such requests are admitted and `require_role` /
+    `require_permission` answer SESSION_NOT_READY for them.
     """
 
     def __init__(
@@ -143,7 +155,9 @@ class WardenInterceptor(grpc.aio.ServerInterceptor):
         key_refresh_interval: float = 5.0,
         open_methods: Iterable[str] = (),
         open_services: Iterable[str] = (),
+        enrichment_wait: float = DEFAULT_ENRICHMENT_WAIT,
     ) -> None:
+        self.enrichment_wait = max(enrichment_wait, 0.0)
         self.verifier = TokenVerifier(
             JwksCache(keys, key_refresh_interval), issuer, audience, leeway
         )
@@ -259,6 +273,19 @@ class WardenInterceptor(grpc.aio.ServerInterceptor):
         token = token.strip()
         try:
             claims = await self.verifier.verify_cached(token)
+        except AuthError:
+            raise
+        except Exception as error:
+            raise AuthError.unavailable(f"{type(error).__name__}: {error}") from error
+        session = await self._load_session(claims, token)
+        if not session.HasField("enriched_at") and self.enrichment_wait > 0:
+            session = await self._wait_for_enrichment(claims, token)
+        return AuthContext(claims.sub, claims.sid, session, claims)
+
+    async def _load_session(self, claims: Claims, token: str) -> session_pb2.Session:
+        """The live session of `claims` (SESSION_REVOKED when gone, SESSION_EXPIRED
+        past its lifetime)."""
+        try:
             session = await self.sessions.session(claims.sid, token)
         except AuthError:
             raise
@@ -268,7 +295,20 @@ class WardenInterceptor(grpc.aio.ServerInterceptor):
             raise AuthError(Reason.SESSION_REVOKED)
         if session.HasField("expires_at") and session.expires_at.ToSeconds() <= _now():
             raise AuthError(Reason.SESSION_EXPIRED)
-        return AuthContext(claims.sub, claims.sid, session, claims)
+        return session
+
+    async def _wait_for_enrichment(self, claims: Claims, token: str) -> session_pb2.Session:
+        """Re-reads the session until it has `enriched_at`, for at most
+        `enrichment_wait` seconds; then SESSION_NOT_READY."""
+        deadline = time.monotonic() + self.enrichment_wait
+        pause = 0.005
+        while (left := deadline - time.monotonic()) > 0:
+            await asyncio.sleep(min(pause, left))
+            pause = min(pause * 2, 0.1)
+            session = await self._load_session(claims, token)
+            if session.HasField("enriched_at"):
+                return session
+        raise AuthError(Reason.SESSION_NOT_READY)
 
     async def intercept_service(
         self,

@@ -224,8 +224,15 @@ class CachedSessionSource:
                 return entry[1]
         epoch = self._invalidations
         loaded = await self._inner.session(session_id, token)
-        # Cache only if no invalidation raced with this read.
-        if loaded is not None and use_cache and self._feed_up and self._invalidations == epoch:
+        # Cache only if no invalidation raced with this read, and only once the
+        # roles are in (the interceptor re-reads a session until it has them).
+        if (
+            loaded is not None
+            and loaded.HasField("enriched_at")
+            and use_cache
+            and self._feed_up
+            and self._invalidations == epoch
+        ):
             self._entries[session_id] = (time.monotonic(), loaded)
         return loaded
 
