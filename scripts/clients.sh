@@ -25,3 +25,4 @@ for lang in "${langs[@]}"; do
   echo "== clients/$lang: tests"
   "clients/$lang/test.sh"
 done
+echo "== clients/cross: a Go-issued token accepted by the Python and Rust interceptors" && clients/cross/test.sh
