@@ -14,14 +14,18 @@ fn walkthrough_commands() -> Vec<String> {
     let end = readme
         .find("<!-- walkthrough:end -->")
         .expect("walkthrough end marker");
+    // Every line of the `sh` code blocks, with `\` continuations joined.
     let mut commands = Vec::new();
     let mut current = String::new();
+    let mut in_block = false;
     for line in readme[start..end].lines() {
         let line = line.trim_end();
-        let is_command = ["grpcurl ", "curl ", "TOKEN="]
-            .iter()
-            .any(|p| line.starts_with(p));
-        if current.is_empty() && !is_command {
+        if !in_block {
+            in_block = line == "```sh";
+            continue;
+        }
+        if line == "```" {
+            in_block = false;
             continue;
         }
         match line.strip_suffix('\\') {
@@ -58,6 +62,7 @@ fn readme_grpcurl_walkthrough_works_as_written() {
     let data = tempfile::tempdir().unwrap();
     let mut warden = Command::new(env!("CARGO_BIN_EXE_warden"))
         .arg("serve")
+        .env("WARDEN_BOOTSTRAP_ADMIN_EMAIL", "alice@example.com")
         .current_dir(data.path())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -100,6 +105,9 @@ fn readme_grpcurl_walkthrough_works_as_written() {
         "\"kty\": \"OKP\"",
         "\"keys\":[",
         "\"authMethod\": \"AUTH_METHOD_PASSWORD\"",
+        "\"plan\": \"premium\"",
+        "\"articles.create\"",
+        "PERMISSIONSHIP_HAS_PERMISSION",
     ] {
         assert!(
             all.contains(expected),
