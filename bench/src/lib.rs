@@ -22,5 +22,12 @@ pub mod echo {
                 payload: req.into_inner().payload,
             }))
         }
+
+        async fn echo_open(
+            &self,
+            req: tonic::Request<EchoRequest>,
+        ) -> Result<tonic::Response<EchoResponse>, tonic::Status> {
+            self.echo(req).await
+        }
     }
 }

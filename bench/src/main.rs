@@ -42,8 +42,9 @@ enum Scenario {
         #[arg(long, default_value_t = 200)]
         health_rate: u64,
     },
-    /// Authenticated (GetCurrentSession through warden-interceptor) against
-    /// unauthenticated (Health/Check) unary calls on the same server, same run.
+    /// Authenticated `Echo` against open `EchoOpen` (the same handler) on one
+    /// resource server behind warden-interceptor, same run: with the session
+    /// cache warm, and with a Redis read per call.
     Interceptor {
         /// Seconds per measurement.
         #[arg(long, default_value_t = 10)]
@@ -51,6 +52,68 @@ enum Scenario {
         /// Concurrent clients.
         #[arg(long, default_value_t = 16)]
         concurrency: usize,
+        /// Redis URL.
+        #[arg(
+            long,
+            env = "WARDEN_REDIS_URL",
+            default_value = "redis://127.0.0.1:6379"
+        )]
+        redis_url: String,
+        /// RabbitMQ URL.
+        #[arg(
+            long,
+            env = "WARDEN_AMQP_URL",
+            default_value = "amqp://guest:guest@127.0.0.1:5672/%2f"
+        )]
+        amqp_url: String,
+        /// PostgreSQL maintenance URL for Warden's users (SQLite when absent).
+        #[arg(long)]
+        database_url: Option<String>,
+    },
+    /// Revocation latency: from `Logout` returning to the first refusal by the
+    /// interceptor of a resource server in another process, p50 and p99.
+    Revocation {
+        /// Logouts measured.
+        #[arg(long, default_value_t = 300)]
+        logouts: usize,
+        /// Redis URL.
+        #[arg(
+            long,
+            env = "WARDEN_REDIS_URL",
+            default_value = "redis://127.0.0.1:6379"
+        )]
+        redis_url: String,
+        /// RabbitMQ URL.
+        #[arg(
+            long,
+            env = "WARDEN_AMQP_URL",
+            default_value = "amqp://guest:guest@127.0.0.1:5672/%2f"
+        )]
+        amqp_url: String,
+        /// PostgreSQL maintenance URL for Warden's users (SQLite when absent).
+        #[arg(long)]
+        database_url: Option<String>,
+    },
+    /// The resource server of `revocation`, in its own process.
+    #[command(hide = true)]
+    ResourceServer {
+        /// Warden's gRPC URL.
+        #[arg(long)]
+        warden_url: String,
+        /// Redis URL.
+        #[arg(
+            long,
+            env = "WARDEN_REDIS_URL",
+            default_value = "redis://127.0.0.1:6379"
+        )]
+        redis_url: String,
+        /// RabbitMQ URL.
+        #[arg(
+            long,
+            env = "WARDEN_AMQP_URL",
+            default_value = "amqp://guest:guest@127.0.0.1:5672/%2f"
+        )]
+        amqp_url: String,
     },
     /// Refresh throughput on Redis + RabbitMQ + PostgreSQL against a bare Redis
     /// SET+GET round trip at the same concurrency, with a per-step breakdown.
@@ -169,7 +232,42 @@ async fn main() -> anyhow::Result<()> {
         Scenario::Interceptor {
             seconds,
             concurrency,
-        } => interceptor::run(Duration::from_secs(seconds), concurrency).await,
+            redis_url,
+            amqp_url,
+            database_url,
+        } => {
+            let backends = interceptor::Backends {
+                redis_url,
+                amqp_url,
+                database_url,
+            };
+            interceptor::run(Duration::from_secs(seconds), concurrency, backends).await
+        }
+        Scenario::Revocation {
+            logouts,
+            redis_url,
+            amqp_url,
+            database_url,
+        } => {
+            let backends = interceptor::Backends {
+                redis_url,
+                amqp_url,
+                database_url,
+            };
+            interceptor::revocation(logouts, backends).await
+        }
+        Scenario::ResourceServer {
+            warden_url,
+            redis_url,
+            amqp_url,
+        } => {
+            let backends = interceptor::Backends {
+                redis_url,
+                amqp_url,
+                database_url: None,
+            };
+            interceptor::resource_server(warden_url, backends).await
+        }
         Scenario::Check {
             relationships,
             seconds,
