@@ -84,6 +84,19 @@ pub trait SessionSource: Send + Sync + 'static {
         let _ = token;
         self.session(session_id).await
     }
+
+    /// [`SessionSource::session_for_token`] as a shared value, which is what
+    /// the layer asks for: a cache hands out what it holds without copying it.
+    async fn shared_session(
+        &self,
+        session_id: &str,
+        token: &str,
+    ) -> Result<Option<Arc<Session>>, AuthError> {
+        Ok(self
+            .session_for_token(session_id, token)
+            .await?
+            .map(Arc::new))
+    }
 }
 
 /// The authenticated caller, put into the request extensions by the layer.
@@ -97,8 +110,9 @@ pub struct AuthContext {
     pub session: Arc<Session>,
     /// The verified claims of the access token.
     pub claims: Arc<Claims>,
-    /// The access token itself, to call Warden on the caller's behalf.
-    token: Arc<str>,
+    /// The `authorization` value that carried the token (shares its bytes
+    /// with the request headers, no copy).
+    authorization: http::HeaderValue,
 }
 
 impl std::fmt::Debug for AuthContext {
@@ -125,7 +139,7 @@ impl AuthContext {
     /// The caller's verified access token (to call Warden on its behalf,
     /// for example `CheckPermission`); never log it.
     pub fn token(&self) -> &str {
-        &self.token
+        bearer_token(&self.authorization).unwrap_or_default()
     }
 
     /// Fails with PERMISSION_DENIED unless the caller is `user_id`.
@@ -158,6 +172,15 @@ impl AuthContext {
                 "needs the permission {permission}"
             )))
         }
+    }
+}
+
+/// The token of an `authorization: Bearer <token>` value.
+fn bearer_token(value: &http::HeaderValue) -> Result<&str, AuthError> {
+    let value = value.to_str().map_err(|_| AuthError::MalformedToken)?;
+    match value.split_once(' ') {
+        Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") => Ok(token.trim()),
+        _ => Err(AuthError::MissingToken),
     }
 }
 
@@ -281,11 +304,7 @@ impl Shared {
         if value.len() > MAX_TOKEN_BYTES + 16 {
             return Err(AuthError::MalformedToken);
         }
-        let value = value.to_str().map_err(|_| AuthError::MalformedToken)?;
-        let token = match value.split_once(' ') {
-            Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") => token.trim(),
-            _ => return Err(AuthError::MissingToken),
-        };
+        let token = bearer_token(value)?;
         let claims = self.verifier.verify_cached(token).await?;
         let session = self.session(&claims.sid, token).await?;
         if session.user_id != claims.sub {
@@ -304,9 +323,9 @@ impl Shared {
         Ok(AuthContext {
             user_id: claims.sub.clone(),
             session_id: claims.sid.clone(),
-            session: Arc::new(session),
+            session,
             claims,
-            token: token.into(),
+            authorization: value.clone(),
         })
     }
 }
@@ -314,10 +333,10 @@ impl Shared {
 impl Shared {
     /// The session behind `session_id`, waiting (bounded) for its enrichment
     /// unless the layer was built without the wait.
-    async fn session(&self, session_id: &str, token: &str) -> Result<Session, AuthError> {
+    async fn session(&self, session_id: &str, token: &str) -> Result<Arc<Session>, AuthError> {
         let load = || async {
             self.sessions
-                .session_for_token(session_id, token)
+                .shared_session(session_id, token)
                 .await?
                 .ok_or(AuthError::SessionRevoked)
         };

@@ -273,7 +273,7 @@ impl SessionSource for RedisSessionSource {
 pub struct CachedSessionSource {
     inner: Arc<dyn SessionSource>,
     max_age: Duration,
-    entries: Mutex<HashMap<String, (Instant, Session)>>,
+    entries: Mutex<HashMap<String, (Instant, Arc<Session>)>>,
     feed_up: AtomicBool,
     invalidations: AtomicU64,
 }
@@ -290,7 +290,7 @@ impl CachedSessionSource {
         })
     }
 
-    fn entries(&self) -> std::sync::MutexGuard<'_, HashMap<String, (Instant, Session)>> {
+    fn entries(&self) -> std::sync::MutexGuard<'_, HashMap<String, (Instant, Arc<Session>)>> {
         self.entries.lock().unwrap_or_else(|p| p.into_inner())
     }
 
@@ -440,7 +440,7 @@ impl CachedSessionSource {
         &self,
         session_id: &str,
         token: Option<&str>,
-    ) -> Result<Option<Session>, AuthError> {
+    ) -> Result<Option<Arc<Session>>, AuthError> {
         let use_cache = self.feed_up();
         if use_cache {
             if let Some((at, session)) = self.entries().get(session_id) {
@@ -451,8 +451,8 @@ impl CachedSessionSource {
         }
         let epoch = self.invalidations.load(Ordering::SeqCst);
         let loaded = match token {
-            Some(token) => self.inner.session_for_token(session_id, token).await?,
-            None => self.inner.session(session_id).await?,
+            Some(token) => self.inner.shared_session(session_id, token).await?,
+            None => self.inner.session(session_id).await?.map(Arc::new),
         };
         if let Some(session) = loaded.as_ref().filter(|s| s.enriched_at.is_some()) {
             // Cache only if no invalidation raced with this read; a session
@@ -469,7 +469,7 @@ impl CachedSessionSource {
 #[async_trait]
 impl SessionSource for CachedSessionSource {
     async fn session(&self, session_id: &str) -> Result<Option<Session>, AuthError> {
-        self.read(session_id, None).await
+        Ok(self.read(session_id, None).await?.map(Arc::unwrap_or_clone))
     }
 
     async fn session_for_token(
@@ -477,6 +477,17 @@ impl SessionSource for CachedSessionSource {
         session_id: &str,
         token: &str,
     ) -> Result<Option<Session>, AuthError> {
+        Ok(self
+            .read(session_id, Some(token))
+            .await?
+            .map(Arc::unwrap_or_clone))
+    }
+
+    async fn shared_session(
+        &self,
+        session_id: &str,
+        token: &str,
+    ) -> Result<Option<Arc<Session>>, AuthError> {
         self.read(session_id, Some(token)).await
     }
 }

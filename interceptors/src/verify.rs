@@ -211,10 +211,15 @@ impl TokenVerifier {
         let now = Self::now();
         let leeway = self.leeway.as_secs();
         let generation = self.keys.generation();
+        // A plain load on the hot path; a write only when the key set changed.
         if self
             .verified_generation
-            .swap(generation, std::sync::atomic::Ordering::SeqCst)
+            .load(std::sync::atomic::Ordering::SeqCst)
             != generation
+            && self
+                .verified_generation
+                .swap(generation, std::sync::atomic::Ordering::SeqCst)
+                != generation
         {
             self.forget_verified();
         }
