@@ -1,45 +1,4 @@
-//! `warden-interceptor`: a tower layer for tonic services that verifies Warden
-//! access tokens locally (no call to Warden per request), loads the session
-//! behind the token and hands handlers an [`AuthContext`].
-//!
-//! Every refusal is a gRPC status with a `google.rpc.ErrorInfo` reason (see
-//! [`AuthError`]); a key or session source that is down gives `UNAVAILABLE`,
-//! never an allow.
-//!
-//! Protect a tonic service: keys from Warden's `GetJwks`, sessions from
-//! Redis behind a cache that Warden's revocation events keep honest.
-//!
-//! ```no_run
-//! # async fn protect() -> Result<(), Box<dyn std::error::Error>> {
-//! use std::{sync::Arc, time::Duration};
-//! use warden_interceptor::sources::{CachedSessionSource, GrpcKeySource, RedisSessionSource};
-//! use warden_interceptor::WardenLayer;
-//!
-//! let warden = tonic::transport::Channel::from_static("http://127.0.0.1:50051").connect().await?;
-//! let redis = Arc::new(RedisSessionSource::connect("redis://127.0.0.1:6379").await?);
-//! let sessions = CachedSessionSource::new(redis, Duration::from_secs(30));
-//! sessions.follow_revocations("amqp://guest:guest@127.0.0.1:5672/%2f".into());
-//! let layer = WardenLayer::builder("warden", "warden")
-//!     .key_source(Arc::new(GrpcKeySource::new(warden)))
-//!     .session_source(sessions)
-//!     .open_service("grpc.health.v1.Health")
-//!     .build();
-//! let server = tonic::transport::Server::builder().layer(layer); // .add_service(...).serve(...)
-//! # drop(server); Ok(()) }
-//! ```
-//!
-//! Handlers read the caller with [`AuthContext::of`]:
-//!
-//! ```
-//! use warden_interceptor::AuthContext;
-//!
-//! fn owner_only<T>(req: &tonic::Request<T>, owner_id: &str) -> Result<(), tonic::Status> {
-//!     let caller = AuthContext::of(req)?;
-//!     caller.require_owner(owner_id).map_err(Into::into)
-//! }
-//! let unauthenticated = tonic::Request::new(());
-//! assert_eq!(owner_only(&unauthenticated, "u1").unwrap_err().code(), tonic::Code::Unauthenticated);
-//! ```
+#![doc = include_str!("../README.md")]
 
 use std::collections::HashSet;
 use std::sync::Arc;
