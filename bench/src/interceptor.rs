@@ -176,11 +176,40 @@ async fn connect(addr: SocketAddr) -> anyhow::Result<Channel> {
         .await?)
 }
 
-/// A session cache over Redis following `warden.events`, once its feed is up.
-async fn cached_sessions(backends: &Backends) -> anyhow::Result<Arc<CachedSessionSource>> {
+/// Which revocation feeds keep the resource server's session cache honest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Feed {
+    /// `warden.events` on RabbitMQ (`SessionRevoked` after Warden's outbox relay).
+    Amqp,
+    /// Redis client-side caching invalidations (the session key deleted).
+    Redis,
+    /// Both.
+    Both,
+}
+
+impl Feed {
+    fn name(self) -> &'static str {
+        match self {
+            Feed::Amqp => "amqp",
+            Feed::Redis => "redis",
+            Feed::Both => "both",
+        }
+    }
+}
+
+/// A session cache over Redis following `feed`, once it is up.
+async fn cached_sessions(
+    backends: &Backends,
+    feed: Feed,
+) -> anyhow::Result<Arc<CachedSessionSource>> {
     let redis = Arc::new(RedisSessionSource::connect(&backends.redis_url).await?);
     let cache = CachedSessionSource::new(redis, Duration::from_secs(60));
-    cache.follow_revocations(backends.amqp_url.clone());
+    if feed != Feed::Redis {
+        cache.follow_revocations(backends.amqp_url.clone());
+    }
+    if feed != Feed::Amqp {
+        cache.follow_redis_invalidations(backends.redis_url.clone());
+    }
     let deadline = Instant::now() + Duration::from_secs(10);
     while !cache.feed_up() {
         anyhow::ensure!(Instant::now() < deadline, "revocation feed not up in 10 s");
@@ -205,7 +234,7 @@ pub async fn run(duration: Duration, concurrency: usize, backends: Backends) -> 
     let any: SocketAddr = "127.0.0.1:0".parse()?;
     let cached = serve_echo(
         warden_channel.clone(),
-        cached_sessions(&backends).await?,
+        cached_sessions(&backends, Feed::Both).await?,
         any,
     )
     .await?;
@@ -308,11 +337,15 @@ pub async fn run(duration: Duration, concurrency: usize, backends: Backends) -> 
 
 /// The resource server of [`revocation`], run as a separate process: prints
 /// `listening on <addr>` and serves until killed.
-pub async fn resource_server(warden_url: String, backends: Backends) -> anyhow::Result<()> {
+pub async fn resource_server(
+    warden_url: String,
+    backends: Backends,
+    feed: Feed,
+) -> anyhow::Result<()> {
     let warden = Channel::from_shared(warden_url)?.connect().await?;
     let addr = serve_echo(
         warden,
-        cached_sessions(&backends).await?,
+        cached_sessions(&backends, feed).await?,
         "127.0.0.1:0".parse()?,
     )
     .await?;
@@ -398,7 +431,7 @@ impl Drop for KillOnDrop {
 /// From `Logout` returning to the first call refused by the interceptor of a
 /// resource server in another process (session cached there, behind the
 /// revocation feed), per logout.
-pub async fn revocation(logouts: usize, backends: Backends) -> anyhow::Result<()> {
+pub async fn revocation(logouts: usize, backends: Backends, feed: Feed) -> anyhow::Result<()> {
     use std::io::BufRead;
     let dir = tempfile::tempdir()?;
     let (warden, queue) = start_warden(&backends, dir.path()).await?;
@@ -409,6 +442,7 @@ pub async fn revocation(logouts: usize, backends: Backends) -> anyhow::Result<()
         .arg(format!("http://{}", warden.grpc_addr))
         .args(["--redis-url", &backends.redis_url])
         .args(["--amqp-url", &backends.amqp_url])
+        .args(["--feed", feed.name()])
         .stdout(std::process::Stdio::piped());
     let mut child = KillOnDrop(command.spawn()?);
     let stdout = child.0.stdout.take().expect("piped");
@@ -488,6 +522,7 @@ pub async fn revocation(logouts: usize, backends: Backends) -> anyhow::Result<()
         "{}",
         json!({
             "scenario": "revocation_latency",
+            "feed": feed.name(),
             "logouts": latencies_ms.len(),
             "polls": polls,
             "p50_ms": r(percentile(&latencies_ms, 0.5)),

@@ -76,6 +76,9 @@ enum Scenario {
         /// Logouts measured.
         #[arg(long, default_value_t = 300)]
         logouts: usize,
+        /// Revocation feeds of the other process's session cache.
+        #[arg(long, value_enum, default_value = "both")]
+        feed: interceptor::Feed,
         /// Redis URL.
         #[arg(
             long,
@@ -100,6 +103,9 @@ enum Scenario {
         /// Warden's gRPC URL.
         #[arg(long)]
         warden_url: String,
+        /// Revocation feeds of the session cache.
+        #[arg(long, value_enum)]
+        feed: interceptor::Feed,
         /// Redis URL.
         #[arg(
             long,
@@ -245,6 +251,7 @@ async fn main() -> anyhow::Result<()> {
         }
         Scenario::Revocation {
             logouts,
+            feed,
             redis_url,
             amqp_url,
             database_url,
@@ -254,10 +261,11 @@ async fn main() -> anyhow::Result<()> {
                 amqp_url,
                 database_url,
             };
-            interceptor::revocation(logouts, backends).await
+            interceptor::revocation(logouts, backends, feed).await
         }
         Scenario::ResourceServer {
             warden_url,
+            feed,
             redis_url,
             amqp_url,
         } => {
@@ -266,7 +274,7 @@ async fn main() -> anyhow::Result<()> {
                 amqp_url,
                 database_url: None,
             };
-            interceptor::resource_server(warden_url, backends).await
+            interceptor::resource_server(warden_url, backends, feed).await
         }
         Scenario::Check {
             relationships,

@@ -266,17 +266,24 @@ impl SessionSource for RedisSessionSource {
 }
 
 /// A session cache in front of another source. Entries live at most
-/// `max_age`; `SessionRevoked`, `SessionUpdated` and `UserSuspended` from the
-/// revocation feed drop them at once. While the feed is down the cache is
-/// bypassed (every request reads the source), so a revoked session is never
-/// served from the cache after the feed could have told about it.
+/// `max_age`; a revocation feed drops them at once: `SessionRevoked`,
+/// `SessionUpdated` and `UserSuspended` from `warden.events`
+/// ([`follow_revocations`](Self::follow_revocations)), or Redis invalidation
+/// messages for `warden:session:*` ([`follow_redis_invalidations`](Self::follow_redis_invalidations)),
+/// or both. While no feed is up the cache is bypassed (every request reads the
+/// source); when one drops the cache is emptied, so a revoked session is never
+/// served from the cache after a feed could have told about it.
 pub struct CachedSessionSource {
     inner: Arc<dyn SessionSource>,
     max_age: Duration,
     entries: Mutex<HashMap<String, (Instant, Arc<Session>)>>,
     feed_up: AtomicBool,
+    tracking_up: AtomicBool,
     invalidations: AtomicU64,
 }
+
+/// Prefix of the session keys in Redis (DESIGN.md layout).
+const SESSION_KEY_PREFIX: &str = "warden:session:";
 
 impl CachedSessionSource {
     /// A cache over `inner`; it serves nothing from memory until a feed is up.
@@ -286,6 +293,7 @@ impl CachedSessionSource {
             max_age,
             entries: Mutex::new(HashMap::new()),
             feed_up: AtomicBool::new(false),
+            tracking_up: AtomicBool::new(false),
             invalidations: AtomicU64::new(0),
         })
     }
@@ -315,9 +323,110 @@ impl CachedSessionSource {
         self.feed_up.store(up, Ordering::SeqCst);
     }
 
-    /// Whether the cache is in use (its revocation feed is connected).
+    /// Marks the Redis invalidation feed up or down; down empties the cache.
+    pub fn set_tracking_up(&self, up: bool) {
+        if !up {
+            self.invalidations.fetch_add(1, Ordering::SeqCst);
+            self.entries().clear();
+        }
+        self.tracking_up.store(up, Ordering::SeqCst);
+    }
+
+    /// Whether the cache is in use (a revocation feed is connected).
     pub fn feed_up(&self) -> bool {
-        self.feed_up.load(Ordering::SeqCst)
+        self.feed_up.load(Ordering::SeqCst) || self.tracking_up.load(Ordering::SeqCst)
+    }
+
+    /// Drops everything (Redis said its whole key space changed).
+    fn invalidate_all(&self) {
+        self.invalidations.fetch_add(1, Ordering::SeqCst);
+        self.entries().clear();
+    }
+
+    /// Follows Redis invalidation messages (client-side caching, `CLIENT
+    /// TRACKING ON BCAST PREFIX warden:session:` over RESP3) until the process
+    /// ends: a session key written, deleted or expired drops that session at
+    /// once. Reconnects after a loss (the feed counts as down meanwhile); a
+    /// ping every second notices a server that stopped answering.
+    pub fn follow_redis_invalidations(self: &Arc<Self>, redis_url: String) {
+        let cache = Arc::downgrade(self);
+        tokio::spawn(async move {
+            let mut backoff = Duration::from_millis(100);
+            loop {
+                let Some(strong) = cache.upgrade() else {
+                    return;
+                };
+                match strong.track(&redis_url).await {
+                    Ok(()) => backoff = Duration::from_millis(100),
+                    Err(e) => {
+                        tracing::warn!(error = %e, "redis invalidation feed down; reading sessions from the source")
+                    }
+                }
+                strong.set_tracking_up(false);
+                drop(strong);
+                tokio::time::sleep(backoff).await;
+                backoff = (backoff * 2).min(Duration::from_secs(2));
+            }
+        });
+    }
+
+    async fn track(&self, url: &str) -> Result<(), fred::error::Error> {
+        let mut config = Config::from_url(url)?;
+        config.version = fred::types::RespVersion::RESP3;
+        let client = Builder::from_config(config)
+            .with_connection_config(|c| c.connection_timeout = Duration::from_secs(2))
+            .with_performance_config(|p| p.default_command_timeout = Duration::from_secs(2))
+            .build()?;
+        // No reconnect policy: a lost connection ends this attempt, and the
+        // loop above starts a fresh one with tracking enabled again.
+        let mut invalidations = client.invalidation_rx();
+        let mut errors = client.error_rx();
+        let connection = client.init().await?;
+        let result = async {
+            client
+                .start_tracking(SESSION_KEY_PREFIX, true, false, false, false)
+                .await?;
+            // Nothing cached before this point can have missed an invalidation.
+            self.set_tracking_up(true);
+            tracing::info!("redis invalidation feed connected");
+            let mut ping = tokio::time::interval(Duration::from_secs(1));
+            loop {
+                tokio::select! {
+                    message = invalidations.recv() => match message {
+                        Ok(invalidation) => {
+                            if invalidation.keys.is_empty() {
+                                // FLUSHDB/FLUSHALL.
+                                self.invalidate_all();
+                            }
+                            for key in &invalidation.keys {
+                                match key.as_str().and_then(|k| k.strip_prefix(SESSION_KEY_PREFIX)) {
+                                    Some(session_id) => self.invalidate_session(session_id),
+                                    None => self.invalidate_all(),
+                                }
+                            }
+                        }
+                        Err(_) => {
+                            // Lagged or closed: messages may be lost.
+                            return Err(fred::error::Error::new(
+                                fred::error::ErrorKind::IO,
+                                "invalidation messages lost",
+                            ));
+                        }
+                    },
+                    error = errors.recv() => {
+                        let detail = error.map(|(e, _)| e.to_string()).unwrap_or_default();
+                        return Err(fred::error::Error::new(fred::error::ErrorKind::IO, detail));
+                    }
+                    _ = ping.tick() => {
+                        client.ping::<()>(None).await?;
+                    }
+                }
+            }
+        }
+        .await;
+        let _ = client.quit().await;
+        connection.abort();
+        result
     }
 
     /// Applies one event from `warden.events` (by AMQP `type` and body).

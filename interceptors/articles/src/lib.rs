@@ -203,7 +203,7 @@ pub struct Settings {
     pub jwks_url: Option<String>,
     /// Redis with Warden's sessions; `SessionService` is asked when absent.
     pub redis_url: Option<String>,
-    /// RabbitMQ with `warden.events`; without it sessions are not cached.
+    /// RabbitMQ with `warden.events` (a revocation feed for the session cache).
     pub amqp_url: Option<String>,
     /// API key for `CheckPermission`; the caller's own token is used when absent.
     pub api_key: Option<String>,
@@ -211,7 +211,9 @@ pub struct Settings {
     pub issuer: String,
     /// Expected `aud` of access tokens.
     pub audience: String,
-    /// Longest a session stays in the local cache.
+    /// Longest a session stays in the local cache; zero turns the cache off.
+    /// Sessions are cached only with a revocation feed (`amqp_url`, or Redis
+    /// invalidations when `redis_url` is set).
     pub session_cache_max_age: Duration,
     /// Longest a session that is not enriched yet is waited for.
     pub enrichment_wait: Duration,
@@ -238,13 +240,19 @@ pub async fn start(settings: Settings) -> anyhow::Result<RunningArticles> {
         Some(url) => Arc::new(RedisSessionSource::connect(url).await?),
         None => Arc::new(GrpcSessionSource::new(warden.clone())),
     };
-    let sessions: Arc<dyn SessionSource> = match &settings.amqp_url {
-        Some(url) => {
-            let cached = CachedSessionSource::new(direct, settings.session_cache_max_age);
+    // A cache needs a revocation feed: warden.events, Redis invalidations, or both.
+    let feeds = settings.amqp_url.is_some() || settings.redis_url.is_some();
+    let sessions: Arc<dyn SessionSource> = if feeds && !settings.session_cache_max_age.is_zero() {
+        let cached = CachedSessionSource::new(direct, settings.session_cache_max_age);
+        if let Some(url) = &settings.amqp_url {
             cached.follow_revocations(url.clone());
-            cached
         }
-        None => direct,
+        if let Some(url) = &settings.redis_url {
+            cached.follow_redis_invalidations(url.clone());
+        }
+        cached
+    } else {
+        direct
     };
     let layer = WardenLayer::builder(settings.issuer.clone(), settings.audience.clone())
         .key_source(keys)

@@ -24,8 +24,9 @@ struct Args {
     /// Warden's `SessionService`.
     #[arg(long, env = "WARDEN_REDIS_URL")]
     redis_url: Option<String>,
-    /// RabbitMQ carrying `warden.events`; with it sessions are cached and
-    /// revocations drop them at once, without it every call reads the session.
+    /// RabbitMQ carrying `warden.events`: its revocations drop cached sessions
+    /// at once. (With Redis, Redis invalidation messages do too; with neither,
+    /// every call reads the session.)
     #[arg(long, env = "WARDEN_AMQP_URL")]
     amqp_url: Option<String>,
     /// API key the service logs in with for `CheckPermission`; without it
@@ -38,7 +39,7 @@ struct Args {
     /// Expected `aud` of access tokens.
     #[arg(long, env = "WARDEN_AUDIENCE", default_value = "warden")]
     audience: String,
-    /// Longest a session stays in the local cache, in seconds.
+    /// Longest a session stays in the local cache, in seconds (0: no cache).
     #[arg(long, default_value_t = 30)]
     session_cache_max_age_secs: u64,
     /// Longest a session not enriched yet is waited for, in milliseconds.

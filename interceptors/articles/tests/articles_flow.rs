@@ -237,3 +237,81 @@ async fn the_whole_flow_across_two_articles_processes() {
     b.stop().await;
     warden.stop().await;
 }
+
+/// Counts the reads that reach Redis behind the cache.
+struct CountingRedis {
+    inner: warden_interceptor::sources::RedisSessionSource,
+    reads: std::sync::atomic::AtomicU64,
+}
+
+#[tonic::async_trait]
+impl warden_interceptor::SessionSource for CountingRedis {
+    async fn session(
+        &self,
+        session_id: &str,
+    ) -> Result<Option<warden_proto::session::v1::Session>, warden_interceptor::AuthError> {
+        self.reads.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        self.inner.session(session_id).await
+    }
+}
+
+#[tokio::test]
+async fn redis_invalidations_alone_keep_the_session_cache_honest() {
+    use std::sync::atomic::Ordering;
+    use std::sync::Arc;
+    use warden_interceptor::sources::{CachedSessionSource, RedisSessionSource};
+    use warden_interceptor::SessionSource;
+
+    let warden = TestWarden::start(Backend::Real).await;
+    common::wait_for_enrichment_consumer(&warden).await;
+    let redis = Arc::new(CountingRedis {
+        inner: RedisSessionSource::connect(&redis_url())
+            .await
+            .expect("redis"),
+        reads: Default::default(),
+    });
+    let cache = CachedSessionSource::new(redis.clone(), Duration::from_secs(60));
+    // No warden.events feed: Redis client-side caching messages only.
+    cache.follow_redis_invalidations(redis_url());
+    let up = eventually(Duration::from_secs(10), || {
+        let up = cache.feed_up();
+        async move { up.then_some(()) }
+    })
+    .await;
+    assert!(up.is_some(), "the Redis invalidation feed connects");
+
+    let mut auth = warden.auth().await;
+    let (_, tokens) = register_and_login(&mut auth).await;
+    common::wait_enriched(&warden, &tokens.access_token).await;
+    let sid = tokens.session_id.clone();
+    assert!(cache.session(&sid).await.unwrap().is_some());
+    let reads = redis.reads.load(Ordering::SeqCst);
+    for _ in 0..5 {
+        assert!(cache.session(&sid).await.unwrap().is_some());
+    }
+    assert_eq!(
+        redis.reads.load(Ordering::SeqCst),
+        reads,
+        "served from the cache"
+    );
+
+    auth.logout(bearer(LogoutRequest {}, &tokens.access_token))
+        .await
+        .unwrap();
+    let logged_out = Instant::now();
+    let gone = eventually(Duration::from_secs(1), || {
+        let cache = cache.clone();
+        let sid = sid.clone();
+        async move { cache.session(&sid).await.unwrap().is_none().then_some(()) }
+    })
+    .await;
+    assert!(
+        gone.is_some(),
+        "the deleted session key invalidated the cached session"
+    );
+    println!(
+        "Redis invalidation dropped the session {:?} after Logout returned",
+        logged_out.elapsed()
+    );
+    warden.stop().await;
+}

@@ -101,12 +101,13 @@ async fn redis_stopped_refuses_with_unavailable_and_recovers_without_a_restart()
     let url = redis.url();
     let warden = TestWarden::start_tuned(Backend::Real, |c| c.redis_url = Some(url.clone())).await;
     wait_for_enrichment_consumer(&warden).await;
-    // One process reads Redis on every call (no feed, no cache); the other
-    // caches sessions for at most 1 s behind the revocation feed.
+    // One process reads Redis on every call (no cache); the other caches
+    // sessions for at most 1 s behind both revocation feeds.
     let direct = spawn_articles(
         &warden,
         &Wiring {
             redis_url: Some(redis.url()),
+            cache_max_age_secs: Some(0),
             ..Default::default()
         },
     )
