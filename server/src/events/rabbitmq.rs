@@ -27,9 +27,16 @@ const LEASE: Duration = Duration::from_secs(10);
 /// Outbox rows published per round.
 const BATCH: u32 = 256;
 
+/// The durable queues of this process's consumers, with their routing keys.
+/// The relay declares and binds each before it publishes anything, so no
+/// event is routed while a consumer's queue does not exist yet (it would be
+/// dropped by the broker).
+type DurableQueues = Arc<std::sync::Mutex<Vec<(String, &'static str)>>>;
+
 /// Events through the outbox to RabbitMQ.
 pub struct RabbitMqBus {
     url: String,
+    durable: DurableQueues,
     outbox: Arc<dyn Outbox>,
     wake: Arc<Notify>,
     local: broadcast::Sender<Event>,
@@ -40,14 +47,17 @@ impl RabbitMqBus {
     /// Starts the relay to `url`; it runs until `shutdown` turns true.
     pub fn start(url: String, outbox: Arc<dyn Outbox>, shutdown: watch::Receiver<bool>) -> Self {
         let wake = Arc::new(Notify::new());
+        let durable = DurableQueues::default();
         tokio::spawn(relay(
             url.clone(),
             outbox.clone(),
             wake.clone(),
+            durable.clone(),
             shutdown.clone(),
         ));
         Self {
             url,
+            durable,
             shutdown,
             outbox,
             wake,
@@ -74,6 +84,10 @@ impl EventBus for RabbitMqBus {
         queue: String,
         routing_key: &'static str,
     ) -> mpsc::UnboundedReceiver<Delivery> {
+        if let Ok(mut durable) = self.durable.lock() {
+            durable.push((queue.clone(), routing_key));
+        }
+        self.wake.notify_one();
         let (tx, rx) = mpsc::unbounded_channel();
         tokio::spawn(consume_forever(
             self.url.clone(),
@@ -272,13 +286,50 @@ async fn publish_batch(channel: &Channel, batch: &[OutboxEntry]) -> Result<Vec<i
     Ok(confirmed)
 }
 
+/// Declares and binds the durable queues registered since the last call.
+async fn declare_durable(
+    channel: &Channel,
+    durable: &DurableQueues,
+    declared: &mut usize,
+) -> Result<(), lapin::Error> {
+    let pending: Vec<(String, &'static str)> = match durable.lock() {
+        Ok(list) => list.iter().skip(*declared).cloned().collect(),
+        Err(_) => Vec::new(),
+    };
+    for (queue, routing_key) in pending {
+        channel
+            .queue_declare(
+                &queue,
+                QueueDeclareOptions {
+                    durable: true,
+                    ..Default::default()
+                },
+                FieldTable::default(),
+            )
+            .await?;
+        channel
+            .queue_bind(
+                &queue,
+                EXCHANGE,
+                routing_key,
+                QueueBindOptions::default(),
+                FieldTable::default(),
+            )
+            .await?;
+        *declared += 1;
+    }
+    Ok(())
+}
+
 async fn relay(
     url: String,
     outbox: Arc<dyn Outbox>,
     wake: Arc<Notify>,
+    durable: DurableQueues,
     mut shutdown: watch::Receiver<bool>,
 ) {
     let mut link: Option<(Connection, Channel)> = None;
+    let mut declared = 0;
     let mut backoff = Duration::from_millis(100);
     while !*shutdown.borrow() {
         if link
@@ -292,6 +343,7 @@ async fn relay(
                 Ok(l) => {
                     tracing::info!("event relay connected to RabbitMQ");
                     link = Some(l);
+                    declared = 0;
                     backoff = Duration::from_millis(100);
                 }
                 Err(e) => {
@@ -322,7 +374,11 @@ async fn relay(
             continue;
         }
         let Some((_, channel)) = &link else { continue };
-        match publish_batch(channel, &batch).await {
+        let published = match declare_durable(channel, &durable, &mut declared).await {
+            Ok(()) => publish_batch(channel, &batch).await,
+            Err(e) => Err(e),
+        };
+        match published {
             Ok(confirmed) => {
                 if let Err(e) = outbox.remove(&confirmed).await {
                     tracing::warn!(error = %e, "published events could not be removed from the outbox; they will be re-sent");
