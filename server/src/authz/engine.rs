@@ -139,6 +139,8 @@ pub struct Index {
     names: Interner,
     by_resource: HashMap<IdKey, Slot>,
     len: usize,
+    /// How many relationships carry an expiry (when none do, pruning is free).
+    expiring: usize,
 }
 
 impl Index {
@@ -186,6 +188,11 @@ impl Index {
                 .map_or(NO_RELATION, |r| self.names.intern(r)),
         };
         let expiry = expires_at_ms.unwrap_or(NEVER);
+        if expiry != NEVER {
+            // Counted on every insert (a replaced one too): an upper bound
+            // that `prune_expired` resets to the exact count.
+            self.expiring += 1;
+        }
         match self.by_resource.get_mut(&key) {
             None => {
                 self.by_resource.insert(key, Slot::One(subject, expiry));
@@ -334,21 +341,28 @@ impl Index {
 
     /// Drops relationships that expired at or before `now_ms`; returns how many.
     pub fn prune_expired(&mut self, now_ms: i64) -> usize {
+        if self.expiring == 0 {
+            return 0;
+        }
         let mut pruned = 0;
+        let mut expiring = 0;
         self.by_resource.retain(|_, slot| match slot {
             Slot::One(_, e) => {
                 let keep = *e > now_ms;
                 pruned += usize::from(!keep);
+                expiring += usize::from(keep && *e != NEVER);
                 keep
             }
             Slot::Many(map) => {
                 let before = map.len();
                 map.retain(|_, e| *e > now_ms);
                 pruned += before - map.len();
+                expiring += map.values().filter(|e| **e != NEVER).count();
                 !map.is_empty()
             }
         });
         self.len -= pruned;
+        self.expiring = expiring;
         pruned
     }
 

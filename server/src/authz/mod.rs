@@ -35,7 +35,7 @@ pub async fn keep_current(
     mut shutdown: watch::Receiver<bool>,
 ) {
     let mut poll = tokio::time::interval(POLL_INTERVAL);
-    let mut gc = tokio::time::interval(GC_INTERVAL);
+    let mut gc = tokio::time::interval_at(tokio::time::Instant::now() + GC_INTERVAL, GC_INTERVAL);
     poll.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tokio::select! {
