@@ -48,7 +48,7 @@ pub async fn load(
             .map(|t| (WriteOp::Touch, t.clone(), None))
             .collect();
         store
-            .write_relationships(&updates, &[], 0)
+            .write_relationships(&updates, &[], SCHEMA, 0)
             .await?
             .map_err(|r| anyhow::anyhow!("write refused: {r:?}"))?;
     }

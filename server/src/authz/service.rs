@@ -120,6 +120,59 @@ impl Authz {
         revision_token(revision)
     }
 
+    /// The updates of a write, parsed and checked against this replica's
+    /// schema, with the schema text they were checked against.
+    fn validated_updates(
+        &self,
+        updates: &[pb::RelationshipUpdate],
+    ) -> Result<(Vec<(WriteOp, Tuple, Option<i64>)>, String), Error> {
+        let mut out = Vec::with_capacity(updates.len());
+        let mut violations = Vec::new();
+        let mut seen = HashSet::new();
+        let state = self.replica.read();
+        for (i, u) in updates.iter().enumerate() {
+            let op = match pb::relationship_update::Operation::try_from(u.operation) {
+                Ok(pb::relationship_update::Operation::Create) => WriteOp::Create,
+                Ok(pb::relationship_update::Operation::Touch) => WriteOp::Touch,
+                Ok(pb::relationship_update::Operation::Delete) => WriteOp::Delete,
+                _ => {
+                    violations.push(FieldViolation::new(
+                        "updates",
+                        format!("update {i}: operation must be CREATE, TOUCH or DELETE"),
+                    ));
+                    continue;
+                }
+            };
+            match relationship(u.relationship.as_ref(), "updates") {
+                Err(Error::InvalidArgument(v)) => violations.extend(v.into_iter().map(|v| {
+                    FieldViolation::new("updates", format!("update {i}: {}", v.description))
+                })),
+                Err(e) => return Err(e),
+                Ok((tuple, expires)) => {
+                    if op != WriteOp::Delete {
+                        if let Some(why) = misfit(&state.schema, &tuple) {
+                            violations.push(FieldViolation::new(
+                                "updates",
+                                format!("update {i}: {}: {why}", tuple.display()),
+                            ));
+                        }
+                    }
+                    if !seen.insert(tuple.clone()) {
+                        violations.push(FieldViolation::new(
+                            "updates",
+                            format!("update {i}: {} appears more than once", tuple.display()),
+                        ));
+                    }
+                    out.push((op, tuple, expires));
+                }
+            }
+        }
+        if !violations.is_empty() {
+            return Err(Error::InvalidArgument(violations));
+        }
+        Ok((out, state.schema_text.clone()))
+    }
+
     /// Re-enriches the live sessions of `users` after a role change.
     async fn reenrich(&self, users: &[String]) -> Result<(), Error> {
         for user in users {
@@ -377,6 +430,11 @@ fn refusal(r: WriteRefusal, updates: &[(WriteOp, Tuple, Option<i64>)]) -> Error 
                 updates[i].1.display()
             ),
         },
+        WriteRefusal::SchemaChanged => Error::Rejected {
+            code: Code::Aborted,
+            reason: "SCHEMA_CHANGED",
+            message: "the schema kept changing during the write; nothing was written, retry".into(),
+        },
         WriteRefusal::Precondition(i) => Error::Rejected {
             code: Code::FailedPrecondition,
             reason: "PRECONDITION_FAILED",
@@ -537,61 +595,30 @@ impl authz_service_server::AuthzService for Authz {
                 Error::invalid("updates", format!("between 1 and {MAX_UPDATES} updates")).into(),
             );
         }
-        let mut updates = Vec::with_capacity(r.updates.len());
-        let mut violations = Vec::new();
-        let mut seen = HashSet::new();
-        {
-            let state = self.replica.read();
-            for (i, u) in r.updates.iter().enumerate() {
-                let op = match pb::relationship_update::Operation::try_from(u.operation) {
-                    Ok(pb::relationship_update::Operation::Create) => WriteOp::Create,
-                    Ok(pb::relationship_update::Operation::Touch) => WriteOp::Touch,
-                    Ok(pb::relationship_update::Operation::Delete) => WriteOp::Delete,
-                    _ => {
-                        violations.push(FieldViolation::new(
-                            "updates",
-                            format!("update {i}: operation must be CREATE, TOUCH or DELETE"),
-                        ));
-                        continue;
-                    }
-                };
-                match relationship(u.relationship.as_ref(), "updates") {
-                    Err(Error::InvalidArgument(v)) => violations.extend(v.into_iter().map(|v| {
-                        FieldViolation::new("updates", format!("update {i}: {}", v.description))
-                    })),
-                    Err(e) => return Err(e.into()),
-                    Ok((tuple, expires)) => {
-                        if op != WriteOp::Delete {
-                            if let Some(why) = misfit(&state.schema, &tuple) {
-                                violations.push(FieldViolation::new(
-                                    "updates",
-                                    format!("update {i}: {}: {why}", tuple.display()),
-                                ));
-                            }
-                        }
-                        if !seen.insert(tuple.clone()) {
-                            violations.push(FieldViolation::new(
-                                "updates",
-                                format!("update {i}: {} appears more than once", tuple.display()),
-                            ));
-                        }
-                        updates.push((op, tuple, expires));
-                    }
+        let preconditions = preconditions(&r.preconditions)?;
+        // Validated against this replica's schema; the store refuses the
+        // write if the stored schema differs, and then the replica catches up
+        // and validates again.
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let (updates, schema_text) = self.validated_updates(&r.updates)?;
+            let written = self
+                .store
+                .write_relationships(&updates, &preconditions, &schema_text, now_ms())
+                .await?;
+            match written {
+                Ok(revision) => {
+                    return Ok(Response::new(pb::WriteRelationshipsResponse {
+                        written_at: Some(self.after_write(revision).await),
+                    }))
                 }
+                Err(WriteRefusal::SchemaChanged) if attempt < 3 => {
+                    self.replica.catch_up().await?;
+                }
+                Err(refused) => return Err(refusal(refused, &updates).into()),
             }
         }
-        if !violations.is_empty() {
-            return Err(Error::InvalidArgument(violations).into());
-        }
-        let preconditions = preconditions(&r.preconditions)?;
-        let revision = self
-            .store
-            .write_relationships(&updates, &preconditions, now_ms())
-            .await?
-            .map_err(|refused| refusal(refused, &updates))?;
-        Ok(Response::new(pb::WriteRelationshipsResponse {
-            written_at: Some(self.after_write(revision).await),
-        }))
     }
 
     async fn delete_relationships(

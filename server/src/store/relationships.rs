@@ -175,6 +175,8 @@ pub enum WriteRefusal {
     Exists(usize),
     /// The precondition at this index did not hold.
     Precondition(usize),
+    /// The stored schema is not the one the updates were validated against.
+    SchemaChanged,
 }
 
 /// One distinct shape of stored relationships, for the schema orphan check.
@@ -216,12 +218,17 @@ const TUPLE_COLUMNS: &str =
 
 /// Takes the write lock (the `authz_meta` row) and returns the new revision.
 async fn next_revision(tx: &mut Transaction<'_, Any>) -> Result<i64, Error> {
+    Ok(next_revision_and_schema(tx).await?.0)
+}
+
+/// [`next_revision`], also returning the schema text as of the lock.
+async fn next_revision_and_schema(tx: &mut Transaction<'_, Any>) -> Result<(i64, String), Error> {
     let row = sqlx::query(
-        "UPDATE authz_meta SET revision = revision + 1 WHERE id = 1 RETURNING revision",
+        "UPDATE authz_meta SET revision = revision + 1 WHERE id = 1 RETURNING revision, schema_text",
     )
     .fetch_one(&mut **tx)
     .await?;
-    Ok(row.try_get("revision")?)
+    Ok((row.try_get("revision")?, row.try_get("schema_text")?))
 }
 
 async fn log_change(
@@ -368,16 +375,22 @@ impl SqlStore {
         Ok((changes, oldest))
     }
 
-    /// Applies `updates` atomically if every precondition holds; returns the
-    /// new revision and the changes it made.
+    /// Applies `updates` atomically if every precondition holds and the
+    /// stored schema is still `validated_against`; returns the new revision.
     pub async fn write_relationships(
         &self,
         updates: &[(WriteOp, Tuple, Option<i64>)],
         preconditions: &[Precondition],
+        validated_against: &str,
         now_ms: i64,
     ) -> Result<Result<i64, WriteRefusal>, Error> {
         let mut tx = self.pool().begin().await?;
-        let revision = next_revision(&mut tx).await?;
+        let (revision, schema) = next_revision_and_schema(&mut tx).await?;
+        if schema != validated_against {
+            // Another server changed the schema since the caller validated
+            // the updates: nothing may be written against a stale schema.
+            return Ok(Err(WriteRefusal::SchemaChanged));
+        }
         if let Some(i) = check_preconditions(&mut tx, preconditions, now_ms).await? {
             return Ok(Err(WriteRefusal::Precondition(i)));
         }
@@ -542,5 +555,59 @@ impl SqlStore {
         .execute(self.pool())
         .await?;
         Ok(done.rows_affected())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tuple(id: &str) -> Tuple {
+        Tuple {
+            resource_type: "document".into(),
+            resource_id: id.into(),
+            relation: "viewer".into(),
+            subject: Subject::object("user", "u1"),
+        }
+    }
+
+    #[tokio::test]
+    async fn writes_are_refused_against_a_stale_schema_and_revisions_increase() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqlStore::connect(None, dir.path()).await.unwrap();
+        let schema = "definition user {}\ndefinition document { relation viewer: user }";
+        let r1 = store.write_schema(schema, |_| true).await.unwrap().unwrap();
+        let update = [(WriteOp::Touch, tuple("d1"), None)];
+        // Validated against an older schema text: refused, nothing written.
+        let stale = store
+            .write_relationships(&update, &[], "definition user {}", 0)
+            .await
+            .unwrap();
+        assert_eq!(stale, Err(WriteRefusal::SchemaChanged));
+        let mut count = 0;
+        store.each_relationship(|_, _| count += 1).await.unwrap();
+        assert_eq!(count, 0);
+        let r2 = store
+            .write_relationships(&update, &[], schema, 0)
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(r2 > r1);
+        // CREATE of the same relationship is refused; the log holds each revision.
+        let create = [(WriteOp::Create, tuple("d1"), None)];
+        assert_eq!(
+            store
+                .write_relationships(&create, &[], schema, 0)
+                .await
+                .unwrap(),
+            Err(WriteRefusal::Exists(0))
+        );
+        let (changes, oldest) = store.changes_since(0, 100).await.unwrap();
+        assert_eq!(oldest, Some(r1));
+        assert_eq!(
+            changes.iter().map(|(r, _)| *r).collect::<Vec<_>>(),
+            [r1, r2]
+        );
+        assert!(matches!(&changes[1].1, Change::Upsert(t, None) if t.resource_id == "d1"));
     }
 }
