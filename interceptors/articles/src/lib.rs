@@ -268,10 +268,17 @@ pub async fn start(settings: Settings) -> anyhow::Result<RunningArticles> {
     health_reporter
         .set_serving::<ArticleServiceServer<Articles>>()
         .await;
+    // Warden's descriptor set carries google.rpc's error details, so grpcurl
+    // decodes the ErrorInfo of a refusal; `list` still names only what is served.
     let reflection = || {
         tonic_reflection::server::Builder::configure()
             .register_encoded_file_descriptor_set(pb::FILE_DESCRIPTOR_SET)
             .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+            .register_encoded_file_descriptor_set(warden_proto::FILE_DESCRIPTOR_SET)
+            .with_service_name("warden.articles.v1.ArticleService")
+            .with_service_name("grpc.health.v1.Health")
+            .with_service_name("grpc.reflection.v1.ServerReflection")
+            .with_service_name("grpc.reflection.v1alpha.ServerReflection")
     };
     let listener = tokio::net::TcpListener::bind(settings.listen).await?;
     let addr = listener.local_addr()?;

@@ -23,7 +23,7 @@ use super::schema::{parse, AllowedSubject, Schema};
 use crate::error::{Error, FieldViolation};
 use crate::events::{new_event_id, Event, EventBus};
 use crate::store::relationships::{
-    Precondition, RelationshipFilter, RelationshipShape, WriteOp, WriteRefusal,
+    Precondition, RelationshipFilter, RelationshipShape, Update, WriteOp, WriteRefusal,
 };
 use crate::store::sql::SqlStore;
 use crate::store::{timestamp_from_ms, unix_ms, RoleStore, UserStore, ADMIN_ROLE};
@@ -125,7 +125,7 @@ impl Authz {
     fn validated_updates(
         &self,
         updates: &[pb::RelationshipUpdate],
-    ) -> Result<(Vec<(WriteOp, Tuple, Option<i64>)>, String), Error> {
+    ) -> Result<(Vec<Update>, String), Error> {
         let mut out = Vec::with_capacity(updates.len());
         let mut violations = Vec::new();
         let mut seen = HashSet::new();
@@ -420,7 +420,7 @@ fn preconditions(list: &[pb::Precondition]) -> Result<Vec<Precondition>, Error> 
         .collect()
 }
 
-fn refusal(r: WriteRefusal, updates: &[(WriteOp, Tuple, Option<i64>)]) -> Error {
+fn refusal(r: WriteRefusal, updates: &[Update]) -> Error {
     match r {
         WriteRefusal::Exists(i) => Error::Rejected {
             code: Code::AlreadyExists,

@@ -159,6 +159,9 @@ pub enum WriteOp {
     Delete,
 }
 
+/// One change of a write: what to do, the relationship, its expiry (Unix ms).
+pub type Update = (WriteOp, Tuple, Option<i64>);
+
 /// A condition a write needs to hold when it commits.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Precondition {
@@ -379,7 +382,7 @@ impl SqlStore {
     /// stored schema is still `validated_against`; returns the new revision.
     pub async fn write_relationships(
         &self,
-        updates: &[(WriteOp, Tuple, Option<i64>)],
+        updates: &[Update],
         preconditions: &[Precondition],
         validated_against: &str,
         now_ms: i64,
