@@ -24,7 +24,10 @@ fi
 
 pg_version=$(ls /usr/lib/postgresql | sort -n | tail -1)
 if ! pg_ctlcluster "$pg_version" main status >/dev/null 2>&1; then
-  pg_ctlcluster "$pg_version" main start
+  # After an unclean stop, crash recovery can outlast pg_ctl's 60 s wait;
+  # the readiness loop below waits for it.
+  pg_ctlcluster "$pg_version" main start ||
+    echo "backends: PostgreSQL is still starting (recovery?); waiting for it"
 fi
 
 for _ in $(seq 1 60); do
@@ -37,10 +40,14 @@ for _ in $(seq 1 30); do
   redis-cli -p 6379 ping >/dev/null 2>&1 && break
   sleep 0.5
 done
-for _ in $(seq 1 30); do
+for _ in $(seq 1 300); do
   su postgres -c "psql -qAtc 'select 1'" >/dev/null 2>&1 && break
-  sleep 0.5
+  sleep 1
 done
+if ! su postgres -c "psql -qAtc 'select 1'" >/dev/null 2>&1; then
+  echo "backends: PostgreSQL did not become ready in 5 minutes; see /var/log/postgresql/" >&2
+  exit 1
+fi
 su postgres -c "psql -qAt" <<'SQL' >/dev/null
 DO $$ BEGIN
   IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'warden') THEN
