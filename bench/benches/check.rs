@@ -1,13 +1,15 @@
 //! In-process check latency (criterion) on the Drive-like data set: a shallow
 //! check (the document's owner), a deep allowed check (a leaf document seen
-//! through six folder levels and two nested groups) and a deep denied check
-//! (a user with no access: every path is explored).
+//! through six folder levels and two nested groups), a deep denied check
+//! (a user with no access: every path is explored), and the mix the RPC
+//! benchmark (`warden-bench check`) sends: document owners and random
+//! (document, user) pairs, one after the other.
 //!
 //! `cargo bench -p warden-bench --bench check` (size: WARDEN_BENCH_RELATIONSHIPS,
 //! default 100000).
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
-use warden_bench::dataset::{Dataset, SCHEMA};
+use warden_bench::dataset::{check_pool, Dataset, SCHEMA};
 use warden_server::authz::engine::{Checker, Index, Subject, Tuple};
 use warden_server::authz::schema::parse;
 
@@ -28,6 +30,7 @@ fn bench(c: &mut Criterion) {
     let data = Dataset::generate(size, 7);
     let schema = parse(SCHEMA).expect("schema");
     let mut index = Index::default();
+    index.set_schema(&schema);
     for t in &data.tuples {
         index.insert(t.clone(), None);
     }
@@ -79,7 +82,7 @@ fn bench(c: &mut Criterion) {
         ),
         None,
     );
-    let checker = Checker::new(&schema, &index, 0);
+    let checker = Checker::new(&index, 0);
     let owner = Subject::object("user", "owner");
     let reader = Subject::object("user", "reader");
     let stranger = Subject::object("user", "stranger");
@@ -108,6 +111,19 @@ fn bench(c: &mut Criterion) {
                 black_box("view"),
                 black_box(&stranger),
             )
+        })
+    });
+    // The RPC benchmark's mix: owners (allowed) and random pairs (mostly denied).
+    let pool: Vec<(String, Subject)> = check_pool(&data.owner_sample(), data.documents, data.users)
+        .into_iter()
+        .map(|(doc, who)| (doc, Subject::object("user", &who)))
+        .collect();
+    let mut next = 0;
+    group.bench_function("mixed_pool", |b| {
+        b.iter(|| {
+            let (doc, who) = &pool[next % pool.len()];
+            next += 1;
+            checker.check("document", doc, black_box("view"), black_box(who))
         })
     });
     group.finish();

@@ -224,4 +224,34 @@ impl Dataset {
             folder_depth,
         }
     }
+
+    /// Up to 2,000 (document, owner) pairs, spread over the documents.
+    pub fn owner_sample(&self) -> Vec<(String, String)> {
+        self.tuples
+            .iter()
+            .filter(|t| t.resource_type == "document" && t.relation == "owner")
+            .step_by(97)
+            .take(2_000)
+            .map(|t| (t.resource_id.clone(), t.subject.object_id.clone()))
+            .collect()
+    }
+}
+
+/// The (document, user) pairs the check benchmarks cycle through: each
+/// owner pair (allowed) followed by a random pair (mostly denied).
+pub fn check_pool(
+    owners: &[(String, String)],
+    documents: usize,
+    users: usize,
+) -> Vec<(String, String)> {
+    let mut rng = Rng::new(99);
+    let mut pool = Vec::with_capacity(owners.len() * 2);
+    for owned in owners {
+        pool.push(owned.clone());
+        pool.push((
+            document(rng.below(documents.max(1))),
+            user(rng.below(users.max(1))),
+        ));
+    }
+    pool
 }

@@ -4,7 +4,7 @@
 //! as absent, and a graph deeper than the limit is an error, never an allow.
 
 use std::cell::RefCell;
-use std::collections::{BTreeSet, HashSet};
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use foldhash::quality::RandomState;
@@ -141,9 +141,75 @@ pub struct Index {
     len: usize,
     /// How many relationships carry an expiry (when none do, pruning is free).
     expiring: usize,
+    /// The schema checks evaluate, on interned names.
+    model: Model,
+}
+
+/// A schema compiled to interned names: a check step is a lookup by
+/// numbers, never a string comparison or hash.
+#[derive(Debug, Default, Clone)]
+struct Model {
+    /// Relations and permissions by definition (type) name.
+    definitions: HashMap<u32, HashMap<u32, Member>>,
+    /// The id of `*`.
+    wildcard: u32,
+}
+
+/// A relation or permission of a definition.
+#[derive(Debug, Clone)]
+enum Member {
+    Relation,
+    Permission(Op),
+}
+
+/// [`Expr`] on interned names.
+#[derive(Debug, Clone)]
+enum Op {
+    Ref(u32),
+    Arrow(u32, u32),
+    Union(Vec<Op>),
+    Intersection(Vec<Op>),
+    Exclusion(Box<Op>, Box<Op>),
+}
+
+impl Interner {
+    fn compile(&mut self, expr: &Expr) -> Op {
+        match expr {
+            Expr::Ref(name) => Op::Ref(self.intern(name)),
+            Expr::Arrow(relation, target) => Op::Arrow(self.intern(relation), self.intern(target)),
+            Expr::Union(items) => Op::Union(items.iter().map(|e| self.compile(e)).collect()),
+            Expr::Intersection(items) => {
+                Op::Intersection(items.iter().map(|e| self.compile(e)).collect())
+            }
+            Expr::Exclusion(base, minus) => {
+                Op::Exclusion(Box::new(self.compile(base)), Box::new(self.compile(minus)))
+            }
+        }
+    }
 }
 
 impl Index {
+    /// Sets the schema checks are evaluated against (call again whenever it
+    /// changes: until then, checks see the previous one).
+    pub fn set_schema(&mut self, schema: &Schema) {
+        let mut definitions = HashMap::default();
+        for (type_name, definition) in &schema.definitions {
+            let mut members = HashMap::default();
+            for relation in definition.relations.keys() {
+                members.insert(self.names.intern(relation), Member::Relation);
+            }
+            for (permission, expr) in &definition.permissions {
+                let op = self.names.compile(expr);
+                members.insert(self.names.intern(permission), Member::Permission(op));
+            }
+            definitions.insert(self.names.intern(type_name), members);
+        }
+        self.model = Model {
+            definitions,
+            wildcard: self.names.intern("*"),
+        };
+    }
+
     fn id_key(&self, resource_type: &str, resource_id: &str, relation: &str) -> Option<IdKey> {
         Some((
             self.names.get(resource_type)?,
@@ -366,30 +432,6 @@ impl Index {
         pruned
     }
 
-    /// The live subjects of `(object_type, object_id, relation)`.
-    fn subjects<'a>(
-        &'a self,
-        object_type: &str,
-        object_id: &str,
-        relation: &str,
-        now_ms: i64,
-    ) -> impl Iterator<Item = StoredSubject<'a>> + 'a {
-        self.subjects_by_key(self.id_key(object_type, object_id, relation), now_ms)
-    }
-
-    /// The live subjects under an interned key (none for `None`).
-    fn subjects_by_key(
-        &self,
-        key: Option<IdKey>,
-        now_ms: i64,
-    ) -> impl Iterator<Item = StoredSubject<'_>> + '_ {
-        key.and_then(|key| self.by_resource.get(&key))
-            .into_iter()
-            .flat_map(Slot::iter)
-            .filter(move |(_, expiry)| *expiry > now_ms)
-            .map(|(s, _)| self.stored(s))
-    }
-
     /// Number of subjects stored under one key (for tests of the layout).
     #[cfg(test)]
     fn slot_len(&self, object_type: &str, object_id: &str, relation: &str) -> usize {
@@ -399,12 +441,14 @@ impl Index {
     }
 }
 
-/// Evaluates checks against a schema and an index at one instant.
+/// Evaluates checks against an index (and the schema set on it) at one instant.
 pub struct Checker<'a> {
-    schema: &'a Schema,
     index: &'a Index,
     now_ms: i64,
     trace: Option<RefCell<Tracer>>,
+    /// Names the index has never seen (a checked subject's id, say), numbered
+    /// down from the top: they match nothing stored, but a subject set can
+    /// still be its own member.
     extra_names: RefCell<Vec<String>>,
 }
 
@@ -436,11 +480,14 @@ struct Tracer {
     root: Option<TraceNode>,
 }
 
+/// The nodes being evaluated, outermost first: a node met again is a cycle.
+/// At most [`MAX_DEPTH`] deep, so a scan beats hashing.
+type Path = Vec<IdKey>;
+
 impl<'a> Checker<'a> {
     /// A checker seeing relationships live at `now_ms`.
-    pub fn new(schema: &'a Schema, index: &'a Index, now_ms: i64) -> Self {
+    pub fn new(index: &'a Index, now_ms: i64) -> Self {
         Self {
-            schema,
             index,
             now_ms,
             trace: None,
@@ -526,19 +573,21 @@ impl<'a> Checker<'a> {
         Ok(out)
     }
 
-    fn validate(&self, resource_type: &str, permission: &str) -> Result<(), CheckError> {
-        let def = self
-            .schema
-            .definitions
+    /// The ids of a definition and of one of its relations or permissions.
+    fn validate(&self, resource_type: &str, permission: &str) -> Result<(u32, u32), CheckError> {
+        let names = &self.index.names;
+        let definitions = &self.index.model.definitions;
+        let (type_id, members) = names
             .get(resource_type)
+            .and_then(|t| Some((t, definitions.get(&t)?)))
             .ok_or_else(|| CheckError::UnknownType(resource_type.into()))?;
-        if !def.has(permission) {
-            return Err(CheckError::UnknownPermission(
-                resource_type.into(),
-                permission.into(),
-            ));
-        }
-        Ok(())
+        let name = names
+            .get(permission)
+            .filter(|n| members.contains_key(n))
+            .ok_or_else(|| {
+                CheckError::UnknownPermission(resource_type.into(), permission.into())
+            })?;
+        Ok((type_id, name))
     }
 
     /// Whether `subject` has `permission` (or relation) on `resource_type:resource_id`.
@@ -549,89 +598,21 @@ impl<'a> Checker<'a> {
         permission: &str,
         subject: &Subject,
     ) -> Result<bool, CheckError> {
-        self.validate(resource_type, permission)?;
-        let mut path = HashSet::default();
-        self.name(
-            resource_type,
-            resource_id,
-            permission,
-            subject,
-            0,
-            &mut path,
-        )
-    }
-
-    fn name(
-        &self,
-        object_type: &str,
-        object_id: &str,
-        name: &str,
-        subject: &Subject,
-        depth: usize,
-        path: &mut HashSet<IdKey, RandomState>,
-    ) -> Result<bool, CheckError> {
-        let Some(trace) = &self.trace else {
-            return self.name_untraced(object_type, object_id, name, subject, depth, path);
+        let (type_id, name) = self.validate(resource_type, permission)?;
+        let target = IdSubject {
+            object_type: self.id(&subject.object_type),
+            object_id: self.id(&subject.object_id),
+            relation: subject
+                .relation
+                .as_deref()
+                .map_or(NO_RELATION, |r| self.id(r)),
         };
-        trace.borrow_mut().open.push(TraceNode {
-            step: format!("{object_type}:{object_id}#{name}"),
-            granted: false,
-            children: Vec::new(),
-        });
-        let result = self.name_untraced(object_type, object_id, name, subject, depth, path);
-        let mut tracer = trace.borrow_mut();
-        if let Some(mut node) = tracer.open.pop() {
-            node.granted = matches!(result, Ok(true));
-            match tracer.open.last_mut() {
-                Some(parent) => parent.children.push(node),
-                None => tracer.root = Some(node),
-            }
-        }
-        result
+        let mut path = Path::with_capacity(16);
+        self.visit((type_id, self.id(resource_id), name), target, 0, &mut path)
     }
 
-    fn name_untraced(
-        &self,
-        object_type: &str,
-        object_id: &str,
-        name: &str,
-        subject: &Subject,
-        depth: usize,
-        path: &mut HashSet<IdKey, RandomState>,
-    ) -> Result<bool, CheckError> {
-        if depth > MAX_DEPTH {
-            return Err(CheckError::DepthExceeded);
-        }
-        // The subject set itself: `group:eng#member` has `member` on `group:eng`.
-        if subject.object_type == object_type
-            && subject.object_id == object_id
-            && subject.relation.as_deref() == Some(name)
-        {
-            return Ok(true);
-        }
-        // An object no relationship mentions cannot be reached again, so
-        // only interned objects can close a cycle and need tracking.
-        let node = self
-            .index
-            .names
-            .get(object_type)
-            .zip(self.index.names.get(object_id))
-            .map(|(t, id)| (t, id, self.name_id(name)));
-        if let Some(node) = node {
-            if !path.insert(node) {
-                return Ok(false); // a cycle: this node is already being evaluated
-            }
-        }
-        let result = self.name_inner(object_type, object_id, name, node, subject, depth, path);
-        if let Some(node) = node {
-            path.remove(&node);
-        }
-        result
-    }
-
-    /// A number for a relation or permission name: its interned id, or one
-    /// counted down from the top for names no relationship uses (permissions).
-    fn name_id(&self, name: &str) -> u32 {
+    /// The interned id of `name`, or one of this checker's own.
+    fn id(&self, name: &str) -> u32 {
         if let Some(id) = self.index.names.get(name) {
             return id;
         }
@@ -646,79 +627,178 @@ impl<'a> Checker<'a> {
         NO_RELATION - 1 - at as u32
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn name_inner(
+    /// The name behind an id from [`Checker::id`].
+    fn name_of(&self, id: u32) -> String {
+        match self.index.names.names.get(id as usize) {
+            Some(name) => name.to_string(),
+            None => self.extra_names.borrow()[(NO_RELATION - 1 - id) as usize].clone(),
+        }
+    }
+
+    /// Whether `target` has `node`'s relation or permission on its object.
+    fn visit(
         &self,
-        object_type: &str,
-        object_id: &str,
-        name: &str,
-        node: Option<IdKey>,
-        subject: &Subject,
+        node: IdKey,
+        target: IdSubject,
         depth: usize,
-        path: &mut HashSet<IdKey, RandomState>,
+        path: &mut Path,
     ) -> Result<bool, CheckError> {
-        let Some(def) = self.schema.definitions.get(object_type) else {
-            return Ok(false);
+        let Some(trace) = &self.trace else {
+            return self.visit_untraced(node, target, depth, path);
         };
-        if let Some(expr) = def.permissions.get(name) {
-            return self.expr(object_type, object_id, expr, subject, depth + 1, path);
+        let (t, id, name) = node;
+        let step = format!(
+            "{}:{}#{}",
+            self.name_of(t),
+            self.name_of(id),
+            self.name_of(name)
+        );
+        trace.borrow_mut().open.push(TraceNode {
+            step,
+            granted: false,
+            children: Vec::new(),
+        });
+        let result = self.visit_untraced(node, target, depth, path);
+        let mut tracer = trace.borrow_mut();
+        if let Some(mut node) = tracer.open.pop() {
+            node.granted = matches!(result, Ok(true));
+            match tracer.open.last_mut() {
+                Some(parent) => parent.children.push(node),
+                None => tracer.root = Some(node),
+            }
         }
-        if !def.relations.contains_key(name) {
-            return Ok(false);
+        result
+    }
+
+    fn visit_untraced(
+        &self,
+        node: IdKey,
+        target: IdSubject,
+        depth: usize,
+        path: &mut Path,
+    ) -> Result<bool, CheckError> {
+        if depth > MAX_DEPTH {
+            return Err(CheckError::DepthExceeded);
         }
-        // `node` is the interned key when the name is a stored relation name.
-        let key = node.filter(|(_, _, n)| (*n as usize) < self.index.names.names.len());
-        for stored in self.index.subjects_by_key(key, self.now_ms) {
-            match stored.relation {
-                None => {
-                    let same_type =
-                        stored.object_type == subject.object_type && subject.relation.is_none();
-                    if same_type
-                        && (stored.object_id == subject.object_id || stored.object_id == "*")
+        let (object_type, object_id, name) = node;
+        // The subject set itself: `group:eng#member` has `member` on `group:eng`.
+        if target.relation == name
+            && target.object_type == object_type
+            && target.object_id == object_id
+        {
+            return Ok(true);
+        }
+        if path.contains(&node) {
+            return Ok(false); // a cycle: this node is already being evaluated
+        }
+        let member = self
+            .index
+            .model
+            .definitions
+            .get(&object_type)
+            .and_then(|members| members.get(&name));
+        path.push(node);
+        let result = match member {
+            None => Ok(false),
+            Some(Member::Permission(op)) => {
+                self.op(object_type, object_id, op, target, depth + 1, path)
+            }
+            Some(Member::Relation) => self.relation(node, target, depth, path),
+        };
+        path.pop();
+        result
+    }
+
+    /// Whether one of the live subjects stored under `node` is `target` or
+    /// leads to it.
+    fn relation(
+        &self,
+        node: IdKey,
+        target: IdSubject,
+        depth: usize,
+        path: &mut Path,
+    ) -> Result<bool, CheckError> {
+        let live = |expiry: i64| expiry > self.now_ms;
+        match self.index.by_resource.get(&node) {
+            None => Ok(false),
+            Some(Slot::One(stored, expiry)) => {
+                Ok(live(*expiry) && self.reaches(*stored, target, depth, path)?)
+            }
+            Some(Slot::Many(subjects)) => {
+                if target.relation == NO_RELATION {
+                    // The direct grants by lookup, not by scanning them all.
+                    let wildcard = IdSubject {
+                        object_id: self.index.model.wildcard,
+                        ..target
+                    };
+                    if subjects.get(&target).is_some_and(|e| live(*e))
+                        || subjects.get(&wildcard).is_some_and(|e| live(*e))
                     {
                         return Ok(true);
                     }
                 }
-                Some(rel) => {
-                    if self.name(
-                        stored.object_type,
-                        stored.object_id,
-                        rel,
-                        subject,
-                        depth + 1,
-                        path,
-                    )? {
+                for (stored, expiry) in subjects.iter() {
+                    if stored.relation != NO_RELATION
+                        && live(*expiry)
+                        && self.reaches(*stored, target, depth, path)?
+                    {
                         return Ok(true);
                     }
                 }
+                Ok(false)
             }
         }
-        Ok(false)
     }
 
-    fn expr(
+    /// Whether a stored subject is `target` (or its type's wildcard), or, as
+    /// a subject set, contains it.
+    fn reaches(
         &self,
-        object_type: &str,
-        object_id: &str,
-        expr: &Expr,
-        subject: &Subject,
+        stored: IdSubject,
+        target: IdSubject,
         depth: usize,
-        path: &mut HashSet<IdKey, RandomState>,
+        path: &mut Path,
     ) -> Result<bool, CheckError> {
-        match expr {
-            Expr::Ref(name) => self.name(object_type, object_id, name, subject, depth, path),
-            Expr::Arrow(relation, target) => {
-                for stored in self
+        if stored.relation == NO_RELATION {
+            return Ok(target.relation == NO_RELATION
+                && stored.object_type == target.object_type
+                && (stored.object_id == target.object_id
+                    || stored.object_id == self.index.model.wildcard));
+        }
+        self.visit(
+            (stored.object_type, stored.object_id, stored.relation),
+            target,
+            depth + 1,
+            path,
+        )
+    }
+
+    fn op(
+        &self,
+        object_type: u32,
+        object_id: u32,
+        op: &Op,
+        target: IdSubject,
+        depth: usize,
+        path: &mut Path,
+    ) -> Result<bool, CheckError> {
+        match op {
+            Op::Ref(name) => self.visit((object_type, object_id, *name), target, depth, path),
+            Op::Arrow(relation, name) => {
+                let Some(slot) = self
                     .index
-                    .subjects(object_type, object_id, relation, self.now_ms)
-                {
-                    if stored.relation.is_none()
-                        && stored.object_id != "*"
-                        && self.name(
-                            stored.object_type,
-                            stored.object_id,
+                    .by_resource
+                    .get(&(object_type, object_id, *relation))
+                else {
+                    return Ok(false);
+                };
+                for (stored, expiry) in slot.iter() {
+                    if expiry > self.now_ms
+                        && stored.relation == NO_RELATION
+                        && stored.object_id != self.index.model.wildcard
+                        && self.visit(
+                            (stored.object_type, stored.object_id, *name),
                             target,
-                            subject,
                             depth + 1,
                             path,
                         )?
@@ -728,27 +808,25 @@ impl<'a> Checker<'a> {
                 }
                 Ok(false)
             }
-            Expr::Union(items) => {
+            Op::Union(items) => {
                 for item in items {
-                    if self.expr(object_type, object_id, item, subject, depth, path)? {
+                    if self.op(object_type, object_id, item, target, depth, path)? {
                         return Ok(true);
                     }
                 }
                 Ok(false)
             }
-            Expr::Intersection(items) => {
+            Op::Intersection(items) => {
                 for item in items {
-                    if !self.expr(object_type, object_id, item, subject, depth, path)? {
+                    if !self.op(object_type, object_id, item, target, depth, path)? {
                         return Ok(false);
                     }
                 }
                 Ok(true)
             }
-            Expr::Exclusion(base, minus) => {
-                Ok(
-                    self.expr(object_type, object_id, base, subject, depth, path)?
-                        && !self.expr(object_type, object_id, minus, subject, depth, path)?,
-                )
+            Op::Exclusion(base, minus) => {
+                Ok(self.op(object_type, object_id, base, target, depth, path)?
+                    && !self.op(object_type, object_id, minus, target, depth, path)?)
             }
         }
     }
@@ -782,8 +860,10 @@ mod tests {
         }
     }
 
+    /// An index on the Drive schema holding `tuples`.
     fn index(tuples: &[&str]) -> Index {
         let mut index = Index::default();
+        index.set_schema(&parse(DRIVE).unwrap());
         for t in tuples {
             index.insert(tuple(t), None);
         }
@@ -796,7 +876,6 @@ mod tests {
 
     #[test]
     fn drive_model_answers() {
-        let schema = parse(DRIVE).unwrap();
         let index = index(&[
             "group:eng#member@user:alice",
             "group:eng#member@group:leads#member",
@@ -813,7 +892,7 @@ mod tests {
             "document:readme#editor@user:victor",
             "document:public#viewer@user:*",
         ]);
-        let c = Checker::new(&schema, &index, 0);
+        let c = Checker::new(&index, 0);
         let check = |res: &str, perm: &str, who: &str| {
             let (t, id) = res.split_once(':').unwrap();
             c.check(t, id, perm, &user(who)).unwrap()
@@ -899,7 +978,6 @@ mod tests {
 
     #[test]
     fn group_cycles_terminate_with_exact_answers() {
-        let schema = parse(DRIVE).unwrap();
         let index = index(&[
             "group:a#member@group:b#member",
             "group:b#member@group:c#member",
@@ -907,7 +985,7 @@ mod tests {
             "group:c#member@user:carol",
             "document:d#viewer@group:a#member",
         ]);
-        let c = Checker::new(&schema, &index, 0);
+        let c = Checker::new(&index, 0);
         assert!(c.check("document", "d", "view", &user("carol")).unwrap());
         assert!(!c.check("document", "d", "view", &user("mallory")).unwrap());
         assert!(c.check("group", "b", "member", &user("carol")).unwrap());
@@ -918,7 +996,7 @@ mod tests {
             "folder:y#parent@folder:x",
             "folder:y#viewer@user:vera",
         ]);
-        let c = Checker::new(&schema, &index, 0);
+        let c = Checker::new(&index, 0);
         assert_eq!(c.check("folder", "x", "view", &user("vera")), Ok(true));
         assert_eq!(c.check("folder", "x", "view", &user("walt")), Ok(false));
         assert_eq!(c.check("folder", "y", "view", &user("walt")), Ok(false));
@@ -928,16 +1006,17 @@ mod tests {
     fn expired_relationships_are_absent_and_deletes_apply() {
         let schema = parse(DRIVE).unwrap();
         let mut index = Index::default();
+        index.set_schema(&schema);
         index.insert(tuple("document:d#viewer@user:tmp"), Some(1_000));
         index.insert(tuple("document:d#viewer@user:kept"), None);
-        assert!(Checker::new(&schema, &index, 999)
+        assert!(Checker::new(&index, 999)
             .check("document", "d", "view", &user("tmp"))
             .unwrap());
-        assert!(!Checker::new(&schema, &index, 1_000)
+        assert!(!Checker::new(&index, 1_000)
             .check("document", "d", "view", &user("tmp"))
             .unwrap());
         assert!(index.remove(&tuple("document:d#viewer@user:kept")));
-        assert!(!Checker::new(&schema, &index, 0)
+        assert!(!Checker::new(&index, 0)
             .check("document", "d", "view", &user("kept"))
             .unwrap());
         assert_eq!(index.len(), 1);
@@ -947,6 +1026,7 @@ mod tests {
     fn depth_limit_is_an_error_not_an_allow() {
         let schema = parse(DRIVE).unwrap();
         let mut index = Index::default();
+        index.set_schema(&schema);
         for i in 0..60 {
             index.insert(
                 tuple(&format!("folder:f{}#parent@folder:f{i}", i + 1)),
@@ -954,7 +1034,7 @@ mod tests {
             );
         }
         index.insert(tuple("folder:f0#viewer@user:root"), None);
-        let c = Checker::new(&schema, &index, 0);
+        let c = Checker::new(&index, 0);
         assert_eq!(
             c.check("folder", "f60", "view", &user("root")),
             Err(CheckError::DepthExceeded)

@@ -82,9 +82,11 @@ impl Replica {
             elapsed_ms = started.elapsed().as_millis() as u64,
             "authorization data loaded"
         );
+        let schema = parse_stored(&schema_text);
+        index.set_schema(&schema);
         Ok(State {
             revision,
-            schema: parse_stored(&schema_text),
+            schema,
             schema_text,
             index,
         })
@@ -145,6 +147,8 @@ impl Replica {
                 }
                 Change::Schema(text) => {
                     state.schema = parse_stored(&text);
+                    let State { schema, index, .. } = &mut *state;
+                    index.set_schema(schema);
                     state.schema_text = text;
                 }
                 Change::Nothing => {}

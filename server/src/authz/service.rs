@@ -529,7 +529,7 @@ impl authz_service_server::AuthzService for Authz {
         let subject = subject(r.subject.as_ref(), "subject", false)?;
         self.consistent(r.consistency.as_ref()).await?;
         let state = self.replica.read();
-        let mut checker = Checker::new(&state.schema, &state.index, now_ms());
+        let mut checker = Checker::new(&state.index, now_ms());
         if r.with_tracing {
             checker = checker.traced();
         }
@@ -554,7 +554,7 @@ impl authz_service_server::AuthzService for Authz {
         }
         self.consistent(r.consistency.as_ref()).await?;
         let state = self.replica.read();
-        let checker = Checker::new(&state.schema, &state.index, now_ms());
+        let checker = Checker::new(&state.index, now_ms());
         let pairs = r
             .items
             .into_iter()
@@ -686,7 +686,7 @@ impl authz_service_server::AuthzService for Authz {
         self.consistent(r.consistency.as_ref()).await?;
         let state = self.replica.read();
         let at = revision_token(state.revision);
-        let ids = Checker::new(&state.schema, &state.index, now_ms())
+        let ids = Checker::new(&state.index, now_ms())
             .lookup_resources(
                 &r.resource_object_type,
                 &r.permission,
@@ -726,7 +726,7 @@ impl authz_service_server::AuthzService for Authz {
         self.consistent(r.consistency.as_ref()).await?;
         let state = self.replica.read();
         let at = revision_token(state.revision);
-        let ids = Checker::new(&state.schema, &state.index, now_ms())
+        let ids = Checker::new(&state.index, now_ms())
             .lookup_subjects(
                 &resource_type,
                 &resource_id,
