@@ -7,16 +7,18 @@
 //! (`warden-bench load-dataset`), so this process's resident size before and
 //! after the server starts measures the server with the relationships loaded.
 
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde_json::json;
 use tonic::transport::Channel;
-use warden_bench::dataset::{document, user, Dataset, Rng, SCHEMA};
+use warden_bench::dataset::{check_pool, Dataset, SCHEMA};
 use warden_bench::echo::echo_service_client::EchoServiceClient;
 use warden_bench::echo::echo_service_server::EchoServiceServer;
 use warden_bench::echo::{Echo, EchoRequest};
+use warden_bench::load::{
+    max_rate, max_rate_with_cpu, open_loop, percentile, round1 as round, Round,
+};
 use warden_proto::auth::v1::auth_service_client::AuthServiceClient;
 use warden_proto::auth::v1::{LoginRequest, RegisterRequest};
 use warden_proto::authz::v1::authz_service_client::AuthzServiceClient;
@@ -52,14 +54,7 @@ pub async fn load(
             .await?
             .map_err(|r| anyhow::anyhow!("write refused: {r:?}"))?;
     }
-    let owners: Vec<(String, String)> = data
-        .tuples
-        .iter()
-        .filter(|t| t.resource_type == "document" && t.relation == "owner")
-        .step_by(97)
-        .take(2_000)
-        .map(|t| (t.resource_id.clone(), t.subject.object_id.clone()))
-        .collect();
+    let owners = data.owner_sample();
     println!(
         "{}",
         json!({
@@ -74,6 +69,11 @@ pub async fn load(
         })
     );
     Ok(())
+}
+
+/// The server's threads: its runtime's workers and blocking pool, and SQLite's.
+fn server_thread(name: &str) -> bool {
+    name.starts_with("warden-server") || name.starts_with("sqlx-sqlite")
 }
 
 fn rss_mib() -> f64 {
@@ -117,76 +117,6 @@ fn check_request(doc: &str, who: &str) -> CheckPermissionRequest {
     }
 }
 
-/// Closed loop: `concurrency` callers as fast as they can; calls per second.
-async fn max_rate<F, Fut>(concurrency: usize, duration: Duration, call: F) -> f64
-where
-    F: Fn(usize) -> Fut + Send + Sync + 'static,
-    Fut: std::future::Future<Output = ()> + Send,
-{
-    let call = Arc::new(call);
-    let stop = Arc::new(AtomicBool::new(false));
-    let count = Arc::new(AtomicU64::new(0));
-    let start = Instant::now();
-    let workers: Vec<_> = (0..concurrency)
-        .map(|w| {
-            let (call, stop, count) = (call.clone(), stop.clone(), count.clone());
-            tokio::spawn(async move {
-                let mut i = w;
-                while !stop.load(Ordering::Relaxed) {
-                    call(i).await;
-                    i += concurrency;
-                    count.fetch_add(1, Ordering::Relaxed);
-                }
-            })
-        })
-        .collect();
-    tokio::time::sleep(duration).await;
-    stop.store(true, Ordering::Relaxed);
-    let elapsed = start.elapsed();
-    for w in workers {
-        let _ = w.await;
-    }
-    count.load(Ordering::Relaxed) as f64 / elapsed.as_secs_f64()
-}
-
-/// Open loop: calls started at `rate` per second for `duration`; latency
-/// percentiles in microseconds (p50, p99).
-async fn latency_at<F, Fut>(rate: f64, duration: Duration, call: F) -> (f64, f64, usize)
-where
-    F: Fn(usize) -> Fut + Send + Sync + 'static,
-    Fut: std::future::Future<Output = ()> + Send + 'static,
-{
-    let call = Arc::new(call);
-    let samples = Arc::new(Mutex::new(Vec::new()));
-    let mut ticker = tokio::time::interval(Duration::from_secs_f64(1.0 / rate));
-    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Burst);
-    let end = Instant::now() + duration;
-    let mut tasks = Vec::new();
-    let mut i = 0;
-    while Instant::now() < end {
-        ticker.tick().await;
-        let (call, samples) = (call.clone(), samples.clone());
-        tasks.push(tokio::spawn(async move {
-            let started = Instant::now();
-            call(i).await;
-            let us = started.elapsed().as_secs_f64() * 1e6;
-            samples.lock().expect("samples").push(us);
-        }));
-        i += 1;
-    }
-    for t in tasks {
-        let _ = t.await;
-    }
-    let mut s = samples.lock().expect("samples").clone();
-    s.sort_by(f64::total_cmp);
-    let at = |p: f64| s[((s.len() as f64 - 1.0) * p).round() as usize];
-    (at(0.5), at(0.99), s.len())
-}
-
-fn round(x: f64) -> f64 {
-    (x * 10.0).round() / 10.0
-}
-
 pub async fn run(
     relationships: usize,
     duration: Duration,
@@ -224,10 +154,19 @@ pub async fn run(
         iterations: 1,
         parallelism: 1,
     };
+    // The server gets a runtime of its own, as it would in its own process:
+    // the load generator's tasks never queue behind its handlers, or the
+    // other way round.
+    let server_runtime = tokio::runtime::Builder::new_multi_thread()
+        .thread_name("warden-server")
+        .enable_all()
+        .build()?;
     let rss_before = rss_mib();
     let started = Instant::now();
     let routes = tonic::service::Routes::new(EchoServiceServer::new(Echo));
-    let server = warden_server::app::start_with_routes(config, routes).await?;
+    let server = server_runtime
+        .spawn(warden_server::app::start_with_routes(config, routes))
+        .await??;
     let start_seconds = started.elapsed().as_secs_f64();
     let rss_after = rss_mib();
 
@@ -252,15 +191,10 @@ pub async fn run(
         .access_token;
 
     // Half owners of their document (allowed), half random pairs (mostly denied).
-    let mut rng = Rng::new(99);
-    let mut pool: Vec<CheckPermissionRequest> = Vec::with_capacity(4_000);
-    for (doc, owner) in &owners {
-        pool.push(check_request(doc, owner));
-        pool.push(check_request(
-            &document(rng.below(documents)),
-            &user(rng.below(users)),
-        ));
-    }
+    let pool: Vec<CheckPermissionRequest> = check_pool(&owners, documents, users)
+        .iter()
+        .map(|(doc, who)| check_request(doc, who))
+        .collect();
     let mut authz = AuthzServiceClient::new(channel.clone());
     let bulk = authz
         .check_bulk_permissions(bearer(
@@ -326,16 +260,40 @@ pub async fn run(
     // Warm up both paths, then alternate measurements so drift hits both.
     max_rate(concurrency, Duration::from_secs(2), echo_call.clone()).await;
     max_rate(concurrency, Duration::from_secs(2), check_call.clone()).await;
-    let (mut echo_rps, mut check_rps) = (Vec::new(), Vec::new());
+    let (mut echo_rounds, mut check_rounds) = (Vec::new(), Vec::new());
     for _ in 0..2 {
-        echo_rps.push(max_rate(concurrency, duration, echo_call.clone()).await);
-        check_rps.push(max_rate(concurrency, duration, check_call.clone()).await);
+        echo_rounds
+            .push(max_rate_with_cpu(concurrency, duration, echo_call.clone(), server_thread).await);
+        check_rounds.push(
+            max_rate_with_cpu(concurrency, duration, check_call.clone(), server_thread).await,
+        );
     }
-    let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
-    let (echo_max, check_max) = (mean(&echo_rps), mean(&check_rps));
+    let mean = |v: &[Round], f: fn(&Round) -> f64| v.iter().map(f).sum::<f64>() / v.len() as f64;
+    let (echo_max, check_max) = (
+        mean(&echo_rounds, |r| r.rps),
+        mean(&check_rounds, |r| r.rps),
+    );
+    let (echo_server_us, check_server_us) = (
+        mean(&echo_rounds, |r| r.server_cpu_us),
+        mean(&check_rounds, |r| r.server_cpu_us),
+    );
+    let (echo_client_us, check_client_us) = (
+        mean(&echo_rounds, |r| r.client_cpu_us),
+        mean(&check_rounds, |r| r.client_cpu_us),
+    );
     let half = check_max / 2.0;
-    let (echo_p50, echo_p99, echo_n) = latency_at(half, duration, echo_call).await;
-    let (check_p50, check_p99, check_n) = latency_at(half, duration, check_call).await;
+    let echo_latencies = open_loop(half, duration, echo_call).await;
+    let check_latencies = open_loop(half, duration, check_call).await;
+    let (echo_p50, echo_p99, echo_n) = (
+        percentile(&echo_latencies, 0.5),
+        percentile(&echo_latencies, 0.99),
+        echo_latencies.len(),
+    );
+    let (check_p50, check_p99, check_n) = (
+        percentile(&check_latencies, 0.5),
+        percentile(&check_latencies, 0.99),
+        check_latencies.len(),
+    );
 
     println!(
         "{}",
@@ -358,19 +316,23 @@ pub async fn run(
     println!(
         "{}",
         json!({"scenario": "check.echo", "concurrency": concurrency, "rps": round(echo_max),
+               "server_cpu_us_per_call": round(echo_server_us), "client_cpu_us_per_call": round(echo_client_us),
                "at_rps": round(half), "p50_us": round(echo_p50), "p99_us": round(echo_p99), "samples": echo_n})
     );
     println!(
         "{}",
         json!({"scenario": "check.check_permission", "concurrency": concurrency, "rps": round(check_max),
+               "server_cpu_us_per_call": round(check_server_us), "client_cpu_us_per_call": round(check_client_us),
                "at_rps": round(half), "p50_us": round(check_p50), "p99_us": round(check_p99), "samples": check_n})
     );
     println!(
         "{}",
         json!({"scenario": "check.ratio", "check_over_echo": (check_max / echo_max * 1000.0).round() / 1000.0,
-               "runs": {"echo": echo_rps.iter().map(|r| round(*r)).collect::<Vec<_>>(),
-                        "check": check_rps.iter().map(|r| round(*r)).collect::<Vec<_>>()}})
+               "server_cpu_check_over_echo": (check_server_us / echo_server_us * 1000.0).round() / 1000.0,
+               "runs": {"echo": echo_rounds.iter().map(|r| round(r.rps)).collect::<Vec<_>>(),
+                        "check": check_rounds.iter().map(|r| round(r.rps)).collect::<Vec<_>>()}})
     );
-    server.stop().await?;
+    server_runtime.spawn(server.stop()).await??;
+    server_runtime.shutdown_background();
     Ok(())
 }

@@ -8,14 +8,10 @@ use std::time::{Duration, Instant};
 use fred::prelude::*;
 use serde_json::json;
 use tonic::transport::Channel;
+use warden_bench::load::percentile;
 use warden_proto::auth::v1::auth_service_client::AuthServiceClient;
 use warden_proto::auth::v1::{LoginRequest, RegisterRequest};
 use warden_server::config::Config;
-
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i.min(sorted.len() - 1)]
-}
 
 pub async fn run(
     logins: usize,

@@ -8,7 +8,6 @@
 //! (the same handler). Keys come from Warden's `GetJwks`, sessions from Redis.
 
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -17,6 +16,7 @@ use tonic::transport::Channel;
 use warden_bench::echo::echo_service_client::EchoServiceClient;
 use warden_bench::echo::echo_service_server::EchoServiceServer;
 use warden_bench::echo::{Echo, EchoRequest};
+use warden_bench::load::{max_rate, percentile};
 use warden_interceptor::sources::{CachedSessionSource, GrpcKeySource, RedisSessionSource};
 use warden_interceptor::{SessionSource, WardenLayer};
 use warden_proto::auth::v1::auth_service_client::AuthServiceClient;
@@ -35,36 +35,6 @@ pub struct Backends {
     pub amqp_url: String,
     /// PostgreSQL maintenance URL; a fresh database is created. SQLite when absent.
     pub database_url: Option<String>,
-}
-
-/// Calls per second of `call` on `concurrency` tasks for `duration`.
-async fn rate<F, Fut>(concurrency: usize, duration: Duration, call: F) -> f64
-where
-    F: Fn() -> Fut + Send + Sync + 'static,
-    Fut: std::future::Future<Output = ()> + Send,
-{
-    let call = Arc::new(call);
-    let stop = Arc::new(AtomicBool::new(false));
-    let count = Arc::new(AtomicU64::new(0));
-    let start = Instant::now();
-    let workers: Vec<_> = (0..concurrency)
-        .map(|_| {
-            let (call, stop, count) = (call.clone(), stop.clone(), count.clone());
-            tokio::spawn(async move {
-                while !stop.load(Ordering::Relaxed) {
-                    call().await;
-                    count.fetch_add(1, Ordering::Relaxed);
-                }
-            })
-        })
-        .collect();
-    tokio::time::sleep(duration).await;
-    stop.store(true, Ordering::Relaxed);
-    let elapsed = start.elapsed();
-    for w in workers {
-        let _ = w.await;
-    }
-    count.load(Ordering::Relaxed) as f64 / elapsed.as_secs_f64()
 }
 
 /// A Warden in this process on `backends`, with its own enrichment queue.
@@ -267,7 +237,7 @@ pub async fn run(duration: Duration, concurrency: usize, backends: Backends) -> 
             // method: the difference to `authenticated` is the layer's work alone.
             open_with_bearer += {
                 let (client, payload, bearer) = (client.clone(), payload.clone(), bearer.clone());
-                rate(concurrency, duration / ROUNDS, move || {
+                max_rate(concurrency, duration / ROUNDS, move |_| {
                     let (mut client, payload, bearer) =
                         (client.clone(), payload.clone(), bearer.clone());
                     async move {
@@ -283,7 +253,7 @@ pub async fn run(duration: Duration, concurrency: usize, backends: Backends) -> 
             };
             open += {
                 let (client, payload) = (client.clone(), payload.clone());
-                rate(concurrency, duration / ROUNDS, move || {
+                max_rate(concurrency, duration / ROUNDS, move |_| {
                     let (mut client, payload) = (client.clone(), payload.clone());
                     async move {
                         client
@@ -296,7 +266,7 @@ pub async fn run(duration: Duration, concurrency: usize, backends: Backends) -> 
             };
             authenticated += {
                 let (client, payload, bearer) = (client.clone(), payload.clone(), bearer.clone());
-                rate(concurrency, duration / ROUNDS, move || {
+                max_rate(concurrency, duration / ROUNDS, move |_| {
                     let (mut client, payload, bearer) =
                         (client.clone(), payload.clone(), bearer.clone());
                     async move {
@@ -352,11 +322,6 @@ pub async fn resource_server(
     println!("listening on {addr}");
     std::future::pending::<()>().await;
     Ok(())
-}
-
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i.min(sorted.len() - 1)]
 }
 
 /// A private queue on `warden.events` for `session.revoked`: each event's

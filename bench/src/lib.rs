@@ -1,7 +1,8 @@
-//! Shared parts of `warden-bench`: the Drive-like data set generator and the
-//! bare echo service benchmarks compare against.
+//! Shared parts of `warden-bench`: the Drive-like data set generator, load
+//! generation, and the bare echo service benchmarks compare against.
 
 pub mod dataset;
+pub mod load;
 
 /// The generated echo service (`warden.bench.v1.EchoService`).
 pub mod echo {

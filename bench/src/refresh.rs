@@ -2,45 +2,16 @@
 //! round trip at the same concurrency, in one run, with a breakdown of where
 //! a refresh spends its time (signing, Redis, PostgreSQL, publishing).
 
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use fred::prelude::*;
 use serde_json::json;
 use tonic::transport::Channel;
+use warden_bench::load::{max_rate as rate, round1 as round};
 use warden_proto::auth::v1::auth_service_client::AuthServiceClient;
 use warden_proto::auth::v1::{LoginRequest, RefreshRequest, RegisterRequest};
 use warden_server::config::Config;
-
-/// Runs `concurrency` workers of `op` for `duration`; returns operations per second.
-async fn rate<F, Fut>(concurrency: usize, duration: Duration, op: F) -> f64
-where
-    F: Fn(usize) -> Fut + Send + Sync + 'static,
-    Fut: std::future::Future<Output = ()> + Send,
-{
-    let op = Arc::new(op);
-    let stop = Arc::new(AtomicBool::new(false));
-    let count = Arc::new(AtomicU64::new(0));
-    let start = Instant::now();
-    let mut workers = Vec::new();
-    for worker in 0..concurrency {
-        let (op, stop, count) = (op.clone(), stop.clone(), count.clone());
-        workers.push(tokio::spawn(async move {
-            while !stop.load(Ordering::Relaxed) {
-                op(worker).await;
-                count.fetch_add(1, Ordering::Relaxed);
-            }
-        }));
-    }
-    tokio::time::sleep(duration).await;
-    stop.store(true, Ordering::Relaxed);
-    let elapsed = start.elapsed();
-    for w in workers {
-        let _ = w.await;
-    }
-    count.load(Ordering::Relaxed) as f64 / elapsed.as_secs_f64()
-}
 
 /// Mean microseconds of `op` run sequentially `n` times.
 async fn mean_us<F, Fut>(n: u32, mut op: F) -> f64
@@ -66,10 +37,6 @@ pub async fn fresh_database(admin_url: &str) -> anyhow::Result<String> {
         .await?;
     let base = admin_url.rsplit_once('/').map_or(admin_url, |(b, _)| b);
     Ok(format!("{base}/{name}"))
-}
-
-fn round(x: f64) -> f64 {
-    (x * 10.0).round() / 10.0
 }
 
 pub async fn run(
