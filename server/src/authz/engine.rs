@@ -118,6 +118,118 @@ impl Slot {
             Slot::Many(map) => map.len(),
         }
     }
+
+    /// Adds or updates `subject`; `true` if it is new.
+    fn put(&mut self, subject: IdSubject, expiry: i64) -> bool {
+        match self {
+            Slot::One(s, e) if *s == subject => {
+                *e = expiry;
+                false
+            }
+            Slot::One(s, e) => {
+                let mut map = HashMap::default();
+                map.insert(*s, *e);
+                map.insert(subject, expiry);
+                *self = Slot::Many(Box::new(map));
+                true
+            }
+            Slot::Many(map) => map.insert(subject, expiry).is_none(),
+        }
+    }
+
+    /// Removes `subject`: whether it was there, and whether the slot is now empty.
+    fn take(&mut self, subject: IdSubject) -> (bool, bool) {
+        match self {
+            Slot::One(s, _) => {
+                let hit = *s == subject;
+                (hit, hit)
+            }
+            Slot::Many(map) => {
+                let hit = map.remove(&subject).is_some();
+                (hit, map.is_empty())
+            }
+        }
+    }
+
+    /// Drops subjects expired at `now_ms`: (how many, how many left that
+    /// expire, whether any is left).
+    fn prune(&mut self, now_ms: i64) -> (usize, usize, bool) {
+        match self {
+            Slot::One(_, e) => {
+                let keep = *e > now_ms;
+                (usize::from(!keep), usize::from(keep && *e != NEVER), keep)
+            }
+            Slot::Many(map) => {
+                let before = map.len();
+                map.retain(|_, e| *e > now_ms);
+                let expiring = map.values().filter(|e| **e != NEVER).count();
+                (before - map.len(), expiring, !map.is_empty())
+            }
+        }
+    }
+}
+
+/// One object's relations (as a resource), each with its subjects. Kept
+/// together so a check that reads several relations of an object (a
+/// permission's union, say) finds them all with one lookup, and most objects
+/// have a single relation, stored inline.
+#[derive(Debug, Clone)]
+enum Relations {
+    One(u32, Slot),
+    Many(Vec<(u32, Slot)>),
+}
+
+impl Relations {
+    fn get(&self, relation: u32) -> Option<&Slot> {
+        match self {
+            Relations::One(r, slot) => (*r == relation).then_some(slot),
+            Relations::Many(all) => all.iter().find(|(r, _)| *r == relation).map(|(_, s)| s),
+        }
+    }
+
+    fn get_mut(&mut self, relation: u32) -> Option<&mut Slot> {
+        match self {
+            Relations::One(r, slot) => (*r == relation).then_some(slot),
+            Relations::Many(all) => all.iter_mut().find(|(r, _)| *r == relation).map(|(_, s)| s),
+        }
+    }
+
+    /// Adds a relation this object does not have yet.
+    fn add(&mut self, relation: u32, slot: Slot) {
+        match self {
+            Relations::Many(all) => all.push((relation, slot)),
+            Relations::One(..) => {
+                let Relations::One(r, first) =
+                    std::mem::replace(self, Relations::Many(Vec::with_capacity(2)))
+                else {
+                    unreachable!("matched One above")
+                };
+                if let Relations::Many(all) = self {
+                    all.push((r, first));
+                    all.push((relation, slot));
+                }
+            }
+        }
+    }
+
+    /// Removes a relation; `true` when none is left.
+    fn remove(&mut self, relation: u32) -> bool {
+        match self {
+            Relations::One(r, _) => *r == relation,
+            Relations::Many(all) => {
+                all.retain(|(r, _)| *r != relation);
+                all.is_empty()
+            }
+        }
+    }
+
+    fn iter(&self) -> impl Iterator<Item = (u32, &Slot)> + '_ {
+        let (one, many) = match self {
+            Relations::One(r, slot) => (Some((*r, slot)), None),
+            Relations::Many(all) => (None, Some(all.iter().map(|(r, s)| (*r, s)))),
+        };
+        one.into_iter().chain(many.into_iter().flatten())
+    }
 }
 
 /// A stored subject as seen by readers.
@@ -137,7 +249,8 @@ pub struct StoredSubject<'a> {
 #[derive(Debug, Default, Clone)]
 pub struct Index {
     names: Interner,
-    by_resource: HashMap<IdKey, Slot>,
+    /// Relationships by resource object `(type, id)`.
+    by_object: HashMap<(u32, u32), Relations>,
     len: usize,
     /// How many relationships carry an expiry (when none do, pruning is free).
     expiring: usize,
@@ -149,6 +262,9 @@ pub struct Index {
 /// numbers, never a string comparison or hash.
 #[derive(Debug, Default, Clone)]
 struct Model {
+    /// The ids of the schema's type, relation and permission names: a small
+    /// map, so resolving them does not touch the large interner.
+    names: HashMap<Box<str>, u32>,
     /// Relations and permissions by definition (type) name.
     definitions: HashMap<u32, HashMap<u32, Member>>,
     /// The id of `*`.
@@ -192,19 +308,26 @@ impl Index {
     /// Sets the schema checks are evaluated against (call again whenever it
     /// changes: until then, checks see the previous one).
     pub fn set_schema(&mut self, schema: &Schema) {
+        let mut names = HashMap::default();
+        let mut name = |interner: &mut Interner, name: &str| {
+            let id = interner.intern(name);
+            names.insert(name.into(), id);
+            id
+        };
         let mut definitions = HashMap::default();
         for (type_name, definition) in &schema.definitions {
             let mut members = HashMap::default();
             for relation in definition.relations.keys() {
-                members.insert(self.names.intern(relation), Member::Relation);
+                members.insert(name(&mut self.names, relation), Member::Relation);
             }
             for (permission, expr) in &definition.permissions {
                 let op = self.names.compile(expr);
-                members.insert(self.names.intern(permission), Member::Permission(op));
+                members.insert(name(&mut self.names, permission), Member::Permission(op));
             }
-            definitions.insert(self.names.intern(type_name), members);
+            definitions.insert(name(&mut self.names, type_name), members);
         }
         self.model = Model {
+            names,
             definitions,
             wildcard: self.names.intern("*"),
         };
@@ -259,27 +382,24 @@ impl Index {
             // that `prune_expired` resets to the exact count.
             self.expiring += 1;
         }
-        match self.by_resource.get_mut(&key) {
+        let (object, relation) = ((key.0, key.1), key.2);
+        let added = match self.by_object.get_mut(&object) {
             None => {
-                self.by_resource.insert(key, Slot::One(subject, expiry));
-                self.len += 1;
+                let slot = Slot::One(subject, expiry);
+                self.by_object
+                    .insert(object, Relations::One(relation, slot));
+                true
             }
-            Some(Slot::One(s, e)) if *s == subject => *e = expiry,
-            Some(slot @ Slot::One(..)) => {
-                let Slot::One(s, e) = *slot else {
-                    unreachable!("matched One above")
-                };
-                let mut map = HashMap::default();
-                map.insert(s, e);
-                map.insert(subject, expiry);
-                *slot = Slot::Many(Box::new(map));
-                self.len += 1;
-            }
-            Some(Slot::Many(map)) => {
-                if map.insert(subject, expiry).is_none() {
-                    self.len += 1;
+            Some(relations) => match relations.get_mut(relation) {
+                None => {
+                    relations.add(relation, Slot::One(subject, expiry));
+                    true
                 }
-            }
+                Some(slot) => slot.put(subject, expiry),
+            },
+        };
+        if added {
+            self.len += 1;
         }
     }
 
@@ -291,23 +411,17 @@ impl Index {
         ) else {
             return false;
         };
-        let removed = match self.by_resource.get_mut(&key) {
-            None => false,
-            Some(Slot::One(s, _)) => {
-                let hit = *s == subject;
-                if hit {
-                    self.by_resource.remove(&key);
-                }
-                hit
-            }
-            Some(Slot::Many(map)) => {
-                let hit = map.remove(&subject).is_some();
-                if map.is_empty() {
-                    self.by_resource.remove(&key);
-                }
-                hit
-            }
+        let object = (key.0, key.1);
+        let Some(relations) = self.by_object.get_mut(&object) else {
+            return false;
         };
+        let Some(slot) = relations.get_mut(key.2) else {
+            return false;
+        };
+        let (removed, empty) = slot.take(subject);
+        if empty && relations.remove(key.2) {
+            self.by_object.remove(&object);
+        }
         if removed {
             self.len -= 1;
         }
@@ -330,10 +444,10 @@ impl Index {
         let Some(t) = self.names.get(resource_type) else {
             return BTreeSet::new();
         };
-        self.by_resource
+        self.by_object
             .keys()
-            .filter(|(kt, _, _)| *kt == t)
-            .map(|(_, id, _)| self.names.name(*id))
+            .filter(|(kt, _)| *kt == t)
+            .map(|(_, id)| self.names.name(*id))
             .collect()
     }
 
@@ -350,9 +464,10 @@ impl Index {
             },
             None => NO_RELATION,
         };
-        self.by_resource
+        self.by_object
             .values()
-            .flat_map(Slot::iter)
+            .flat_map(Relations::iter)
+            .flat_map(|(_, slot)| slot.iter())
             .filter(|(s, _)| s.object_type == t && s.relation == rel)
             .map(|(s, _)| self.names.name(s.object_id))
             .collect()
@@ -388,15 +503,17 @@ impl Index {
         match (&filter.resource_id, &filter.relation) {
             (Some(id), Some(rel)) => {
                 if let Some(key) = self.id_key(&filter.resource_type, id, rel) {
-                    if let Some(slot) = self.by_resource.get(&key) {
+                    if let Some(slot) = self.slot(key) {
                         visit(&key, slot);
                     }
                 }
             }
             _ => {
-                for (key, slot) in &self.by_resource {
-                    if key.0 == t {
-                        visit(key, slot);
+                for (&(kt, id), relations) in &self.by_object {
+                    if kt == t {
+                        for (relation, slot) in relations.iter() {
+                            visit(&(kt, id, relation), slot);
+                        }
                     }
                 }
             }
@@ -412,19 +529,19 @@ impl Index {
         }
         let mut pruned = 0;
         let mut expiring = 0;
-        self.by_resource.retain(|_, slot| match slot {
-            Slot::One(_, e) => {
-                let keep = *e > now_ms;
-                pruned += usize::from(!keep);
-                expiring += usize::from(keep && *e != NEVER);
+        self.by_object.retain(|_, relations| {
+            let mut prune = |slot: &mut Slot| {
+                let (gone, left_expiring, keep) = slot.prune(now_ms);
+                pruned += gone;
+                expiring += left_expiring;
                 keep
-            }
-            Slot::Many(map) => {
-                let before = map.len();
-                map.retain(|_, e| *e > now_ms);
-                pruned += before - map.len();
-                expiring += map.values().filter(|e| **e != NEVER).count();
-                !map.is_empty()
+            };
+            match relations {
+                Relations::One(_, slot) => prune(slot),
+                Relations::Many(all) => {
+                    all.retain_mut(|(_, slot)| prune(slot));
+                    !all.is_empty()
+                }
             }
         });
         self.len -= pruned;
@@ -436,8 +553,13 @@ impl Index {
     #[cfg(test)]
     fn slot_len(&self, object_type: &str, object_id: &str, relation: &str) -> usize {
         self.id_key(object_type, object_id, relation)
-            .and_then(|key| self.by_resource.get(&key))
+            .and_then(|key| self.slot(key))
             .map_or(0, Slot::len)
+    }
+
+    /// The subjects stored under one key.
+    fn slot(&self, (object_type, object_id, relation): IdKey) -> Option<&Slot> {
+        self.by_object.get(&(object_type, object_id))?.get(relation)
     }
 }
 
@@ -575,14 +697,16 @@ impl<'a> Checker<'a> {
 
     /// The ids of a definition and of one of its relations or permissions.
     fn validate(&self, resource_type: &str, permission: &str) -> Result<(u32, u32), CheckError> {
-        let names = &self.index.names;
-        let definitions = &self.index.model.definitions;
+        let Model {
+            names, definitions, ..
+        } = &self.index.model;
         let (type_id, members) = names
             .get(resource_type)
-            .and_then(|t| Some((t, definitions.get(&t)?)))
+            .and_then(|&t| Some((t, definitions.get(&t)?)))
             .ok_or_else(|| CheckError::UnknownType(resource_type.into()))?;
         let name = names
             .get(permission)
+            .copied()
             .filter(|n| members.contains_key(n))
             .ok_or_else(|| {
                 CheckError::UnknownPermission(resource_type.into(), permission.into())
@@ -599,13 +723,14 @@ impl<'a> Checker<'a> {
         subject: &Subject,
     ) -> Result<bool, CheckError> {
         let (type_id, name) = self.validate(resource_type, permission)?;
+        let schema_id = |name: &str| match self.index.model.names.get(name) {
+            Some(&id) => id,
+            None => self.id(name),
+        };
         let target = IdSubject {
-            object_type: self.id(&subject.object_type),
+            object_type: schema_id(&subject.object_type),
             object_id: self.id(&subject.object_id),
-            relation: subject
-                .relation
-                .as_deref()
-                .map_or(NO_RELATION, |r| self.id(r)),
+            relation: subject.relation.as_deref().map_or(NO_RELATION, schema_id),
         };
         let mut path = Path::with_capacity(16);
         self.visit((type_id, self.id(resource_id), name), target, 0, &mut path)
@@ -719,7 +844,7 @@ impl<'a> Checker<'a> {
         path: &mut Path,
     ) -> Result<bool, CheckError> {
         let live = |expiry: i64| expiry > self.now_ms;
-        match self.index.by_resource.get(&node) {
+        match self.index.slot(node) {
             None => Ok(false),
             Some(Slot::One(stored, expiry)) => {
                 Ok(live(*expiry) && self.reaches(*stored, target, depth, path)?)
@@ -785,11 +910,7 @@ impl<'a> Checker<'a> {
         match op {
             Op::Ref(name) => self.visit((object_type, object_id, *name), target, depth, path),
             Op::Arrow(relation, name) => {
-                let Some(slot) = self
-                    .index
-                    .by_resource
-                    .get(&(object_type, object_id, *relation))
-                else {
+                let Some(slot) = self.index.slot((object_type, object_id, *relation)) else {
                     return Ok(false);
                 };
                 for (stored, expiry) in slot.iter() {
@@ -973,6 +1094,35 @@ mod tests {
                 )
                 .len(),
             1
+        );
+    }
+
+    #[test]
+    fn relations_of_one_object_come_and_go_independently() {
+        let mut index = index(&[
+            "document:d#owner@user:olga",
+            "document:d#viewer@user:vic",
+            "document:d#banned@user:bob",
+        ]);
+        index.insert(tuple("document:d#editor@user:eve"), Some(10));
+        let allowed = |index: &Index, who: &str, now: i64| {
+            Checker::new(index, now)
+                .check("document", "d", "view", &user(who))
+                .unwrap()
+        };
+        assert!(allowed(&index, "olga", 0) && allowed(&index, "vic", 0));
+        assert!(allowed(&index, "eve", 0));
+        assert!(index.remove(&tuple("document:d#viewer@user:vic")));
+        assert!(!allowed(&index, "vic", 0));
+        assert!(allowed(&index, "olga", 0), "the other relations stay");
+        assert_eq!(index.prune_expired(10), 1);
+        assert!(!allowed(&index, "eve", 0));
+        assert!(index.remove(&tuple("document:d#owner@user:olga")));
+        assert!(index.remove(&tuple("document:d#banned@user:bob")));
+        assert!(index.is_empty());
+        assert!(
+            index.resource_ids("document").is_empty(),
+            "no empty object is left behind"
         );
     }
 
