@@ -22,12 +22,28 @@ pub fn init_logging(format: LogFormat) {
     };
 }
 
+/// How often histogram samples are folded into their summaries.
+const METRICS_UPKEEP_INTERVAL: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// The process-wide Prometheus recorder, installed on first use.
 pub fn metrics_handle() -> &'static PrometheusHandle {
     static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
     HANDLE.get_or_init(|| {
         let recorder = PrometheusBuilder::new().build_recorder();
         let handle = recorder.handle();
+        // `build_recorder` leaves upkeep to its owner: without it, every
+        // histogram sample is kept until the next scrape, so a server nobody
+        // scrapes grows by every call it answers.
+        let upkeep = handle.clone();
+        let spawned = std::thread::Builder::new()
+            .name("warden-metrics".into())
+            .spawn(move || loop {
+                std::thread::sleep(METRICS_UPKEEP_INTERVAL);
+                upkeep.run_upkeep();
+            });
+        if let Err(e) = spawned {
+            tracing::warn!(error = %e, "no metrics upkeep thread; histograms drain only when scraped");
+        }
         // Another recorder may already be installed (embedding application); then ours only renders empty.
         let _ = metrics::set_global_recorder(recorder);
         handle
