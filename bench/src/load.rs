@@ -96,32 +96,32 @@ where
     let runtime = tokio::runtime::Handle::current();
     let interval = Duration::from_secs_f64(1.0 / rate);
     let calls = (duration.as_secs_f64() * rate).round() as usize;
-    let pacer = std::thread::spawn(move || {
+    // Each call reports its latency and is detached: a finished task held
+    // by its join handle would keep its memory until the end of the run.
+    let (done, mut latencies_rx) = tokio::sync::mpsc::unbounded_channel();
+    std::thread::spawn(move || {
         let _runtime = runtime.enter();
         let start = Instant::now();
-        (0..calls)
-            .map(|i| {
-                let due = start + interval.mul_f64(i as f64);
-                let now = Instant::now();
-                if due > now {
-                    std::thread::sleep(due - now);
-                }
-                let work = call(i);
-                runtime.spawn(async move {
-                    work.await;
-                    due.elapsed().as_secs_f64() * 1e6
-                })
-            })
-            .collect::<Vec<_>>()
+        for i in 0..calls {
+            let due = start + interval.mul_f64(i as f64);
+            let now = Instant::now();
+            if due > now {
+                std::thread::sleep(due - now);
+            }
+            let work = call(i);
+            let done = done.clone();
+            runtime.spawn(async move {
+                work.await;
+                let _ = done.send(due.elapsed().as_secs_f64() * 1e6);
+            });
+        }
     });
-    let tasks = tokio::task::spawn_blocking(move || pacer.join())
-        .await
-        .expect("pacer thread")
-        .expect("pacer");
-    let mut latencies = Vec::with_capacity(tasks.len());
-    for t in tasks {
-        latencies.push(t.await.expect("open-loop call"));
+    let mut latencies = Vec::with_capacity(calls);
+    // Ends when the pacer and every call have dropped their senders.
+    while let Some(latency) = latencies_rx.recv().await {
+        latencies.push(latency);
     }
+    assert_eq!(latencies.len(), calls, "some open-loop calls failed");
     latencies.sort_by(f64::total_cmp);
     latencies
 }
