@@ -10,7 +10,7 @@
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
 use warden_bench::dataset::{check_pool, Dataset, SCHEMA};
-use warden_server::authz::engine::{Checker, Index, Subject, Tuple};
+use warden_server::authz::engine::{Checker, Index, Page, Subject, Tuple};
 use warden_server::authz::schema::parse;
 
 fn tuple(rt: &str, rid: &str, rel: &str, subject: Subject) -> Tuple {
@@ -127,6 +127,29 @@ fn bench(c: &mut Criterion) {
         })
     });
     group.finish();
+
+    // LookupResources for a document owner: walking up from the subject,
+    // against checking every document (what the lookup did before).
+    let owner = Subject::object("user", &pool[0].1.object_id);
+    let found = checker
+        .lookup_resources("document", "view", &owner, Page::default())
+        .expect("lookup");
+    let mut lookups = c.benchmark_group(format!("lookup/{}", data.tuples.len()));
+    lookups.sample_size(10);
+    lookups.bench_function("lookup_resources_walk_up", |b| {
+        b.iter(|| checker.lookup_resources("document", "view", black_box(&owner), Page::default()))
+    });
+    lookups.bench_function("check_every_document", |b| {
+        b.iter(|| {
+            let all: Vec<&str> = index
+                .resource_ids("document")
+                .into_iter()
+                .filter(|id| checker.check("document", id, "view", &owner) == Ok(true))
+                .collect();
+            assert_eq!(all.len(), found.len());
+        })
+    });
+    lookups.finish();
 }
 
 criterion_group!(benches, bench);

@@ -45,6 +45,7 @@ pub fn sort_key(t: &Tuple) -> (&str, &str, &str, &str, &str, &str) {
 /// The index's maps hash with foldhash (seeded per process): several times
 /// faster than SipHash on these short keys, on the hot path of every check.
 type HashMap<K, V> = std::collections::HashMap<K, V, RandomState>;
+type HashSet<K> = std::collections::HashSet<K, RandomState>;
 
 /// Strings stored once, referred to by number. Names are never forgotten
 /// while the index lives (a reload starts afresh), which keeps ids stable.
@@ -150,23 +151,6 @@ impl Slot {
             }
         }
     }
-
-    /// Drops subjects expired at `now_ms`: (how many, how many left that
-    /// expire, whether any is left).
-    fn prune(&mut self, now_ms: i64) -> (usize, usize, bool) {
-        match self {
-            Slot::One(_, e) => {
-                let keep = *e > now_ms;
-                (usize::from(!keep), usize::from(keep && *e != NEVER), keep)
-            }
-            Slot::Many(map) => {
-                let before = map.len();
-                map.retain(|_, e| *e > now_ms);
-                let expiring = map.values().filter(|e| **e != NEVER).count();
-                (before - map.len(), expiring, !map.is_empty())
-            }
-        }
-    }
 }
 
 /// One object's relations (as a resource), each with its subjects. Kept
@@ -251,6 +235,10 @@ pub struct Index {
     names: Interner,
     /// Relationships by resource object `(type, id)`.
     by_object: HashMap<(u32, u32), Relations>,
+    /// The reverse: for each object that is a subject (plain, set or
+    /// wildcard `(type, *)`), the resource objects it appears in, once per
+    /// relationship. Lookups walk it upwards from a subject.
+    by_subject: HashMap<(u32, u32), Vec<(u32, u32)>>,
     len: usize,
     /// How many relationships carry an expiry (when none do, pruning is free).
     expiring: usize,
@@ -260,7 +248,7 @@ pub struct Index {
 
 /// A schema compiled to interned names: a check step is a lookup by
 /// numbers, never a string comparison or hash.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Clone)]
 struct Model {
     /// The ids of the schema's type, relation and permission names: a small
     /// map, so resolving them does not touch the large interner.
@@ -269,6 +257,17 @@ struct Model {
     definitions: HashMap<u32, HashMap<u32, Member>>,
     /// The id of `*`.
     wildcard: u32,
+}
+
+impl Default for Model {
+    fn default() -> Self {
+        Self {
+            names: HashMap::default(),
+            definitions: HashMap::default(),
+            // No name has this id until a schema interns `*`.
+            wildcard: NO_RELATION,
+        }
+    }
 }
 
 /// A relation or permission of a definition.
@@ -400,6 +399,10 @@ impl Index {
         };
         if added {
             self.len += 1;
+            self.by_subject
+                .entry((subject.object_type, subject.object_id))
+                .or_default()
+                .push(object);
         }
     }
 
@@ -411,6 +414,10 @@ impl Index {
         ) else {
             return false;
         };
+        self.remove_ids(key, subject)
+    }
+
+    fn remove_ids(&mut self, key: IdKey, subject: IdSubject) -> bool {
         let object = (key.0, key.1);
         let Some(relations) = self.by_object.get_mut(&object) else {
             return false;
@@ -424,6 +431,15 @@ impl Index {
         }
         if removed {
             self.len -= 1;
+            let from = (subject.object_type, subject.object_id);
+            if let Some(resources) = self.by_subject.get_mut(&from) {
+                if let Some(at) = resources.iter().position(|r| *r == object) {
+                    resources.swap_remove(at);
+                }
+                if resources.is_empty() {
+                    self.by_subject.remove(&from);
+                }
+            }
         }
         removed
     }
@@ -448,28 +464,6 @@ impl Index {
             .keys()
             .filter(|(kt, _)| *kt == t)
             .map(|(_, id)| self.names.name(*id))
-            .collect()
-    }
-
-    /// Ids of the subjects of `subject_type` (with `relation`, or plain
-    /// objects for `None`) that appear in any relationship, sorted.
-    pub fn subject_ids(&self, subject_type: &str, relation: Option<&str>) -> BTreeSet<&str> {
-        let Some(t) = self.names.get(subject_type) else {
-            return BTreeSet::new();
-        };
-        let rel = match relation {
-            Some(r) => match self.names.get(r) {
-                Some(id) => id,
-                None => return BTreeSet::new(),
-            },
-            None => NO_RELATION,
-        };
-        self.by_object
-            .values()
-            .flat_map(Relations::iter)
-            .flat_map(|(_, slot)| slot.iter())
-            .filter(|(s, _)| s.object_type == t && s.relation == rel)
-            .map(|(s, _)| self.names.name(s.object_id))
             .collect()
     }
 
@@ -527,24 +521,23 @@ impl Index {
         if self.expiring == 0 {
             return 0;
         }
-        let mut pruned = 0;
+        let mut expired = Vec::new();
         let mut expiring = 0;
-        self.by_object.retain(|_, relations| {
-            let mut prune = |slot: &mut Slot| {
-                let (gone, left_expiring, keep) = slot.prune(now_ms);
-                pruned += gone;
-                expiring += left_expiring;
-                keep
-            };
-            match relations {
-                Relations::One(_, slot) => prune(slot),
-                Relations::Many(all) => {
-                    all.retain_mut(|(_, slot)| prune(slot));
-                    !all.is_empty()
+        for (&(object_type, object_id), relations) in &self.by_object {
+            for (relation, slot) in relations.iter() {
+                for (subject, expiry) in slot.iter() {
+                    if expiry <= now_ms {
+                        expired.push(((object_type, object_id, relation), subject));
+                    } else if expiry != NEVER {
+                        expiring += 1;
+                    }
                 }
             }
-        });
-        self.len -= pruned;
+        }
+        let pruned = expired.len();
+        for (key, subject) in expired {
+            self.remove_ids(key, subject);
+        }
         self.expiring = expiring;
         pruned
     }
@@ -555,6 +548,94 @@ impl Index {
         self.id_key(object_type, object_id, relation)
             .and_then(|key| self.slot(key))
             .map_or(0, Slot::len)
+    }
+
+    /// The objects of type `resource_type` that `subject` reaches through
+    /// relationships read upwards (as a member of a group that views a folder
+    /// that is a document's parent, say), sorted: every object on which it can
+    /// hold a permission is among them, since each grant is such a chain.
+    /// Some may grant nothing (an exclusion, or the wrong relation): callers
+    /// check each.
+    pub fn reachable_resources(&self, resource_type: &str, subject: &Subject) -> BTreeSet<&str> {
+        let mut out = BTreeSet::new();
+        let (Some(wanted), Some(subject_type)) = (
+            self.names.get(resource_type),
+            self.names.get(&subject.object_type),
+        ) else {
+            return out;
+        };
+        let mut seen: HashSet<(u32, u32)> = HashSet::default();
+        let mut next = Vec::new();
+        if let Some(id) = self.names.get(&subject.object_id) {
+            next.push((subject_type, id));
+        }
+        if subject.relation.is_none() {
+            // Wildcards grant plain objects of their type.
+            next.push((subject_type, self.model.wildcard));
+        }
+        while let Some(object) = next.pop() {
+            for &resource in self.by_subject.get(&object).into_iter().flatten() {
+                if seen.insert(resource) {
+                    next.push(resource);
+                }
+            }
+        }
+        out.extend(
+            seen.into_iter()
+                .filter(|(t, _)| *t == wanted)
+                .map(|(_, id)| self.names.name(id)),
+        );
+        out
+    }
+
+    /// The ids of the subjects of `subject_type` (plain, for `relation`
+    /// `None`; otherwise any object of the type, as a subject set) that
+    /// relationships read downwards from the resource reach, sorted; `*` if
+    /// a wildcard is reached. Every subject holding a permission on the
+    /// resource is among them or covered by `*`; callers check each.
+    pub fn reachable_subjects(
+        &self,
+        resource_type: &str,
+        resource_id: &str,
+        subject_type: &str,
+        relation: Option<&str>,
+    ) -> BTreeSet<&str> {
+        let mut out = BTreeSet::new();
+        let (Some(start_type), Some(start_id), Some(wanted)) = (
+            self.names.get(resource_type),
+            self.names.get(resource_id),
+            self.names.get(subject_type),
+        ) else {
+            return out;
+        };
+        let mut seen: HashSet<(u32, u32)> = HashSet::default();
+        seen.insert((start_type, start_id));
+        let mut next = vec![(start_type, start_id)];
+        while let Some(object) = next.pop() {
+            if relation.is_some() && object.0 == wanted {
+                out.insert(self.names.name(object.1));
+            }
+            for (_, slot) in self
+                .by_object
+                .get(&object)
+                .into_iter()
+                .flat_map(Relations::iter)
+            {
+                for (subject, _) in slot.iter() {
+                    if relation.is_none()
+                        && subject.object_type == wanted
+                        && subject.relation == NO_RELATION
+                    {
+                        out.insert(self.names.name(subject.object_id));
+                    }
+                    let reached = (subject.object_type, subject.object_id);
+                    if subject.object_id != self.model.wildcard && seen.insert(reached) {
+                        next.push(reached);
+                    }
+                }
+            }
+        }
+        out
     }
 
     /// The subjects stored under one key.
@@ -638,7 +719,7 @@ impl<'a> Checker<'a> {
         page: Page<'_>,
     ) -> Result<Vec<String>, CheckError> {
         self.validate(resource_type, permission)?;
-        let mut candidates = self.index.resource_ids(resource_type);
+        let mut candidates = self.index.reachable_resources(resource_type, subject);
         // A subject set is its own member: `group:eng#member` on `group:eng`.
         if subject.object_type == resource_type && subject.relation.is_some() {
             candidates.insert(&subject.object_id);
@@ -661,11 +742,12 @@ impl<'a> Checker<'a> {
         page: Page<'_>,
     ) -> Result<Vec<String>, CheckError> {
         self.validate(resource_type, permission)?;
-        let mut candidates = self.index.subject_ids(subject_type, subject_relation);
-        if subject_relation.is_some() {
-            // Subject sets also come from objects that only appear as resources.
-            candidates.extend(self.index.resource_ids(subject_type));
-        }
+        let candidates = self.index.reachable_subjects(
+            resource_type,
+            resource_id,
+            subject_type,
+            subject_relation,
+        );
         self.collect(candidates, page, |id| {
             let subject = Subject {
                 object_type: subject_type.to_owned(),
@@ -1124,6 +1206,139 @@ mod tests {
             index.resource_ids("document").is_empty(),
             "no empty object is left behind"
         );
+    }
+
+    #[test]
+    fn lookups_walking_the_graph_find_what_checking_everything_finds() {
+        // A random Drive: nested (and cyclic) groups, a folder tree, documents
+        // with owners, editors, viewers, wildcards and bans; some relationships
+        // expire, some are removed again. For every user and group, the
+        // resources found by walking up from the subject must be exactly
+        // those a check of every object grants.
+        let mut seed = 7u64;
+        let mut below = |n: u64| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) % n
+        };
+        let mut tuples = Vec::new();
+        for g in 0..12 {
+            for _ in 0..3 {
+                tuples.push(format!("group:g{g}#member@user:u{}", below(20)));
+            }
+            tuples.push(format!("group:g{g}#member@group:g{}#member", below(12)));
+        }
+        for f in 1..15 {
+            tuples.push(format!("folder:f{f}#parent@folder:f{}", below(f)));
+            if below(3) == 0 {
+                tuples.push(format!("folder:f{f}#viewer@group:g{}#member", below(12)));
+            }
+        }
+        tuples.push("folder:f9#viewer@user:*".into());
+        for d in 0..40 {
+            tuples.push(format!("document:d{d}#parent@folder:f{}", below(15)));
+            tuples.push(format!("document:d{d}#owner@user:u{}", below(20)));
+            match below(4) {
+                0 => tuples.push(format!("document:d{d}#editor@group:g{}#member", below(12))),
+                1 => tuples.push(format!("document:d{d}#viewer@user:u{}", below(20))),
+                2 => tuples.push(format!("document:d{d}#banned@group:g{}#member", below(12))),
+                _ => tuples.push(format!("document:d{d}#viewer@user:*")),
+            }
+        }
+        let mut index = index(&tuples.iter().map(String::as_str).collect::<Vec<_>>());
+        for (i, t) in tuples.iter().enumerate() {
+            if i % 9 == 0 {
+                index.remove(&tuple(t));
+            } else if i % 11 == 0 {
+                index.insert(tuple(t), Some(50));
+            }
+        }
+        index.prune_expired(50);
+        let checker = Checker::new(&index, 0);
+        let mut subjects: Vec<Subject> = (0..21).map(|u| user(&format!("u{u}"))).collect();
+        subjects.extend((0..12).map(|g| Subject::set("group", &format!("g{g}"), "member")));
+        let mut found = 0;
+        for subject in &subjects {
+            for (resource_type, permission) in [
+                ("document", "view"),
+                ("document", "audit"),
+                ("folder", "view"),
+            ] {
+                let expected: Vec<String> = index
+                    .resource_ids(resource_type)
+                    .into_iter()
+                    .filter(|id| {
+                        checker
+                            .check(resource_type, id, permission, subject)
+                            .unwrap()
+                    })
+                    .map(str::to_owned)
+                    .collect();
+                let looked_up = checker
+                    .lookup_resources(resource_type, permission, subject, Page::default())
+                    .unwrap();
+                assert_eq!(
+                    looked_up, expected,
+                    "{permission} on {resource_type} for {subject:?}"
+                );
+                found += expected.len();
+            }
+        }
+        assert!(found > 100, "the data grants enough to test: {found}");
+
+        // Downwards from each resource: every subject found holds the
+        // permission, and every subject holding it is found or covered by `*`.
+        let mut found = 0;
+        for (resource_type, count) in [("document", 40), ("folder", 15)] {
+            let prefix = &resource_type[..1];
+            for i in 0..count {
+                let id = format!("{prefix}{i}");
+                for (subject_type, relation, candidates) in [
+                    (
+                        "user",
+                        None,
+                        (0..21).map(|u| format!("u{u}")).collect::<Vec<_>>(),
+                    ),
+                    (
+                        "group",
+                        Some("member"),
+                        (0..12).map(|g| format!("g{g}")).collect(),
+                    ),
+                ] {
+                    let looked_up = checker
+                        .lookup_subjects(
+                            resource_type,
+                            &id,
+                            "view",
+                            subject_type,
+                            relation,
+                            Page::default(),
+                        )
+                        .unwrap();
+                    let wildcard = looked_up.iter().any(|s| s == "*");
+                    for candidate in &candidates {
+                        let subject = Subject {
+                            object_type: subject_type.into(),
+                            object_id: candidate.clone(),
+                            relation: relation.map(str::to_owned),
+                        };
+                        let granted = checker.check(resource_type, &id, "view", &subject).unwrap();
+                        let listed = looked_up.contains(candidate);
+                        assert!(
+                            !listed || granted,
+                            "{subject:?} listed on {resource_type}:{id} without the permission"
+                        );
+                        assert!(
+                            listed || !granted || wildcard,
+                            "{subject:?} holds view on {resource_type}:{id} but was not listed"
+                        );
+                        found += usize::from(listed);
+                    }
+                }
+            }
+        }
+        assert!(found > 100, "the data grants enough to test: {found}");
     }
 
     #[test]
