@@ -149,6 +149,38 @@ fn bench(c: &mut Criterion) {
             assert_eq!(all.len(), found.len());
         })
     });
+    // LookupSubjects: the users who can view a document, walking down from
+    // it, against checking every user.
+    let (doc, _) = &pool[1];
+    let users: Vec<Subject> = (0..data.users)
+        .map(warden_bench::dataset::user)
+        .chain(["owner", "reader", "stranger"].map(String::from))
+        .map(|u| Subject::object("user", &u))
+        .collect();
+    let viewers = checker
+        .lookup_subjects("document", doc, "view", "user", None, Page::default())
+        .expect("lookup");
+    lookups.bench_function("lookup_subjects_walk_down", |b| {
+        b.iter(|| {
+            checker.lookup_subjects(
+                "document",
+                black_box(doc),
+                "view",
+                "user",
+                None,
+                Page::default(),
+            )
+        })
+    });
+    lookups.bench_function("check_every_user", |b| {
+        b.iter(|| {
+            let all = users
+                .iter()
+                .filter(|u| checker.check("document", doc, "view", u) == Ok(true))
+                .count();
+            assert!(all >= viewers.iter().filter(|v| *v != "*").count());
+        })
+    });
     lookups.finish();
 }
 
