@@ -349,6 +349,28 @@ impl CachedSessionSource {
     /// once. Reconnects after a loss (the feed counts as down meanwhile); a
     /// ping every second notices a server that stopped answering.
     pub fn follow_redis_invalidations(self: &Arc<Self>, redis_url: String) {
+        self.keep_following(
+            "redis invalidation feed",
+            move |cache| {
+                let url = redis_url.clone();
+                async move { cache.track(&url).await }
+            },
+            |cache| cache.set_tracking_up(false),
+        );
+    }
+
+    /// Runs `attempt` (one connection to a feed, until it ends) again and
+    /// again while the cache lives: after each end, `down` marks the feed
+    /// down and the next attempt waits, backing off from 0.1 s to 2 s.
+    fn keep_following<F, E>(
+        self: &Arc<Self>,
+        feed: &'static str,
+        attempt: impl Fn(Arc<Self>) -> F + Send + 'static,
+        down: fn(&Self),
+    ) where
+        F: std::future::Future<Output = Result<(), E>> + Send,
+        E: std::fmt::Display,
+    {
         let cache = Arc::downgrade(self);
         tokio::spawn(async move {
             let mut backoff = Duration::from_millis(100);
@@ -356,13 +378,13 @@ impl CachedSessionSource {
                 let Some(strong) = cache.upgrade() else {
                     return;
                 };
-                match strong.track(&redis_url).await {
+                match attempt(strong.clone()).await {
                     Ok(()) => backoff = Duration::from_millis(100),
                     Err(e) => {
-                        tracing::warn!(error = %e, "redis invalidation feed down; reading sessions from the source")
+                        tracing::warn!(error = %e, "{feed} down; reading sessions from the source")
                     }
                 }
-                strong.set_tracking_up(false);
+                down(&strong);
                 drop(strong);
                 tokio::time::sleep(backoff).await;
                 backoff = (backoff * 2).min(Duration::from_secs(2));
@@ -454,25 +476,14 @@ impl CachedSessionSource {
     /// Follows `warden.events` on a private queue until the process ends,
     /// reconnecting after a loss (the cache is bypassed meanwhile).
     pub fn follow_revocations(self: &Arc<Self>, amqp_url: String) {
-        let cache = Arc::downgrade(self);
-        tokio::spawn(async move {
-            let mut backoff = Duration::from_millis(100);
-            loop {
-                let Some(strong) = cache.upgrade() else {
-                    return;
-                };
-                match strong.consume(&amqp_url).await {
-                    Ok(()) => backoff = Duration::from_millis(100),
-                    Err(e) => {
-                        tracing::warn!(error = %e, "revocation feed down; reading sessions from the source")
-                    }
-                }
-                strong.set_feed_up(false);
-                drop(strong);
-                tokio::time::sleep(backoff).await;
-                backoff = (backoff * 2).min(Duration::from_secs(2));
-            }
-        });
+        self.keep_following(
+            "revocation feed",
+            move |cache| {
+                let url = amqp_url.clone();
+                async move { cache.consume(&url).await }
+            },
+            |cache| cache.set_feed_up(false),
+        );
     }
 
     async fn consume(&self, url: &str) -> Result<(), lapin::Error> {
