@@ -46,15 +46,48 @@ pub fn amqp_url() -> String {
         .unwrap_or_else(|_| "amqp://guest:guest@127.0.0.1:5672/%2f".into())
 }
 
+/// How long a test database is kept: longer than any test run, so only
+/// databases of runs that have ended are dropped.
+const TEST_DATABASE_LIFETIME_SECS: u64 = 3_600;
+
 /// Creates a fresh PostgreSQL database for one test and returns its URL.
+///
+/// Its name carries its creation time (`warden_test_<unix seconds>_<uuid>`),
+/// and each call drops the test databases created more than an hour ago, so
+/// repeated runs do not pile databases up on the server.
 pub async fn fresh_postgres_database() -> String {
-    use sqlx::Connection;
+    use sqlx::{Connection, Row};
     sqlx::any::install_default_drivers();
     let admin = postgres_admin_url();
     let mut conn = sqlx::AnyConnection::connect(&admin)
         .await
         .unwrap_or_else(|e| panic!("cannot reach PostgreSQL at {admin}: {e}; {HOW_TO_START}"));
-    let name = format!("warden_test_{}", uuid::Uuid::new_v4().simple());
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock after 1970")
+        .as_secs();
+    let existing =
+        sqlx::query("SELECT datname::text FROM pg_database WHERE datname LIKE 'warden_test_%'")
+            .fetch_all(&mut conn)
+            .await
+            .unwrap_or_else(|e| panic!("cannot list test databases: {e}; {HOW_TO_START}"));
+    for row in existing {
+        let name: String = row.get(0);
+        let Some(rest) = name.strip_prefix("warden_test_") else {
+            continue; // `_` matches any character in LIKE
+        };
+        let created = rest
+            .split_once('_')
+            .and_then(|(secs, _)| secs.parse::<u64>().ok());
+        // Names without a time are from before names carried one: old too.
+        if created.is_none_or(|c| c + TEST_DATABASE_LIFETIME_SECS < now) {
+            // Best effort: another run may be dropping it at the same moment.
+            let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .execute(&mut conn)
+                .await;
+        }
+    }
+    let name = format!("warden_test_{now}_{}", uuid::Uuid::new_v4().simple());
     sqlx::query(&format!("CREATE DATABASE {name}"))
         .execute(&mut conn)
         .await
