@@ -1,7 +1,9 @@
 //! In-process check latency (criterion) on the Drive-like data set: a shallow
 //! check (the document's owner), a deep allowed check (a leaf document seen
 //! through six folder levels and two nested groups), a deep denied check
-//! (a user with no access: every path is explored), and the mix the RPC
+//! (a user with no access: every path is explored), checks through a group
+//! of 20,000 members (a member, a nested group's member, a stranger), and
+//! the mix the RPC
 //! benchmark (`warden-bench check`) sends: document owners and random
 //! (document, user) pairs, one after the other.
 //!
@@ -82,6 +84,19 @@ fn bench(c: &mut Criterion) {
         ),
         None,
     );
+    // A company-wide group: 20,000 members, and a nested group of
+    // contractors, opening a handbook. A check for someone outside it must
+    // not cost a scan of every member.
+    for u in 0..20_000 {
+        let member = Subject::object("user", &warden_bench::dataset::user(u));
+        index.insert(tuple("group", "everyone", "member", member), None);
+    }
+    let contractors = Subject::set("group", "contractors", "member");
+    index.insert(tuple("group", "everyone", "member", contractors), None);
+    let contractor = Subject::object("user", "contractor");
+    index.insert(tuple("group", "contractors", "member", contractor), None);
+    let everyone = Subject::set("group", "everyone", "member");
+    index.insert(tuple("document", "handbook", "viewer", everyone), None);
     let checker = Checker::new(&index, 0);
     let owner = Subject::object("user", "owner");
     let reader = Subject::object("user", "reader");
@@ -113,6 +128,21 @@ fn bench(c: &mut Criterion) {
             )
         })
     });
+    let member = Subject::object("user", &warden_bench::dataset::user(12_345));
+    let contractor = Subject::object("user", "contractor");
+    for (name, who, allowed) in [
+        ("big_group_member", &member, true),
+        ("big_group_nested", &contractor, true),
+        ("big_group_denied", &stranger, false),
+    ] {
+        assert_eq!(
+            checker.check("document", "handbook", "view", who),
+            Ok(allowed)
+        );
+        group.bench_function(name, |b| {
+            b.iter(|| checker.check("document", "handbook", black_box("view"), black_box(who)))
+        });
+    }
     // The RPC benchmark's mix: owners (allowed) and random pairs (mostly denied).
     let pool: Vec<(String, Subject)> = check_pool(&data.owner_sample(), data.documents, data.users)
         .into_iter()
