@@ -3,10 +3,11 @@
 //! on the current path, which cannot add a grant), expired relationships count
 //! as absent, and a graph deeper than the limit is an error, never an allow.
 
-use foldhash::quality::RandomState;
-use smallvec::SmallVec;
 use std::cell::RefCell;
 use std::collections::BTreeSet;
+
+use foldhash::quality::RandomState;
+use smallvec::SmallVec;
 
 use super::schema::{Expr, Schema};
 
