@@ -1276,6 +1276,16 @@ mod tests {
         }
     }
 
+    /// A small deterministic generator: each call `below(n)` gives a number in `0..n`.
+    fn random_below(mut seed: u64) -> impl FnMut(u64) -> u64 {
+        move |n| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) % n
+        }
+    }
+
     /// An index on the Drive schema holding `tuples`.
     fn index(tuples: &[&str]) -> Index {
         let mut index = Index::default();
@@ -1428,13 +1438,7 @@ mod tests {
         // expire, some are removed again. For every user and group, the
         // resources found by walking up from the subject must be exactly
         // those a check of every object grants.
-        let mut seed = 7u64;
-        let mut below = |n: u64| {
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (seed >> 33) % n
-        };
+        let mut below = random_below(7);
         let mut tuples = Vec::new();
         for g in 0..12 {
             for _ in 0..3 {
@@ -1687,13 +1691,7 @@ mod tests {
         // once, removals that empty and refill slots and objects, and expiry.
         // Every check must answer as the naive reading of the schema does.
         let schema = parse(DRIVE).unwrap();
-        let mut seed = 11u64;
-        let mut below = |n: u64| {
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (seed >> 33) % n
-        };
+        let mut below = random_below(11);
         let mut all = Vec::new();
         for g in 0..12 {
             let size = [2, 5, 14, 30][below(4) as usize];
