@@ -11,8 +11,8 @@
 //! default 100000).
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
-use warden_bench::dataset::{check_pool, Dataset, SCHEMA};
-use warden_server::authz::engine::{Checker, Index, Page, Subject, Tuple};
+use warden_bench::dataset::{check_pool, document, Dataset, SCHEMA};
+use warden_server::authz::engine::{Checker, Index, Page, RelationshipFilter, Subject, Tuple};
 use warden_server::authz::schema::parse;
 
 fn tuple(rt: &str, rid: &str, rel: &str, subject: Subject) -> Tuple {
@@ -178,6 +178,53 @@ fn bench(c: &mut Criterion) {
                 .collect();
             assert_eq!(all.len(), found.len());
         })
+    });
+    // Pages of 100 for subjects that reach much: a reader of the root folder
+    // reaches every document, the owner of a folder on the third level a
+    // sixteenth of them. The first page, and one from the middle of the id
+    // order.
+    let folder_owner = |folder: &str| {
+        let owner = data.tuples.iter().find(|t| {
+            t.resource_type == "folder" && t.resource_id == folder && t.relation == "owner"
+        });
+        Subject::object(
+            "user",
+            &owner
+                .expect("the top folders have owners")
+                .subject
+                .object_id,
+        )
+    };
+    let middle = document(data.documents / 2);
+    for (who, subject) in [
+        ("everything", Subject::object("user", "reader")),
+        ("a_sixteenth", folder_owner("f5")),
+    ] {
+        for (name, after) in [("first", None), ("middle", Some(middle.as_str()))] {
+            let page = Page { after, limit: 100 };
+            let ids = checker
+                .lookup_resources("document", "view", &subject, page)
+                .expect("lookup");
+            assert_eq!(ids.len(), 100);
+            lookups.bench_function(format!("lookup_resources_{who}_{name}_page"), |b| {
+                b.iter(|| checker.lookup_resources("document", "view", black_box(&subject), page))
+            });
+        }
+    }
+    // ReadRelationships for every document relationship, a page of 100 from
+    // the middle of the cursor order.
+    let filter = RelationshipFilter {
+        resource_type: "document".into(),
+        ..Default::default()
+    };
+    let cursor = format!("{middle}\0");
+    let page = Page {
+        after: Some(&cursor),
+        limit: 100,
+    };
+    assert_eq!(index.matching(&filter, 0, page).len(), 100);
+    lookups.bench_function("read_relationships_middle_page", |b| {
+        b.iter(|| index.matching(black_box(&filter), 0, page))
     });
     // LookupSubjects: the users who can view a document, walking down from
     // it, against checking every user.

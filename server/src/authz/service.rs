@@ -16,7 +16,7 @@ use warden_interceptor::AuthContext;
 use warden_proto::authz::v1::{self as pb, authz_service_server};
 use warden_proto::events::v1 as events_pb;
 
-use super::engine::{sort_key, CheckError, Checker, Page, Subject, TraceNode, Tuple};
+use super::engine::{CheckError, Checker, Page, Subject, TraceNode, Tuple};
 use super::enrichment::Enricher;
 use super::replica::Replica;
 use super::schema::{parse, AllowedSubject, Schema};
@@ -486,11 +486,6 @@ fn cursor_for(key: &str) -> String {
     URL_SAFE_NO_PAD.encode(key)
 }
 
-fn tuple_cursor_key(t: &Tuple) -> String {
-    let k = sort_key(t);
-    [k.0, k.1, k.2, k.3, k.4, k.5].join("\u{0}")
-}
-
 fn stream<T: Send + 'static>(items: Vec<T>) -> ResponseStream<T> {
     Box::pin(tokio_stream::iter(items.into_iter().map(Ok)))
 }
@@ -653,14 +648,14 @@ impl authz_service_server::AuthzService for Authz {
         self.consistent(r.consistency.as_ref()).await?;
         let state = self.replica.read();
         let read_at = revision_token(state.revision);
-        let limit = r.optional_limit as usize;
+        let page = Page {
+            after: after.as_deref(),
+            limit: r.optional_limit as usize,
+        };
         let out: Vec<_> = state
             .index
-            .matching(&filter, now_ms())
+            .matching(&filter, now_ms(), page)
             .into_iter()
-            .map(|(t, e)| (tuple_cursor_key(&t), t, e))
-            .filter(|(key, _, _)| after.as_ref().is_none_or(|a| key > a))
-            .take(if limit == 0 { usize::MAX } else { limit })
             .map(|(key, t, e)| pb::ReadRelationshipsResponse {
                 read_at: Some(read_at.clone()),
                 relationship: Some(relationship_pb(t, e)),
