@@ -4,13 +4,14 @@
 //! are serialized, revisions strictly increase, and preconditions are checked
 //! against a state no concurrent write can change.
 
+use std::collections::HashSet;
 use std::time::SystemTime;
 
 use futures::TryStreamExt;
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 
-use super::sql::SqlStore;
+use super::sql::{Dialect, SqlStore};
 use super::unix_ms;
 use crate::error::Error;
 
@@ -234,11 +235,14 @@ async fn next_revision_and_schema(tx: &mut Transaction<'_, Any>) -> Result<(i64,
     Ok((row.try_get("revision")?, row.try_get("schema_text")?))
 }
 
-async fn log_change(
+/// Logs a write's changes under `revision`, in order (`seq` 0, 1, ...),
+/// with as few statements as [`chunks`] allows. A write that changed
+/// nothing logs [`Change::Nothing`]: every revision has a row.
+async fn log_changes(
     tx: &mut Transaction<'_, Any>,
+    dialect: Dialect,
     revision: i64,
-    seq: i64,
-    change: &Change,
+    changes: &[Change],
 ) -> Result<(), Error> {
     let empty = Tuple {
         resource_type: String::new(),
@@ -246,30 +250,93 @@ async fn log_change(
         relation: String::new(),
         subject: Subject::object("", ""),
     };
-    let (op, tuple, expires, schema) = match change {
-        Change::Upsert(t, e) => (OP_UPSERT, t, *e, None),
-        Change::Delete(t) => (OP_DELETE, t, None, None),
-        Change::Schema(text) => (OP_SCHEMA, &empty, None, Some(text.as_str())),
-        Change::Nothing => (OP_NOTHING, &empty, None, None),
+    let changes = if changes.is_empty() {
+        &[Change::Nothing]
+    } else {
+        changes
     };
-    sqlx::query(&format!(
-        "INSERT INTO relationship_changes (revision, seq, op, {TUPLE_COLUMNS}, expires_at, schema_text, committed_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
-    ))
-    .bind(revision)
-    .bind(seq)
-    .bind(op)
-    .bind(&tuple.resource_type)
-    .bind(&tuple.resource_id)
-    .bind(&tuple.relation)
-    .bind(&tuple.subject.object_type)
-    .bind(&tuple.subject.object_id)
-    .bind(tuple.subject.relation.as_deref().unwrap_or(""))
-    .bind(expires)
-    .bind(schema)
-    .bind(unix_ms(SystemTime::now()))
-    .execute(&mut **tx)
-    .await?;
+    let committed_at = unix_ms(SystemTime::now());
+    let mut seq = 0_i64;
+    for chunk in chunks(changes) {
+        let sql = format!(
+            "INSERT INTO relationship_changes \
+             (revision, seq, op, {TUPLE_COLUMNS}, expires_at, schema_text, committed_at) \
+             VALUES {}",
+            placeholders(dialect, chunk.len(), 12)
+        );
+        let mut query = sqlx::query(&sql);
+        for change in chunk {
+            let (op, tuple, expires, schema) = match change {
+                Change::Upsert(t, e) => (OP_UPSERT, t, *e, None),
+                Change::Delete(t) => (OP_DELETE, t, None, None),
+                Change::Schema(text) => (OP_SCHEMA, &empty, None, Some(text.as_str())),
+                Change::Nothing => (OP_NOTHING, &empty, None, None),
+            };
+            query = bind_tuple(query.bind(revision).bind(seq).bind(op), tuple)
+                .bind(expires)
+                .bind(schema)
+                .bind(committed_at);
+            seq += 1;
+        }
+        query.execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+/// Most rows one multi-row statement writes.
+const ROWS_PER_STATEMENT: usize = 256;
+
+/// `rows` cut into runs of a power of two rows, largest first, at most
+/// [`ROWS_PER_STATEMENT`]: a few statement shapes cover every length, so the
+/// driver's prepared-statement cache keeps them all.
+fn chunks<T>(mut rows: &[T]) -> impl Iterator<Item = &[T]> {
+    std::iter::from_fn(move || {
+        if rows.is_empty() {
+            return None;
+        }
+        let take = ROWS_PER_STATEMENT.min(1 << rows.len().ilog2());
+        let (chunk, rest) = rows.split_at(take);
+        rows = rest;
+        Some(chunk)
+    })
+}
+
+/// `(?, ?, ...), ...` (SQLite) or `($1, $2, ...), ...` (PostgreSQL) for
+/// `rows` rows of `columns`. SQLite binds `?` by position; a `$n` it looks
+/// up by name, through a list as long as the statement's parameters, which
+/// made binding a statement of 3,000 parameters cost more than running it.
+fn placeholders(dialect: Dialect, rows: usize, columns: usize) -> String {
+    let row = |row: usize| -> String {
+        let params: Vec<String> = (1..=columns)
+            .map(|column| match dialect {
+                Dialect::Sqlite => "?".to_owned(),
+                Dialect::Postgres => format!("${}", row * columns + column),
+            })
+            .collect();
+        format!("({})", params.join(", "))
+    };
+    (0..rows).map(row).collect::<Vec<_>>().join(", ")
+}
+
+/// Upserts relationships (no one twice: PostgreSQL refuses to update a row
+/// twice in one statement).
+async fn upsert(
+    tx: &mut Transaction<'_, Any>,
+    dialect: Dialect,
+    rows: &[(&Tuple, Option<i64>)],
+) -> Result<(), Error> {
+    for chunk in chunks(rows) {
+        let sql = format!(
+            "INSERT INTO relationships ({TUPLE_COLUMNS}, expires_at) VALUES {} \
+             ON CONFLICT ({TUPLE_COLUMNS}) DO UPDATE SET expires_at = excluded.expires_at",
+            placeholders(dialect, chunk.len(), 7)
+        );
+        let mut query = sqlx::query(&sql);
+        for (tuple, expires) in chunk {
+            query = bind_tuple(query, tuple).bind(*expires);
+        }
+        query.execute(&mut **tx).await?;
+    }
     Ok(())
 }
 
@@ -387,6 +454,7 @@ impl SqlStore {
         validated_against: &str,
         now_ms: i64,
     ) -> Result<Result<i64, WriteRefusal>, Error> {
+        let dialect = self.dialect();
         let mut tx = self.pool().begin().await?;
         let (revision, schema) = next_revision_and_schema(&mut tx).await?;
         if schema != validated_against {
@@ -397,7 +465,18 @@ impl SqlStore {
         if let Some(i) = check_preconditions(&mut tx, preconditions, now_ms).await? {
             return Ok(Err(WriteRefusal::Precondition(i)));
         }
+        // Upserts wait in `pending` and go out many to a statement; a
+        // create's existence check or a delete of a pending relationship
+        // sends them first, so each update sees the ones before it.
+        let mut pending: Vec<(&Tuple, Option<i64>)> = Vec::new();
+        let mut pending_set: HashSet<&Tuple> = HashSet::new();
+        let mut changes = Vec::with_capacity(updates.len());
         for (seq, (op, tuple, expires)) in updates.iter().enumerate() {
+            if pending_set.contains(tuple) {
+                upsert(&mut tx, dialect, &pending).await?;
+                pending.clear();
+                pending_set.clear();
+            }
             match op {
                 WriteOp::Create | WriteOp::Touch => {
                     if *op == WriteOp::Create {
@@ -413,41 +492,21 @@ impl SqlStore {
                             return Ok(Err(WriteRefusal::Exists(seq)));
                         }
                     }
-                    let sql = format!(
-                        "INSERT INTO relationships ({TUPLE_COLUMNS}, expires_at) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7) \
-                         ON CONFLICT ({TUPLE_COLUMNS}) DO UPDATE SET expires_at = excluded.expires_at"
-                    );
-                    bind_tuple(sqlx::query(&sql), tuple)
-                        .bind(*expires)
-                        .execute(&mut *tx)
-                        .await?;
-                    log_change(
-                        &mut tx,
-                        revision,
-                        seq as i64,
-                        &Change::Upsert(tuple.clone(), *expires),
-                    )
-                    .await?;
+                    pending.push((tuple, *expires));
+                    pending_set.insert(tuple);
+                    changes.push(Change::Upsert(tuple.clone(), *expires));
                 }
                 WriteOp::Delete => {
                     let sql = format!("DELETE FROM relationships WHERE {TUPLE_MATCH}");
                     bind_tuple(sqlx::query(&sql), tuple)
                         .execute(&mut *tx)
                         .await?;
-                    log_change(
-                        &mut tx,
-                        revision,
-                        seq as i64,
-                        &Change::Delete(tuple.clone()),
-                    )
-                    .await?;
+                    changes.push(Change::Delete(tuple.clone()));
                 }
             }
         }
-        if updates.is_empty() {
-            log_change(&mut tx, revision, 0, &Change::Nothing).await?;
-        }
+        upsert(&mut tx, dialect, &pending).await?;
+        log_changes(&mut tx, dialect, revision, &changes).await?;
         tx.commit().await?;
         Ok(Ok(revision))
     }
@@ -460,6 +519,7 @@ impl SqlStore {
         preconditions: &[Precondition],
         now_ms: i64,
     ) -> Result<Result<(i64, u64), WriteRefusal>, Error> {
+        let dialect = self.dialect();
         let mut tx = self.pool().begin().await?;
         let revision = next_revision(&mut tx).await?;
         if let Some(i) = check_preconditions(&mut tx, preconditions, now_ms).await? {
@@ -483,13 +543,11 @@ impl SqlStore {
             query = query.bind(b.as_str());
         }
         query.execute(&mut *tx).await?;
-        for (seq, row) in rows.iter().enumerate() {
-            let change = Change::Delete(tuple_from_row(row)?);
-            log_change(&mut tx, revision, seq as i64, &change).await?;
-        }
-        if rows.is_empty() {
-            log_change(&mut tx, revision, 0, &Change::Nothing).await?;
-        }
+        let changes = rows
+            .iter()
+            .map(|row| Ok(Change::Delete(tuple_from_row(row)?)))
+            .collect::<Result<Vec<_>, Error>>()?;
+        log_changes(&mut tx, dialect, revision, &changes).await?;
         tx.commit().await?;
         Ok(Ok((revision, rows.len() as u64)))
     }
@@ -501,6 +559,7 @@ impl SqlStore {
         text: &str,
         accepts: impl Fn(&RelationshipShape) -> bool,
     ) -> Result<Result<i64, Vec<RelationshipShape>>, Error> {
+        let dialect = self.dialect();
         let mut tx = self.pool().begin().await?;
         let revision = next_revision(&mut tx).await?;
         let rows = sqlx::query(
@@ -530,7 +589,13 @@ impl SqlStore {
             .bind(text)
             .execute(&mut *tx)
             .await?;
-        log_change(&mut tx, revision, 0, &Change::Schema(text.to_owned())).await?;
+        log_changes(
+            &mut tx,
+            dialect,
+            revision,
+            &[Change::Schema(text.to_owned())],
+        )
+        .await?;
         tx.commit().await?;
         Ok(Ok(revision))
     }
@@ -612,5 +677,70 @@ mod tests {
             [r1, r2]
         );
         assert!(matches!(&changes[1].1, Change::Upsert(t, None) if t.resource_id == "d1"));
+    }
+
+    #[tokio::test]
+    async fn updates_apply_in_order_however_many_share_a_statement() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqlStore::connect(None, dir.path()).await.unwrap();
+        let schema = "definition user {}\ndefinition document { relation viewer: user }";
+        store.write_schema(schema, |_| true).await.unwrap().unwrap();
+        // 600 touches (several multi-row statements), one of them deleted
+        // and one touched again later in the same write.
+        let mut updates: Vec<_> = (0..600)
+            .map(|i| (WriteOp::Touch, tuple(&format!("d{i:03}")), None))
+            .collect();
+        updates.insert(300, (WriteOp::Delete, tuple("d007"), None));
+        updates.push((WriteOp::Touch, tuple("d009"), Some(9_999)));
+        let revision = store
+            .write_relationships(&updates, &[], schema, 0)
+            .await
+            .unwrap()
+            .unwrap();
+        let mut stored = Vec::new();
+        store
+            .each_relationship(|t, expires| stored.push((t.resource_id, expires)))
+            .await
+            .unwrap();
+        stored.sort();
+        let want: Vec<(String, Option<i64>)> = (0..600)
+            .filter(|&i| i != 7)
+            .map(|i| (format!("d{i:03}"), (i == 9).then_some(9_999)))
+            .collect();
+        assert_eq!(stored, want);
+        // The log replays the same updates, in their order.
+        let (changes, _) = store.changes_since(revision - 1, 1).await.unwrap();
+        let logged: Vec<(WriteOp, String, Option<i64>)> = changes
+            .into_iter()
+            .map(|(r, change)| {
+                assert_eq!(r, revision);
+                match change {
+                    Change::Upsert(t, e) => (WriteOp::Touch, t.resource_id, e),
+                    Change::Delete(t) => (WriteOp::Delete, t.resource_id, None),
+                    other => panic!("unexpected {other:?}"),
+                }
+            })
+            .collect();
+        let written: Vec<(WriteOp, String, Option<i64>)> = updates
+            .iter()
+            .map(|(op, t, e)| (*op, t.resource_id.clone(), *e))
+            .collect();
+        assert_eq!(logged, written);
+        // A create of a relationship touched earlier in the same write is
+        // refused, and the write leaves nothing behind.
+        let create = [
+            (WriteOp::Touch, tuple("new"), None),
+            (WriteOp::Create, tuple("new"), None),
+        ];
+        assert_eq!(
+            store
+                .write_relationships(&create, &[], schema, 0)
+                .await
+                .unwrap(),
+            Err(WriteRefusal::Exists(1))
+        );
+        let mut count = 0;
+        store.each_relationship(|_, _| count += 1).await.unwrap();
+        assert_eq!(count, 599);
     }
 }
