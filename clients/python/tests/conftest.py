@@ -3,7 +3,6 @@ real Redis and RabbitMQ ($WARDEN_TEST_REDIS_URL, $WARDEN_TEST_AMQP_URL)."""
 
 from __future__ import annotations
 
-import base64
 import json
 import os
 import pathlib
@@ -18,6 +17,7 @@ from collections.abc import Iterator
 import grpc
 import jwt
 import pytest
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
@@ -132,12 +132,9 @@ class LiveWarden:
         """A token signed with warden's own (EdDSA) signing key."""
         keys = self.data_dir / "keys"
         kid = json.loads((keys / "keyset.json").read_text())["keys"][0]["kid"]
-        pem = (keys / f"{kid}.pem").read_text()
-        # warden writes PKCS#8 v2 (ring's format, with the public key), which
-        # `cryptography` does not load: take the 32-byte seed from the DER.
-        der = base64.b64decode("".join(pem.strip().splitlines()[1:-1]))
-        assert der[14:16] == b"\x04\x20", "an Ed25519 PKCS#8 key"
-        private = ed25519.Ed25519PrivateKey.from_private_bytes(der[16:48])
+        pem = (keys / f"{kid}.pem").read_bytes()
+        private = serialization.load_pem_private_key(pem, password=None)
+        assert isinstance(private, ed25519.Ed25519PrivateKey), "warden's default key is EdDSA"
         headers = {"kid": kid, "typ": "at+jwt", **header}
         headers = {k: v for k, v in headers.items() if v is not None}
         return jwt.encode(claims, private, algorithm="EdDSA", headers=headers)

@@ -447,8 +447,10 @@ pub fn generate(alg: SigningAlgorithm) -> Result<(String, Jwk), Error> {
     let (pem, jwk) = match alg {
         SigningAlgorithm::EdDsa => {
             let pkcs8 = Ed25519KeyPair::generate_pkcs8(&rng).map_err(|e| internal(&e))?;
-            let jwk = public_jwk(alg, pkcs8.as_ref())?;
-            (to_pem("PRIVATE KEY", pkcs8.as_ref()), jwk)
+            let v1 =
+                ed25519_pkcs8_v1(pkcs8.as_ref()).ok_or_else(|| internal(&"unexpected form"))?;
+            let jwk = public_jwk(alg, &v1)?;
+            (to_pem("PRIVATE KEY", &v1), jwk)
         }
         SigningAlgorithm::Es256 => {
             let pkcs8 = EcdsaKeyPair::generate_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, &rng)
@@ -466,6 +468,25 @@ pub fn generate(alg: SigningAlgorithm) -> Result<(String, Jwk), Error> {
         }
     };
     Ok((pem, jwk))
+}
+
+/// The start of an Ed25519 private key in PKCS#8 v1 (RFC 8410), before the
+/// 32-byte seed: what OpenSSL, Go, Python and Node all read.
+const ED25519_PKCS8_V1: [u8; 16] = [
+    0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20,
+];
+
+/// ring's Ed25519 PKCS#8 v2 document (RFC 5958: version 1, the seed, then
+/// the public key) as v1 (the same seed, no public key). Python's
+/// `cryptography` refuses v2, so a key file written as v2 could not be used
+/// by an operator's own tools; ring and jsonwebtoken read both.
+fn ed25519_pkcs8_v1(v2: &[u8]) -> Option<Vec<u8>> {
+    const V2_START: [u8; 16] = [
+        0x30, 0x51, 0x02, 0x01, 0x01, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04,
+        0x20,
+    ];
+    let seed = v2.strip_prefix(&V2_START)?.get(..32)?;
+    Some([&ED25519_PKCS8_V1[..], seed].concat())
 }
 
 /// Derives the public JWK (with its thumbprint `kid`) from a private key in DER
@@ -629,6 +650,39 @@ mod tests {
     #[test]
     fn eddsa_keys_sign_verifiable_tokens_and_persist() {
         round_trip(SigningAlgorithm::EdDsa);
+    }
+
+    #[test]
+    fn eddsa_keys_are_written_as_pkcs8_v1_and_earlier_v2_files_still_load() {
+        let dir = tempfile::tempdir().unwrap();
+        let keys =
+            KeySet::load_or_generate(dir.path(), SigningAlgorithm::EdDsa, Duration::from_secs(60))
+                .unwrap();
+        let kid = keys.current().entry.kid.clone();
+        let pem = std::fs::read(dir.path().join(format!("{kid}.pem"))).unwrap();
+        let der = from_pem(&pem).unwrap();
+        assert_eq!((der.len(), &der[..16]), (48, &ED25519_PKCS8_V1[..]));
+        // A key an earlier version wrote (v2, as ring makes it) loads as
+        // before, under the same kid as its v1 form.
+        let v2 = Ed25519KeyPair::generate_pkcs8(&SystemRandom::new()).unwrap();
+        let jwk = public_jwk(SigningAlgorithm::EdDsa, v2.as_ref()).unwrap();
+        let v1 = ed25519_pkcs8_v1(v2.as_ref()).unwrap();
+        assert_eq!(
+            public_jwk(SigningAlgorithm::EdDsa, &v1).unwrap().kid,
+            jwk.kid
+        );
+        let entry = KeyEntry {
+            kid: jwk.kid.clone(),
+            alg: SigningAlgorithm::EdDsa,
+            created_at: 0,
+            activates_at: 0,
+        };
+        load_key(entry, to_pem("PRIVATE KEY", v2.as_ref()).as_bytes()).unwrap();
+        assert_eq!(
+            ed25519_pkcs8_v1(&v1),
+            None,
+            "only ring's v2 form is converted"
+        );
     }
 
     #[test]
