@@ -71,6 +71,53 @@ pub async fn load(
     Ok(())
 }
 
+/// Writes the data set that `load-dataset` loads (same size, same seed) for
+/// other systems: `bootstrap.yaml` (the schema and every relationship, as
+/// SpiceDB's `--datastore-bootstrap-files` reads them) and `checks.json`
+/// (the check pool of `check`, as CheckPermission requests in the JSON form
+/// both Warden's and SpiceDB's APIs accept).
+pub fn export(dir: &std::path::Path, relationships: usize) -> anyhow::Result<()> {
+    use std::fmt::Write as _;
+    let data = Dataset::generate(relationships, 42);
+    let mut yaml = String::from("schema: |-\n");
+    for line in SCHEMA.trim().lines() {
+        writeln!(yaml, "  {line}")?;
+    }
+    yaml.push_str("relationships: |-\n");
+    for t in &data.tuples {
+        let relation = t.subject.relation.as_deref().map(|r| format!("#{r}"));
+        writeln!(
+            yaml,
+            "  {}:{}#{}@{}:{}{}",
+            t.resource_type,
+            t.resource_id,
+            t.relation,
+            t.subject.object_type,
+            t.subject.object_id,
+            relation.unwrap_or_default()
+        )?;
+    }
+    std::fs::create_dir_all(dir)?;
+    std::fs::write(dir.join("bootstrap.yaml"), yaml)?;
+    let checks: Vec<serde_json::Value> =
+        check_pool(&data.owner_sample(), data.documents, data.users)
+            .iter()
+            .map(|(doc, who)| {
+                json!({
+                    "resource": {"objectType": "document", "objectId": doc},
+                    "permission": "view",
+                    "subject": {"object": {"objectType": "user", "objectId": who}},
+                })
+            })
+            .collect();
+    std::fs::write(dir.join("checks.json"), serde_json::to_vec(&checks)?)?;
+    println!(
+        "{}",
+        json!({"relationships": data.tuples.len(), "checks": checks.len(), "dir": dir})
+    );
+    Ok(())
+}
+
 /// The server's threads: its runtime's workers and blocking pool, and SQLite's.
 fn server_thread(name: &str) -> bool {
     name.starts_with("warden-server") || name.starts_with("sqlx-sqlite")

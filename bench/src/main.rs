@@ -183,6 +183,16 @@ enum Scenario {
         #[arg(long)]
         relationships: usize,
     },
+    /// Writes the data set of `check` for another system: SpiceDB's bootstrap
+    /// file and the check pool as JSON requests (`bench/spicedb.py`).
+    ExportDataset {
+        /// Directory to write `bootstrap.yaml` and `checks.json` into.
+        #[arg(long)]
+        dir: std::path::PathBuf,
+        /// Relationships to generate.
+        #[arg(long)]
+        relationships: usize,
+    },
     /// The enrichment gap: from `Login` returning to `enrichedAt` visible in
     /// Redis, per login, on Redis + RabbitMQ + PostgreSQL.
     Enrichment {
@@ -295,6 +305,7 @@ async fn main() -> anyhow::Result<()> {
             database_url,
             relationships,
         } => check::load(data_dir, database_url, relationships).await,
+        Scenario::ExportDataset { dir, relationships } => check::export(&dir, relationships),
         Scenario::Enrichment {
             logins,
             pause_ms,

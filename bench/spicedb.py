@@ -1,0 +1,383 @@
+#!/usr/bin/env python3
+"""Warden's CheckPermission against SpiceDB's, on the same data, the same
+machine and the same load tool.
+
+Both servers hold the Drive-like data set of `warden-bench check` (same size,
+same seed): Warden loads it from SQLite at start, SpiceDB (in-memory
+datastore) from a bootstrap file. First both answer the first checks of the
+pool (1,000 by default; CheckBulkPermissions, 100 at a time) and the answers
+must agree. Then ghz drives CheckPermission with the pool (owners of their
+document and random pairs, one after the other) against each, in turns, and
+the script prints one JSON object per run and a summary, with each server's
+resident size.
+
+SpiceDB runs twice: as it comes (its dispatch cache on, which answers a
+repeated check from memory) and with that cache off (every check evaluated,
+as Warden evaluates every check).
+
+Needs: `cargo build --release -p warden-server -p warden-bench`, and in
+~/go/bin: spicedb (go install github.com/authzed/spicedb/cmd/spicedb@v1.56.2),
+ghz (go install github.com/bojand/ghz/cmd/ghz@latest) and grpcurl.
+
+    python3 bench/spicedb.py --relationships 1000000 --seconds 10
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import pathlib
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+GO_BIN = pathlib.Path.home() / "go" / "bin"
+TARGET = pathlib.Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target")) / "release"
+SPICEDB_KEY = "bench-preshared-key"
+WARDEN_CHECK = "warden.authz.v1.AuthzService/CheckPermission"
+SPICEDB_CHECK = "authzed.api.v1.PermissionsService/CheckPermission"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def grpcurl(addr: str, method: str, body: dict, token: str | None = None) -> dict:
+    cmd = [str(GO_BIN / "grpcurl"), "-plaintext", "-max-msg-sz", str(64 << 20)]
+    if token:
+        cmd += ["-H", f"authorization: Bearer {token}"]
+    cmd += ["-d", "@", addr, method]
+    out = subprocess.run(
+        cmd, input=json.dumps(body), capture_output=True, text=True, check=False
+    )
+    if out.returncode != 0:
+        raise RuntimeError(f"{method} on {addr}: {out.stderr.strip()}")
+    return json.loads(out.stdout or "{}")
+
+
+def wait_healthy(
+    addr: str, what: str, process: subprocess.Popen, seconds: float
+) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{what} exited with {process.returncode}")
+        try:
+            answer = grpcurl(addr, "grpc.health.v1.Health/Check", {})
+            if answer.get("status") == "SERVING":
+                return
+        except RuntimeError:
+            pass
+        time.sleep(0.5)
+    raise RuntimeError(f"{what} not serving on {addr} after {seconds} s")
+
+
+def rss_mib(pid: int) -> float:
+    for line in pathlib.Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return 0.0
+
+
+def start_spicedb(
+    datastore: list[str], bootstrap: pathlib.Path | None, cache: bool, log: pathlib.Path
+) -> tuple[subprocess.Popen, str]:
+    addr = f"127.0.0.1:{free_port()}"
+    cmd = [
+        str(GO_BIN / "spicedb"),
+        "serve",
+        "--grpc-preshared-key",
+        SPICEDB_KEY,
+        "--grpc-addr",
+        addr,
+        *datastore,
+        *(["--datastore-bootstrap-files", str(bootstrap)] if bootstrap else []),
+        "--datastore-bootstrap-timeout",
+        "60m",
+        "--http-enabled=false",
+        "--metrics-enabled=false",
+        "--telemetry-endpoint=",
+        "--skip-release-check=true",
+        "--log-level",
+        "warn",
+        f"--dispatch-cache-enabled={'true' if cache else 'false'}",
+    ]
+    process = subprocess.Popen(cmd, stdout=log.open("w"), stderr=subprocess.STDOUT)
+    return process, addr
+
+
+def bulk_answers(addr: str, token: str, checks: list[dict], warden: bool) -> list[str]:
+    answers = []
+    for at in range(0, len(checks), 100):
+        items = checks[at : at + 100]
+        method = (
+            "warden.authz.v1.AuthzService/CheckBulkPermissions"
+            if warden
+            else "authzed.api.v1.PermissionsService/CheckBulkPermissions"
+        )
+        body: dict = {"items": items}
+        if not warden:
+            # At the latest revision: by default SpiceDB may answer from a
+            # snapshot up to 5 s old, from before the last of the load.
+            body["consistency"] = {"fullyConsistent": True}
+        pairs = grpcurl(addr, method, body, token)["pairs"]
+        for pair in pairs:
+            if warden:
+                answers.append(pair.get("permissionship", pair.get("error")))
+            else:
+                answers.append(
+                    pair.get("item", {}).get("permissionship", pair.get("error"))
+                )
+    return answers
+
+
+def ghz(
+    addr: str, method: str, token: str, data: pathlib.Path, args: argparse.Namespace
+) -> dict:
+    cmd = [
+        str(GO_BIN / "ghz"),
+        "--insecure",
+        "--call",
+        method,
+        "-D",
+        str(data),
+        "--metadata",
+        json.dumps({"authorization": f"Bearer {token}"}),
+        "-c",
+        str(args.concurrency),
+        "--connections",
+        str(args.connections),
+        "-z",
+        f"{args.seconds}s",
+        "--format",
+        "json",
+        addr,
+    ]
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True)
+    report = json.loads(out.stdout)
+    latency = {
+        d["percentage"]: d["latency"] for d in report.get("latencyDistribution") or []
+    }
+    # Calls still in flight when the time is up end as Canceled: at most one
+    # a worker. Any other status is an error.
+    statuses = report.get("statusCodeDistribution") or {}
+    return {
+        "rps": round(report["rps"]),
+        "p50_us": round(latency.get(50, 0) / 1000),
+        "p99_us": round(latency.get(99, 0) / 1000),
+        "requests": report["count"],
+        "not_ok": {code: n for code, n in statuses.items() if code != "OK"},
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--relationships", type=int, default=1_000_000)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--connections", type=int, default=4)
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument(
+        "--spicedb-postgres",
+        metavar="URL",
+        help="SpiceDB on PostgreSQL: a URL whose user may create databases "
+        "(default: SpiceDB's in-memory datastore)",
+    )
+    parser.add_argument(
+        "--agree",
+        type=int,
+        default=1000,
+        help="checks of the pool both must answer alike first",
+    )
+    args = parser.parse_args()
+
+    work = pathlib.Path(tempfile.mkdtemp(prefix="warden-vs-spicedb-"))
+    bench = TARGET / "warden-bench"
+    subprocess.run(
+        [
+            str(bench),
+            "export-dataset",
+            "--dir",
+            str(work / "export"),
+            "--relationships",
+            str(args.relationships),
+        ],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    subprocess.run(
+        [
+            str(bench),
+            "load-dataset",
+            "--data-dir",
+            str(work / "warden"),
+            "--relationships",
+            str(args.relationships),
+        ],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    checks = json.loads((work / "export" / "checks.json").read_text())
+
+    servers: list[subprocess.Popen] = []
+    database = None
+    try:
+        warden_addr = f"127.0.0.1:{free_port()}"
+        started = time.monotonic()
+        warden = subprocess.Popen(
+            [
+                str(TARGET / "warden"),
+                "serve",
+                "--data-dir",
+                str(work / "warden"),
+                "--listen",
+                warden_addr,
+                "--http-listen",
+                f"127.0.0.1:{free_port()}",
+            ],
+            stdout=(work / "warden.log").open("w"),
+            stderr=subprocess.STDOUT,
+        )
+        servers.append(warden)
+        wait_healthy(warden_addr, "warden", warden, 600)
+        warden_start = time.monotonic() - started
+        email = f"bench-{uuid.uuid4().hex}@example.com"
+        password = "correct horse battery staple"
+        grpcurl(
+            warden_addr,
+            "warden.auth.v1.AuthService/Register",
+            {"email": email, "password": password},
+        )
+        token = grpcurl(
+            warden_addr,
+            "warden.auth.v1.AuthService/Login",
+            {"email": email, "password": password},
+        )["tokens"]["accessToken"]
+
+        # SpiceDB's datastore: its own memory (each server loads the file),
+        # or a fresh PostgreSQL database both servers share (loaded once).
+        if args.spicedb_postgres:
+            database = f"spicedb_bench_{uuid.uuid4().hex[:12]}"
+            subprocess.run(
+                ["psql", args.spicedb_postgres, "-qc", f"CREATE DATABASE {database}"],
+                check=True,
+            )
+            uri = args.spicedb_postgres.rsplit("/", 1)[0] + "/" + database
+            datastore = ["--datastore-engine", "postgres", "--datastore-conn-uri", uri]
+            subprocess.run(
+                [
+                    str(GO_BIN / "spicedb"),
+                    "datastore",
+                    "migrate",
+                    "head",
+                    *datastore,
+                    "--log-level",
+                    "warn",
+                ],
+                check=True,
+            )
+        else:
+            datastore = ["--datastore-engine", "memory"]
+        spicedbs = {}
+        for name, cache in [("spicedb", True), ("spicedb_no_dispatch_cache", False)]:
+            started = time.monotonic()
+            bootstrap = work / "export" / "bootstrap.yaml"
+            if args.spicedb_postgres and spicedbs:
+                bootstrap = None
+            process, addr = start_spicedb(
+                datastore, bootstrap, cache, work / f"{name}.log"
+            )
+            servers.append(process)
+            wait_healthy(addr, name, process, 1800)
+            spicedbs[name] = (process, addr, time.monotonic() - started)
+
+        # The same answers, check by check, on the first `--agree` checks of
+        # the pool (SpiceDB's cache does not change an answer, so one of its
+        # servers is asked).
+        sample = checks[: args.agree]
+        expected = bulk_answers(warden_addr, token, sample, warden=True)
+        granted = expected.count("PERMISSIONSHIP_HAS_PERMISSION")
+        _, addr, _ = spicedbs["spicedb"]
+        got = bulk_answers(addr, SPICEDB_KEY, sample, warden=False)
+        differ = [i for i, (a, b) in enumerate(zip(expected, got)) if a != b]
+        if differ or len(got) != len(expected):
+            i = differ[0] if differ else min(len(got), len(expected))
+            print(
+                json.dumps(
+                    {
+                        "disagree": len(differ),
+                        "first": sample[i],
+                        "warden": expected[i : i + 1],
+                        "spicedb": got[i : i + 1],
+                    }
+                )
+            )
+            return 1
+        print(json.dumps({"answers_agree": len(expected), "granted": granted}))
+
+        memory = {"warden": rss_mib(warden.pid)}
+        memory.update({name: rss_mib(p.pid) for name, (p, _, _) in spicedbs.items()})
+        print(
+            json.dumps(
+                {
+                    "relationships": args.relationships,
+                    "resident_mib_loaded": memory,
+                    "start_seconds": {
+                        "warden": round(warden_start, 1),
+                        **{n: round(s, 1) for n, (_, _, s) in spicedbs.items()},
+                    },
+                }
+            )
+        )
+
+        data = work / "export" / "checks.json"
+        runs: dict[str, list[dict]] = {}
+        for round_ in range(args.rounds):
+            targets = [("warden", warden_addr, WARDEN_CHECK, token)] + [
+                (name, addr, SPICEDB_CHECK, SPICEDB_KEY)
+                for name, (_, addr, _) in spicedbs.items()
+            ]
+            for name, addr, method, key in targets:
+                result = ghz(addr, method, key, data, args)
+                runs.setdefault(name, []).append(result)
+                print(json.dumps({"system": name, "round": round_ + 1, **result}))
+        best = {name: max(r["rps"] for r in rs) for name, rs in runs.items()}
+        print(
+            json.dumps(
+                {
+                    "summary": "best rps of each",
+                    **best,
+                    "warden_over_spicedb": round(best["warden"] / best["spicedb"], 2),
+                    "warden_over_spicedb_no_dispatch_cache": round(
+                        best["warden"] / best["spicedb_no_dispatch_cache"], 2
+                    ),
+                }
+            )
+        )
+        return 0
+    finally:
+        for process in servers:
+            process.terminate()
+        for process in servers:
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        if database:
+            subprocess.run(
+                ["psql", args.spicedb_postgres, "-qc", f"DROP DATABASE {database}"],
+                check=False,
+            )
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
