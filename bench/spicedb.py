@@ -200,36 +200,22 @@ def main() -> int:
     args = parser.parse_args()
 
     work = pathlib.Path(tempfile.mkdtemp(prefix="warden-vs-spicedb-"))
-    bench = TARGET / "warden-bench"
-    subprocess.run(
-        [
-            str(bench),
-            "export-dataset",
-            "--dir",
-            str(work / "export"),
-            "--relationships",
-            str(args.relationships),
-        ],
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
-    subprocess.run(
-        [
-            str(bench),
-            "load-dataset",
-            "--data-dir",
-            str(work / "warden"),
-            "--relationships",
-            str(args.relationships),
-        ],
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
-    checks = json.loads((work / "export" / "checks.json").read_text())
-
     servers: list[subprocess.Popen] = []
     database = None
     try:
+        # The same data set twice: SpiceDB's bootstrap file, and Warden's SQLite.
+        for command, flag, into in [
+            ("export-dataset", "--dir", work / "export"),
+            ("load-dataset", "--data-dir", work / "warden"),
+        ]:
+            subprocess.run(
+                [str(TARGET / "warden-bench"), command, flag, str(into)]
+                + ["--relationships", str(args.relationships)],
+                check=True,
+                stdout=subprocess.DEVNULL,
+            )
+        checks = json.loads((work / "export" / "checks.json").read_text())
+
         warden_addr = f"127.0.0.1:{free_port()}"
         started = time.monotonic()
         warden = subprocess.Popen(

@@ -105,6 +105,34 @@ async fn start(backend: Backend) -> (TestWarden, String) {
     (warden, token)
 }
 
+/// [`start`], with the Drive schema written: the warden, the admin's token,
+/// a client, and the schema's revision.
+async fn start_with_schema(backend: Backend) -> (TestWarden, String, Authz, Revision) {
+    let (warden, admin) = start(backend).await;
+    let mut authz = warden.authz().await;
+    let written = authz
+        .write_schema(bearer(
+            WriteSchemaRequest {
+                schema: SCHEMA.into(),
+            },
+            &admin,
+        ))
+        .await
+        .expect("schema accepted")
+        .into_inner()
+        .written_at
+        .expect("a revision");
+    (warden, admin, authz, written)
+}
+
+/// A second server sharing `warden`'s database and session store.
+async fn second_server(warden: &TestWarden) -> TestWarden {
+    let mut config = warden.config.clone();
+    config.listen = "127.0.0.1:0".parse().unwrap();
+    config.http_listen = "127.0.0.1:0".parse().unwrap();
+    TestWarden::start_with(config, None).await
+}
+
 async fn login_new(warden: &TestWarden, email: &str) -> String {
     let mut auth = warden.auth().await;
     auth.register(RegisterRequest {
@@ -227,17 +255,7 @@ async fn assert_expected(authz: &mut Authz, token: &str, at: &Revision, who: &st
 }
 
 async fn conformance(backend: Backend) {
-    let (warden, admin) = start(backend).await;
-    let mut authz = warden.authz().await;
-    authz
-        .write_schema(bearer(
-            WriteSchemaRequest {
-                schema: SCHEMA.into(),
-            },
-            &admin,
-        ))
-        .await
-        .expect("schema accepted");
+    let (warden, admin, mut authz, _) = start_with_schema(backend).await;
     let read = authz
         .read_schema(bearer(ReadSchemaRequest {}, &admin))
         .await
@@ -494,10 +512,7 @@ async fn conformance(backend: Backend) {
     // A second replica sharing the database gives the same answers once it
     // has caught up with the revision (PostgreSQL: servers share it).
     if backend == Backend::Real {
-        let mut config = warden.config.clone();
-        config.listen = "127.0.0.1:0".parse().unwrap();
-        config.http_listen = "127.0.0.1:0".parse().unwrap();
-        let replica = TestWarden::start_with(config, None).await;
+        let replica = second_server(&warden).await;
         let mut other = replica.authz().await;
         // The replica loaded everything at start; a write on the first server
         // reaches it through at_least_as_fresh.
@@ -563,20 +578,7 @@ async fn conformance(backend: Backend) {
 }
 
 async fn rejects_bad_input(backend: Backend) {
-    let (warden, admin) = start(backend).await;
-    let mut authz = warden.authz().await;
-    let first = authz
-        .write_schema(bearer(
-            WriteSchemaRequest {
-                schema: SCHEMA.into(),
-            },
-            &admin,
-        ))
-        .await
-        .unwrap()
-        .into_inner()
-        .written_at
-        .unwrap();
+    let (warden, admin, mut authz, first) = start_with_schema(backend).await;
     write(
         &mut authz,
         &admin,
@@ -802,17 +804,7 @@ async fn rejects_bad_input(backend: Backend) {
 }
 
 async fn lookups(backend: Backend) {
-    let (warden, admin) = start(backend).await;
-    let mut authz = warden.authz().await;
-    authz
-        .write_schema(bearer(
-            WriteSchemaRequest {
-                schema: SCHEMA.into(),
-            },
-            &admin,
-        ))
-        .await
-        .unwrap();
+    let (warden, admin, mut authz, _) = start_with_schema(backend).await;
     let mut updates = vec![
         touch("group:eng#member@user:alice"),
         touch("group:eng#member@user:bob"),
@@ -1005,24 +997,9 @@ async fn documents_of(authz: &mut Authz, token: &str, who: &str, at: &Revision) 
 /// On PostgreSQL a second server, running before the writes, catches up from
 /// the change log to the same relationships.
 async fn large_writes_apply_whole(backend: Backend) {
-    let (warden, admin) = start(backend).await;
-    let mut authz = warden.authz().await;
-    authz
-        .write_schema(bearer(
-            WriteSchemaRequest {
-                schema: SCHEMA.into(),
-            },
-            &admin,
-        ))
-        .await
-        .expect("schema accepted");
+    let (warden, admin, mut authz, _) = start_with_schema(backend).await;
     let replica = match backend {
-        Backend::Real => {
-            let mut config = warden.config.clone();
-            config.listen = "127.0.0.1:0".parse().unwrap();
-            config.http_listen = "127.0.0.1:0".parse().unwrap();
-            Some(TestWarden::start_with(config, None).await)
-        }
+        Backend::Real => Some(second_server(&warden).await),
         Backend::Embedded => None,
     };
     write(
