@@ -30,6 +30,10 @@ use warden_server::config::Config;
 use warden_server::store::relationships::WriteOp;
 use warden_server::store::sql::SqlStore;
 
+/// The data set's seed: `load-dataset` and `export-dataset` must write the
+/// same relationships.
+const SEED: u64 = 42;
+
 /// Writes the data set into the database of `data_dir` (or `database_url`)
 /// and prints its shape and a sample of (document, owner) pairs as JSON.
 pub async fn load(
@@ -38,7 +42,7 @@ pub async fn load(
     relationships: usize,
 ) -> anyhow::Result<()> {
     let started = Instant::now();
-    let data = Dataset::generate(relationships, 42);
+    let data = Dataset::generate(relationships, SEED);
     let store = SqlStore::connect(database_url.as_deref(), &data_dir).await?;
     store
         .write_schema(SCHEMA, |_| true)
@@ -78,7 +82,7 @@ pub async fn load(
 /// both Warden's and SpiceDB's APIs accept).
 pub fn export(dir: &std::path::Path, relationships: usize) -> anyhow::Result<()> {
     use std::fmt::Write as _;
-    let data = Dataset::generate(relationships, 42);
+    let data = Dataset::generate(relationships, SEED);
     let mut yaml = String::from("schema: |-\n");
     for line in SCHEMA.trim().lines() {
         writeln!(yaml, "  {line}")?;
