@@ -14,6 +14,7 @@ use criterion::{black_box, criterion_group, criterion_main, Criterion};
 use warden_bench::dataset::{check_pool, document, Dataset, SCHEMA};
 use warden_server::authz::engine::{Checker, Index, Page, RelationshipFilter, Subject, Tuple};
 use warden_server::authz::schema::parse;
+use warden_server::authz::service::STREAM_PAGE;
 
 fn tuple(rt: &str, rid: &str, rel: &str, subject: Subject) -> Tuple {
     Tuple {
@@ -21,6 +22,24 @@ fn tuple(rt: &str, rid: &str, rel: &str, subject: Subject) -> Tuple {
         resource_id: rid.into(),
         relation: rel.into(),
         subject,
+    }
+}
+
+/// How many results a stream with no limit returns, fetched as the server
+/// fetches them: [`STREAM_PAGE`] at a time, each page after the last key of
+/// the one before, until a short page.
+fn in_stream_pages(mut page_of: impl FnMut(Page<'_>) -> Vec<String>) -> usize {
+    let (mut after, mut count) = (None::<String>, 0);
+    loop {
+        let keys = page_of(Page {
+            after: after.as_deref(),
+            limit: STREAM_PAGE,
+        });
+        count += keys.len();
+        if keys.len() < STREAM_PAGE {
+            return count;
+        }
+        after = keys.last().cloned();
     }
 }
 
@@ -211,6 +230,47 @@ fn bench(c: &mut Criterion) {
             });
         }
     }
+    // The same subjects' every document with no limit: computed at once
+    // (before streams were read a page at a time), against the pages a
+    // stream reads them in.
+    for (who, subject) in [
+        ("everything", Subject::object("user", "reader")),
+        ("a_sixteenth", folder_owner("f5")),
+    ] {
+        let lookup = |page: Page<'_>| {
+            checker
+                .lookup_resources("document", "view", black_box(&subject), page)
+                .expect("lookup")
+        };
+        let all = lookup(Page::default()).len();
+        assert_eq!(in_stream_pages(lookup), all);
+        lookups.bench_function(format!("lookup_resources_{who}_all_at_once"), |b| {
+            b.iter(|| lookup(Page::default()).len())
+        });
+        // The longest a stream holds the replica: its first page, which
+        // walks.
+        lookups.bench_function(format!("lookup_resources_{who}_first_stream_page"), |b| {
+            b.iter(|| {
+                let page = Page {
+                    after: None,
+                    limit: STREAM_PAGE,
+                };
+                checker
+                    .lookup_resources_in_stream("document", "view", &subject, page, &mut None)
+                    .expect("lookup")
+            })
+        });
+        lookups.bench_function(format!("lookup_resources_{who}_all_in_stream_pages"), |b| {
+            b.iter(|| {
+                let mut walked = None;
+                in_stream_pages(|page| {
+                    checker
+                        .lookup_resources_in_stream("document", "view", &subject, page, &mut walked)
+                        .expect("lookup")
+                })
+            })
+        });
+    }
     // ReadRelationships for every document relationship, a page of 100 from
     // the middle of the cursor order.
     let filter = RelationshipFilter {
@@ -225,6 +285,18 @@ fn bench(c: &mut Criterion) {
     assert_eq!(index.matching(&filter, 0, page).len(), 100);
     lookups.bench_function("read_relationships_middle_page", |b| {
         b.iter(|| index.matching(black_box(&filter), 0, page))
+    });
+    let read = |page: Page<'_>| -> Vec<String> {
+        let rows = index.matching(black_box(&filter), 0, page);
+        rows.into_iter().map(|(key, _, _)| key).collect()
+    };
+    let all = read(Page::default()).len();
+    assert_eq!(in_stream_pages(read), all);
+    lookups.bench_function("read_relationships_all_at_once", |b| {
+        b.iter(|| read(Page::default()).len())
+    });
+    lookups.bench_function("read_relationships_all_in_stream_pages", |b| {
+        b.iter(|| in_stream_pages(read))
     });
     // LookupSubjects: the users who can view a document, walking down from
     // it, against checking every user.
@@ -247,6 +319,43 @@ fn bench(c: &mut Criterion) {
                 None,
                 Page::default(),
             )
+        })
+    });
+    let subjects = |page: Page<'_>| {
+        checker
+            .lookup_subjects("document", black_box(doc), "view", "user", None, page)
+            .expect("lookup")
+    };
+    assert_eq!(in_stream_pages(subjects), viewers.len());
+    lookups.bench_function("lookup_subjects_all_in_stream_pages", |b| {
+        b.iter(|| in_stream_pages(subjects))
+    });
+    // The 20,000 members of the group that views the handbook.
+    let members = |page: Page<'_>| {
+        checker
+            .lookup_subjects("document", "handbook", "view", "user", None, page)
+            .expect("lookup")
+    };
+    let all = members(Page::default()).len();
+    assert!(all > 20_000, "{all}");
+    assert_eq!(in_stream_pages(members), all);
+    lookups.bench_function("lookup_subjects_big_group_all_at_once", |b| {
+        b.iter(|| members(Page::default()).len())
+    });
+    lookups.bench_function("lookup_subjects_big_group_all_in_stream_pages", |b| {
+        b.iter(|| {
+            let mut walked = None;
+            in_stream_pages(|page| {
+                checker
+                    .lookup_subjects_in_stream(
+                        ("document", "handbook"),
+                        "view",
+                        ("user", None),
+                        page,
+                        &mut walked,
+                    )
+                    .expect("lookup")
+            })
         })
     });
     lookups.bench_function("check_every_user", |b| {

@@ -1073,6 +1073,154 @@ async fn large_writes_apply_whole(backend: Backend) {
     warden.stop().await;
 }
 
+/// Streams longer than the server's page (1,000) are read a page at a time,
+/// each page at the revision the server had reached when it read it: an
+/// unlimited ReadRelationships and LookupResources return every result once,
+/// in order; a write made while they are open lands at once, and the stream
+/// goes on to return the document it added, read at that write's revision.
+/// An unlimited LookupSubjects over more than a page returns every subject.
+async fn long_streams_read_in_pages(backend: Backend) {
+    let (warden, admin, mut authz, _) = start_with_schema(backend).await;
+    let ids: Vec<String> = (0..4_500).map(|i| format!("p{i:04}")).collect();
+    let viewers: Vec<String> = (0..1_200).map(|i| format!("v{i:04}")).collect();
+    let updates: Vec<_> = ids
+        .iter()
+        .map(|id| touch(&format!("document:{id}#viewer@user:cy")))
+        .chain(
+            viewers
+                .iter()
+                .map(|v| touch(&format!("document:shared#viewer@user:{v}"))),
+        )
+        .collect();
+    let mut at = None;
+    for chunk in updates.chunks(1_000) {
+        at = Some(write(&mut authz, &admin, chunk.to_vec()).await);
+    }
+    let at = at.unwrap();
+
+    // Readers with a small HTTP/2 window, each on its own connection, so the
+    // server stops computing pages while they wait (a default window holds
+    // all 4,500 results).
+    let slow = || async {
+        let channel = Channel::from_shared(format!("http://{}", warden.server.grpc_addr))
+            .unwrap()
+            .initial_stream_window_size(Some(16 * 1024))
+            .initial_connection_window_size(Some(16 * 1024))
+            .connect()
+            .await
+            .unwrap();
+        AuthzServiceClient::new(channel)
+    };
+    let (mut reader, mut looker) = (slow().await, slow().await);
+    let mut read = reader
+        .read_relationships(bearer(
+            ReadRelationshipsRequest {
+                filter: Some(RelationshipFilter {
+                    resource_type: "document".into(),
+                    optional_subject_filter: Some(warden_proto::authz::v1::SubjectFilter {
+                        subject_type: "user".into(),
+                        optional_subject_id: "cy".into(),
+                        optional_relation: String::new(),
+                    }),
+                    ..Default::default()
+                }),
+                consistency: fresh(&at),
+                optional_limit: 0,
+                optional_cursor: String::new(),
+            },
+            &admin,
+        ))
+        .await
+        .unwrap()
+        .into_inner();
+    let mut lookup = looker
+        .lookup_resources(bearer(
+            LookupResourcesRequest {
+                resource_object_type: "document".into(),
+                permission: "view".into(),
+                subject: Some(subject("user:cy")),
+                consistency: fresh(&at),
+                optional_limit: 0,
+                optional_cursor: String::new(),
+            },
+            &admin,
+        ))
+        .await
+        .unwrap()
+        .into_inner();
+    let first_read = read.message().await.unwrap().unwrap();
+    let first_lookup = lookup.message().await.unwrap().unwrap();
+    assert_eq!(first_read.read_at.as_ref(), Some(&at));
+    assert_eq!(first_lookup.looked_up_at.as_ref(), Some(&at));
+
+    // Written while both streams are open, past the pages already sent.
+    let added = tokio::time::timeout(
+        Duration::from_secs(10),
+        write(
+            &mut authz,
+            &admin,
+            vec![touch("document:zz#viewer@user:cy")],
+        ),
+    )
+    .await
+    .expect("a write is not held up by open streams");
+
+    let mut read_ids = vec![first_read.relationship.unwrap().resource.unwrap().object_id];
+    let mut last_read_at = None;
+    while let Some(item) = read.message().await.unwrap() {
+        read_ids.push(item.relationship.unwrap().resource.unwrap().object_id);
+        last_read_at = item.read_at;
+    }
+    let mut lookup_ids = vec![first_lookup.resource_object_id];
+    let mut last_looked_up_at = None;
+    while let Some(item) = lookup.message().await.unwrap() {
+        lookup_ids.push(item.resource_object_id);
+        last_looked_up_at = item.looked_up_at;
+    }
+    let mut want = ids.clone();
+    want.push("zz".into());
+    same_ids(&read_ids, &want, "relationships read");
+    assert_eq!(last_read_at, Some(added.clone()));
+    same_ids(&lookup_ids, &want, "documents looked up");
+    assert_eq!(last_looked_up_at, Some(added.clone()));
+
+    let mut subjects = authz
+        .lookup_subjects(bearer(
+            LookupSubjectsRequest {
+                resource: Some(object("document:shared")),
+                permission: "view".into(),
+                subject_object_type: "user".into(),
+                optional_subject_relation: String::new(),
+                consistency: fresh(&added),
+                optional_limit: 0,
+                optional_cursor: String::new(),
+            },
+            &admin,
+        ))
+        .await
+        .unwrap()
+        .into_inner();
+    let mut found = Vec::new();
+    while let Some(item) = subjects.message().await.unwrap() {
+        found.push(item.subject.unwrap().subject_object_id);
+    }
+    same_ids(&found, &viewers, "subjects looked up");
+    warden.stop().await;
+}
+
+/// Asserts that `got` is `want`, naming the first difference (not printing
+/// thousands of ids).
+fn same_ids(got: &[String], want: &[String], what: &str) {
+    let at = got.iter().zip(want).position(|(g, w)| g != w);
+    assert!(
+        got == want,
+        "{what}: {} ids, {} wanted; first difference at {at:?}; last got {:?}",
+        got.len(),
+        want.len(),
+        got.last()
+    );
+}
+
 macro_rules! on_both_backends {
     ($($name:ident),* $(,)?) => {
         mod embedded {
@@ -1088,5 +1236,6 @@ on_both_backends!(
     conformance,
     rejects_bad_input,
     lookups,
-    large_writes_apply_whole
+    large_writes_apply_whole,
+    long_streams_read_in_pages
 );

@@ -5,7 +5,6 @@
 
 use std::cell::RefCell;
 use std::collections::BTreeSet;
-use std::ops::Bound;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use foldhash::quality::RandomState;
@@ -937,17 +936,18 @@ impl Index {
 
     /// The ids of the subjects of `subject_type` (plain, for `relation`
     /// `None`; otherwise any object of the type, as a subject set) that
-    /// relationships read downwards from the resource reach, sorted; `*` if
-    /// a wildcard is reached. Every subject holding a permission on the
-    /// resource is among them or covered by `*`; callers check each.
-    pub fn reachable_subjects(
+    /// relationships read downwards from the resource reach, in no order and
+    /// some more than once; `*` if a wildcard is reached. Every subject
+    /// holding a permission on the resource is among them or covered by `*`;
+    /// callers check each.
+    fn reachable_subjects(
         &self,
         resource_type: &str,
         resource_id: &str,
         subject_type: &str,
         relation: Option<&str>,
-    ) -> BTreeSet<&str> {
-        let mut out = BTreeSet::new();
+    ) -> Vec<u32> {
+        let mut out = Vec::new();
         let (Some(start_type), Some(start_id), Some(wanted)) = (
             self.names.get(resource_type),
             self.names.get(resource_id),
@@ -960,7 +960,7 @@ impl Index {
         let mut next = vec![(start_type, start_id)];
         while let Some(object) = next.pop() {
             if relation.is_some() && object.0 == wanted {
-                out.insert(self.names.name(object.1));
+                out.push(object.1);
             }
             for (_, slot) in self
                 .objects
@@ -973,7 +973,7 @@ impl Index {
                         && subject.object_type == wanted
                         && subject.relation == NO_RELATION
                     {
-                        out.insert(self.names.name(subject.object_id));
+                        out.push(subject.object_id);
                     }
                     let reached = (subject.object_type, subject.object_id);
                     if subject.object_id != self.model.wildcard && seen.insert(reached) {
@@ -1008,6 +1008,20 @@ pub struct Checker<'a> {
 const LOOKUP_EFFORT: usize = 16;
 /// The fewest steps it may take so.
 const MIN_LOOKUP_EFFORT: usize = 512;
+/// The steps a stream's lookup may walk once, before its first page, so
+/// that its pages check only what the walk reached. Past it (a subject that
+/// reaches most of the type) the pages go through the objects in order,
+/// where most are found.
+const STREAM_WALK: usize = 1 << 18;
+
+/// The steps a lookup with `limit` (0: none) may take before it changes
+/// how it goes.
+fn lookup_effort(limit: usize) -> usize {
+    match limit {
+        0 => usize::MAX,
+        limit => limit.saturating_mul(LOOKUP_EFFORT).max(MIN_LOOKUP_EFFORT),
+    }
+}
 
 /// `ordered` (by name) with `extra` in its place, once.
 fn with_one<'n>(
@@ -1038,6 +1052,17 @@ pub struct Page<'a> {
     pub after: Option<&'a str>,
     /// Most ids to return; 0 means all.
     pub limit: usize,
+}
+
+/// What a lookup learned by walking, kept by a stream between its pages,
+/// which may use it while the index is at the revision it was walked at.
+#[derive(Debug, Clone)]
+pub enum Walked {
+    /// Every object the walk reached, in id order.
+    Reached(Vec<u32>),
+    /// The walk went past its budget: the pages go through the type's
+    /// objects in order.
+    TooFar,
 }
 
 /// One evaluated step of a traced check: `type:id#name`, whether it granted,
@@ -1103,44 +1128,78 @@ impl<'a> Checker<'a> {
         subject: &Subject,
         page: Page<'_>,
     ) -> Result<Vec<String>, CheckError> {
-        let effort = match page.limit {
-            0 => usize::MAX,
-            limit => limit.saturating_mul(LOOKUP_EFFORT).max(MIN_LOOKUP_EFFORT),
-        };
-        self.lookup_resources_within(resource_type, permission, subject, page, effort, effort)
+        let effort = lookup_effort(page.limit);
+        self.lookup_resources_within(
+            resource_type,
+            permission,
+            subject,
+            page,
+            (effort, effort),
+            &mut None,
+        )
     }
 
-    /// [`Checker::lookup_resources`], walking at most `walk` objects before
-    /// going through the type's objects in order, and checking `scan` of
-    /// those before walking after all.
+    /// [`Checker::lookup_resources`] for the pages of one stream: the first
+    /// page walks up to [`STREAM_WALK`] steps, and what it learns, left in
+    /// `walked`, spares the next pages the walk when given back (while the
+    /// index stays at the same revision).
+    pub fn lookup_resources_in_stream(
+        &self,
+        resource_type: &str,
+        permission: &str,
+        subject: &Subject,
+        page: Page<'_>,
+        walked: &mut Option<Walked>,
+    ) -> Result<Vec<String>, CheckError> {
+        let effort = lookup_effort(page.limit);
+        self.lookup_resources_within(
+            resource_type,
+            permission,
+            subject,
+            page,
+            (effort.max(STREAM_WALK), effort),
+            walked,
+        )
+    }
+
+    /// [`Checker::lookup_resources_in_stream`], walking at most `walk`
+    /// objects before going through the type's objects in order, and
+    /// checking `scan` of those before walking after all.
     fn lookup_resources_within(
         &self,
         resource_type: &str,
         permission: &str,
         subject: &Subject,
         Page { after, limit }: Page<'_>,
-        walk: usize,
-        scan: usize,
+        (walk, scan): (usize, usize),
+        walked: &mut Option<Walked>,
     ) -> Result<Vec<String>, CheckError> {
         let (wanted, _) = self.validate(resource_type, permission)?;
         let index = self.index;
         let granted = |id: &str| self.check(resource_type, id, permission, subject);
-        let after_cursor = |id: &&str| after.is_none_or(|after| *id > after);
-        // A subject set is its own member: `group:eng#member` on `group:eng`.
-        let itself = (subject.object_type == resource_type && subject.relation.is_some())
-            .then_some(subject.object_id.as_str())
-            .filter(after_cursor);
-        if let Some(reached) = index.reachable_resources(wanted, subject, walk) {
-            let mut candidates: Vec<&str> = reached
-                .into_iter()
-                .map(|id| index.names.name(id))
-                .filter(after_cursor)
-                .chain(itself)
-                .collect();
-            candidates.sort_unstable();
-            candidates.dedup();
-            return self.collect(candidates.into_iter(), limit, granted);
+        // A subject set is its own member: `group:eng#member` on `group:eng`,
+        // with relationships or not.
+        let itself =
+            (subject.object_type == resource_type && subject.relation.is_some()).then(|| {
+                let name = subject.object_id.as_str();
+                (index.names.get(name).unwrap_or(NO_ENTRY), name)
+            });
+        let after_name = |after: Option<&str>| {
+            itself.filter(|&(_, name)| after.is_none_or(|after| name > after))
+        };
+        let walked =
+            walked.get_or_insert_with(|| match index.reachable_resources(wanted, subject, walk) {
+                Some(reached) => Walked::Reached(self.in_id_order(reached)),
+                None => Walked::TooFar,
+            });
+        if let Walked::Reached(reached) = walked {
+            return self.collect(
+                self.walked_after(reached, after, after_name(after)),
+                limit,
+                granted,
+            );
         }
+        // Too many to walk for one page: the type's objects in order.
         let listed = index.listed(wanted);
         let from = after.map_or(0, |after| {
             listed.partition_point(|&id| index.names.bytes(id) <= after.as_bytes())
@@ -1149,22 +1208,57 @@ impl<'a> Checker<'a> {
             .iter()
             .filter(|&&id| index.holds(wanted, id))
             .map(|&id| (id, index.names.name(id)));
-        let itself = itself.map(|name| (index.names.get(name).unwrap_or(NO_ENTRY), name));
-        let mut reached: Option<HashSet<u32>> = None;
-        let mut seen = 0;
-        let candidates = with_one(objects, itself).filter_map(|(id, name)| {
-            seen += 1;
-            if seen > scan && reached.is_none() {
-                let all = index.reachable_resources(wanted, subject, usize::MAX);
-                reached = Some(all.into_iter().flatten().collect());
-            }
-            let candidate = match &reached {
-                Some(reached) => Some(name) == itself.map(|(_, n)| n) || reached.contains(&id),
-                None => true,
+        let mut objects = with_one(objects, after_name(after));
+        let (mut out, mut last) = (Vec::new(), after);
+        for _ in 0..scan {
+            let Some((_, name)) = objects.next() else {
+                return Ok(out);
             };
-            candidate.then_some(name)
+            last = Some(name);
+            if granted(name)? {
+                out.push(name.to_owned());
+                if out.len() == limit {
+                    return Ok(out);
+                }
+            }
+        }
+        // Those found too little: walk after all, and check only what the
+        // walk reached after the last object checked.
+        let reached = index
+            .reachable_resources(wanted, subject, usize::MAX)
+            .unwrap_or_default();
+        let reached = self.in_id_order(reached);
+        let rest = self.collect(
+            self.walked_after(&reached, last, after_name(last)),
+            limit.saturating_sub(out.len()),
+            granted,
+        )?;
+        *walked = Walked::Reached(reached);
+        out.extend(rest);
+        Ok(out)
+    }
+
+    /// What a walk reached, in id order, once each.
+    fn in_id_order(&self, mut reached: Vec<u32>) -> Vec<u32> {
+        let names = &self.index.names;
+        reached.sort_unstable_by(|&a, &b| names.bytes(a).cmp(names.bytes(b)));
+        reached.dedup();
+        reached
+    }
+
+    /// The names of `reached` (in id order) after `after`, with `itself`.
+    fn walked_after<'w>(
+        &'w self,
+        reached: &'w [u32],
+        after: Option<&str>,
+        itself: Option<(u32, &'w str)>,
+    ) -> impl Iterator<Item = &'w str> {
+        let names = &self.index.names;
+        let from = after.map_or(0, |after| {
+            reached.partition_point(|&id| names.bytes(id) <= after.as_bytes())
         });
-        self.collect(candidates, limit, granted)
+        let reached = reached[from..].iter().map(|&id| (id, names.name(id)));
+        with_one(reached, itself).map(|(_, name)| name)
     }
 
     /// The ids of the subjects of `subject_type` (with `subject_relation`)
@@ -1179,23 +1273,46 @@ impl<'a> Checker<'a> {
         subject_relation: Option<&str>,
         page: Page<'_>,
     ) -> Result<Vec<String>, CheckError> {
+        let resource = (resource_type, resource_id);
+        let subjects = (subject_type, subject_relation);
+        self.lookup_subjects_in_stream(resource, permission, subjects, page, &mut None)
+    }
+
+    /// [`Checker::lookup_subjects`] for the pages of one stream: the subjects
+    /// the first page's walk reached, left in `walked`, spare the next pages
+    /// the walk when given back (while the index stays at the same revision).
+    pub fn lookup_subjects_in_stream(
+        &self,
+        (resource_type, resource_id): (&str, &str),
+        permission: &str,
+        (subject_type, subject_relation): (&str, Option<&str>),
+        page: Page<'_>,
+        walked: &mut Option<Walked>,
+    ) -> Result<Vec<String>, CheckError> {
         self.validate(resource_type, permission)?;
-        let candidates = self.index.reachable_subjects(
-            resource_type,
-            resource_id,
-            subject_type,
-            subject_relation,
+        let candidates = match walked.take() {
+            Some(Walked::Reached(candidates)) => candidates,
+            _ => self.in_id_order(self.index.reachable_subjects(
+                resource_type,
+                resource_id,
+                subject_type,
+                subject_relation,
+            )),
+        };
+        let found = self.collect(
+            self.walked_after(&candidates, page.after, None),
+            page.limit,
+            |id| {
+                let subject = Subject {
+                    object_type: subject_type.to_owned(),
+                    object_id: id.to_owned(),
+                    relation: subject_relation.map(str::to_owned),
+                };
+                self.check(resource_type, resource_id, permission, &subject)
+            },
         );
-        let start = page.after.map_or(Bound::Unbounded, Bound::Excluded);
-        let candidates = candidates.range::<&str, _>((start, Bound::Unbounded));
-        self.collect(candidates.copied(), page.limit, |id| {
-            let subject = Subject {
-                object_type: subject_type.to_owned(),
-                object_id: id.to_owned(),
-                relation: subject_relation.map(str::to_owned),
-            };
-            self.check(resource_type, resource_id, permission, &subject)
-        })
+        *walked = Some(Walked::Reached(candidates));
+        found
     }
 
     /// The first `limit` (0: all) of `candidates` that are `granted`.
@@ -1753,23 +1870,32 @@ mod tests {
                 found += expected.len();
                 // Page by page, each way a lookup can go: walking the whole
                 // way; going through the objects in order at once (and
-                // walking after all once 0, 2 or 5 are checked).
-                for (walk, scan) in [(usize::MAX, 0), (0, 0), (0, 2), (0, 5), (0, usize::MAX)] {
+                // walking after all once 0, 2 or 5 are checked). Each page
+                // on its own, and as a stream does, handing a walk made on
+                // one page to the next.
+                let budgets = [(usize::MAX, 0), (0, 0), (0, 2), (0, 5), (0, usize::MAX)];
+                for ((walk, scan), carry) in
+                    budgets.into_iter().flat_map(|b| [(b, false), (b, true)])
+                {
                     for limit in [1, 3, 7] {
                         let mut paged: Vec<String> = Vec::new();
+                        let mut walked = None;
                         loop {
                             let page = Page {
                                 after: paged.last().map(String::as_str),
                                 limit,
                             };
+                            if !carry {
+                                walked = None;
+                            }
                             let ids = checker
                                 .lookup_resources_within(
                                     resource_type,
                                     permission,
                                     subject,
                                     page,
-                                    walk,
-                                    scan,
+                                    (walk, scan),
+                                    &mut walked,
                                 )
                                 .unwrap();
                             assert!(ids.len() <= limit, "{what}: a page stops at its limit");
@@ -1779,7 +1905,10 @@ mod tests {
                                 break;
                             }
                         }
-                        assert_eq!(paged, expected, "{what}, {limit} a page, {walk}/{scan}");
+                        assert_eq!(
+                            paged, expected,
+                            "{what}, {limit} a page, {walk}/{scan}, {carry}"
+                        );
                     }
                 }
             }
@@ -1815,6 +1944,37 @@ mod tests {
                             Page::default(),
                         )
                         .unwrap();
+                    assert!(looked_up.is_sorted(), "in id order");
+                    // Page by page, each page on its own and as a stream
+                    // does, handing the walk on.
+                    for (limit, carry) in [(1, false), (3, false), (1, true), (3, true)] {
+                        let (mut paged, mut walked) = (Vec::<String>::new(), None);
+                        loop {
+                            if !carry {
+                                walked = None;
+                            }
+                            let page = Page {
+                                after: paged.last().map(String::as_str),
+                                limit,
+                            };
+                            let ids = checker
+                                .lookup_subjects_in_stream(
+                                    (resource_type, &id),
+                                    "view",
+                                    (subject_type, relation),
+                                    page,
+                                    &mut walked,
+                                )
+                                .unwrap();
+                            assert!(ids.len() <= limit);
+                            let last = ids.len() < limit;
+                            paged.extend(ids);
+                            if last || paged.len() > looked_up.len() {
+                                break;
+                            }
+                        }
+                        assert_eq!(paged, looked_up, "{limit} a page, {carry}");
+                    }
                     let wildcard = looked_up.iter().any(|s| s == "*");
                     for candidate in &candidates {
                         let subject = Subject {

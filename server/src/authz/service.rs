@@ -10,13 +10,13 @@ use std::time::SystemTime;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use futures::Stream;
+use futures::{Stream, StreamExt};
 use tonic::{Code, Request, Response, Status};
 use warden_interceptor::AuthContext;
 use warden_proto::authz::v1::{self as pb, authz_service_server};
 use warden_proto::events::v1 as events_pb;
 
-use super::engine::{CheckError, Checker, Page, Subject, TraceNode, Tuple};
+use super::engine::{CheckError, Checker, Page, Subject, TraceNode, Tuple, Walked};
 use super::enrichment::Enricher;
 use super::replica::Replica;
 use super::schema::{parse, AllowedSubject, Schema};
@@ -486,8 +486,95 @@ fn cursor_for(key: &str) -> String {
     URL_SAFE_NO_PAD.encode(key)
 }
 
-fn stream<T: Send + 'static>(items: Vec<T>) -> ResponseStream<T> {
-    Box::pin(tokio_stream::iter(items.into_iter().map(Ok)))
+/// How many results a streamed read computes at a time. Each page is read
+/// under its own short hold of the replica: an unlimited read of a million
+/// rows takes about a second, and held whole it would make a write wait,
+/// and every check queue behind that write, until the read ended.
+pub const STREAM_PAGE: usize = 1_000;
+
+/// At most `limit` (0: all) results after the cursor key `after`, fetched
+/// [`STREAM_PAGE`] at a time as the client takes them. `fetch` returns each
+/// result of a page with the cursor key that continues after it. The first
+/// page is fetched before this returns, so its error is the call's status;
+/// a later page's error ends the stream.
+fn paged<T, F>(after: Option<String>, limit: u32, fetch: F) -> Result<ResponseStream<T>, Status>
+where
+    T: Send + 'static,
+    F: FnMut(Page<'_>) -> Result<Vec<(String, T)>, Status> + Send + 'static,
+{
+    let mut pages = Pages {
+        fetch,
+        after,
+        left: if limit == 0 {
+            usize::MAX
+        } else {
+            limit as usize
+        },
+    };
+    let first = pages.next().transpose()?.unwrap_or_default();
+    let rest = futures::stream::unfold(pages, |mut pages| async move {
+        let page = pages.next()?;
+        Some((page, pages))
+    });
+    let results = futures::stream::iter([Ok(first)])
+        .chain(rest)
+        .flat_map(|page| {
+            let results: Vec<Result<T, Status>> = match page {
+                Ok(results) => results.into_iter().map(Ok).collect(),
+                Err(status) => vec![Err(status)],
+            };
+            futures::stream::iter(results)
+        });
+    Ok(Box::pin(results))
+}
+
+/// What a stream's lookup walked for its last page, if the replica is still
+/// at the revision it was walked at.
+fn walked_at(walked: &mut Option<(i64, Walked)>, revision: i64) -> Option<Walked> {
+    walked
+        .take()
+        .filter(|(at, _)| *at == revision)
+        .map(|(_, walk)| walk)
+}
+
+/// The state of a [`paged`] stream.
+struct Pages<F> {
+    fetch: F,
+    after: Option<String>,
+    left: usize,
+}
+
+impl<F> Pages<F> {
+    /// The next page, or `None` once the results or the limit are exhausted.
+    fn next<T>(&mut self) -> Option<Result<Vec<T>, Status>>
+    where
+        F: FnMut(Page<'_>) -> Result<Vec<(String, T)>, Status>,
+    {
+        if self.left == 0 {
+            return None;
+        }
+        let limit = self.left.min(STREAM_PAGE);
+        let page = match (self.fetch)(Page {
+            after: self.after.as_deref(),
+            limit,
+        }) {
+            Ok(page) => page,
+            Err(status) => {
+                self.left = 0;
+                return Some(Err(status));
+            }
+        };
+        // A short page is the last one.
+        self.left = if page.len() < limit {
+            0
+        } else {
+            self.left - page.len()
+        };
+        if let Some((key, _)) = page.last() {
+            self.after = Some(key.clone());
+        }
+        Some(Ok(page.into_iter().map(|(_, result)| result).collect()))
+    }
 }
 
 fn relationship_pb(t: Tuple, expires: Option<i64>) -> pb::Relationship {
@@ -646,23 +733,24 @@ impl authz_service_server::AuthzService for Authz {
         let filter = filter(r.filter.as_ref(), "filter")?;
         let after = cursor_after(&r.optional_cursor, "optional_cursor")?;
         self.consistent(r.consistency.as_ref()).await?;
-        let state = self.replica.read();
-        let read_at = revision_token(state.revision);
-        let page = Page {
-            after: after.as_deref(),
-            limit: r.optional_limit as usize,
-        };
-        let out: Vec<_> = state
-            .index
-            .matching(&filter, now_ms(), page)
-            .into_iter()
-            .map(|(key, t, e)| pb::ReadRelationshipsResponse {
-                read_at: Some(read_at.clone()),
-                relationship: Some(relationship_pb(t, e)),
-                after_result_cursor: cursor_for(&key),
-            })
-            .collect();
-        Ok(Response::new(stream(out)))
+        let replica = self.replica.clone();
+        let results = paged(after, r.optional_limit, move |page| {
+            let state = replica.read();
+            let read_at = revision_token(state.revision);
+            let page = state.index.matching(&filter, now_ms(), page);
+            Ok(page
+                .into_iter()
+                .map(|(key, t, e)| {
+                    let result = pb::ReadRelationshipsResponse {
+                        read_at: Some(read_at.clone()),
+                        relationship: Some(relationship_pb(t, e)),
+                        after_result_cursor: cursor_for(&key),
+                    };
+                    (key, result)
+                })
+                .collect())
+        })?;
+        Ok(Response::new(results))
     }
 
     type LookupResourcesStream = ResponseStream<pb::LookupResourcesResponse>;
@@ -679,28 +767,35 @@ impl authz_service_server::AuthzService for Authz {
         let subject = subject(r.subject.as_ref(), "subject", false)?;
         let after = cursor_after(&r.optional_cursor, "optional_cursor")?;
         self.consistent(r.consistency.as_ref()).await?;
-        let state = self.replica.read();
-        let at = revision_token(state.revision);
-        let ids = Checker::new(&state.index, now_ms())
-            .lookup_resources(
-                &r.resource_object_type,
-                &r.permission,
-                &subject,
-                Page {
-                    after: after.as_deref(),
-                    limit: r.optional_limit as usize,
-                },
-            )
-            .map_err(|e| check_error(e, "permission"))?;
-        let out = ids
-            .into_iter()
-            .map(|id| pb::LookupResourcesResponse {
-                looked_up_at: Some(at.clone()),
-                after_result_cursor: cursor_for(&id),
-                resource_object_id: id,
-            })
-            .collect();
-        Ok(Response::new(stream(out)))
+        let (replica, resource_type, permission) = (
+            self.replica.clone(),
+            r.resource_object_type.clone(),
+            r.permission.clone(),
+        );
+        // A whole walk made for one page serves the next ones while the
+        // replica stays at its revision.
+        let mut walked: Option<(i64, Walked)> = None;
+        let results = paged(after, r.optional_limit, move |page| {
+            let state = replica.read();
+            let at = revision_token(state.revision);
+            let mut reuse = walked_at(&mut walked, state.revision);
+            let ids = Checker::new(&state.index, now_ms())
+                .lookup_resources_in_stream(&resource_type, &permission, &subject, page, &mut reuse)
+                .map_err(|e| check_error(e, "permission"))?;
+            walked = reuse.map(|walk| (state.revision, walk));
+            Ok(ids
+                .into_iter()
+                .map(|id| {
+                    let result = pb::LookupResourcesResponse {
+                        looked_up_at: Some(at.clone()),
+                        after_result_cursor: cursor_for(&id),
+                        resource_object_id: id.clone(),
+                    };
+                    (id, result)
+                })
+                .collect())
+        })?;
+        Ok(Response::new(results))
     }
 
     type LookupSubjectsStream = ResponseStream<pb::LookupSubjectsResponse>;
@@ -719,32 +814,42 @@ impl authz_service_server::AuthzService for Authz {
             .then_some(r.optional_subject_relation.as_str());
         let after = cursor_after(&r.optional_cursor, "optional_cursor")?;
         self.consistent(r.consistency.as_ref()).await?;
-        let state = self.replica.read();
-        let at = revision_token(state.revision);
-        let ids = Checker::new(&state.index, now_ms())
-            .lookup_subjects(
-                &resource_type,
-                &resource_id,
-                &r.permission,
-                &r.subject_object_type,
-                relation,
-                Page {
-                    after: after.as_deref(),
-                    limit: r.optional_limit as usize,
-                },
-            )
-            .map_err(|e| check_error(e, "permission"))?;
-        let out = ids
-            .into_iter()
-            .map(|id| pb::LookupSubjectsResponse {
-                looked_up_at: Some(at.clone()),
-                after_result_cursor: cursor_for(&id),
-                subject: Some(pb::ResolvedSubject {
-                    subject_object_id: id,
-                }),
-            })
-            .collect();
-        Ok(Response::new(stream(out)))
+        let relation = relation.map(str::to_owned);
+        let (replica, permission, subject_type) = (
+            self.replica.clone(),
+            r.permission.clone(),
+            r.subject_object_type.clone(),
+        );
+        let mut walked: Option<(i64, Walked)> = None;
+        let results = paged(after, r.optional_limit, move |page| {
+            let state = replica.read();
+            let at = revision_token(state.revision);
+            let mut reuse = walked_at(&mut walked, state.revision);
+            let ids = Checker::new(&state.index, now_ms())
+                .lookup_subjects_in_stream(
+                    (&resource_type, &resource_id),
+                    &permission,
+                    (&subject_type, relation.as_deref()),
+                    page,
+                    &mut reuse,
+                )
+                .map_err(|e| check_error(e, "permission"))?;
+            walked = reuse.map(|walk| (state.revision, walk));
+            Ok(ids
+                .into_iter()
+                .map(|id| {
+                    let result = pb::LookupSubjectsResponse {
+                        looked_up_at: Some(at.clone()),
+                        after_result_cursor: cursor_for(&id),
+                        subject: Some(pb::ResolvedSubject {
+                            subject_object_id: id.clone(),
+                        }),
+                    };
+                    (id, result)
+                })
+                .collect())
+        })?;
+        Ok(Response::new(results))
     }
 
     async fn write_schema(
@@ -909,5 +1014,106 @@ fn describe(e: &Error) -> String {
             .collect::<Vec<_>>()
             .join("; "),
         other => other.public_message().into_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+
+    use futures::executor::block_on;
+
+    use super::*;
+
+    /// What a stream yielded, one result or status at a time.
+    type Streamed = Vec<Result<String, Status>>;
+
+    /// A paged stream over `keys` (sorted), recording the limit of each fetch
+    /// and failing the fetch numbered `fail_at`.
+    fn over(
+        keys: Vec<String>,
+        after: Option<&str>,
+        limit: u32,
+        fail_at: Option<usize>,
+    ) -> (Result<Streamed, Status>, Vec<usize>) {
+        let fetches = Arc::new(Mutex::new(Vec::new()));
+        let seen = fetches.clone();
+        let stream = paged(after.map(str::to_owned), limit, move |page| {
+            let mut seen = seen.lock().unwrap();
+            if Some(seen.len()) == fail_at {
+                return Err(Status::invalid_argument("gone"));
+            }
+            seen.push(page.limit);
+            let from = page
+                .after
+                .map_or(0, |a| keys.partition_point(|k| k.as_str() <= a));
+            Ok(keys[from..]
+                .iter()
+                .take(page.limit)
+                .map(|k| (k.clone(), k.clone()))
+                .collect())
+        });
+        let results = stream.map(|s| block_on(s.collect::<Vec<_>>()));
+        let fetches = fetches.lock().unwrap().clone();
+        (results, fetches)
+    }
+
+    fn keys(n: usize) -> Vec<String> {
+        (0..n).map(|i| format!("k{i:05}")).collect()
+    }
+
+    fn ok(results: Streamed) -> Vec<String> {
+        results.into_iter().map(Result::unwrap).collect()
+    }
+
+    #[test]
+    fn a_stream_reads_every_result_once_in_pages() {
+        let (results, fetches) = over(keys(2_500), None, 0, None);
+        assert_eq!(ok(results.unwrap()), keys(2_500));
+        assert_eq!(fetches, [STREAM_PAGE; 3], "the short third page ends it");
+
+        // Exactly two pages: a third fetch finds nothing.
+        let (results, fetches) = over(keys(2_000), None, 0, None);
+        assert_eq!(ok(results.unwrap()).len(), 2_000);
+        assert_eq!(fetches.len(), 3);
+
+        let (results, _) = over(keys(0), None, 0, None);
+        assert!(results.unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_stream_stops_at_its_limit_and_starts_after_its_cursor() {
+        let (results, fetches) = over(keys(2_500), None, 1_500, None);
+        assert_eq!(ok(results.unwrap()), keys(1_500));
+        assert_eq!(
+            fetches,
+            [STREAM_PAGE, 500],
+            "nothing fetched past the limit"
+        );
+
+        let (results, fetches) = over(keys(2_500), None, 1_000, None);
+        assert_eq!(ok(results.unwrap()).len(), 1_000);
+        assert_eq!(fetches, [STREAM_PAGE]);
+
+        let (results, _) = over(keys(2_500), Some("k00999"), 0, None);
+        assert_eq!(ok(results.unwrap()), keys(2_500)[1_000..]);
+        let (results, _) = over(keys(2_500), Some("k02499"), 0, None);
+        assert!(results.unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_failed_first_page_is_the_status_and_a_later_one_ends_the_stream() {
+        let (results, _) = over(keys(2_500), None, 0, Some(0));
+        assert_eq!(results.err().unwrap().code(), Code::InvalidArgument);
+
+        let (results, fetches) = over(keys(2_500), None, 0, Some(1));
+        let results = results.unwrap();
+        assert_eq!(results.len(), STREAM_PAGE + 1);
+        assert!(results[..STREAM_PAGE].iter().all(Result::is_ok));
+        assert_eq!(
+            results[STREAM_PAGE].as_ref().unwrap_err().code(),
+            Code::InvalidArgument
+        );
+        assert_eq!(fetches.len(), 1, "nothing fetched after the failure");
     }
 }
