@@ -992,8 +992,9 @@ async fn documents_of(authz: &mut Authz, token: &str, who: &str, at: &Revision) 
 }
 
 /// A large request applies whole, however many of its updates go into one
-/// statement: 700 touches with a delete among them; a request with a create
-/// of an existing relationship after 300 touches fails and writes nothing.
+/// statement: 700 touches with a delete among them; 300 creates; a request
+/// with a create of an existing relationship after 300 touches fails and
+/// writes nothing.
 /// On PostgreSQL a second server, running before the writes, catches up from
 /// the change log to the same relationships.
 async fn large_writes_apply_whole(backend: Backend) {
@@ -1031,6 +1032,17 @@ async fn large_writes_apply_whole(backend: Backend) {
     )
     .await
     .unwrap());
+
+    // 300 creates of relationships that do not exist: looked up together.
+    let creates = (0..300)
+        .map(|i| {
+            let text = format!("document:new{i:03}#viewer@user:dee");
+            update(relationship_update::Operation::Create, rel(&text))
+        })
+        .collect();
+    let created = write(&mut authz, &admin, creates).await;
+    let new: Vec<String> = (0..300).map(|i| format!("new{i:03}")).collect();
+    assert_eq!(documents_of(&mut authz, &admin, "dee", &created).await, new);
 
     let status = authz
         .write_relationships(bearer(

@@ -4,7 +4,7 @@
 //! are serialized, revisions strictly increase, and preconditions are checked
 //! against a state no concurrent write can change.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::time::SystemTime;
 
 use futures::TryStreamExt;
@@ -340,6 +340,37 @@ async fn upsert(
     Ok(())
 }
 
+/// Those of `tuples` stored and not expired at `now_ms`, as many to a
+/// statement as [`chunks`] allows.
+async fn live_among(
+    tx: &mut Transaction<'_, Any>,
+    dialect: Dialect,
+    tuples: &[&Tuple],
+    now_ms: i64,
+) -> Result<HashSet<Tuple>, Error> {
+    let mut live = HashSet::new();
+    for chunk in chunks(tuples) {
+        let now = match dialect {
+            Dialect::Sqlite => "?".to_owned(),
+            Dialect::Postgres => format!("${}", chunk.len() * 6 + 1),
+        };
+        let sql = format!(
+            "SELECT {TUPLE_COLUMNS} FROM relationships \
+             WHERE ({TUPLE_COLUMNS}) IN (VALUES {}) \
+             AND (expires_at IS NULL OR expires_at > {now})",
+            placeholders(dialect, chunk.len(), 6)
+        );
+        let mut query = sqlx::query(&sql);
+        for tuple in chunk {
+            query = bind_tuple(query, tuple);
+        }
+        for row in query.bind(now_ms).fetch_all(&mut **tx).await? {
+            live.insert(tuple_from_row(&row)?);
+        }
+    }
+    Ok(live)
+}
+
 /// Whether some live relationship matches `filter`.
 async fn any_match(
     tx: &mut Transaction<'_, Any>,
@@ -465,9 +496,20 @@ impl SqlStore {
         if let Some(i) = check_preconditions(&mut tx, preconditions, now_ms).await? {
             return Ok(Err(WriteRefusal::Precondition(i)));
         }
-        // Upserts wait in `pending` and go out many to a statement; a
-        // create's existence check or a delete of a pending relationship
-        // sends them first, so each update sees the ones before it.
+        // Whether a create's relationship exists: for the first update of
+        // a relationship, as stored before this write (looked up for all
+        // such creates at once); after that, as the updates before it left it.
+        let mut firsts = HashSet::new();
+        let first_creates: Vec<&Tuple> = updates
+            .iter()
+            .filter(|(op, tuple, _)| firsts.insert(tuple) && *op == WriteOp::Create)
+            .map(|(_, tuple, _)| tuple)
+            .collect();
+        let stored = live_among(&mut tx, dialect, &first_creates, now_ms).await?;
+        let mut live_now: HashMap<&Tuple, bool> = HashMap::new();
+        // Upserts wait in `pending` and go out many to a statement; a delete
+        // of a pending relationship sends them first, so each update sees
+        // the ones before it.
         let mut pending: Vec<(&Tuple, Option<i64>)> = Vec::new();
         let mut pending_set: HashSet<&Tuple> = HashSet::new();
         let mut changes = Vec::with_capacity(updates.len());
@@ -479,24 +521,22 @@ impl SqlStore {
             }
             match op {
                 WriteOp::Create | WriteOp::Touch => {
-                    if *op == WriteOp::Create {
-                        let sql = format!(
-                            "SELECT 1 AS one FROM relationships WHERE {TUPLE_MATCH} \
-                             AND (expires_at IS NULL OR expires_at > $7)"
-                        );
-                        let existing = bind_tuple(sqlx::query(&sql), tuple)
-                            .bind(now_ms)
-                            .fetch_optional(&mut *tx)
-                            .await?;
-                        if existing.is_some() {
-                            return Ok(Err(WriteRefusal::Exists(seq)));
-                        }
+                    let exists = || {
+                        live_now
+                            .get(tuple)
+                            .copied()
+                            .unwrap_or_else(|| stored.contains(tuple))
+                    };
+                    if *op == WriteOp::Create && exists() {
+                        return Ok(Err(WriteRefusal::Exists(seq)));
                     }
+                    live_now.insert(tuple, expires.is_none_or(|at| at > now_ms));
                     pending.push((tuple, *expires));
                     pending_set.insert(tuple);
                     changes.push(Change::Upsert(tuple.clone(), *expires));
                 }
                 WriteOp::Delete => {
+                    live_now.insert(tuple, false);
                     let sql = format!("DELETE FROM relationships WHERE {TUPLE_MATCH}");
                     bind_tuple(sqlx::query(&sql), tuple)
                         .execute(&mut *tx)
@@ -677,6 +717,64 @@ mod tests {
             [r1, r2]
         );
         assert!(matches!(&changes[1].1, Change::Upsert(t, None) if t.resource_id == "d1"));
+    }
+
+    #[tokio::test]
+    async fn creates_see_what_is_stored_and_what_the_write_did_before_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqlStore::connect(None, dir.path()).await.unwrap();
+        let schema = "definition user {}\ndefinition document { relation viewer: user }";
+        store.write_schema(schema, |_| true).await.unwrap().unwrap();
+        let write = |updates: Vec<(WriteOp, Tuple, Option<i64>)>| {
+            let store = store.clone();
+            async move {
+                store
+                    .write_relationships(&updates, &[], schema, 10_000)
+                    .await
+                    .unwrap()
+            }
+        };
+        let create = |id: &str| (WriteOp::Create, tuple(id), None);
+        write(vec![
+            (WriteOp::Touch, tuple("expired"), Some(5_000)),
+            (WriteOp::Touch, tuple("live"), None),
+        ])
+        .await
+        .unwrap();
+        // 300 creates (several statements' worth of lookups) and one of a
+        // relationship that is stored but expired: all written.
+        let mut creates: Vec<_> = (0..300).map(|i| create(&format!("n{i:03}"))).collect();
+        creates.push(create("expired"));
+        write(creates).await.unwrap();
+        // A create of a live one, after 290 that do not exist: refused at
+        // its place, nothing written.
+        let mut creates: Vec<_> = (0..290).map(|i| create(&format!("m{i:03}"))).collect();
+        creates.push(create("live"));
+        assert_eq!(write(creates).await, Err(WriteRefusal::Exists(290)));
+        // What the write did before a create counts: a delete frees the
+        // relationship, a create or a touch that expires at once does not
+        // keep it, a create takes it.
+        let (delete, touch) = (WriteOp::Delete, WriteOp::Touch);
+        write(vec![(delete, tuple("live"), None), create("live")])
+            .await
+            .unwrap();
+        write(vec![(touch, tuple("brief"), Some(9_000)), create("brief")])
+            .await
+            .unwrap();
+        assert_eq!(
+            write(vec![create("twice"), create("twice")]).await,
+            Err(WriteRefusal::Exists(1))
+        );
+        let mut stored = Vec::new();
+        store
+            .each_relationship(|t, _| stored.push(t.resource_id))
+            .await
+            .unwrap();
+        stored.sort();
+        let mut want: Vec<String> = (0..300).map(|i| format!("n{i:03}")).collect();
+        want.extend(["brief", "expired", "live"].map(String::from));
+        want.sort();
+        assert_eq!(stored, want);
     }
 
     #[tokio::test]
