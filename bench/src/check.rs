@@ -34,12 +34,14 @@ use warden_server::store::sql::SqlStore;
 /// same relationships.
 const SEED: u64 = 42;
 
-/// Writes the data set into the database of `data_dir` (or `database_url`)
-/// and prints its shape and a sample of (document, owner) pairs as JSON.
+/// Writes the data set into the database of `data_dir` (or `database_url`),
+/// each relationship by `op`, and prints its shape and a sample of
+/// (document, owner) pairs as JSON.
 pub async fn load(
     data_dir: std::path::PathBuf,
     database_url: Option<String>,
     relationships: usize,
+    op: WriteOp,
 ) -> anyhow::Result<()> {
     let started = Instant::now();
     let data = Dataset::generate(relationships, SEED);
@@ -49,10 +51,7 @@ pub async fn load(
         .await?
         .map_err(|_| anyhow::anyhow!("schema refused"))?;
     for chunk in data.tuples.chunks(10_000) {
-        let updates: Vec<_> = chunk
-            .iter()
-            .map(|t| (WriteOp::Touch, t.clone(), None))
-            .collect();
+        let updates: Vec<_> = chunk.iter().map(|t| (op, t.clone(), None)).collect();
         store
             .write_relationships(&updates, &[], SCHEMA, 0)
             .await?

@@ -16,6 +16,7 @@ use tonic_health::pb::HealthCheckRequest;
 use warden_proto::auth::v1::auth_service_client::AuthServiceClient;
 use warden_proto::auth::v1::{LoginRequest, RegisterRequest};
 use warden_server::config::{Argon2Params, Config};
+use warden_server::store::relationships::WriteOp;
 
 #[derive(Debug, Parser)]
 #[command(name = "warden-bench", about = "Warden load and data tool")]
@@ -182,6 +183,9 @@ enum Scenario {
         /// Relationships to generate.
         #[arg(long)]
         relationships: usize,
+        /// Write each as a CREATE (which must find it absent) instead of a TOUCH.
+        #[arg(long)]
+        create: bool,
     },
     /// Writes the data set of `check` for another system: SpiceDB's bootstrap
     /// file and the check pool as JSON requests (`bench/spicedb.py`).
@@ -304,7 +308,15 @@ async fn main() -> anyhow::Result<()> {
             data_dir,
             database_url,
             relationships,
-        } => check::load(data_dir, database_url, relationships).await,
+            create,
+        } => {
+            let op = if create {
+                WriteOp::Create
+            } else {
+                WriteOp::Touch
+            };
+            check::load(data_dir, database_url, relationships, op).await
+        }
         Scenario::ExportDataset { dir, relationships } => check::export(&dir, relationships),
         Scenario::Enrichment {
             logins,
