@@ -1,0 +1,757 @@
+#!/usr/bin/env python3
+"""Warden's CheckPermission against OpenFGA's Check, on the same data, the
+same machine and the same load tool.
+
+Both servers hold the Drive-like data set of `warden-bench check` (same size,
+same seed): Warden loads it from SQLite at start; OpenFGA (in-memory
+datastore, or PostgreSQL with --openfga-postgres) gets the schema translated
+into an authorization model and every relationship as a tuple through its
+Write API, and the script reports how long that took. First both answer the
+first checks of the pool (1,000 by default; Warden's CheckBulkPermissions,
+100 at a time, and OpenFGA's Check at HIGHER_CONSISTENCY) and the answers
+must agree. Then ghz drives the pool's checks (owners of their document and
+random pairs, one after the other) at Warden's CheckPermission and OpenFGA's
+Check, in turns, and the script prints one JSON object per run and a summary,
+with each server's resident size and start and load times.
+
+OpenFGA runs twice: as it comes (its check query cache and check iterator
+cache are off by default, so every check is evaluated against the datastore,
+as Warden evaluates every check) and with both caches on (as OpenFGA's
+production advice suggests; a repeated check, or a repeated datastore read,
+within 10 s is answered from memory).
+
+OpenFGA's in-memory datastore (meant for tests) scans every tuple on each
+read and each write, so loading it is quadratic: 100,000 tuples take minutes,
+1,000,000 hours. --max-load-minutes gives up then and prints the rate.
+
+Needs: `cargo build --release -p warden-server -p warden-bench`, and in
+~/go/bin: openfga (go install github.com/openfga/openfga/cmd/openfga@v1.22.1),
+ghz (go install github.com/bojand/ghz/cmd/ghz@latest) and grpcurl; psql for
+--openfga-postgres.
+
+    python3 bench/openfga.py --relationships 1000000 --seconds 10 \\
+        --openfga-postgres postgres://warden:warden@127.0.0.1:5432/postgres
+"""
+
+from __future__ import annotations
+
+import argparse
+import concurrent.futures
+import json
+import os
+import pathlib
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+import uuid
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+GO_BIN = pathlib.Path.home() / "go" / "bin"
+TARGET = pathlib.Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target")) / "release"
+OPENFGA_KEY = "bench-preshared-key"
+WARDEN_CHECK = "warden.authz.v1.AuthzService/CheckPermission"
+OPENFGA_CHECK = "openfga.v1.OpenFGAService/Check"
+
+# The schema of `warden-bench export-dataset` (bench/src/dataset.rs, SCHEMA),
+# as translated by hand into MODEL below. The script stops if the exported
+# schema is not this one: the model would no longer be its translation.
+SCHEMA = """
+definition user {}
+
+definition group {
+    relation member: user | group#member
+}
+
+definition folder {
+    relation parent: folder
+    relation owner: user
+    relation viewer: user | group#member
+    permission view = viewer + owner + parent->view
+}
+
+definition document {
+    relation parent: folder
+    relation owner: user
+    relation editor: user | group#member
+    relation viewer: user | group#member | user:*
+    relation banned: user
+    permission edit = owner + editor
+    permission view = (viewer + edit + parent->view) - banned
+}
+"""
+
+
+def this() -> dict:
+    return {"this": {}}
+
+
+def computed(relation: str) -> dict:
+    return {"computedUserset": {"relation": relation}}
+
+
+def from_parent(relation: str) -> dict:
+    return {
+        "tupleToUserset": {
+            "tupleset": {"relation": "parent"},
+            "computedUserset": {"relation": relation},
+        }
+    }
+
+
+def types(*names: str) -> dict:
+    """Directly related user types: "user", "group#member", "user:*"."""
+    restrictions = []
+    for name in names:
+        if name.endswith(":*"):
+            restrictions.append({"type": name[:-2], "wildcard": {}})
+        elif "#" in name:
+            kind, relation = name.split("#")
+            restrictions.append({"type": kind, "relation": relation})
+        else:
+            restrictions.append({"type": name})
+    return {"directly_related_user_types": restrictions}
+
+
+# SCHEMA by hand as an OpenFGA (schema 1.1) authorization model, the JSON of
+# WriteAuthorizationModel. In OpenFGA's DSL:
+#
+#   type user
+#   type group
+#     relations
+#       define member: [user, group#member]
+#   type folder
+#     relations
+#       define parent: [folder]
+#       define owner: [user]
+#       define viewer: [user, group#member]
+#       define view: viewer or owner or view from parent
+#   type document
+#     relations
+#       define parent: [folder]
+#       define owner: [user]
+#       define editor: [user, group#member]
+#       define viewer: [user, group#member, user:*]
+#       define banned: [user]
+#       define edit: owner or editor
+#       define view: (viewer or edit or view from parent) but not banned
+#
+# A SpiceDB permission is a relation with no directly related types.
+MODEL = {
+    "schema_version": "1.1",
+    "type_definitions": [
+        {"type": "user"},
+        {
+            "type": "group",
+            "relations": {"member": this()},
+            "metadata": {"relations": {"member": types("user", "group#member")}},
+        },
+        {
+            "type": "folder",
+            "relations": {
+                "parent": this(),
+                "owner": this(),
+                "viewer": this(),
+                "view": {
+                    "union": {
+                        "child": [
+                            computed("viewer"),
+                            computed("owner"),
+                            from_parent("view"),
+                        ]
+                    }
+                },
+            },
+            "metadata": {
+                "relations": {
+                    "parent": types("folder"),
+                    "owner": types("user"),
+                    "viewer": types("user", "group#member"),
+                    "view": types(),
+                }
+            },
+        },
+        {
+            "type": "document",
+            "relations": {
+                "parent": this(),
+                "owner": this(),
+                "editor": this(),
+                "viewer": this(),
+                "banned": this(),
+                "edit": {"union": {"child": [computed("owner"), computed("editor")]}},
+                "view": {
+                    "difference": {
+                        "base": {
+                            "union": {
+                                "child": [
+                                    computed("viewer"),
+                                    computed("edit"),
+                                    from_parent("view"),
+                                ]
+                            }
+                        },
+                        "subtract": computed("banned"),
+                    }
+                },
+            },
+            "metadata": {
+                "relations": {
+                    "parent": types("folder"),
+                    "owner": types("user"),
+                    "editor": types("user", "group#member"),
+                    "viewer": types("user", "group#member", "user:*"),
+                    "banned": types("user"),
+                    "edit": types(),
+                    "view": types(),
+                }
+            },
+        },
+    ],
+}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def grpcurl(addr: str, method: str, body: dict, token: str | None = None) -> dict:
+    cmd = [str(GO_BIN / "grpcurl"), "-plaintext", "-max-msg-sz", str(64 << 20)]
+    if token:
+        cmd += ["-H", f"authorization: Bearer {token}"]
+    cmd += ["-d", "@", addr, method]
+    out = subprocess.run(
+        cmd, input=json.dumps(body), capture_output=True, text=True, check=False
+    )
+    if out.returncode != 0:
+        raise RuntimeError(f"{method} on {addr}: {out.stderr.strip()}")
+    return json.loads(out.stdout or "{}")
+
+
+def wait_healthy(
+    addr: str,
+    what: str,
+    process: subprocess.Popen,
+    seconds: float,
+    token: str | None = None,
+) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{what} exited with {process.returncode}")
+        try:
+            # OpenFGA with a preshared key wants it on reflection too.
+            answer = grpcurl(addr, "grpc.health.v1.Health/Check", {}, token)
+            if answer.get("status") == "SERVING":
+                return
+        except RuntimeError:
+            pass
+        time.sleep(0.5)
+    raise RuntimeError(f"{what} not serving on {addr} after {seconds} s")
+
+
+def rss_mib(pid: int) -> float:
+    for line in pathlib.Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return 0.0
+
+
+def read_bootstrap(path: pathlib.Path) -> tuple[str, list[dict]]:
+    """The schema text and the relationships of a SpiceDB bootstrap file (as
+    `warden-bench export-dataset` writes it), the latter as OpenFGA tuple
+    keys: `document:d1#viewer@group:g2#member` is
+    {object: document:d1, relation: viewer, user: group:g2#member}."""
+    schema: list[str] = []
+    tuples = []
+    block = None
+    for line in path.read_text().splitlines():
+        if not line.startswith(" "):
+            block = line.split(":")[0]
+            continue
+        line = line.strip()
+        if block == "schema":
+            schema.append(line)
+        elif block == "relationships" and line:
+            resource, subject = line.split("@")
+            obj, relation = resource.split("#")
+            tuples.append({"object": obj, "relation": relation, "user": subject})
+    return "\n".join(schema), tuples
+
+
+def same_schema(exported: str) -> bool:
+    def words(text: str) -> list[str]:
+        return text.split()
+
+    return words(exported) == words(SCHEMA)
+
+
+def fga(http: str, path: str, body: dict | None = None) -> dict:
+    """One call to OpenFGA's HTTP API (POST with a body, GET without)."""
+    request = urllib.request.Request(
+        f"http://{http}{path}",
+        data=json.dumps(body).encode() if body is not None else None,
+        headers={
+            "authorization": f"Bearer {OPENFGA_KEY}",
+            "content-type": "application/json",
+        },
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=600) as response:
+            return json.loads(response.read() or b"{}")
+    except urllib.error.HTTPError as e:
+        raise RuntimeError(f"{path}: {e.code} {e.read().decode()}") from None
+
+
+def start_openfga(
+    datastore: list[str], cache: bool, args: argparse.Namespace, log: pathlib.Path
+) -> tuple[subprocess.Popen, str, str]:
+    addr = f"127.0.0.1:{free_port()}"
+    http = f"127.0.0.1:{free_port()}"
+    caches = "true" if cache else "false"
+    cmd = [
+        str(GO_BIN / "openfga"),
+        "run",
+        "--grpc-addr",
+        addr,
+        "--http-addr",
+        http,
+        *datastore,
+        "--authn-method",
+        "preshared",
+        "--authn-preshared-keys",
+        OPENFGA_KEY,
+        "--playground-enabled=false",
+        "--metrics-enabled=false",
+        "--log-level",
+        "warn",
+        # Loading only: how many tuples a Write may carry.
+        "--max-tuples-per-write",
+        str(args.tuples_per_write),
+        f"--check-query-cache-enabled={caches}",
+        f"--check-iterator-cache-enabled={caches}",
+        *args.openfga_flag,
+    ]
+    process = subprocess.Popen(cmd, stdout=log.open("w"), stderr=subprocess.STDOUT)
+    return process, addr, http
+
+
+class LoadTooSlow(RuntimeError):
+    """Loading OpenFGA took longer than --max-load-minutes."""
+
+
+def load_openfga(
+    http: str, tuples: list[dict], args: argparse.Namespace, what: str
+) -> tuple[str, str]:
+    """A store, the model, then every tuple through Write, `--writers` writes
+    in flight. Returns the store and model ids."""
+    store = fga(http, "/stores", {"name": "warden-bench"})["id"]
+    model = fga(http, f"/stores/{store}/authorization-models", MODEL)[
+        "authorization_model_id"
+    ]
+    batches = [
+        tuples[at : at + args.tuples_per_write]
+        for at in range(0, len(tuples), args.tuples_per_write)
+    ]
+    written = 0
+    lock = threading.Lock()
+    started = time.monotonic()
+    last_report = started
+
+    def write(batch: list[dict]) -> None:
+        nonlocal written, last_report
+        fga(
+            http,
+            f"/stores/{store}/write",
+            {"writes": {"tuple_keys": batch}, "authorization_model_id": model},
+        )
+        with lock:
+            written += len(batch)
+            now = time.monotonic()
+            if now - last_report >= 30:
+                last_report = now
+                rate = written / (now - started)
+                print(
+                    json.dumps(
+                        {
+                            "loading": what,
+                            "tuples": written,
+                            "of": len(tuples),
+                            "seconds": round(now - started),
+                            "tuples_per_s": round(rate),
+                        }
+                    ),
+                    file=sys.stderr,
+                    flush=True,
+                )
+                if args.max_load_minutes and now - started > args.max_load_minutes * 60:
+                    raise LoadTooSlow(
+                        {
+                            "load_abandoned": what,
+                            "tuples": written,
+                            "of": len(tuples),
+                            "seconds": round(now - started),
+                            "tuples_per_s": round(rate),
+                            "max_load_minutes": args.max_load_minutes,
+                        }
+                    )
+
+    with concurrent.futures.ThreadPoolExecutor(args.writers) as pool:
+        futures = [pool.submit(write, batch) for batch in batches]
+        try:
+            for future in concurrent.futures.as_completed(futures):
+                future.result()
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            raise
+    return store, model
+
+
+def openfga_check(check: dict, store: str, model: str) -> dict:
+    """A CheckPermission body of checks.json as an OpenFGA Check body."""
+    resource = check["resource"]
+    subject = check["subject"]
+    user = f"{subject['object']['objectType']}:{subject['object']['objectId']}"
+    if subject.get("optionalRelation"):
+        user += f"#{subject['optionalRelation']}"
+    return {
+        "store_id": store,
+        "authorization_model_id": model,
+        "tuple_key": {
+            "user": user,
+            "relation": check["permission"],
+            "object": f"{resource['objectType']}:{resource['objectId']}",
+        },
+    }
+
+
+def warden_answers(addr: str, token: str, checks: list[dict]) -> list[str]:
+    answers = []
+    for at in range(0, len(checks), 100):
+        items = checks[at : at + 100]
+        pairs = grpcurl(
+            addr,
+            "warden.authz.v1.AuthzService/CheckBulkPermissions",
+            {"items": items},
+            token,
+        )["pairs"]
+        for pair in pairs:
+            answers.append(pair.get("permissionship", pair.get("error")))
+    return answers
+
+
+def openfga_answers(http: str, store: str, model: str, checks: list[dict]) -> list:
+    """OpenFGA's Check, one a call (8 in flight), at HIGHER_CONSISTENCY: from
+    the datastore, never from a cache."""
+
+    def one(check: dict) -> str:
+        body = openfga_check(check, store, model)
+        del body["store_id"]
+        body["consistency"] = "HIGHER_CONSISTENCY"
+        try:
+            allowed = fga(http, f"/stores/{store}/check", body).get("allowed")
+        except RuntimeError as e:
+            return f"error: {e}"
+        if allowed:
+            return "PERMISSIONSHIP_HAS_PERMISSION"
+        return "PERMISSIONSHIP_NO_PERMISSION"
+
+    with concurrent.futures.ThreadPoolExecutor(8) as pool:
+        return list(pool.map(one, checks))
+
+
+def ghz(
+    addr: str, method: str, token: str, data: pathlib.Path, args: argparse.Namespace
+) -> dict:
+    cmd = [
+        str(GO_BIN / "ghz"),
+        "--insecure",
+        "--call",
+        method,
+        "-D",
+        str(data),
+        "--metadata",
+        json.dumps({"authorization": f"Bearer {token}"}),
+        # OpenFGA wants the key on reflection too.
+        "--reflect-metadata",
+        json.dumps({"authorization": f"Bearer {token}"}),
+        "-c",
+        str(args.concurrency),
+        "--connections",
+        str(args.connections),
+        "-z",
+        f"{args.seconds}s",
+        "--format",
+        "json",
+        addr,
+    ]
+    out = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    if out.returncode != 0:
+        raise RuntimeError(f"ghz {method} on {addr}: {out.stderr.strip()}")
+    report = json.loads(out.stdout)
+    latency = {
+        d["percentage"]: d["latency"] for d in report.get("latencyDistribution") or []
+    }
+    # Calls still in flight when the time is up end as Canceled or
+    # Unavailable: at most one a worker. Any other status is an error.
+    statuses = report.get("statusCodeDistribution") or {}
+    return {
+        "rps": round(report["rps"]),
+        "p50_us": round(latency.get(50, 0) / 1000),
+        "p99_us": round(latency.get(99, 0) / 1000),
+        "requests": report["count"],
+        "not_ok": {code: n for code, n in statuses.items() if code != "OK"},
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--relationships", type=int, default=1_000_000)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--connections", type=int, default=4)
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument(
+        "--openfga-postgres",
+        metavar="URL",
+        help="OpenFGA on PostgreSQL: a URL whose user may create databases "
+        "(default: OpenFGA's in-memory datastore)",
+    )
+    parser.add_argument(
+        "--agree",
+        type=int,
+        default=1000,
+        help="checks of the pool both must answer alike first",
+    )
+    parser.add_argument(
+        "--tuples-per-write",
+        type=int,
+        default=100,
+        help="tuples in one OpenFGA Write while loading (OpenFGA's "
+        "--max-tuples-per-write is set to it; its default is 100)",
+    )
+    parser.add_argument(
+        "--writers", type=int, default=4, help="OpenFGA Writes in flight while loading"
+    )
+    parser.add_argument(
+        "--max-load-minutes",
+        type=float,
+        help="give up (and report the rate) when loading OpenFGA takes longer",
+    )
+    parser.add_argument(
+        "--openfga-flag",
+        action="append",
+        default=[],
+        metavar="FLAG",
+        help="one more flag for both OpenFGA servers, as "
+        "--openfga-flag=--experimentals=enable-check-optimizations (repeatable)",
+    )
+    args = parser.parse_args()
+
+    work = pathlib.Path(tempfile.mkdtemp(prefix="warden-vs-openfga-"))
+    servers: list[subprocess.Popen] = []
+    database = None
+    try:
+        # The same data set twice: a bootstrap file (read here and written
+        # to OpenFGA), and Warden's SQLite.
+        for command, flag, into in [
+            ("export-dataset", "--dir", work / "export"),
+            ("load-dataset", "--data-dir", work / "warden"),
+        ]:
+            subprocess.run(
+                [str(TARGET / "warden-bench"), command, flag, str(into)]
+                + ["--relationships", str(args.relationships)],
+                check=True,
+                stdout=subprocess.DEVNULL,
+            )
+        checks = json.loads((work / "export" / "checks.json").read_text())
+        schema, tuples = read_bootstrap(work / "export" / "bootstrap.yaml")
+        if not same_schema(schema):
+            print(
+                "the exported schema is not the one MODEL translates; "
+                "translate it again:\n" + schema,
+                file=sys.stderr,
+            )
+            return 1
+
+        warden_addr = f"127.0.0.1:{free_port()}"
+        started = time.monotonic()
+        warden = subprocess.Popen(
+            [
+                str(TARGET / "warden"),
+                "serve",
+                "--data-dir",
+                str(work / "warden"),
+                "--listen",
+                warden_addr,
+                "--http-listen",
+                f"127.0.0.1:{free_port()}",
+            ],
+            stdout=(work / "warden.log").open("w"),
+            stderr=subprocess.STDOUT,
+        )
+        servers.append(warden)
+        wait_healthy(warden_addr, "warden", warden, 600)
+        warden_start = time.monotonic() - started
+        email = f"bench-{uuid.uuid4().hex}@example.com"
+        password = "correct horse battery staple"
+        grpcurl(
+            warden_addr,
+            "warden.auth.v1.AuthService/Register",
+            {"email": email, "password": password},
+        )
+        token = grpcurl(
+            warden_addr,
+            "warden.auth.v1.AuthService/Login",
+            {"email": email, "password": password},
+        )["tokens"]["accessToken"]
+
+        # OpenFGA's datastore: its own memory (each server is loaded), or a
+        # fresh PostgreSQL database both servers share (loaded once).
+        if args.openfga_postgres:
+            database = f"openfga_bench_{uuid.uuid4().hex[:12]}"
+            subprocess.run(
+                ["psql", args.openfga_postgres, "-qc", f"CREATE DATABASE {database}"],
+                check=True,
+            )
+            uri = args.openfga_postgres.rsplit("/", 1)[0] + "/" + database
+            datastore = ["--datastore-engine", "postgres", "--datastore-uri", uri]
+            subprocess.run(
+                [str(GO_BIN / "openfga"), "migrate", *datastore],
+                check=True,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+        else:
+            datastore = ["--datastore-engine", "memory"]
+        openfgas = {}
+        loaded: tuple[str, str, float] | None = None
+        for name, cache in [("openfga", False), ("openfga_check_caches", True)]:
+            started = time.monotonic()
+            process, addr, http = start_openfga(
+                datastore, cache, args, work / f"{name}.log"
+            )
+            servers.append(process)
+            wait_healthy(addr, name, process, 600, OPENFGA_KEY)
+            start = time.monotonic() - started
+            if loaded is None or not args.openfga_postgres:
+                started = time.monotonic()
+                store, model = load_openfga(http, tuples, args, name)
+                loaded = (store, model, time.monotonic() - started)
+            store, model, load = loaded
+            openfgas[name] = {
+                "process": process,
+                "addr": addr,
+                "http": http,
+                "store": store,
+                "model": model,
+                "start": start,
+                "load": load,
+            }
+
+        # The same answers, check by check, on the first `--agree` checks of
+        # the pool (OpenFGA's caches are not used at HIGHER_CONSISTENCY, so
+        # one of its servers is asked).
+        sample = checks[: args.agree]
+        expected = warden_answers(warden_addr, token, sample)
+        granted = expected.count("PERMISSIONSHIP_HAS_PERMISSION")
+        first = openfgas["openfga"]
+        got = openfga_answers(first["http"], first["store"], first["model"], sample)
+        differ = [i for i, (a, b) in enumerate(zip(expected, got)) if a != b]
+        if differ or len(got) != len(expected):
+            i = differ[0] if differ else min(len(got), len(expected))
+            print(
+                json.dumps(
+                    {
+                        "disagree": len(differ),
+                        "first": sample[i],
+                        "warden": expected[i : i + 1],
+                        "openfga": got[i : i + 1],
+                    }
+                )
+            )
+            return 1
+        print(json.dumps({"answers_agree": len(expected), "granted": granted}))
+
+        memory = {"warden": rss_mib(warden.pid)}
+        memory.update({n: rss_mib(o["process"].pid) for n, o in openfgas.items()})
+        print(
+            json.dumps(
+                {
+                    "relationships": len(tuples),
+                    "datastore": "postgres" if args.openfga_postgres else "memory",
+                    "resident_mib_loaded": memory,
+                    "start_seconds": {
+                        "warden": round(warden_start, 1),
+                        **{n: round(o["start"], 1) for n, o in openfgas.items()},
+                    },
+                    "openfga_load_seconds": {
+                        n: round(o["load"], 1) for n, o in openfgas.items()
+                    },
+                }
+            )
+        )
+
+        # The pool as OpenFGA Check bodies, one file a server (in memory,
+        # each has its own store).
+        data = {"warden": work / "export" / "checks.json"}
+        for name, o in openfgas.items():
+            data[name] = work / f"{name}-checks.json"
+            data[name].write_text(
+                json.dumps([openfga_check(c, o["store"], o["model"]) for c in checks])
+            )
+        runs: dict[str, list[dict]] = {}
+        for round_ in range(args.rounds):
+            targets = [("warden", warden_addr, WARDEN_CHECK, token)] + [
+                (name, o["addr"], OPENFGA_CHECK, OPENFGA_KEY)
+                for name, o in openfgas.items()
+            ]
+            for name, addr, method, key in targets:
+                result = ghz(addr, method, key, data[name], args)
+                runs.setdefault(name, []).append(result)
+                print(json.dumps({"system": name, "round": round_ + 1, **result}))
+        best = {name: max(r["rps"] for r in rs) for name, rs in runs.items()}
+        print(
+            json.dumps(
+                {
+                    "summary": "best rps of each",
+                    **best,
+                    "warden_over_openfga": round(
+                        best["warden"] / max(best["openfga"], 1), 2
+                    ),
+                    "warden_over_openfga_check_caches": round(
+                        best["warden"] / max(best["openfga_check_caches"], 1), 2
+                    ),
+                }
+            )
+        )
+        return 0
+    except LoadTooSlow as e:
+        print(json.dumps(e.args[0]))
+        return 1
+    finally:
+        for process in servers:
+            process.terminate()
+        for process in servers:
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        if database:
+            subprocess.run(
+                ["psql", args.openfga_postgres, "-qc", f"DROP DATABASE {database}"],
+                check=False,
+            )
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
