@@ -340,6 +340,26 @@ async fn upsert(
     Ok(())
 }
 
+/// Deletes relationships, as many to a statement as [`chunks`] allows.
+async fn delete(
+    tx: &mut Transaction<'_, Any>,
+    dialect: Dialect,
+    tuples: &[&Tuple],
+) -> Result<(), Error> {
+    for chunk in chunks(tuples) {
+        let sql = format!(
+            "DELETE FROM relationships WHERE ({TUPLE_COLUMNS}) IN (VALUES {})",
+            placeholders(dialect, chunk.len(), 6)
+        );
+        let mut query = sqlx::query(&sql);
+        for tuple in chunk {
+            query = bind_tuple(query, tuple);
+        }
+        query.execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
 /// Those of `tuples` stored and not expired at `now_ms`, as many to a
 /// statement as [`chunks`] allows.
 async fn live_among(
@@ -411,9 +431,6 @@ fn bind_tuple<'q>(
         .bind(t.subject.object_id.as_str())
         .bind(t.subject.relation.as_deref().unwrap_or(""))
 }
-
-const TUPLE_MATCH: &str = "resource_type = $1 AND resource_id = $2 AND relation = $3 \
-     AND subject_type = $4 AND subject_id = $5 AND subject_relation = $6";
 
 impl SqlStore {
     /// The latest revision and the schema text.
@@ -507,19 +524,14 @@ impl SqlStore {
             .collect();
         let stored = live_among(&mut tx, dialect, &first_creates, now_ms).await?;
         let mut live_now: HashMap<&Tuple, bool> = HashMap::new();
-        // Upserts wait in `pending` and go out many to a statement; a delete
-        // of a pending relationship sends them first, so each update sees
-        // the ones before it.
-        let mut pending: Vec<(&Tuple, Option<i64>)> = Vec::new();
-        let mut pending_set: HashSet<&Tuple> = HashSet::new();
+        // The table ends as the last update of each relationship leaves it
+        // (a row with that expiry, or none), so the rows go out at the end,
+        // many to a statement; the change log keeps every update, in order.
+        let mut last: HashMap<&Tuple, Option<Option<i64>>> = HashMap::new();
+        let mut order = Vec::new();
         let mut changes = Vec::with_capacity(updates.len());
         for (seq, (op, tuple, expires)) in updates.iter().enumerate() {
-            if pending_set.contains(tuple) {
-                upsert(&mut tx, dialect, &pending).await?;
-                pending.clear();
-                pending_set.clear();
-            }
-            match op {
+            let row = match op {
                 WriteOp::Create | WriteOp::Touch => {
                     let exists = || {
                         live_now
@@ -531,21 +543,28 @@ impl SqlStore {
                         return Ok(Err(WriteRefusal::Exists(seq)));
                     }
                     live_now.insert(tuple, expires.is_none_or(|at| at > now_ms));
-                    pending.push((tuple, *expires));
-                    pending_set.insert(tuple);
                     changes.push(Change::Upsert(tuple.clone(), *expires));
+                    Some(*expires)
                 }
                 WriteOp::Delete => {
                     live_now.insert(tuple, false);
-                    let sql = format!("DELETE FROM relationships WHERE {TUPLE_MATCH}");
-                    bind_tuple(sqlx::query(&sql), tuple)
-                        .execute(&mut *tx)
-                        .await?;
                     changes.push(Change::Delete(tuple.clone()));
+                    None
                 }
+            };
+            if last.insert(tuple, row).is_none() {
+                order.push(tuple);
             }
         }
-        upsert(&mut tx, dialect, &pending).await?;
+        let (mut upserts, mut deletes) = (Vec::new(), Vec::new());
+        for tuple in order {
+            match last[tuple] {
+                Some(expires) => upserts.push((tuple, expires)),
+                None => deletes.push(tuple),
+            }
+        }
+        upsert(&mut tx, dialect, &upserts).await?;
+        delete(&mut tx, dialect, &deletes).await?;
         log_changes(&mut tx, dialect, revision, &changes).await?;
         tx.commit().await?;
         Ok(Ok(revision))
@@ -717,6 +736,55 @@ mod tests {
             [r1, r2]
         );
         assert!(matches!(&changes[1].1, Change::Upsert(t, None) if t.resource_id == "d1"));
+    }
+
+    #[tokio::test]
+    async fn the_table_ends_as_each_relationships_last_update_leaves_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqlStore::connect(None, dir.path()).await.unwrap();
+        let schema = "definition user {}\ndefinition document { relation viewer: user }";
+        store.write_schema(schema, |_| true).await.unwrap().unwrap();
+        let (touch, delete) = (WriteOp::Touch, WriteOp::Delete);
+        let mut updates: Vec<_> = (0..400)
+            .map(|i| (touch, tuple(&format!("d{i:03}")), None))
+            .collect();
+        updates.push((touch, tuple("back"), None));
+        store
+            .write_relationships(&updates, &[], schema, 0)
+            .await
+            .unwrap()
+            .unwrap();
+        // 300 deletes (several statements); a relationship touched then
+        // deleted, one deleted then touched again, one touched twice.
+        let mut updates: Vec<_> = (0..300)
+            .map(|i| (delete, tuple(&format!("d{i:03}")), None))
+            .collect();
+        updates.extend([
+            (touch, tuple("brief"), None),
+            (delete, tuple("brief"), None),
+            (delete, tuple("back"), None),
+            (touch, tuple("back"), Some(88)),
+            (touch, tuple("twice"), None),
+            (touch, tuple("twice"), Some(77)),
+        ]);
+        let revision = store
+            .write_relationships(&updates, &[], schema, 0)
+            .await
+            .unwrap()
+            .unwrap();
+        let mut stored = Vec::new();
+        store
+            .each_relationship(|t, expires| stored.push((t.resource_id, expires)))
+            .await
+            .unwrap();
+        stored.sort();
+        let mut want: Vec<(String, Option<i64>)> =
+            (300..400).map(|i| (format!("d{i:03}"), None)).collect();
+        want.extend([("back".into(), Some(88)), ("twice".into(), Some(77))]);
+        want.sort();
+        assert_eq!(stored, want);
+        let (changes, _) = store.changes_since(revision - 1, 1).await.unwrap();
+        assert_eq!(changes.len(), updates.len(), "the log keeps every update");
     }
 
     #[tokio::test]
