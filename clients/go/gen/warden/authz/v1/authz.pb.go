@@ -1534,7 +1534,11 @@ func (x *ReadRelationshipsRequest) GetOptionalCursor() string {
 // ReadRelationshipsResponse is one streamed relationship.
 type ReadRelationshipsResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// The revision the read was evaluated at.
+	// The revision this result was read at. A stream is read 1,000 results at
+	// a time, each batch at the revision the server has then reached: a
+	// relationship that exists for the whole stream is returned once, in cursor
+	// order, and one written meanwhile is returned if it sorts after the batch
+	// being read.
 	ReadAt *Revision `protobuf:"bytes,1,opt,name=read_at,json=readAt,proto3" json:"read_at,omitempty"`
 	// The relationship.
 	Relationship *Relationship `protobuf:"bytes,2,opt,name=relationship,proto3" json:"relationship,omitempty"`
@@ -1689,7 +1693,9 @@ func (x *LookupResourcesRequest) GetOptionalCursor() string {
 // LookupResourcesResponse is one streamed resource.
 type LookupResourcesResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// The revision the lookup was evaluated at.
+	// The revision this result was looked up at. A stream is computed 1,000
+	// results at a time, each batch at the revision the server has then
+	// reached (see ReadRelationshipsResponse.read_at).
 	LookedUpAt *Revision `protobuf:"bytes,1,opt,name=looked_up_at,json=lookedUpAt,proto3" json:"looked_up_at,omitempty"`
 	// A resource id on which the subject has the permission.
 	ResourceObjectId string `protobuf:"bytes,2,opt,name=resource_object_id,json=resourceObjectId,proto3" json:"resource_object_id,omitempty"`
@@ -1899,7 +1905,9 @@ func (x *ResolvedSubject) GetSubjectObjectId() string {
 // LookupSubjectsResponse is one streamed subject.
 type LookupSubjectsResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// The revision the lookup was evaluated at.
+	// The revision this result was looked up at. A stream is computed 1,000
+	// results at a time, each batch at the revision the server has then
+	// reached (see ReadRelationshipsResponse.read_at).
 	LookedUpAt *Revision `protobuf:"bytes,1,opt,name=looked_up_at,json=lookedUpAt,proto3" json:"looked_up_at,omitempty"`
 	// The subject.
 	Subject *ResolvedSubject `protobuf:"bytes,2,opt,name=subject,proto3" json:"subject,omitempty"`

@@ -396,7 +396,13 @@ export interface ReadRelationshipsRequest {
 
 /** ReadRelationshipsResponse is one streamed relationship. */
 export interface ReadRelationshipsResponse {
-  /** The revision the read was evaluated at. */
+  /**
+   * The revision this result was read at. A stream is read 1,000 results at
+   * a time, each batch at the revision the server has then reached: a
+   * relationship that exists for the whole stream is returned once, in cursor
+   * order, and one written meanwhile is returned if it sorts after the batch
+   * being read.
+   */
   readAt:
     | Revision
     | undefined;
@@ -430,7 +436,11 @@ export interface LookupResourcesRequest {
 
 /** LookupResourcesResponse is one streamed resource. */
 export interface LookupResourcesResponse {
-  /** The revision the lookup was evaluated at. */
+  /**
+   * The revision this result was looked up at. A stream is computed 1,000
+   * results at a time, each batch at the revision the server has then
+   * reached (see ReadRelationshipsResponse.read_at).
+   */
   lookedUpAt:
     | Revision
     | undefined;
@@ -470,7 +480,11 @@ export interface ResolvedSubject {
 
 /** LookupSubjectsResponse is one streamed subject. */
 export interface LookupSubjectsResponse {
-  /** The revision the lookup was evaluated at. */
+  /**
+   * The revision this result was looked up at. A stream is computed 1,000
+   * results at a time, each batch at the revision the server has then
+   * reached (see ReadRelationshipsResponse.read_at).
+   */
   lookedUpAt:
     | Revision
     | undefined;

@@ -50,7 +50,9 @@ private static final long serialVersionUID = 0L;
   private dev.warden.authz.v1.Revision lookedUpAt_;
   /**
    * <pre>
-   * The revision the lookup was evaluated at.
+   * The revision this result was looked up at. A stream is computed 1,000
+   * results at a time, each batch at the revision the server has then
+   * reached (see ReadRelationshipsResponse.read_at).
    * </pre>
    *
    * <code>.warden.authz.v1.Revision looked_up_at = 1 [json_name = "lookedUpAt"];</code>
@@ -62,7 +64,9 @@ private static final long serialVersionUID = 0L;
   }
   /**
    * <pre>
-   * The revision the lookup was evaluated at.
+   * The revision this result was looked up at. A stream is computed 1,000
+   * results at a time, each batch at the revision the server has then
+   * reached (see ReadRelationshipsResponse.read_at).
    * </pre>
    *
    * <code>.warden.authz.v1.Revision looked_up_at = 1 [json_name = "lookedUpAt"];</code>
@@ -74,7 +78,9 @@ private static final long serialVersionUID = 0L;
   }
   /**
    * <pre>
-   * The revision the lookup was evaluated at.
+   * The revision this result was looked up at. A stream is computed 1,000
+   * results at a time, each batch at the revision the server has then
+   * reached (see ReadRelationshipsResponse.read_at).
    * </pre>
    *
    * <code>.warden.authz.v1.Revision looked_up_at = 1 [json_name = "lookedUpAt"];</code>
@@ -582,7 +588,9 @@ private static final long serialVersionUID = 0L;
         dev.warden.authz.v1.Revision, dev.warden.authz.v1.Revision.Builder, dev.warden.authz.v1.RevisionOrBuilder> lookedUpAtBuilder_;
     /**
      * <pre>
-     * The revision the lookup was evaluated at.
+     * The revision this result was looked up at. A stream is computed 1,000
+     * results at a time, each batch at the revision the server has then
+     * reached (see ReadRelationshipsResponse.read_at).
      * </pre>
      *
      * <code>.warden.authz.v1.Revision looked_up_at = 1 [json_name = "lookedUpAt"];</code>
@@ -593,7 +601,9 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The revision the lookup was evaluated at.
+     * The revision this result was looked up at. A stream is computed 1,000
+     * results at a time, each batch at the revision the server has then
+     * reached (see ReadRelationshipsResponse.read_at).
      * </pre>
      *
      * <code>.warden.authz.v1.Revision looked_up_at = 1 [json_name = "lookedUpAt"];</code>
@@ -608,7 +618,9 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The revision the lookup was evaluated at.
+     * The revision this result was looked up at. A stream is computed 1,000
+     * results at a time, each batch at the revision the server has then
+     * reached (see ReadRelationshipsResponse.read_at).
      * </pre>
      *
      * <code>.warden.authz.v1.Revision looked_up_at = 1 [json_name = "lookedUpAt"];</code>
@@ -628,7 +640,9 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The revision the lookup was evaluated at.
+     * The revision this result was looked up at. A stream is computed 1,000
+     * results at a time, each batch at the revision the server has then
+     * reached (see ReadRelationshipsResponse.read_at).
      * </pre>
      *
      * <code>.warden.authz.v1.Revision looked_up_at = 1 [json_name = "lookedUpAt"];</code>
@@ -646,7 +660,9 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The revision the lookup was evaluated at.
+     * The revision this result was looked up at. A stream is computed 1,000
+     * results at a time, each batch at the revision the server has then
+     * reached (see ReadRelationshipsResponse.read_at).
      * </pre>
      *
      * <code>.warden.authz.v1.Revision looked_up_at = 1 [json_name = "lookedUpAt"];</code>
@@ -671,7 +687,9 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The revision the lookup was evaluated at.
+     * The revision this result was looked up at. A stream is computed 1,000
+     * results at a time, each batch at the revision the server has then
+     * reached (see ReadRelationshipsResponse.read_at).
      * </pre>
      *
      * <code>.warden.authz.v1.Revision looked_up_at = 1 [json_name = "lookedUpAt"];</code>
@@ -688,7 +706,9 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The revision the lookup was evaluated at.
+     * The revision this result was looked up at. A stream is computed 1,000
+     * results at a time, each batch at the revision the server has then
+     * reached (see ReadRelationshipsResponse.read_at).
      * </pre>
      *
      * <code>.warden.authz.v1.Revision looked_up_at = 1 [json_name = "lookedUpAt"];</code>
@@ -700,7 +720,9 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The revision the lookup was evaluated at.
+     * The revision this result was looked up at. A stream is computed 1,000
+     * results at a time, each batch at the revision the server has then
+     * reached (see ReadRelationshipsResponse.read_at).
      * </pre>
      *
      * <code>.warden.authz.v1.Revision looked_up_at = 1 [json_name = "lookedUpAt"];</code>
@@ -715,7 +737,9 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The revision the lookup was evaluated at.
+     * The revision this result was looked up at. A stream is computed 1,000
+     * results at a time, each batch at the revision the server has then
+     * reached (see ReadRelationshipsResponse.read_at).
      * </pre>
      *
      * <code>.warden.authz.v1.Revision looked_up_at = 1 [json_name = "lookedUpAt"];</code>

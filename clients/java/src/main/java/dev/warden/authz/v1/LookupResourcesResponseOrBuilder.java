@@ -10,7 +10,9 @@ public interface LookupResourcesResponseOrBuilder extends
 
   /**
    * <pre>
-   * The revision the lookup was evaluated at.
+   * The revision this result was looked up at. A stream is computed 1,000
+   * results at a time, each batch at the revision the server has then
+   * reached (see ReadRelationshipsResponse.read_at).
    * </pre>
    *
    * <code>.warden.authz.v1.Revision looked_up_at = 1 [json_name = "lookedUpAt"];</code>
@@ -19,7 +21,9 @@ public interface LookupResourcesResponseOrBuilder extends
   boolean hasLookedUpAt();
   /**
    * <pre>
-   * The revision the lookup was evaluated at.
+   * The revision this result was looked up at. A stream is computed 1,000
+   * results at a time, each batch at the revision the server has then
+   * reached (see ReadRelationshipsResponse.read_at).
    * </pre>
    *
    * <code>.warden.authz.v1.Revision looked_up_at = 1 [json_name = "lookedUpAt"];</code>
@@ -28,7 +32,9 @@ public interface LookupResourcesResponseOrBuilder extends
   dev.warden.authz.v1.Revision getLookedUpAt();
   /**
    * <pre>
-   * The revision the lookup was evaluated at.
+   * The revision this result was looked up at. A stream is computed 1,000
+   * results at a time, each batch at the revision the server has then
+   * reached (see ReadRelationshipsResponse.read_at).
    * </pre>
    *
    * <code>.warden.authz.v1.Revision looked_up_at = 1 [json_name = "lookedUpAt"];</code>

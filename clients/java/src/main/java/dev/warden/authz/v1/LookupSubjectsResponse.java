@@ -49,7 +49,9 @@ private static final long serialVersionUID = 0L;
   private dev.warden.authz.v1.Revision lookedUpAt_;
   /**
    * <pre>
-   * The revision the lookup was evaluated at.
+   * The revision this result was looked up at. A stream is computed 1,000
+   * results at a time, each batch at the revision the server has then
+   * reached (see ReadRelationshipsResponse.read_at).
    * </pre>
    *
    * <code>.warden.authz.v1.Revision looked_up_at = 1 [json_name = "lookedUpAt"];</code>
@@ -61,7 +63,9 @@ private static final long serialVersionUID = 0L;
   }
   /**
    * <pre>
-   * The revision the lookup was evaluated at.
+   * The revision this result was looked up at. A stream is computed 1,000
+   * results at a time, each batch at the revision the server has then
+   * reached (see ReadRelationshipsResponse.read_at).
    * </pre>
    *
    * <code>.warden.authz.v1.Revision looked_up_at = 1 [json_name = "lookedUpAt"];</code>
@@ -73,7 +77,9 @@ private static final long serialVersionUID = 0L;
   }
   /**
    * <pre>
-   * The revision the lookup was evaluated at.
+   * The revision this result was looked up at. A stream is computed 1,000
+   * results at a time, each batch at the revision the server has then
+   * reached (see ReadRelationshipsResponse.read_at).
    * </pre>
    *
    * <code>.warden.authz.v1.Revision looked_up_at = 1 [json_name = "lookedUpAt"];</code>
@@ -586,7 +592,9 @@ private static final long serialVersionUID = 0L;
         dev.warden.authz.v1.Revision, dev.warden.authz.v1.Revision.Builder, dev.warden.authz.v1.RevisionOrBuilder> lookedUpAtBuilder_;
     /**
      * <pre>
-     * The revision the lookup was evaluated at.
+     * The revision this result was looked up at. A stream is computed 1,000
+     * results at a time, each batch at the revision the server has then
+     * reached (see ReadRelationshipsResponse.read_at).
      * </pre>
      *
      * <code>.warden.authz.v1.Revision looked_up_at = 1 [json_name = "lookedUpAt"];</code>
@@ -597,7 +605,9 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The revision the lookup was evaluated at.
+     * The revision this result was looked up at. A stream is computed 1,000
+     * results at a time, each batch at the revision the server has then
+     * reached (see ReadRelationshipsResponse.read_at).
      * </pre>
      *
      * <code>.warden.authz.v1.Revision looked_up_at = 1 [json_name = "lookedUpAt"];</code>
@@ -612,7 +622,9 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The revision the lookup was evaluated at.
+     * The revision this result was looked up at. A stream is computed 1,000
+     * results at a time, each batch at the revision the server has then
+     * reached (see ReadRelationshipsResponse.read_at).
      * </pre>
      *
      * <code>.warden.authz.v1.Revision looked_up_at = 1 [json_name = "lookedUpAt"];</code>
@@ -632,7 +644,9 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The revision the lookup was evaluated at.
+     * The revision this result was looked up at. A stream is computed 1,000
+     * results at a time, each batch at the revision the server has then
+     * reached (see ReadRelationshipsResponse.read_at).
      * </pre>
      *
      * <code>.warden.authz.v1.Revision looked_up_at = 1 [json_name = "lookedUpAt"];</code>
@@ -650,7 +664,9 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The revision the lookup was evaluated at.
+     * The revision this result was looked up at. A stream is computed 1,000
+     * results at a time, each batch at the revision the server has then
+     * reached (see ReadRelationshipsResponse.read_at).
      * </pre>
      *
      * <code>.warden.authz.v1.Revision looked_up_at = 1 [json_name = "lookedUpAt"];</code>
@@ -675,7 +691,9 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The revision the lookup was evaluated at.
+     * The revision this result was looked up at. A stream is computed 1,000
+     * results at a time, each batch at the revision the server has then
+     * reached (see ReadRelationshipsResponse.read_at).
      * </pre>
      *
      * <code>.warden.authz.v1.Revision looked_up_at = 1 [json_name = "lookedUpAt"];</code>
@@ -692,7 +710,9 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The revision the lookup was evaluated at.
+     * The revision this result was looked up at. A stream is computed 1,000
+     * results at a time, each batch at the revision the server has then
+     * reached (see ReadRelationshipsResponse.read_at).
      * </pre>
      *
      * <code>.warden.authz.v1.Revision looked_up_at = 1 [json_name = "lookedUpAt"];</code>
@@ -704,7 +724,9 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The revision the lookup was evaluated at.
+     * The revision this result was looked up at. A stream is computed 1,000
+     * results at a time, each batch at the revision the server has then
+     * reached (see ReadRelationshipsResponse.read_at).
      * </pre>
      *
      * <code>.warden.authz.v1.Revision looked_up_at = 1 [json_name = "lookedUpAt"];</code>
@@ -719,7 +741,9 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The revision the lookup was evaluated at.
+     * The revision this result was looked up at. A stream is computed 1,000
+     * results at a time, each batch at the revision the server has then
+     * reached (see ReadRelationshipsResponse.read_at).
      * </pre>
      *
      * <code>.warden.authz.v1.Revision looked_up_at = 1 [json_name = "lookedUpAt"];</code>

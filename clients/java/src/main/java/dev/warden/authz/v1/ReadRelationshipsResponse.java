@@ -49,7 +49,11 @@ private static final long serialVersionUID = 0L;
   private dev.warden.authz.v1.Revision readAt_;
   /**
    * <pre>
-   * The revision the read was evaluated at.
+   * The revision this result was read at. A stream is read 1,000 results at
+   * a time, each batch at the revision the server has then reached: a
+   * relationship that exists for the whole stream is returned once, in cursor
+   * order, and one written meanwhile is returned if it sorts after the batch
+   * being read.
    * </pre>
    *
    * <code>.warden.authz.v1.Revision read_at = 1 [json_name = "readAt"];</code>
@@ -61,7 +65,11 @@ private static final long serialVersionUID = 0L;
   }
   /**
    * <pre>
-   * The revision the read was evaluated at.
+   * The revision this result was read at. A stream is read 1,000 results at
+   * a time, each batch at the revision the server has then reached: a
+   * relationship that exists for the whole stream is returned once, in cursor
+   * order, and one written meanwhile is returned if it sorts after the batch
+   * being read.
    * </pre>
    *
    * <code>.warden.authz.v1.Revision read_at = 1 [json_name = "readAt"];</code>
@@ -73,7 +81,11 @@ private static final long serialVersionUID = 0L;
   }
   /**
    * <pre>
-   * The revision the read was evaluated at.
+   * The revision this result was read at. A stream is read 1,000 results at
+   * a time, each batch at the revision the server has then reached: a
+   * relationship that exists for the whole stream is returned once, in cursor
+   * order, and one written meanwhile is returned if it sorts after the batch
+   * being read.
    * </pre>
    *
    * <code>.warden.authz.v1.Revision read_at = 1 [json_name = "readAt"];</code>
@@ -586,7 +598,11 @@ private static final long serialVersionUID = 0L;
         dev.warden.authz.v1.Revision, dev.warden.authz.v1.Revision.Builder, dev.warden.authz.v1.RevisionOrBuilder> readAtBuilder_;
     /**
      * <pre>
-     * The revision the read was evaluated at.
+     * The revision this result was read at. A stream is read 1,000 results at
+     * a time, each batch at the revision the server has then reached: a
+     * relationship that exists for the whole stream is returned once, in cursor
+     * order, and one written meanwhile is returned if it sorts after the batch
+     * being read.
      * </pre>
      *
      * <code>.warden.authz.v1.Revision read_at = 1 [json_name = "readAt"];</code>
@@ -597,7 +613,11 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The revision the read was evaluated at.
+     * The revision this result was read at. A stream is read 1,000 results at
+     * a time, each batch at the revision the server has then reached: a
+     * relationship that exists for the whole stream is returned once, in cursor
+     * order, and one written meanwhile is returned if it sorts after the batch
+     * being read.
      * </pre>
      *
      * <code>.warden.authz.v1.Revision read_at = 1 [json_name = "readAt"];</code>
@@ -612,7 +632,11 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The revision the read was evaluated at.
+     * The revision this result was read at. A stream is read 1,000 results at
+     * a time, each batch at the revision the server has then reached: a
+     * relationship that exists for the whole stream is returned once, in cursor
+     * order, and one written meanwhile is returned if it sorts after the batch
+     * being read.
      * </pre>
      *
      * <code>.warden.authz.v1.Revision read_at = 1 [json_name = "readAt"];</code>
@@ -632,7 +656,11 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The revision the read was evaluated at.
+     * The revision this result was read at. A stream is read 1,000 results at
+     * a time, each batch at the revision the server has then reached: a
+     * relationship that exists for the whole stream is returned once, in cursor
+     * order, and one written meanwhile is returned if it sorts after the batch
+     * being read.
      * </pre>
      *
      * <code>.warden.authz.v1.Revision read_at = 1 [json_name = "readAt"];</code>
@@ -650,7 +678,11 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The revision the read was evaluated at.
+     * The revision this result was read at. A stream is read 1,000 results at
+     * a time, each batch at the revision the server has then reached: a
+     * relationship that exists for the whole stream is returned once, in cursor
+     * order, and one written meanwhile is returned if it sorts after the batch
+     * being read.
      * </pre>
      *
      * <code>.warden.authz.v1.Revision read_at = 1 [json_name = "readAt"];</code>
@@ -675,7 +707,11 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The revision the read was evaluated at.
+     * The revision this result was read at. A stream is read 1,000 results at
+     * a time, each batch at the revision the server has then reached: a
+     * relationship that exists for the whole stream is returned once, in cursor
+     * order, and one written meanwhile is returned if it sorts after the batch
+     * being read.
      * </pre>
      *
      * <code>.warden.authz.v1.Revision read_at = 1 [json_name = "readAt"];</code>
@@ -692,7 +728,11 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The revision the read was evaluated at.
+     * The revision this result was read at. A stream is read 1,000 results at
+     * a time, each batch at the revision the server has then reached: a
+     * relationship that exists for the whole stream is returned once, in cursor
+     * order, and one written meanwhile is returned if it sorts after the batch
+     * being read.
      * </pre>
      *
      * <code>.warden.authz.v1.Revision read_at = 1 [json_name = "readAt"];</code>
@@ -704,7 +744,11 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The revision the read was evaluated at.
+     * The revision this result was read at. A stream is read 1,000 results at
+     * a time, each batch at the revision the server has then reached: a
+     * relationship that exists for the whole stream is returned once, in cursor
+     * order, and one written meanwhile is returned if it sorts after the batch
+     * being read.
      * </pre>
      *
      * <code>.warden.authz.v1.Revision read_at = 1 [json_name = "readAt"];</code>
@@ -719,7 +763,11 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The revision the read was evaluated at.
+     * The revision this result was read at. A stream is read 1,000 results at
+     * a time, each batch at the revision the server has then reached: a
+     * relationship that exists for the whole stream is returned once, in cursor
+     * order, and one written meanwhile is returned if it sorts after the batch
+     * being read.
      * </pre>
      *
      * <code>.warden.authz.v1.Revision read_at = 1 [json_name = "readAt"];</code>

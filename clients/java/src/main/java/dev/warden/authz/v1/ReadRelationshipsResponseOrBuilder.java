@@ -10,7 +10,11 @@ public interface ReadRelationshipsResponseOrBuilder extends
 
   /**
    * <pre>
-   * The revision the read was evaluated at.
+   * The revision this result was read at. A stream is read 1,000 results at
+   * a time, each batch at the revision the server has then reached: a
+   * relationship that exists for the whole stream is returned once, in cursor
+   * order, and one written meanwhile is returned if it sorts after the batch
+   * being read.
    * </pre>
    *
    * <code>.warden.authz.v1.Revision read_at = 1 [json_name = "readAt"];</code>
@@ -19,7 +23,11 @@ public interface ReadRelationshipsResponseOrBuilder extends
   boolean hasReadAt();
   /**
    * <pre>
-   * The revision the read was evaluated at.
+   * The revision this result was read at. A stream is read 1,000 results at
+   * a time, each batch at the revision the server has then reached: a
+   * relationship that exists for the whole stream is returned once, in cursor
+   * order, and one written meanwhile is returned if it sorts after the batch
+   * being read.
    * </pre>
    *
    * <code>.warden.authz.v1.Revision read_at = 1 [json_name = "readAt"];</code>
@@ -28,7 +36,11 @@ public interface ReadRelationshipsResponseOrBuilder extends
   dev.warden.authz.v1.Revision getReadAt();
   /**
    * <pre>
-   * The revision the read was evaluated at.
+   * The revision this result was read at. A stream is read 1,000 results at
+   * a time, each batch at the revision the server has then reached: a
+   * relationship that exists for the whole stream is returned once, in cursor
+   * order, and one written meanwhile is returned if it sorts after the batch
+   * being read.
    * </pre>
    *
    * <code>.warden.authz.v1.Revision read_at = 1 [json_name = "readAt"];</code>
