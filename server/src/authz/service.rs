@@ -528,13 +528,39 @@ where
     Ok(Box::pin(results))
 }
 
-/// What a stream's lookup walked for its last page, if the replica is still
-/// at the revision it was walked at.
-fn walked_at(walked: &mut Option<(i64, Walked)>, revision: i64) -> Option<Walked> {
-    walked
-        .take()
-        .filter(|(at, _)| *at == revision)
-        .map(|(_, walk)| walk)
+/// A lookup's results, [`paged`]: each page from `lookup` on the replica as
+/// it then is, with the walk handed from page to page while the replica stays
+/// at the revision it was walked at; `respond` makes each id a response,
+/// given the revision of its page.
+fn lookup_stream<T, L, R>(
+    replica: Arc<Replica>,
+    (after, limit): (Option<String>, u32),
+    mut lookup: L,
+    respond: R,
+) -> Result<ResponseStream<T>, Status>
+where
+    T: Send + 'static,
+    L: FnMut(&Checker<'_>, Page<'_>, &mut Option<Walked>) -> Result<Vec<String>, CheckError>
+        + Send
+        + 'static,
+    R: Fn(String, &pb::Revision) -> T + Send + 'static,
+{
+    let mut walked: Option<(i64, Walked)> = None;
+    paged(after, limit, move |page| {
+        let state = replica.read();
+        let mut reuse = walked
+            .take()
+            .filter(|(revision, _)| *revision == state.revision)
+            .map(|(_, walk)| walk);
+        let ids = lookup(&Checker::new(&state.index, now_ms()), page, &mut reuse)
+            .map_err(|e| check_error(e, "permission"))?;
+        walked = reuse.map(|walk| (state.revision, walk));
+        let at = revision_token(state.revision);
+        Ok(ids
+            .into_iter()
+            .map(|id| (id.clone(), respond(id, &at)))
+            .collect())
+    })
 }
 
 /// The state of a [`paged`] stream.
@@ -767,34 +793,25 @@ impl authz_service_server::AuthzService for Authz {
         let subject = subject(r.subject.as_ref(), "subject", false)?;
         let after = cursor_after(&r.optional_cursor, "optional_cursor")?;
         self.consistent(r.consistency.as_ref()).await?;
-        let (replica, resource_type, permission) = (
+        let (resource_type, permission) = (r.resource_object_type.clone(), r.permission.clone());
+        let results = lookup_stream(
             self.replica.clone(),
-            r.resource_object_type.clone(),
-            r.permission.clone(),
-        );
-        // A whole walk made for one page serves the next ones while the
-        // replica stays at its revision.
-        let mut walked: Option<(i64, Walked)> = None;
-        let results = paged(after, r.optional_limit, move |page| {
-            let state = replica.read();
-            let at = revision_token(state.revision);
-            let mut reuse = walked_at(&mut walked, state.revision);
-            let ids = Checker::new(&state.index, now_ms())
-                .lookup_resources_in_stream(&resource_type, &permission, &subject, page, &mut reuse)
-                .map_err(|e| check_error(e, "permission"))?;
-            walked = reuse.map(|walk| (state.revision, walk));
-            Ok(ids
-                .into_iter()
-                .map(|id| {
-                    let result = pb::LookupResourcesResponse {
-                        looked_up_at: Some(at.clone()),
-                        after_result_cursor: cursor_for(&id),
-                        resource_object_id: id.clone(),
-                    };
-                    (id, result)
-                })
-                .collect())
-        })?;
+            (after, r.optional_limit),
+            move |checker, page, walked| {
+                checker.lookup_resources_in_stream(
+                    &resource_type,
+                    &permission,
+                    &subject,
+                    page,
+                    walked,
+                )
+            },
+            |id, at| pb::LookupResourcesResponse {
+                looked_up_at: Some(at.clone()),
+                after_result_cursor: cursor_for(&id),
+                resource_object_id: id,
+            },
+        )?;
         Ok(Response::new(results))
     }
 
@@ -815,40 +832,27 @@ impl authz_service_server::AuthzService for Authz {
         let after = cursor_after(&r.optional_cursor, "optional_cursor")?;
         self.consistent(r.consistency.as_ref()).await?;
         let relation = relation.map(str::to_owned);
-        let (replica, permission, subject_type) = (
+        let (permission, subject_type) = (r.permission.clone(), r.subject_object_type.clone());
+        let results = lookup_stream(
             self.replica.clone(),
-            r.permission.clone(),
-            r.subject_object_type.clone(),
-        );
-        let mut walked: Option<(i64, Walked)> = None;
-        let results = paged(after, r.optional_limit, move |page| {
-            let state = replica.read();
-            let at = revision_token(state.revision);
-            let mut reuse = walked_at(&mut walked, state.revision);
-            let ids = Checker::new(&state.index, now_ms())
-                .lookup_subjects_in_stream(
+            (after, r.optional_limit),
+            move |checker, page, walked| {
+                checker.lookup_subjects_in_stream(
                     (&resource_type, &resource_id),
                     &permission,
                     (&subject_type, relation.as_deref()),
                     page,
-                    &mut reuse,
+                    walked,
                 )
-                .map_err(|e| check_error(e, "permission"))?;
-            walked = reuse.map(|walk| (state.revision, walk));
-            Ok(ids
-                .into_iter()
-                .map(|id| {
-                    let result = pb::LookupSubjectsResponse {
-                        looked_up_at: Some(at.clone()),
-                        after_result_cursor: cursor_for(&id),
-                        subject: Some(pb::ResolvedSubject {
-                            subject_object_id: id.clone(),
-                        }),
-                    };
-                    (id, result)
-                })
-                .collect())
-        })?;
+            },
+            |id, at| pb::LookupSubjectsResponse {
+                looked_up_at: Some(at.clone()),
+                after_result_cursor: cursor_for(&id),
+                subject: Some(pb::ResolvedSubject {
+                    subject_object_id: id,
+                }),
+            },
+        )?;
         Ok(Response::new(results))
     }
 

@@ -698,6 +698,18 @@ mod tests {
         }
     }
 
+    /// The schema of these tests.
+    const SCHEMA: &str = "definition user {}\ndefinition document { relation viewer: user }";
+
+    /// A store on SQLite in a temporary directory (kept while it lives), with
+    /// [`SCHEMA`] written.
+    async fn store_with_schema() -> (tempfile::TempDir, SqlStore) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqlStore::connect(None, dir.path()).await.unwrap();
+        store.write_schema(SCHEMA, |_| true).await.unwrap().unwrap();
+        (dir, store)
+    }
+
     #[tokio::test]
     async fn writes_are_refused_against_a_stale_schema_and_revisions_increase() {
         let dir = tempfile::tempdir().unwrap();
@@ -740,10 +752,8 @@ mod tests {
 
     #[tokio::test]
     async fn the_table_ends_as_each_relationships_last_update_leaves_it() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = SqlStore::connect(None, dir.path()).await.unwrap();
-        let schema = "definition user {}\ndefinition document { relation viewer: user }";
-        store.write_schema(schema, |_| true).await.unwrap().unwrap();
+        let (_dir, store) = store_with_schema().await;
+        let schema = SCHEMA;
         let (touch, delete) = (WriteOp::Touch, WriteOp::Delete);
         let mut updates: Vec<_> = (0..400)
             .map(|i| (touch, tuple(&format!("d{i:03}")), None))
@@ -789,10 +799,8 @@ mod tests {
 
     #[tokio::test]
     async fn creates_see_what_is_stored_and_what_the_write_did_before_them() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = SqlStore::connect(None, dir.path()).await.unwrap();
-        let schema = "definition user {}\ndefinition document { relation viewer: user }";
-        store.write_schema(schema, |_| true).await.unwrap().unwrap();
+        let (_dir, store) = store_with_schema().await;
+        let schema = SCHEMA;
         let write = |updates: Vec<(WriteOp, Tuple, Option<i64>)>| {
             let store = store.clone();
             async move {
@@ -847,10 +855,8 @@ mod tests {
 
     #[tokio::test]
     async fn updates_apply_in_order_however_many_share_a_statement() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = SqlStore::connect(None, dir.path()).await.unwrap();
-        let schema = "definition user {}\ndefinition document { relation viewer: user }";
-        store.write_schema(schema, |_| true).await.unwrap().unwrap();
+        let (_dir, store) = store_with_schema().await;
+        let schema = SCHEMA;
         // 600 touches (several multi-row statements), one of them deleted
         // and one touched again later in the same write.
         let mut updates: Vec<_> = (0..600)
