@@ -38,10 +38,8 @@ from __future__ import annotations
 import argparse
 import concurrent.futures
 import json
-import os
 import pathlib
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -51,11 +49,20 @@ import urllib.error
 import urllib.request
 import uuid
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
-GO_BIN = pathlib.Path.home() / "go" / "bin"
-TARGET = pathlib.Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target")) / "release"
+from compare import (
+    GO_BIN,
+    WARDEN_CHECK,
+    add_arguments,
+    free_port,
+    ghz,
+    rss_mib,
+    start_warden,
+    wait_healthy,
+    warden_answers,
+    write_dataset,
+)
+
 OPENFGA_KEY = "bench-preshared-key"
-WARDEN_CHECK = "warden.authz.v1.AuthzService/CheckPermission"
 OPENFGA_CHECK = "openfga.v1.OpenFGAService/Check"
 
 # The schema of `warden-bench export-dataset` (bench/src/dataset.rs, SCHEMA),
@@ -214,54 +221,6 @@ MODEL = {
         },
     ],
 }
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def grpcurl(addr: str, method: str, body: dict, token: str | None = None) -> dict:
-    cmd = [str(GO_BIN / "grpcurl"), "-plaintext", "-max-msg-sz", str(64 << 20)]
-    if token:
-        cmd += ["-H", f"authorization: Bearer {token}"]
-    cmd += ["-d", "@", addr, method]
-    out = subprocess.run(
-        cmd, input=json.dumps(body), capture_output=True, text=True, check=False
-    )
-    if out.returncode != 0:
-        raise RuntimeError(f"{method} on {addr}: {out.stderr.strip()}")
-    return json.loads(out.stdout or "{}")
-
-
-def wait_healthy(
-    addr: str,
-    what: str,
-    process: subprocess.Popen,
-    seconds: float,
-    token: str | None = None,
-) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"{what} exited with {process.returncode}")
-        try:
-            # OpenFGA with a preshared key wants it on reflection too.
-            answer = grpcurl(addr, "grpc.health.v1.Health/Check", {}, token)
-            if answer.get("status") == "SERVING":
-                return
-        except RuntimeError:
-            pass
-        time.sleep(0.5)
-    raise RuntimeError(f"{what} not serving on {addr} after {seconds} s")
-
-
-def rss_mib(pid: int) -> float:
-    for line in pathlib.Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return round(int(line.split()[1]) / 1024, 1)
-    return 0.0
 
 
 def read_bootstrap(path: pathlib.Path) -> tuple[str, list[dict]]:
@@ -433,21 +392,6 @@ def openfga_check(check: dict, store: str, model: str) -> dict:
     }
 
 
-def warden_answers(addr: str, token: str, checks: list[dict]) -> list[str]:
-    answers = []
-    for at in range(0, len(checks), 100):
-        items = checks[at : at + 100]
-        pairs = grpcurl(
-            addr,
-            "warden.authz.v1.AuthzService/CheckBulkPermissions",
-            {"items": items},
-            token,
-        )["pairs"]
-        for pair in pairs:
-            answers.append(pair.get("permissionship", pair.get("error")))
-    return answers
-
-
 def openfga_answers(http: str, store: str, model: str, checks: list[dict]) -> list:
     """OpenFGA's Check, one a call (8 in flight), at HIGHER_CONSISTENCY: from
     the datastore, never from a cache."""
@@ -468,68 +412,14 @@ def openfga_answers(http: str, store: str, model: str, checks: list[dict]) -> li
         return list(pool.map(one, checks))
 
 
-def ghz(
-    addr: str, method: str, token: str, data: pathlib.Path, args: argparse.Namespace
-) -> dict:
-    cmd = [
-        str(GO_BIN / "ghz"),
-        "--insecure",
-        "--call",
-        method,
-        "-D",
-        str(data),
-        "--metadata",
-        json.dumps({"authorization": f"Bearer {token}"}),
-        # OpenFGA wants the key on reflection too.
-        "--reflect-metadata",
-        json.dumps({"authorization": f"Bearer {token}"}),
-        "-c",
-        str(args.concurrency),
-        "--connections",
-        str(args.connections),
-        "-z",
-        f"{args.seconds}s",
-        "--format",
-        "json",
-        addr,
-    ]
-    out = subprocess.run(cmd, capture_output=True, text=True, check=False)
-    if out.returncode != 0:
-        raise RuntimeError(f"ghz {method} on {addr}: {out.stderr.strip()}")
-    report = json.loads(out.stdout)
-    latency = {
-        d["percentage"]: d["latency"] for d in report.get("latencyDistribution") or []
-    }
-    # Calls still in flight when the time is up end as Canceled or
-    # Unavailable: at most one a worker. Any other status is an error.
-    statuses = report.get("statusCodeDistribution") or {}
-    return {
-        "rps": round(report["rps"]),
-        "p50_us": round(latency.get(50, 0) / 1000),
-        "p99_us": round(latency.get(99, 0) / 1000),
-        "requests": report["count"],
-        "not_ok": {code: n for code, n in statuses.items() if code != "OK"},
-    }
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--relationships", type=int, default=1_000_000)
-    parser.add_argument("--seconds", type=int, default=10)
-    parser.add_argument("--concurrency", type=int, default=16)
-    parser.add_argument("--connections", type=int, default=4)
-    parser.add_argument("--rounds", type=int, default=2)
+    add_arguments(parser)
     parser.add_argument(
         "--openfga-postgres",
         metavar="URL",
         help="OpenFGA on PostgreSQL: a URL whose user may create databases "
         "(default: OpenFGA's in-memory datastore)",
-    )
-    parser.add_argument(
-        "--agree",
-        type=int,
-        default=1000,
-        help="checks of the pool both must answer alike first",
     )
     parser.add_argument(
         "--tuples-per-write",
@@ -562,17 +452,7 @@ def main() -> int:
     try:
         # The same data set twice: a bootstrap file (read here and written
         # to OpenFGA), and Warden's SQLite.
-        for command, flag, into in [
-            ("export-dataset", "--dir", work / "export"),
-            ("load-dataset", "--data-dir", work / "warden"),
-        ]:
-            subprocess.run(
-                [str(TARGET / "warden-bench"), command, flag, str(into)]
-                + ["--relationships", str(args.relationships)],
-                check=True,
-                stdout=subprocess.DEVNULL,
-            )
-        checks = json.loads((work / "export" / "checks.json").read_text())
+        checks = write_dataset(work, args.relationships)
         schema, tuples = read_bootstrap(work / "export" / "bootstrap.yaml")
         if not same_schema(schema):
             print(
@@ -582,37 +462,7 @@ def main() -> int:
             )
             return 1
 
-        warden_addr = f"127.0.0.1:{free_port()}"
-        started = time.monotonic()
-        warden = subprocess.Popen(
-            [
-                str(TARGET / "warden"),
-                "serve",
-                "--data-dir",
-                str(work / "warden"),
-                "--listen",
-                warden_addr,
-                "--http-listen",
-                f"127.0.0.1:{free_port()}",
-            ],
-            stdout=(work / "warden.log").open("w"),
-            stderr=subprocess.STDOUT,
-        )
-        servers.append(warden)
-        wait_healthy(warden_addr, "warden", warden, 600)
-        warden_start = time.monotonic() - started
-        email = f"bench-{uuid.uuid4().hex}@example.com"
-        password = "correct horse battery staple"
-        grpcurl(
-            warden_addr,
-            "warden.auth.v1.AuthService/Register",
-            {"email": email, "password": password},
-        )
-        token = grpcurl(
-            warden_addr,
-            "warden.auth.v1.AuthService/Login",
-            {"email": email, "password": password},
-        )["tokens"]["accessToken"]
+        warden, warden_addr, warden_start, token = start_warden(work, servers)
 
         # OpenFGA's datastore: its own memory (each server is loaded), or a
         # fresh PostgreSQL database both servers share (loaded once).
@@ -715,7 +565,9 @@ def main() -> int:
                 for name, o in openfgas.items()
             ]
             for name, addr, method, key in targets:
-                result = ghz(addr, method, key, data[name], args)
+                # OpenFGA wants its key on reflection too.
+                reflect = name != "warden"
+                result = ghz(addr, method, key, data[name], args, reflect)
                 runs.setdefault(name, []).append(result)
                 print(json.dumps({"system": name, "round": round_ + 1, **result}))
         best = {name: max(r["rps"] for r in rs) for name, rs in runs.items()}

@@ -26,65 +26,30 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import pathlib
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 import uuid
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
-GO_BIN = pathlib.Path.home() / "go" / "bin"
-TARGET = pathlib.Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target")) / "release"
+from compare import (
+    GO_BIN,
+    WARDEN_CHECK,
+    add_arguments,
+    free_port,
+    ghz,
+    grpcurl,
+    rss_mib,
+    start_warden,
+    wait_healthy,
+    warden_answers,
+    write_dataset,
+)
+
 SPICEDB_KEY = "bench-preshared-key"
-WARDEN_CHECK = "warden.authz.v1.AuthzService/CheckPermission"
 SPICEDB_CHECK = "authzed.api.v1.PermissionsService/CheckPermission"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def grpcurl(addr: str, method: str, body: dict, token: str | None = None) -> dict:
-    cmd = [str(GO_BIN / "grpcurl"), "-plaintext", "-max-msg-sz", str(64 << 20)]
-    if token:
-        cmd += ["-H", f"authorization: Bearer {token}"]
-    cmd += ["-d", "@", addr, method]
-    out = subprocess.run(
-        cmd, input=json.dumps(body), capture_output=True, text=True, check=False
-    )
-    if out.returncode != 0:
-        raise RuntimeError(f"{method} on {addr}: {out.stderr.strip()}")
-    return json.loads(out.stdout or "{}")
-
-
-def wait_healthy(
-    addr: str, what: str, process: subprocess.Popen, seconds: float
-) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"{what} exited with {process.returncode}")
-        try:
-            answer = grpcurl(addr, "grpc.health.v1.Health/Check", {})
-            if answer.get("status") == "SERVING":
-                return
-        except RuntimeError:
-            pass
-        time.sleep(0.5)
-    raise RuntimeError(f"{what} not serving on {addr} after {seconds} s")
-
-
-def rss_mib(pid: int) -> float:
-    for line in pathlib.Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return round(int(line.split()[1]) / 1024, 1)
-    return 0.0
 
 
 def start_spicedb(
@@ -114,88 +79,32 @@ def start_spicedb(
     return process, addr
 
 
-def bulk_answers(addr: str, token: str, checks: list[dict], warden: bool) -> list[str]:
+def spicedb_answers(addr: str, checks: list[dict]) -> list[str]:
+    """SpiceDB's answer to each check (CheckBulkPermissions, 100 at a time)."""
     answers = []
     for at in range(0, len(checks), 100):
-        items = checks[at : at + 100]
-        method = (
-            "warden.authz.v1.AuthzService/CheckBulkPermissions"
-            if warden
-            else "authzed.api.v1.PermissionsService/CheckBulkPermissions"
-        )
-        body: dict = {"items": items}
-        if not warden:
+        body = {
+            "items": checks[at : at + 100],
             # At the latest revision: by default SpiceDB may answer from a
             # snapshot up to 5 s old, from before the last of the load.
-            body["consistency"] = {"fullyConsistent": True}
-        pairs = grpcurl(addr, method, body, token)["pairs"]
-        for pair in pairs:
-            if warden:
-                answers.append(pair.get("permissionship", pair.get("error")))
-            else:
-                answers.append(
-                    pair.get("item", {}).get("permissionship", pair.get("error"))
-                )
+            "consistency": {"fullyConsistent": True},
+        }
+        method = "authzed.api.v1.PermissionsService/CheckBulkPermissions"
+        for pair in grpcurl(addr, method, body, SPICEDB_KEY)["pairs"]:
+            answers.append(
+                pair.get("item", {}).get("permissionship", pair.get("error"))
+            )
     return answers
-
-
-def ghz(
-    addr: str, method: str, token: str, data: pathlib.Path, args: argparse.Namespace
-) -> dict:
-    cmd = [
-        str(GO_BIN / "ghz"),
-        "--insecure",
-        "--call",
-        method,
-        "-D",
-        str(data),
-        "--metadata",
-        json.dumps({"authorization": f"Bearer {token}"}),
-        "-c",
-        str(args.concurrency),
-        "--connections",
-        str(args.connections),
-        "-z",
-        f"{args.seconds}s",
-        "--format",
-        "json",
-        addr,
-    ]
-    out = subprocess.run(cmd, capture_output=True, text=True, check=True)
-    report = json.loads(out.stdout)
-    latency = {
-        d["percentage"]: d["latency"] for d in report.get("latencyDistribution") or []
-    }
-    # Calls still in flight when the time is up end as Canceled: at most one
-    # a worker. Any other status is an error.
-    statuses = report.get("statusCodeDistribution") or {}
-    return {
-        "rps": round(report["rps"]),
-        "p50_us": round(latency.get(50, 0) / 1000),
-        "p99_us": round(latency.get(99, 0) / 1000),
-        "requests": report["count"],
-        "not_ok": {code: n for code, n in statuses.items() if code != "OK"},
-    }
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--relationships", type=int, default=1_000_000)
-    parser.add_argument("--seconds", type=int, default=10)
-    parser.add_argument("--concurrency", type=int, default=16)
-    parser.add_argument("--connections", type=int, default=4)
-    parser.add_argument("--rounds", type=int, default=2)
+    add_arguments(parser)
     parser.add_argument(
         "--spicedb-postgres",
         metavar="URL",
         help="SpiceDB on PostgreSQL: a URL whose user may create databases "
         "(default: SpiceDB's in-memory datastore)",
-    )
-    parser.add_argument(
-        "--agree",
-        type=int,
-        default=1000,
-        help="checks of the pool both must answer alike first",
     )
     args = parser.parse_args()
 
@@ -204,49 +113,8 @@ def main() -> int:
     database = None
     try:
         # The same data set twice: SpiceDB's bootstrap file, and Warden's SQLite.
-        for command, flag, into in [
-            ("export-dataset", "--dir", work / "export"),
-            ("load-dataset", "--data-dir", work / "warden"),
-        ]:
-            subprocess.run(
-                [str(TARGET / "warden-bench"), command, flag, str(into)]
-                + ["--relationships", str(args.relationships)],
-                check=True,
-                stdout=subprocess.DEVNULL,
-            )
-        checks = json.loads((work / "export" / "checks.json").read_text())
-
-        warden_addr = f"127.0.0.1:{free_port()}"
-        started = time.monotonic()
-        warden = subprocess.Popen(
-            [
-                str(TARGET / "warden"),
-                "serve",
-                "--data-dir",
-                str(work / "warden"),
-                "--listen",
-                warden_addr,
-                "--http-listen",
-                f"127.0.0.1:{free_port()}",
-            ],
-            stdout=(work / "warden.log").open("w"),
-            stderr=subprocess.STDOUT,
-        )
-        servers.append(warden)
-        wait_healthy(warden_addr, "warden", warden, 600)
-        warden_start = time.monotonic() - started
-        email = f"bench-{uuid.uuid4().hex}@example.com"
-        password = "correct horse battery staple"
-        grpcurl(
-            warden_addr,
-            "warden.auth.v1.AuthService/Register",
-            {"email": email, "password": password},
-        )
-        token = grpcurl(
-            warden_addr,
-            "warden.auth.v1.AuthService/Login",
-            {"email": email, "password": password},
-        )["tokens"]["accessToken"]
+        checks = write_dataset(work, args.relationships)
+        warden, warden_addr, warden_start, token = start_warden(work, servers)
 
         # SpiceDB's datastore: its own memory (each server loads the file),
         # or a fresh PostgreSQL database both servers share (loaded once).
@@ -289,10 +157,10 @@ def main() -> int:
         # the pool (SpiceDB's cache does not change an answer, so one of its
         # servers is asked).
         sample = checks[: args.agree]
-        expected = bulk_answers(warden_addr, token, sample, warden=True)
+        expected = warden_answers(warden_addr, token, sample)
         granted = expected.count("PERMISSIONSHIP_HAS_PERMISSION")
         _, addr, _ = spicedbs["spicedb"]
-        got = bulk_answers(addr, SPICEDB_KEY, sample, warden=False)
+        got = spicedb_answers(addr, sample)
         differ = [i for i, (a, b) in enumerate(zip(expected, got)) if a != b]
         if differ or len(got) != len(expected):
             i = differ[0] if differ else min(len(got), len(expected))

@@ -1,0 +1,203 @@
+"""What bench/spicedb.py and bench/openfga.py share: the data set written
+for Warden and the other system, Warden started on it with a token, its
+answers, ghz runs, ports, health and resident sizes.
+
+Not a script: the two scripts import it from their directory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import pathlib
+import socket
+import subprocess
+import time
+import uuid
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+GO_BIN = pathlib.Path.home() / "go" / "bin"
+TARGET = pathlib.Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target")) / "release"
+WARDEN_CHECK = "warden.authz.v1.AuthzService/CheckPermission"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options both scripts take: size, ghz's load and the agreement."""
+    parser.add_argument("--relationships", type=int, default=1_000_000)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--connections", type=int, default=4)
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument(
+        "--agree",
+        type=int,
+        default=1000,
+        help="checks of the pool both must answer alike first",
+    )
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def grpcurl(addr: str, method: str, body: dict, token: str | None = None) -> dict:
+    cmd = [str(GO_BIN / "grpcurl"), "-plaintext", "-max-msg-sz", str(64 << 20)]
+    if token:
+        cmd += ["-H", f"authorization: Bearer {token}"]
+    cmd += ["-d", "@", addr, method]
+    out = subprocess.run(
+        cmd, input=json.dumps(body), capture_output=True, text=True, check=False
+    )
+    if out.returncode != 0:
+        raise RuntimeError(f"{method} on {addr}: {out.stderr.strip()}")
+    return json.loads(out.stdout or "{}")
+
+
+def wait_healthy(
+    addr: str,
+    what: str,
+    process: subprocess.Popen,
+    seconds: float,
+    token: str | None = None,
+) -> None:
+    """Until gRPC health says SERVING (`token` for a server that wants its
+    key on reflection and health too)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{what} exited with {process.returncode}")
+        try:
+            answer = grpcurl(addr, "grpc.health.v1.Health/Check", {}, token)
+            if answer.get("status") == "SERVING":
+                return
+        except RuntimeError:
+            pass
+        time.sleep(0.5)
+    raise RuntimeError(f"{what} not serving on {addr} after {seconds} s")
+
+
+def rss_mib(pid: int) -> float:
+    for line in pathlib.Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return 0.0
+
+
+def write_dataset(work: pathlib.Path, relationships: int) -> list[dict]:
+    """The same data set twice, as `warden-bench check` generates it (same
+    size, same seed): `work/export` (SpiceDB's bootstrap file and the check
+    pool) and Warden's SQLite in `work/warden`. Returns the pool."""
+    for command, flag, into in [
+        ("export-dataset", "--dir", work / "export"),
+        ("load-dataset", "--data-dir", work / "warden"),
+    ]:
+        subprocess.run(
+            [str(TARGET / "warden-bench"), command, flag, str(into)]
+            + ["--relationships", str(relationships)],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+    return json.loads((work / "export" / "checks.json").read_text())
+
+
+def start_warden(
+    work: pathlib.Path, servers: list[subprocess.Popen]
+) -> tuple[subprocess.Popen, str, float, str]:
+    """`warden serve` (embedded backends, defaults) on the data set in
+    `work/warden`, added to `servers`: the process, its address, how long it
+    took to start, and an access token of a user registered on it."""
+    addr = f"127.0.0.1:{free_port()}"
+    started = time.monotonic()
+    warden = subprocess.Popen(
+        [
+            str(TARGET / "warden"),
+            "serve",
+            "--data-dir",
+            str(work / "warden"),
+            "--listen",
+            addr,
+            "--http-listen",
+            f"127.0.0.1:{free_port()}",
+        ],
+        stdout=(work / "warden.log").open("w"),
+        stderr=subprocess.STDOUT,
+    )
+    servers.append(warden)
+    wait_healthy(addr, "warden", warden, 600)
+    start_seconds = time.monotonic() - started
+    email = f"bench-{uuid.uuid4().hex}@example.com"
+    password = "correct horse battery staple"
+    account = {"email": email, "password": password}
+    grpcurl(addr, "warden.auth.v1.AuthService/Register", account)
+    token = grpcurl(addr, "warden.auth.v1.AuthService/Login", account)["tokens"][
+        "accessToken"
+    ]
+    return warden, addr, start_seconds, token
+
+
+def warden_answers(addr: str, token: str, checks: list[dict]) -> list[str]:
+    """Warden's answer to each check (CheckBulkPermissions, 100 at a time)."""
+    answers = []
+    for at in range(0, len(checks), 100):
+        pairs = grpcurl(
+            addr,
+            "warden.authz.v1.AuthzService/CheckBulkPermissions",
+            {"items": checks[at : at + 100]},
+            token,
+        )["pairs"]
+        for pair in pairs:
+            answers.append(pair.get("permissionship", pair.get("error")))
+    return answers
+
+
+def ghz(
+    addr: str,
+    method: str,
+    token: str,
+    data: pathlib.Path,
+    args: argparse.Namespace,
+    reflect_with_token: bool = False,
+) -> dict:
+    """One ghz run of `method` with the requests in `data`: its rate, p50,
+    p99 and the statuses that were not OK."""
+    metadata = json.dumps({"authorization": f"Bearer {token}"})
+    cmd = [
+        str(GO_BIN / "ghz"),
+        "--insecure",
+        "--call",
+        method,
+        "-D",
+        str(data),
+        "--metadata",
+        metadata,
+        *(["--reflect-metadata", metadata] if reflect_with_token else []),
+        "-c",
+        str(args.concurrency),
+        "--connections",
+        str(args.connections),
+        "-z",
+        f"{args.seconds}s",
+        "--format",
+        "json",
+        addr,
+    ]
+    out = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    if out.returncode != 0:
+        raise RuntimeError(f"ghz {method} on {addr}: {out.stderr.strip()}")
+    report = json.loads(out.stdout)
+    latency = {
+        d["percentage"]: d["latency"] for d in report.get("latencyDistribution") or []
+    }
+    # Calls still in flight when the time is up end as Canceled or
+    # Unavailable: at most one a worker. Any other status is an error.
+    statuses = report.get("statusCodeDistribution") or {}
+    return {
+        "rps": round(report["rps"]),
+        "p50_us": round(latency.get(50, 0) / 1000),
+        "p99_us": round(latency.get(99, 0) / 1000),
+        "requests": report["count"],
+        "not_ok": {code: n for code, n in statuses.items() if code != "OK"},
+    }
