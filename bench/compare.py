@@ -11,6 +11,7 @@ import argparse
 import json
 import os
 import pathlib
+import shutil
 import socket
 import subprocess
 import time
@@ -201,3 +202,25 @@ def ghz(
         "requests": report["count"],
         "not_ok": {code: n for code, n in statuses.items() if code != "OK"},
     }
+
+
+def tear_down(
+    servers: list[subprocess.Popen],
+    work: pathlib.Path,
+    postgres: str | None = None,
+    database: str | None = None,
+) -> None:
+    """Stops `servers`, drops `database` (through the URL `postgres`) if one
+    was made, and removes `work`."""
+    for process in servers:
+        process.terminate()
+    for process in servers:
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+    if postgres and database:
+        subprocess.run(
+            ["psql", postgres, "-qc", f"DROP DATABASE {database}"], check=False
+        )
+    shutil.rmtree(work, ignore_errors=True)

@@ -39,7 +39,6 @@ import argparse
 import concurrent.futures
 import json
 import pathlib
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -57,6 +56,7 @@ from compare import (
     ghz,
     rss_mib,
     start_warden,
+    tear_down,
     wait_healthy,
     warden_answers,
     write_dataset,
@@ -590,19 +590,7 @@ def main() -> int:
         print(json.dumps(e.args[0]))
         return 1
     finally:
-        for process in servers:
-            process.terminate()
-        for process in servers:
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-        if database:
-            subprocess.run(
-                ["psql", args.openfga_postgres, "-qc", f"DROP DATABASE {database}"],
-                check=False,
-            )
-        shutil.rmtree(work, ignore_errors=True)
+        tear_down(servers, work, args.openfga_postgres, database)
 
 
 if __name__ == "__main__":

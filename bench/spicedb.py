@@ -27,7 +27,6 @@ from __future__ import annotations
 import argparse
 import json
 import pathlib
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -43,6 +42,7 @@ from compare import (
     grpcurl,
     rss_mib,
     start_warden,
+    tear_down,
     wait_healthy,
     warden_answers,
     write_dataset,
@@ -218,19 +218,7 @@ def main() -> int:
         )
         return 0
     finally:
-        for process in servers:
-            process.terminate()
-        for process in servers:
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-        if database:
-            subprocess.run(
-                ["psql", args.spicedb_postgres, "-qc", f"DROP DATABASE {database}"],
-                check=False,
-            )
-        shutil.rmtree(work, ignore_errors=True)
+        tear_down(servers, work, args.spicedb_postgres, database)
 
 
 if __name__ == "__main__":
