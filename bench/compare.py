@@ -224,3 +224,21 @@ def tear_down(
             ["psql", postgres, "-qc", f"DROP DATABASE {database}"], check=False
         )
     shutil.rmtree(work, ignore_errors=True)
+
+
+def agree(sample: list[dict], expected: list[str], got: list[str], other: str) -> bool:
+    """Whether `other` answered each check of `sample` as Warden did
+    (`expected`): prints the count that agree, or the first that does not."""
+    differ = [i for i, (a, b) in enumerate(zip(expected, got)) if a != b]
+    if differ or len(got) != len(expected):
+        i = differ[0] if differ else min(len(got), len(expected))
+        first = {
+            "first": sample[i],
+            "warden": expected[i : i + 1],
+            other: got[i : i + 1],
+        }
+        print(json.dumps({"disagree": len(differ), **first}))
+        return False
+    granted = expected.count("PERMISSIONSHIP_HAS_PERMISSION")
+    print(json.dumps({"answers_agree": len(expected), "granted": granted}))
+    return True

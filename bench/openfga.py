@@ -52,6 +52,7 @@ from compare import (
     GO_BIN,
     WARDEN_CHECK,
     add_arguments,
+    agree,
     free_port,
     ghz,
     rss_mib,
@@ -512,24 +513,10 @@ def main() -> int:
         # one of its servers is asked).
         sample = checks[: args.agree]
         expected = warden_answers(warden_addr, token, sample)
-        granted = expected.count("PERMISSIONSHIP_HAS_PERMISSION")
         first = openfgas["openfga"]
         got = openfga_answers(first["http"], first["store"], first["model"], sample)
-        differ = [i for i, (a, b) in enumerate(zip(expected, got)) if a != b]
-        if differ or len(got) != len(expected):
-            i = differ[0] if differ else min(len(got), len(expected))
-            print(
-                json.dumps(
-                    {
-                        "disagree": len(differ),
-                        "first": sample[i],
-                        "warden": expected[i : i + 1],
-                        "openfga": got[i : i + 1],
-                    }
-                )
-            )
+        if not agree(sample, expected, got, "openfga"):
             return 1
-        print(json.dumps({"answers_agree": len(expected), "granted": granted}))
 
         memory = {"warden": rss_mib(warden.pid)}
         memory.update({n: rss_mib(o["process"].pid) for n, o in openfgas.items()})

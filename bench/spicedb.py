@@ -37,6 +37,7 @@ from compare import (
     GO_BIN,
     WARDEN_CHECK,
     add_arguments,
+    agree,
     free_port,
     ghz,
     grpcurl,
@@ -158,24 +159,10 @@ def main() -> int:
         # servers is asked).
         sample = checks[: args.agree]
         expected = warden_answers(warden_addr, token, sample)
-        granted = expected.count("PERMISSIONSHIP_HAS_PERMISSION")
         _, addr, _ = spicedbs["spicedb"]
         got = spicedb_answers(addr, sample)
-        differ = [i for i, (a, b) in enumerate(zip(expected, got)) if a != b]
-        if differ or len(got) != len(expected):
-            i = differ[0] if differ else min(len(got), len(expected))
-            print(
-                json.dumps(
-                    {
-                        "disagree": len(differ),
-                        "first": sample[i],
-                        "warden": expected[i : i + 1],
-                        "spicedb": got[i : i + 1],
-                    }
-                )
-            )
+        if not agree(sample, expected, got, "spicedb"):
             return 1
-        print(json.dumps({"answers_agree": len(expected), "granted": granted}))
 
         memory = {"warden": rss_mib(warden.pid)}
         memory.update({name: rss_mib(p.pid) for name, (p, _, _) in spicedbs.items()})

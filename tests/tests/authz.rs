@@ -962,10 +962,10 @@ async fn lookups(backend: Backend) {
     warden.stop().await;
 }
 
-/// The resource ids of the live `document` relationships whose subject is
-/// `user:{who}`, as `authz` reads them at `at`.
-async fn documents_of(authz: &mut Authz, token: &str, who: &str, at: &Revision) -> Vec<String> {
-    let request = ReadRelationshipsRequest {
+/// Every live `document` relationship whose subject is `user:{who}`, read at
+/// `at` or later.
+fn relationships_of(who: &str, at: &Revision) -> ReadRelationshipsRequest {
+    ReadRelationshipsRequest {
         filter: Some(RelationshipFilter {
             resource_type: "document".into(),
             optional_subject_filter: Some(warden_proto::authz::v1::SubjectFilter {
@@ -978,9 +978,14 @@ async fn documents_of(authz: &mut Authz, token: &str, who: &str, at: &Revision) 
         consistency: fresh(at),
         optional_limit: 0,
         optional_cursor: String::new(),
-    };
+    }
+}
+
+/// The resource ids of the live `document` relationships whose subject is
+/// `user:{who}`, as `authz` reads them at `at`.
+async fn documents_of(authz: &mut Authz, token: &str, who: &str, at: &Revision) -> Vec<String> {
     let mut stream = authz
-        .read_relationships(bearer(request, token))
+        .read_relationships(bearer(relationships_of(who, at), token))
         .await
         .unwrap()
         .into_inner();
@@ -1125,23 +1130,7 @@ async fn long_streams_read_in_pages(backend: Backend) {
     };
     let (mut reader, mut looker) = (slow().await, slow().await);
     let mut read = reader
-        .read_relationships(bearer(
-            ReadRelationshipsRequest {
-                filter: Some(RelationshipFilter {
-                    resource_type: "document".into(),
-                    optional_subject_filter: Some(warden_proto::authz::v1::SubjectFilter {
-                        subject_type: "user".into(),
-                        optional_subject_id: "cy".into(),
-                        optional_relation: String::new(),
-                    }),
-                    ..Default::default()
-                }),
-                consistency: fresh(&at),
-                optional_limit: 0,
-                optional_cursor: String::new(),
-            },
-            &admin,
-        ))
+        .read_relationships(bearer(relationships_of("cy", &at), &admin))
         .await
         .unwrap()
         .into_inner();
