@@ -17,7 +17,7 @@ use warden_bench::echo::echo_service_client::EchoServiceClient;
 use warden_bench::echo::echo_service_server::EchoServiceServer;
 use warden_bench::echo::{Echo, EchoRequest};
 use warden_bench::load::{
-    max_rate, max_rate_with_cpu, open_loop, percentile, round1 as round, Round,
+    max_rate, max_rate_with_cpu, open_loop, percentile, round1 as round, Latencies, Round,
 };
 use warden_proto::auth::v1::auth_service_client::AuthServiceClient;
 use warden_proto::auth::v1::{LoginRequest, RegisterRequest};
@@ -334,28 +334,27 @@ pub async fn run(
     let half = check_max / 2.0;
     // Two rounds each, alternating, pooled: one pause of the machine lands
     // in one round of one call, not in the whole of its percentiles.
-    let (mut echo_latencies, mut check_latencies) = (Vec::new(), Vec::new());
+    let (mut echo_latencies, mut check_latencies) = (Latencies::default(), Latencies::default());
     let (mut echo_round_p99, mut check_round_p99) = (Vec::new(), Vec::new());
     for _ in 0..2 {
         let echo = open_loop(half, duration / 2, echo_call.clone()).await;
-        echo_round_p99.push(round(percentile(&echo, 0.99)));
+        echo_round_p99.push(round(percentile(&echo.from_due, 0.99)));
         echo_latencies.extend(echo);
         let check = open_loop(half, duration / 2, check_call.clone()).await;
-        check_round_p99.push(round(percentile(&check, 0.99)));
+        check_round_p99.push(round(percentile(&check.from_due, 0.99)));
         check_latencies.extend(check);
     }
-    echo_latencies.sort_by(f64::total_cmp);
-    check_latencies.sort_by(f64::total_cmp);
-    let (echo_p50, echo_p99, echo_n) = (
-        percentile(&echo_latencies, 0.5),
-        percentile(&echo_latencies, 0.99),
-        echo_latencies.len(),
-    );
-    let (check_p50, check_p99, check_n) = (
-        percentile(&check_latencies, 0.5),
-        percentile(&check_latencies, 0.99),
-        check_latencies.len(),
-    );
+    // A call's JSON line: its closed-loop numbers, then its open-loop ones.
+    let line = |mut line: serde_json::Value, l: &Latencies, round_p99: Vec<f64>| {
+        line["at_rps"] = json!(round(half));
+        line["p50_us"] = json!(round(percentile(&l.from_due, 0.5)));
+        line["p99_us"] = json!(round(percentile(&l.from_due, 0.99)));
+        line["p99_us_per_round"] = json!(round_p99);
+        line["p50_us_once_started"] = json!(round(percentile(&l.from_start, 0.5)));
+        line["p99_us_once_started"] = json!(round(percentile(&l.from_start, 0.99)));
+        line["samples"] = json!(l.from_due.len());
+        line
+    };
 
     println!(
         "{}",
@@ -378,17 +377,23 @@ pub async fn run(
     );
     println!(
         "{}",
-        json!({"scenario": "check.echo", "concurrency": concurrency, "rps": round(echo_max),
-               "server_cpu_us_per_call": round(echo_server_us), "client_cpu_us_per_call": round(echo_client_us),
-               "at_rps": round(half), "p50_us": round(echo_p50), "p99_us": round(echo_p99),
-               "p99_us_per_round": echo_round_p99, "samples": echo_n})
+        line(
+            json!({"scenario": "check.echo", "concurrency": concurrency, "rps": round(echo_max),
+            "server_cpu_us_per_call": round(echo_server_us), "client_cpu_us_per_call": round(echo_client_us),
+            }),
+            &echo_latencies,
+            echo_round_p99
+        )
     );
     println!(
         "{}",
-        json!({"scenario": "check.check_permission", "concurrency": concurrency, "rps": round(check_max),
-               "server_cpu_us_per_call": round(check_server_us), "client_cpu_us_per_call": round(check_client_us),
-               "at_rps": round(half), "p50_us": round(check_p50), "p99_us": round(check_p99),
-               "p99_us_per_round": check_round_p99, "samples": check_n})
+        line(
+            json!({"scenario": "check.check_permission", "concurrency": concurrency, "rps": round(check_max),
+            "server_cpu_us_per_call": round(check_server_us), "client_cpu_us_per_call": round(check_client_us),
+            }),
+            &check_latencies,
+            check_round_p99
+        )
     );
     println!(
         "{}",

@@ -76,11 +76,32 @@ where
     }
 }
 
+/// Latencies of an [`open_loop`] run, in microseconds, each sorted.
+#[derive(Default)]
+pub struct Latencies {
+    /// From when each call was due: what a caller arriving then waits.
+    pub from_due: Vec<f64>,
+    /// From when the load generator got to start it: `from_due` less the
+    /// generator's own lag (its pacing thread waking, the call's task being
+    /// scheduled), which a client on another machine would not add to the
+    /// server's.
+    pub from_start: Vec<f64>,
+}
+
+impl Latencies {
+    /// Pools `other` into these, keeping both sorted.
+    pub fn extend(&mut self, other: Latencies) {
+        self.from_due.extend(other.from_due);
+        self.from_start.extend(other.from_start);
+        self.from_due.sort_by(f64::total_cmp);
+        self.from_start.sort_by(f64::total_cmp);
+    }
+}
+
 /// Open loop: call `i` is due at `start + i / rate`, whether or not earlier
-/// calls have returned, for `duration`. Returns each call's latency in
-/// microseconds, sorted, measured from when it was due (so a call the
-/// generator itself started late still counts its wait: no coordinated
-/// omission).
+/// calls have returned, for `duration`. Returns each call's latency measured
+/// from when it was due (so a call the generator itself started late still
+/// counts its wait: no coordinated omission), and from when it started.
 ///
 /// Calls are started by a dedicated thread that sleeps until each is due
 /// (Linux timers: tens of microseconds late at most) and hands it to the
@@ -88,7 +109,7 @@ where
 /// millisecond resolution, so at 10,000 calls a second it releases bursts
 /// of ten, and the burst's queueing shows up as tail latency that no real
 /// client arrival pattern would cause.
-pub async fn open_loop<F, Fut>(rate: f64, duration: Duration, call: F) -> Vec<f64>
+pub async fn open_loop<F, Fut>(rate: f64, duration: Duration, call: F) -> Latencies
 where
     F: Fn(usize) -> Fut + Send + Sync + 'static,
     Fut: Future<Output = ()> + Send + 'static,
@@ -96,7 +117,7 @@ where
     let runtime = tokio::runtime::Handle::current();
     let interval = Duration::from_secs_f64(1.0 / rate);
     let calls = (duration.as_secs_f64() * rate).round() as usize;
-    // Each call reports its latency and is detached: a finished task held
+    // Each call reports its latencies and is detached: a finished task held
     // by its join handle would keep its memory until the end of the run.
     let (done, mut latencies_rx) = tokio::sync::mpsc::unbounded_channel();
     std::thread::spawn(move || {
@@ -111,18 +132,26 @@ where
             let work = call(i);
             let done = done.clone();
             runtime.spawn(async move {
+                let started = Instant::now();
                 work.await;
-                let _ = done.send(due.elapsed().as_secs_f64() * 1e6);
+                let micros = |since: Instant| since.elapsed().as_secs_f64() * 1e6;
+                let _ = done.send((micros(due), micros(started)));
             });
         }
     });
-    let mut latencies = Vec::with_capacity(calls);
+    let mut latencies = Latencies::default();
     // Ends when the pacer and every call have dropped their senders.
-    while let Some(latency) = latencies_rx.recv().await {
-        latencies.push(latency);
+    while let Some((from_due, from_start)) = latencies_rx.recv().await {
+        latencies.from_due.push(from_due);
+        latencies.from_start.push(from_start);
     }
-    assert_eq!(latencies.len(), calls, "some open-loop calls failed");
-    latencies.sort_by(f64::total_cmp);
+    assert_eq!(
+        latencies.from_due.len(),
+        calls,
+        "some open-loop calls failed"
+    );
+    latencies.from_due.sort_by(f64::total_cmp);
+    latencies.from_start.sort_by(f64::total_cmp);
     latencies
 }
 
