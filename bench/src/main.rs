@@ -15,7 +15,7 @@ use tonic_health::pb::health_client::HealthClient;
 use tonic_health::pb::HealthCheckRequest;
 use warden_proto::auth::v1::auth_service_client::AuthServiceClient;
 use warden_proto::auth::v1::{LoginRequest, RegisterRequest};
-use warden_server::config::{Argon2Params, Config};
+use warden_server::config::{Argon2Params, Config, LogFormat};
 use warden_server::store::relationships::WriteOp;
 
 #[derive(Debug, Parser)]
@@ -232,6 +232,8 @@ enum Scenario {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
+    // The servers this starts log as `warden serve`'s do, on standard error.
+    warden_server::telemetry::init_logging_to(LogFormat::Text, std::io::stderr);
     match Cli::parse().scenario {
         Scenario::Login {
             seconds,

@@ -10,12 +10,26 @@ use tracing_subscriber::EnvFilter;
 
 use crate::config::LogFormat;
 
-/// Installs the global log subscriber (once; later calls are ignored).
+/// Installs the global log subscriber, writing to standard output (once;
+/// later calls are ignored).
 pub fn init_logging(format: LogFormat) {
+    init_logging_to(format, std::io::stdout);
+}
+
+/// [`init_logging`], writing to `writer`: a load tool that prints its
+/// results on standard output logs to standard error, and so measures the
+/// server as `warden serve` runs it. (With no subscriber at all, every
+/// disabled span of the HTTP/2 stack is handed to the `log` crate, which
+/// `sqlx` turns on: about 1 µs a call.)
+pub fn init_logging_to<W>(format: LogFormat, writer: W)
+where
+    W: for<'w> tracing_subscriber::fmt::MakeWriter<'w> + Send + Sync + 'static,
+{
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_target(false);
+        .with_target(false)
+        .with_writer(writer);
     let _ = match format {
         LogFormat::Text => builder.try_init(),
         LogFormat::Json => builder.json().flatten_event(true).try_init(),
