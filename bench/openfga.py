@@ -4,15 +4,16 @@ same machine and the same load tool.
 
 Both servers hold the Drive-like data set of `warden-bench check` (same size,
 same seed): Warden loads it from SQLite at start; OpenFGA (in-memory
-datastore, or PostgreSQL with --openfga-postgres) gets the schema translated
-into an authorization model and every relationship as a tuple through its
-Write API, and the script reports how long that took. First both answer the
-first checks of the pool (1,000 by default; Warden's CheckBulkPermissions,
-100 at a time, and OpenFGA's Check at HIGHER_CONSISTENCY) and the answers
-must agree. Then ghz drives the pool's checks (owners of their document and
-random pairs, one after the other) at Warden's CheckPermission and OpenFGA's
-Check, in turns, and the script prints one JSON object per run and a summary,
-with each server's resident size and start and load times.
+datastore, PostgreSQL with --openfga-postgres, or SQLite with --openfga-sqlite)
+gets the schema translated into an authorization model and every relationship
+as a tuple through its Write API, and the script reports how long that took.
+First both answer the first checks of the pool (1,000 by default; Warden's
+CheckBulkPermissions, 100 at a time, and OpenFGA's Check at
+HIGHER_CONSISTENCY) and the answers must agree. Then ghz drives the pool's
+checks (owners of their document and random pairs, one after the other) at
+Warden's CheckPermission and OpenFGA's Check, in turns, and the script prints
+one JSON object per run and a summary, with each server's resident size and
+start and load times.
 
 OpenFGA runs twice: as it comes (its check query cache and check iterator
 cache are off by default, so every check is evaluated against the datastore,
@@ -23,6 +24,10 @@ within 10 s is answered from memory).
 OpenFGA's in-memory datastore (meant for tests) scans every tuple on each
 read and each write, so loading it is quadratic: 100,000 tuples take minutes,
 1,000,000 hours. --max-load-minutes gives up then and prints the rate.
+PostgreSQL and SQLite are loaded once and shared by both OpenFGA servers:
+a fresh database (dropped at the end) or a fresh SQLite file in the script's
+temporary directory (removed with it), migrated with `openfga migrate` first.
+SQLite is the closest to Warden's own datastore (OpenFGA calls it beta).
 
 Needs: `cargo build --release -p warden-server -p warden-bench`, and in
 ~/go/bin: openfga (go install github.com/openfga/openfga/cmd/openfga@v1.22.1),
@@ -31,6 +36,8 @@ ghz (go install github.com/bojand/ghz/cmd/ghz@latest) and grpcurl; psql for
 
     python3 bench/openfga.py --relationships 1000000 --seconds 10 \\
         --openfga-postgres postgres://warden:warden@127.0.0.1:5432/postgres
+    python3 bench/openfga.py --relationships 1000000 --seconds 10 \\
+        --openfga-sqlite
 """
 
 from __future__ import annotations
@@ -416,11 +423,19 @@ def openfga_answers(http: str, store: str, model: str, checks: list[dict]) -> li
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     add_arguments(parser)
-    parser.add_argument(
+    datastores = parser.add_mutually_exclusive_group()
+    datastores.add_argument(
         "--openfga-postgres",
         metavar="URL",
         help="OpenFGA on PostgreSQL: a URL whose user may create databases "
         "(default: OpenFGA's in-memory datastore)",
+    )
+    datastores.add_argument(
+        "--openfga-sqlite",
+        action="store_true",
+        help="OpenFGA on SQLite: a fresh file in the temporary directory, "
+        "migrated, loaded once and shared by both OpenFGA servers, removed "
+        "at the end (default: OpenFGA's in-memory datastore)",
     )
     parser.add_argument(
         "--tuples-per-write",
@@ -466,23 +481,30 @@ def main() -> int:
         warden, warden_addr, warden_start, token = start_warden(work, servers)
 
         # OpenFGA's datastore: its own memory (each server is loaded), or a
-        # fresh PostgreSQL database both servers share (loaded once).
+        # fresh PostgreSQL database or SQLite file (in `work`, removed with
+        # it) both servers share (migrated, then loaded once).
         if args.openfga_postgres:
+            engine = "postgres"
             database = f"openfga_bench_{uuid.uuid4().hex[:12]}"
             subprocess.run(
                 ["psql", args.openfga_postgres, "-qc", f"CREATE DATABASE {database}"],
                 check=True,
             )
             uri = args.openfga_postgres.rsplit("/", 1)[0] + "/" + database
-            datastore = ["--datastore-engine", "postgres", "--datastore-uri", uri]
+        elif args.openfga_sqlite:
+            engine = "sqlite"
+            uri = f"file:{work / 'openfga.sqlite'}"
+        else:
+            engine, uri = "memory", None
+        datastore = ["--datastore-engine", engine]
+        if uri:
+            datastore += ["--datastore-uri", uri]
             subprocess.run(
                 [str(GO_BIN / "openfga"), "migrate", *datastore],
                 check=True,
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
             )
-        else:
-            datastore = ["--datastore-engine", "memory"]
         openfgas = {}
         loaded: tuple[str, str, float] | None = None
         for name, cache in [("openfga", False), ("openfga_check_caches", True)]:
@@ -493,7 +515,7 @@ def main() -> int:
             servers.append(process)
             wait_healthy(addr, name, process, 600, OPENFGA_KEY)
             start = time.monotonic() - started
-            if loaded is None or not args.openfga_postgres:
+            if loaded is None or engine == "memory":
                 started = time.monotonic()
                 store, model = load_openfga(http, tuples, args, name)
                 loaded = (store, model, time.monotonic() - started)
@@ -524,7 +546,7 @@ def main() -> int:
             json.dumps(
                 {
                     "relationships": len(tuples),
-                    "datastore": "postgres" if args.openfga_postgres else "memory",
+                    "datastore": engine,
                     "resident_mib_loaded": memory,
                     "start_seconds": {
                         "warden": round(warden_start, 1),
