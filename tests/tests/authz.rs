@@ -587,7 +587,15 @@ async fn rejects_bad_input(backend: Backend) {
     .await;
 
     // Invalid schemas: INVALID_ARGUMENT with line and column; nothing written.
+    // Among them one nested 100,000 deep, which once overflowed the stack of
+    // the server's worker and aborted the process.
+    let deep = format!(
+        "definition user {{}}\ndefinition doc {{\n  relation viewer: user\n  permission view = {}viewer{}\n}}",
+        "(".repeat(100_000),
+        ")".repeat(100_000)
+    );
     for (schema, needle) in [
+        (deep.as_str(), "line 4, column 31: expression nested more than 10"),
         ("definition user {}\ndefinition doc {\n  relation viewer: usr\n}", "line 3"),
         ("definition user {}\ndefinition doc {\n  relation viewer: user\n  permission view = viewer->nothing\n}", "line 4"),
         ("definition user {}\ndefinition user {}", "line 2"),

@@ -1613,8 +1613,8 @@ impl<'a> Checker<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::authz::schema::parse;
     use crate::authz::schema::tests::DRIVE;
+    use crate::authz::schema::{parse, MAX_EXPRESSION_DEPTH};
 
     fn tuple(text: &str) -> Tuple {
         // document:readme#viewer@group:eng#member
@@ -2434,5 +2434,66 @@ mod tests {
             Err(CheckError::DepthExceeded)
         );
         assert!(c.check("folder", "f10", "view", &user("root")).unwrap());
+    }
+
+    #[test]
+    fn the_deepest_schema_accepted_checks_within_a_worker_threads_stack() {
+        // Permissions chained as deep as a check may go, each an exclusion
+        // chain as deep as the parser accepts, with the next permission at
+        // the bottom of its left spine: the most frames a check can stack.
+        let spine = |next: &str| format!("{next}{}", " - banned".repeat(MAX_EXPRESSION_DEPTH));
+        let mut text = String::from("definition user {}\ndefinition doc {\n  relation banned: user\n  relation viewer: user\n");
+        for i in 0..MAX_DEPTH + 5 {
+            text += &format!("  permission p{i} = {}\n", spine(&format!("p{}", i + 1)));
+        }
+        text += &format!("  permission p{} = viewer\n}}", MAX_DEPTH + 5);
+        let schema = parse(&text).expect("as deep as accepted");
+        let mut index = Index::default();
+        index.set_schema(&schema);
+        index.insert(tuple("doc:d#viewer@user:u"), None);
+        // Tokio's worker threads have 2 MiB of stack.
+        let answers = std::thread::Builder::new()
+            .stack_size(2 << 20)
+            .spawn(move || {
+                let c = Checker::new(&index, 0).traced();
+                let shallow = c.check("doc", "d", &format!("p{}", MAX_DEPTH / 2), &user("u"));
+                let deep = c.check("doc", "d", "p0", &user("u"));
+                (shallow, deep)
+            })
+            .unwrap()
+            .join()
+            .expect("no stack overflow");
+        assert_eq!(answers, (Ok(true), Err(CheckError::DepthExceeded)));
+    }
+
+    #[test]
+    fn long_permission_chains_are_no_deeper_than_a_check() {
+        // 100,000 permissions, each the next: reading the schema walks them
+        // without recursing; a check stops at its depth limit.
+        let chain = 100_000;
+        let mut text =
+            String::from("definition user {}\ndefinition doc {\n  relation viewer: user\n");
+        for i in 0..chain {
+            text += &format!("  permission p{i} = p{}\n", i + 1);
+        }
+        text += &format!("  permission p{chain} = viewer\n}}");
+        let answers = std::thread::Builder::new()
+            .stack_size(2 << 20)
+            .spawn(move || {
+                let schema = parse(&text).expect("a long chain");
+                let mut index = Index::default();
+                index.set_schema(&schema);
+                index.insert(tuple("doc:d#viewer@user:u"), None);
+                let c = Checker::new(&index, 0);
+                let last = format!("p{}", chain - 10);
+                (
+                    c.check("doc", "d", &last, &user("u")),
+                    c.check("doc", "d", "p0", &user("u")),
+                )
+            })
+            .unwrap()
+            .join()
+            .expect("no stack overflow");
+        assert_eq!(answers, (Ok(true), Err(CheckError::DepthExceeded)));
     }
 }

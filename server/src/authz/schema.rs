@@ -9,6 +9,16 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+/// How deeply a permission's expression may nest: parentheses within
+/// parentheses, or operators within operators (`a + b + c` and `a & b & c`
+/// are one level, `a - b - c` and `(a + b) & c` two). The parser, the
+/// compiler and the checker all recurse on the expression, so without a
+/// bound a schema of a few hundred kilobytes overflowed the stack and aborted
+/// the server. A check stacks up to [`MAX_DEPTH`](super::engine::MAX_DEPTH)
+/// permissions, each this deep, within a worker thread's 2 MiB (a test
+/// holds it to that in a debug build); real schemas nest a few levels.
+pub const MAX_EXPRESSION_DEPTH: usize = 10;
+
 /// A position in the schema text (1-based).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Position {
@@ -184,6 +194,8 @@ struct Parser {
     tokens: Vec<(Token, Position)>,
     next: usize,
     end: Position,
+    /// How many parentheses are open.
+    nesting: usize,
 }
 
 impl Parser {
@@ -255,52 +267,86 @@ impl Parser {
         }
     }
 
-    /// `a + b` chains, bound tighter than `&` and `-`.
-    fn union(&mut self) -> Result<Expr, SchemaError> {
-        let mut items = vec![self.primary()?];
+    /// `a + b` chains, bound tighter than `&` and `-`; with its depth.
+    fn union(&mut self) -> Result<(Expr, usize), SchemaError> {
+        let (first, mut depth) = self.primary()?;
+        let mut items = vec![first];
         while self.eat("+") {
-            items.push(self.primary()?);
+            let (item, item_depth) = self.primary()?;
+            items.push(item);
+            depth = depth.max(item_depth);
         }
         Ok(if items.len() == 1 {
-            items.remove(0)
+            (items.remove(0), depth)
         } else {
-            Expr::Union(items)
+            (Expr::Union(items), depth + 1)
         })
     }
 
-    fn expr(&mut self) -> Result<Expr, SchemaError> {
-        let mut left = self.union()?;
+    /// An expression, with its depth (how many operators deep its tree is),
+    /// which is bounded by [`MAX_EXPRESSION_DEPTH`] as it is built, before
+    /// anything recurses on it.
+    fn expr(&mut self) -> Result<(Expr, usize), SchemaError> {
+        let (mut left, mut depth) = self.union()?;
         loop {
+            let operator = self.at();
             if self.eat("&") {
-                let right = self.union()?;
+                let (right, right_depth) = self.union()?;
                 left = match left {
                     Expr::Intersection(mut items) => {
                         items.push(right);
+                        depth = depth.max(right_depth + 1);
                         Expr::Intersection(items)
                     }
-                    other => Expr::Intersection(vec![other, right]),
+                    other => {
+                        depth = depth.max(right_depth) + 1;
+                        Expr::Intersection(vec![other, right])
+                    }
                 };
             } else if self.eat("-") {
-                left = Expr::Exclusion(Box::new(left), Box::new(self.union()?));
+                let (right, right_depth) = self.union()?;
+                depth = depth.max(right_depth) + 1;
+                left = Expr::Exclusion(Box::new(left), Box::new(right));
             } else {
-                return Ok(left);
+                return Ok((left, depth));
             }
+            within_depth(depth, operator)?;
         }
     }
 
-    fn primary(&mut self) -> Result<Expr, SchemaError> {
+    fn primary(&mut self) -> Result<(Expr, usize), SchemaError> {
+        let at = self.at();
         if self.eat("(") {
+            // Parentheses add no operator, but the parser recurses on them.
+            self.nesting += 1;
+            within_depth(self.nesting, at)?;
             let inner = self.expr()?;
             self.symbol(")")?;
+            self.nesting -= 1;
             return Ok(inner);
         }
         let (name, _) = self.ident("relation or permission name")?;
         if self.eat("->") {
             let (target, _) = self.ident("permission name after ->")?;
-            return Ok(Expr::Arrow(name, target));
+            return Ok((Expr::Arrow(name, target), 0));
         }
-        Ok(Expr::Ref(name))
+        Ok((Expr::Ref(name), 0))
     }
+}
+
+/// Refuses an expression nested deeper than [`MAX_EXPRESSION_DEPTH`], at the
+/// operator or parenthesis `at` that went too deep.
+fn within_depth(depth: usize, at: Position) -> Result<(), SchemaError> {
+    if depth > MAX_EXPRESSION_DEPTH {
+        return Err(SchemaError {
+            at,
+            message: format!(
+                "expression nested more than {MAX_EXPRESSION_DEPTH} levels deep \
+                 (`a - b - c` is two levels, `a - (b + c)` one)"
+            ),
+        });
+    }
+    Ok(())
 }
 
 /// Where each named item was declared, for validation messages.
@@ -320,6 +366,7 @@ pub fn parse(text: &str) -> Result<Schema, SchemaError> {
         tokens: lex(text)?.tokens,
         next: 0,
         end,
+        nesting: 0,
     };
     let mut schema = Schema::default();
     let mut spans = Spans {
@@ -387,7 +434,7 @@ pub fn parse(text: &str) -> Result<Schema, SchemaError> {
                         });
                     }
                     p.symbol("=")?;
-                    let expr = p.expr()?;
+                    let (expr, _) = p.expr()?;
                     spans.items.insert((name.clone(), perm.clone()), perm_at);
                     def.permissions.insert(perm, expr);
                 }
@@ -589,5 +636,36 @@ pub(crate) mod tests {
                 "{text}: {err}"
             );
         }
+    }
+
+    #[test]
+    fn deep_expressions_are_refused_not_a_stack_overflow() {
+        let schema = |expr: &str| {
+            format!("definition user {{}}\ndefinition doc {{\n  relation r: user\n  permission p = {expr}\n}}")
+        };
+        let parens = |n: usize| format!("{}r{}", "(".repeat(n), ")".repeat(n));
+        let exclusions = |n: usize| format!("r{}", " - r".repeat(n));
+        let alternating = |n: usize| format!("r{}", " & r - r".repeat(n / 2));
+        let max = MAX_EXPRESSION_DEPTH;
+        parse(&schema(&parens(max))).expect("deep enough");
+        parse(&schema(&exclusions(max))).expect("long enough");
+        parse(&schema(&alternating(max))).expect("long enough");
+        // `  permission p = ` is 17 characters, so the expression starts in
+        // column 18; the error points at the parenthesis or operator that
+        // went too deep.
+        for (expr, column) in [
+            (parens(max + 1), 18 + max),
+            (parens(200_000), 18 + max),
+            (exclusions(max + 1), 18 + 1 + 4 * max + 1),
+            (exclusions(200_000), 18 + 1 + 4 * max + 1),
+            (alternating(200_000), 18 + 1 + 4 * max + 1),
+        ] {
+            let err = parse(&schema(&expr)).expect_err("too deep");
+            assert!(err.message.contains("nested more than"), "{err}");
+            assert_eq!((err.at.line, err.at.column), (4, column), "{err}");
+        }
+        // Wide is fine: unions and intersections are flat lists.
+        parse(&schema(&format!("r{}", " + r".repeat(10_000)))).expect("wide union");
+        parse(&schema(&format!("r{}", " & r".repeat(10_000)))).expect("wide intersection");
     }
 }
