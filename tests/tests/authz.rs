@@ -736,6 +736,48 @@ async fn rejects_bad_input(backend: Backend) {
     assert_eq!(status.code(), Code::Unavailable);
     assert_eq!(reason(&status), "REVISION_NOT_READY");
 
+    // Data a check cannot finish: errors, never an answer, and the server
+    // goes on answering. A folder chain deeper than the depth limit; groups
+    // nested as 20 levels of diamonds with a cycle through them, which no
+    // answer can be remembered in (2^20 paths and more).
+    let mut deep: Vec<String> = (0..60)
+        .map(|i| format!("folder:deep{}#parent@folder:deep{i}", i + 1))
+        .collect();
+    deep.push("folder:deep0#viewer@user:root".into());
+    for k in 0..20 {
+        for (x, y) in [("a", "a"), ("a", "b"), ("b", "a"), ("b", "b")] {
+            deep.push(format!("group:l{k}{x}#member@group:l{}{y}#member", k + 1));
+        }
+    }
+    deep.push("group:l20a#member@group:l0a#member".into());
+    let updates = deep.iter().map(|t| touch(t)).collect();
+    write(&mut authz, &admin, updates).await;
+    for (resource, permission, who, expected) in [
+        ("folder:deep60", "view", "user:root", "MAX_DEPTH_EXCEEDED"),
+        (
+            "group:l0b",
+            "member",
+            "user:stranger",
+            "MAX_VISITS_EXCEEDED",
+        ),
+    ] {
+        let status = check_at(&mut authz, &admin, resource, permission, who, None)
+            .await
+            .unwrap_err();
+        assert_eq!(status.code(), Code::FailedPrecondition, "{resource}");
+        assert_eq!(reason(&status), expected, "{resource}");
+    }
+    assert!(check_at(
+        &mut authz,
+        &admin,
+        "folder:deep10",
+        "view",
+        "user:root",
+        None
+    )
+    .await
+    .unwrap());
+
     // Who may call what: reads need a token, writes need the admin role.
     let mut auth = warden.auth().await;
     let (_, user) = register_and_login(&mut auth).await;

@@ -15,6 +15,13 @@ use super::schema::{Expr, Schema};
 /// Deepest chain of relations and permissions a check follows.
 pub const MAX_DEPTH: usize = 50;
 
+/// Most relations and permissions one check evaluates (a few milliseconds'
+/// work). Checks of ordinary data evaluate dozens; a check that would go on
+/// (nested groups that form diamonds and cycles at once, where answers
+/// cannot be remembered: see [`Memo`]) stops with an error instead of
+/// holding a thread for as long as 2^levels steps take.
+pub const MAX_VISITS: usize = 100_000;
+
 pub use crate::store::relationships::{RelationshipFilter, Subject, Tuple};
 
 /// Why a check could not be answered.
@@ -29,6 +36,12 @@ pub enum CheckError {
     /// The evaluation went deeper than [`MAX_DEPTH`].
     #[error("the check went deeper than {MAX_DEPTH} levels; the schema or data nest too deeply")]
     DepthExceeded,
+    /// The evaluation took more than [`MAX_VISITS`] steps.
+    #[error(
+        "the check evaluated more than {MAX_VISITS} relations and permissions; \
+         the data nest too widely, or in cycles"
+    )]
+    TooManyVisits,
 }
 
 /// A relationship's place in the order relationships are read and paged
@@ -1000,7 +1013,40 @@ pub struct Checker<'a> {
     /// down from the top: they match nothing stored, but a subject set can
     /// still be its own member.
     extra_names: RefCell<Vec<String>>,
+    /// The current check's answers for the nodes it has finished.
+    memo: RefCell<Memo>,
+    /// [`MEMO_AFTER`], or fewer in tests.
+    memo_after: usize,
 }
+
+/// A check visits a node once for each path that leads to it, so groups
+/// nested as diamonds (two groups a level, each in both of the next) cost
+/// 2^levels visits: 0.3 s at 22 levels, days at 45. Past [`MEMO_AFTER`]
+/// visits a check therefore remembers each node's answer, once the node is
+/// finished, and answers it again from memory.
+///
+/// Only answers that met no cycle are kept. A node whose evaluation cut a
+/// cycle (a node already on the path, taken as not granting) may answer
+/// otherwise from another path; one that met none evaluated every node below
+/// it to the end, and none of those leads back to a node on any path that
+/// reaches it (that would have been a cycle through it), so its answer is the
+/// same from anywhere. Answers are exact, so a node remembered near the top
+/// may answer deeper than [`MAX_DEPTH`] would have let it be evaluated: an
+/// answer where a fresh evaluation would have stopped with an error, never
+/// a different answer.
+#[derive(Default)]
+struct Memo {
+    /// Nodes visited in this check.
+    visits: usize,
+    /// Cycles cut so far (by any check of this checker): a node's answer is
+    /// kept only if this did not move while it was evaluated.
+    cuts: u64,
+    answers: HashMap<(IdKey, IdSubject), bool>,
+}
+
+/// How many nodes a check visits before it remembers answers. Checks of
+/// ordinary data visit a few dozen and never pay for the memory.
+const MEMO_AFTER: usize = 256;
 
 /// Steps a lookup with a limit may take for each result it is asked for,
 /// walking or checking, before it changes how it goes (see
@@ -1096,7 +1142,17 @@ impl<'a> Checker<'a> {
             now_ms,
             trace: None,
             extra_names: RefCell::default(),
+            memo: RefCell::default(),
+            memo_after: MEMO_AFTER,
         }
+    }
+
+    /// The same checker remembering answers from its `visits`th visit on
+    /// (tests: the data that needs it is too large to read).
+    #[cfg(test)]
+    fn remembering_after(mut self, visits: usize) -> Self {
+        self.memo_after = visits;
+        self
     }
 
     /// The same checker recording a trace of each check (see [`Checker::take_trace`]).
@@ -1371,6 +1427,13 @@ impl<'a> Checker<'a> {
             object_id: self.id(&subject.object_id),
             relation: subject.relation.as_deref().map_or(NO_RELATION, schema_id),
         };
+        {
+            let mut memo = self.memo.borrow_mut();
+            memo.visits = 0;
+            if !memo.answers.is_empty() {
+                memo.answers.clear();
+            }
+        }
         let mut path = Path::new();
         self.visit((type_id, self.id(resource_id), name), target, 0, &mut path)
     }
@@ -1453,8 +1516,30 @@ impl<'a> Checker<'a> {
             return Ok(true);
         }
         if path.contains(&node) {
-            return Ok(false); // a cycle: this node is already being evaluated
+            // A cycle: this node is already being evaluated.
+            self.memo.borrow_mut().cuts += 1;
+            return Ok(false);
         }
+        let cuts = {
+            let mut memo = self.memo.borrow_mut();
+            memo.visits += 1;
+            if memo.visits > MAX_VISITS {
+                return Err(CheckError::TooManyVisits);
+            }
+            if memo.visits <= self.memo_after {
+                None
+            } else if let Some(&answer) = memo.answers.get(&(node, target)) {
+                drop(memo);
+                if let Some(trace) = &self.trace {
+                    if let Some(open) = trace.borrow_mut().open.last_mut() {
+                        open.step.push_str(" (as evaluated before in this check)");
+                    }
+                }
+                return Ok(answer);
+            } else {
+                Some(memo.cuts)
+            }
+        };
         let member = self
             .index
             .model
@@ -1470,6 +1555,12 @@ impl<'a> Checker<'a> {
             Some(Member::Relation) => self.relation(node, target, depth, path),
         };
         path.pop();
+        if let (Some(cuts), Ok(answer)) = (cuts, &result) {
+            let mut memo = self.memo.borrow_mut();
+            if memo.cuts == cuts {
+                memo.answers.insert((node, target), *answer);
+            }
+        }
         result
     }
 
@@ -2343,6 +2434,8 @@ mod tests {
         let mut granted = 0;
         let mut compare = |index: &Index, now_ms: i64| {
             let checker = Checker::new(index, now_ms);
+            // Remembering every answer from the first visit, cycles and all.
+            let remembering = Checker::new(index, now_ms).remembering_after(0);
             let naive = Naive {
                 schema: &schema,
                 tuples: &stored,
@@ -2357,6 +2450,11 @@ mod tests {
                             checker.check(t, &id, permission, subject),
                             Ok(expected),
                             "{t}:{id}#{permission} for {subject:?} at {now_ms}"
+                        );
+                        assert_eq!(
+                            remembering.check(t, &id, permission, subject),
+                            Ok(expected),
+                            "{t}:{id}#{permission} for {subject:?} at {now_ms}, remembering"
                         );
                         granted += usize::from(expected);
                     }
@@ -2495,5 +2593,86 @@ mod tests {
             .join()
             .expect("no stack overflow");
         assert_eq!(answers, (Ok(true), Err(CheckError::DepthExceeded)));
+    }
+
+    /// `levels` levels of two groups, each a member of both groups of the
+    /// level above (2^levels paths from the top to the bottom), and a user in
+    /// one group at the bottom.
+    fn diamonds(levels: usize) -> Index {
+        let mut index = Index::default();
+        index.set_schema(&parse(DRIVE).unwrap());
+        for k in 0..levels {
+            for (x, y) in [("a", "a"), ("a", "b"), ("b", "a"), ("b", "b")] {
+                let t = format!("group:l{k}{x}#member@group:l{}{y}#member", k + 1);
+                index.insert(tuple(&t), None);
+            }
+        }
+        index.insert(tuple(&format!("group:l{levels}b#member@user:deep")), None);
+        index
+    }
+
+    #[test]
+    fn diamonds_of_nested_groups_cost_their_size_not_their_paths() {
+        let levels = 45;
+        let index = diamonds(levels);
+        for traced in [false, true] {
+            let mut checker = Checker::new(&index, 0);
+            if traced {
+                checker = checker.traced();
+            }
+            for (who, granted) in [("deep", true), ("stranger", false)] {
+                for top in ["l0a", "l0b"] {
+                    let answer = checker.check("group", top, "member", &user(who));
+                    assert_eq!(answer, Ok(granted), "{who} in {top}");
+                    let visits = checker.memo.borrow().visits;
+                    assert!(
+                        visits < MEMO_AFTER + 8 * levels,
+                        "{who} in {top}: {visits} visits"
+                    );
+                }
+            }
+        }
+        let remembered = Checker::new(&index, 0).traced();
+        assert_eq!(
+            remembered.check("group", "l0a", "member", &user("stranger")),
+            Ok(false)
+        );
+        let trace = format!("{:?}", remembered.take_trace());
+        assert!(
+            trace.contains("(as evaluated before in this check)"),
+            "{trace}"
+        );
+
+        // With a cycle through the diamonds (the bottom is a member of the top).
+        let levels = 20;
+        let mut index = diamonds(levels);
+        index.insert(
+            tuple(&format!("group:l{levels}a#member@group:l0a#member")),
+            None,
+        );
+        // Every group is on the cycle, so no answer below the top met none,
+        // none is remembered, and a denied check would take 2^20 steps and
+        // more: it stops at the bound instead. Granted ones find their way.
+        let checker = Checker::new(&index, 0);
+        for top in ["l0a", "l0b", "l10a"] {
+            let granted = checker.check("group", top, "member", &user("deep"));
+            assert_eq!(granted, Ok(true), "deep in {top}");
+            let denied = checker.check("group", top, "member", &user("stranger"));
+            assert_eq!(denied, Err(CheckError::TooManyVisits), "stranger in {top}");
+            assert_eq!(checker.memo.borrow().visits, MAX_VISITS + 1);
+        }
+        // Not so at 12 levels: 2^12 paths are within the bound, and the
+        // answer is exact.
+        let mut index = diamonds(12);
+        index.insert(tuple("group:l12a#member@group:l0a#member"), None);
+        let checker = Checker::new(&index, 0);
+        assert_eq!(
+            checker.check("group", "l0b", "member", &user("stranger")),
+            Ok(false)
+        );
+        assert_eq!(
+            checker.check("group", "l0b", "member", &user("deep")),
+            Ok(true)
+        );
     }
 }

@@ -450,6 +450,11 @@ fn check_error(e: CheckError, field: &'static str) -> Error {
             reason: "MAX_DEPTH_EXCEEDED",
             message: e.to_string(),
         },
+        CheckError::TooManyVisits => Error::Rejected {
+            code: Code::FailedPrecondition,
+            reason: "MAX_VISITS_EXCEEDED",
+            message: e.to_string(),
+        },
         other => Error::invalid(field, other.to_string()),
     }
 }
