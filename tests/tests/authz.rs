@@ -15,10 +15,10 @@ use warden_proto::authz::v1::authz_service_client::AuthzServiceClient;
 use warden_proto::authz::v1::{
     consistency, precondition, relationship_update, CheckBulkPermissionsRequest,
     CheckBulkPermissionsRequestItem, CheckPermissionRequest, Consistency,
-    DeleteRelationshipsRequest, LookupResourcesRequest, LookupSubjectsRequest, ObjectReference,
-    Permissionship, Precondition, ReadRelationshipsRequest, ReadSchemaRequest, Relationship,
-    RelationshipFilter, RelationshipUpdate, Revision, SubjectReference, WriteRelationshipsRequest,
-    WriteSchemaRequest,
+    DeleteRelationshipsRequest, DeletionProgress, LookupResourcesRequest, LookupSubjectsRequest,
+    ObjectReference, Permissionship, Precondition, ReadRelationshipsRequest, ReadSchemaRequest,
+    Relationship, RelationshipFilter, RelationshipUpdate, Revision, SubjectReference,
+    WriteRelationshipsRequest, WriteSchemaRequest,
 };
 
 type Authz = AuthzServiceClient<Channel>;
@@ -398,7 +398,7 @@ async fn conformance(backend: Backend) {
                     optional_resource_id: "public".into(),
                     ..Default::default()
                 }),
-                preconditions: vec![],
+                ..Default::default()
             },
             &admin,
         ))
@@ -406,6 +406,11 @@ async fn conformance(backend: Backend) {
         .unwrap()
         .into_inner();
     assert_eq!(by_filter.deleted_count, 1);
+    assert_eq!(
+        by_filter.deletion_progress(),
+        DeletionProgress::Complete,
+        "no limit: every match"
+    );
     let deleted_at = by_filter.deleted_at.unwrap();
     assert!(!check_at(
         &mut authz,
@@ -421,6 +426,85 @@ async fn conformance(backend: Backend) {
         deleted_at.token.parse::<i64>().unwrap() > written.token.parse::<i64>().unwrap(),
         "revisions increase"
     );
+
+    // A delete with a limit: refused whole when more match, unless partial
+    // deletes are allowed; then a few at a time until complete.
+    let viewers: Vec<String> = (0..5)
+        .map(|i| format!("document:limited#viewer@user:v{i}"))
+        .collect();
+    write(
+        &mut authz,
+        &admin,
+        viewers.iter().map(|t| touch(t)).collect(),
+    )
+    .await;
+    let limited = |at_most: u32, partial: bool| DeleteRelationshipsRequest {
+        filter: Some(RelationshipFilter {
+            resource_type: "document".into(),
+            optional_resource_id: "limited".into(),
+            ..Default::default()
+        }),
+        optional_limit: at_most,
+        optional_allow_partial_deletions: partial,
+        ..Default::default()
+    };
+    let status = authz
+        .delete_relationships(bearer(limited(4, false), &admin))
+        .await
+        .unwrap_err();
+    assert_eq!(status.code(), Code::FailedPrecondition);
+    assert_eq!(reason(&status), "DELETE_LIMIT_EXCEEDED");
+    let everyone_views = |authz: &mut Authz, at: Option<Consistency>| {
+        let mut authz = authz.clone();
+        let admin = admin.clone();
+        async move {
+            let mut viewing = 0;
+            for i in 0..5 {
+                let who = format!("user:v{i}");
+                if check_at(
+                    &mut authz,
+                    &admin,
+                    "document:limited",
+                    "view",
+                    &who,
+                    at.clone(),
+                )
+                .await
+                .unwrap()
+                {
+                    viewing += 1;
+                }
+            }
+            viewing
+        }
+    };
+    let latest = Some(Consistency {
+        requirement: Some(consistency::Requirement::FullyConsistent(true)),
+    });
+    assert_eq!(
+        everyone_views(&mut authz, latest).await,
+        5,
+        "nothing deleted"
+    );
+    let mut progress = Vec::new();
+    loop {
+        let done = authz
+            .delete_relationships(bearer(limited(2, true), &admin))
+            .await
+            .unwrap()
+            .into_inner();
+        progress.push((done.deleted_count, done.deletion_progress()));
+        let left = everyone_views(&mut authz, fresh(done.deleted_at.as_ref().unwrap())).await;
+        assert_eq!(
+            left,
+            5 - progress.iter().map(|(n, _)| *n as usize).sum::<usize>()
+        );
+        if done.deletion_progress() == DeletionProgress::Complete {
+            break;
+        }
+    }
+    let (partial, complete) = (DeletionProgress::Partial, DeletionProgress::Complete);
+    assert_eq!(progress, [(2, partial), (2, partial), (1, complete)]);
 
     // CREATE of an existing relationship fails and writes nothing.
     let status = authz
@@ -830,7 +914,7 @@ async fn rejects_bad_input(backend: Backend) {
                         resource_type: "document".into(),
                         ..Default::default()
                     }),
-                    preconditions: vec![],
+                    ..Default::default()
                 },
                 &user.access_token,
             ))

@@ -23,7 +23,7 @@ use super::schema::{parse, AllowedSubject, Schema};
 use crate::error::{Error, FieldViolation};
 use crate::events::{new_event_id, Event, EventBus};
 use crate::store::relationships::{
-    Precondition, RelationshipFilter, RelationshipShape, Update, WriteOp, WriteRefusal,
+    DeleteLimit, Precondition, RelationshipFilter, RelationshipShape, Update, WriteOp, WriteRefusal,
 };
 use crate::store::sql::SqlStore;
 use crate::store::{timestamp_from_ms, unix_ms, RoleStore, UserStore, ADMIN_ROLE};
@@ -440,6 +440,14 @@ fn refusal(r: WriteRefusal, updates: &[Update]) -> Error {
             reason: "PRECONDITION_FAILED",
             message: format!("precondition {i} did not hold; nothing was written"),
         },
+        WriteRefusal::OverLimit(limit) => Error::Rejected {
+            code: Code::FailedPrecondition,
+            reason: "DELETE_LIMIT_EXCEEDED",
+            message: format!(
+                "more than optional_limit ({limit}) relationships match; nothing was deleted \
+                 (set optional_allow_partial_deletions to delete {limit} at a time)"
+            ),
+        },
     }
 }
 
@@ -742,14 +750,24 @@ impl authz_service_server::AuthzService for Authz {
         let r = req.get_ref();
         let filter = filter(r.filter.as_ref(), "filter")?;
         let preconditions = preconditions(&r.preconditions)?;
-        let (revision, deleted) = self
+        let limit = (r.optional_limit > 0).then_some(DeleteLimit {
+            at_most: r.optional_limit as usize,
+            partial: r.optional_allow_partial_deletions,
+        });
+        let deleted = self
             .store
-            .delete_relationships(&filter, &preconditions, now_ms())
+            .delete_relationships(&filter, &preconditions, limit, now_ms())
             .await?
             .map_err(|refused| refusal(refused, &[]))?;
+        let progress = if deleted.complete {
+            pb::DeletionProgress::Complete
+        } else {
+            pb::DeletionProgress::Partial
+        };
         Ok(Response::new(pb::DeleteRelationshipsResponse {
-            deleted_at: Some(self.after_write(revision).await),
-            deleted_count: deleted,
+            deleted_at: Some(self.after_write(deleted.revision).await),
+            deleted_count: deleted.count,
+            deletion_progress: progress as i32,
         }))
     }
 

@@ -181,6 +181,28 @@ pub enum WriteRefusal {
     Precondition(usize),
     /// The stored schema is not the one the updates were validated against.
     SchemaChanged,
+    /// More relationships match the delete than its limit, which is this.
+    OverLimit(usize),
+}
+
+/// How many relationships a delete may remove.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DeleteLimit {
+    /// At most this many.
+    pub at_most: usize,
+    /// When more match: delete `at_most` of them (true), or nothing (false).
+    pub partial: bool,
+}
+
+/// What a delete did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Deleted {
+    /// The revision it committed at.
+    pub revision: i64,
+    /// How many relationships it deleted (expired ones included).
+    pub count: u64,
+    /// Whether it deleted every match (false: a partial delete, more match).
+    pub complete: bool,
 }
 
 /// One distinct shape of stored relationships, for the schema orphan check.
@@ -570,14 +592,15 @@ impl SqlStore {
         Ok(Ok(revision))
     }
 
-    /// Deletes every relationship matching `filter` (expired ones too) if the
-    /// preconditions hold; returns the revision and how many were deleted.
+    /// Deletes the relationships matching `filter` (expired ones too) if
+    /// every precondition holds, at most `limit` of them.
     pub async fn delete_relationships(
         &self,
         filter: &RelationshipFilter,
         preconditions: &[Precondition],
+        limit: Option<DeleteLimit>,
         now_ms: i64,
-    ) -> Result<Result<(i64, u64), WriteRefusal>, Error> {
+    ) -> Result<Result<Deleted, WriteRefusal>, Error> {
         let dialect = self.dialect();
         let mut tx = self.pool().begin().await?;
         let revision = next_revision(&mut tx).await?;
@@ -590,25 +613,53 @@ impl SqlStore {
             .rsplit_once(" AND (expires_at")
             .map_or(conds.as_str(), |(c, _)| c)
             .to_owned();
-        let select = format!("SELECT {TUPLE_COLUMNS} FROM relationships WHERE {conds}");
+        // With a limit, one row more than it tells whether more match.
+        let select = match limit {
+            None => format!("SELECT {TUPLE_COLUMNS} FROM relationships WHERE {conds}"),
+            Some(limit) => format!(
+                "SELECT {TUPLE_COLUMNS} FROM relationships WHERE {conds} \
+                 ORDER BY {TUPLE_COLUMNS} LIMIT {}",
+                limit.at_most.saturating_add(1)
+            ),
+        };
         let mut query = sqlx::query(&select);
         for b in &binds {
             query = query.bind(b.as_str());
         }
         let rows = query.fetch_all(&mut *tx).await?;
-        let delete = format!("DELETE FROM relationships WHERE {conds}");
-        let mut query = sqlx::query(&delete);
-        for b in &binds {
-            query = query.bind(b.as_str());
-        }
-        query.execute(&mut *tx).await?;
-        let changes = rows
+        let mut tuples = rows
             .iter()
-            .map(|row| Ok(Change::Delete(tuple_from_row(row)?)))
-            .collect::<Result<Vec<_>, Error>>()?;
+            .map(tuple_from_row)
+            .collect::<Result<Vec<_>, sqlx::Error>>()?;
+        let complete = match limit {
+            Some(limit) if tuples.len() > limit.at_most => {
+                if !limit.partial {
+                    return Ok(Err(WriteRefusal::OverLimit(limit.at_most)));
+                }
+                tuples.truncate(limit.at_most);
+                false
+            }
+            _ => true,
+        };
+        if complete {
+            let delete = format!("DELETE FROM relationships WHERE {conds}");
+            let mut query = sqlx::query(&delete);
+            for b in &binds {
+                query = query.bind(b.as_str());
+            }
+            query.execute(&mut *tx).await?;
+        } else {
+            delete(&mut tx, dialect, &tuples.iter().collect::<Vec<_>>()).await?;
+        }
+        let count = tuples.len() as u64;
+        let changes: Vec<Change> = tuples.into_iter().map(Change::Delete).collect();
         log_changes(&mut tx, dialect, revision, &changes).await?;
         tx.commit().await?;
-        Ok(Ok((revision, rows.len() as u64)))
+        Ok(Ok(Deleted {
+            revision,
+            count,
+            complete,
+        }))
     }
 
     /// Replaces the schema if `accepts` approves every shape of stored
@@ -795,6 +846,62 @@ mod tests {
         assert_eq!(stored, want);
         let (changes, _) = store.changes_since(revision - 1, 1).await.unwrap();
         assert_eq!(changes.len(), updates.len(), "the log keeps every update");
+    }
+
+    #[tokio::test]
+    async fn deletes_stop_at_their_limit() {
+        let (_dir, store) = store_with_schema().await;
+        let updates: Vec<_> = (0..600)
+            .map(|i| (WriteOp::Touch, tuple(&format!("d{i:03}")), None))
+            .collect();
+        store
+            .write_relationships(&updates, &[], SCHEMA, 0)
+            .await
+            .unwrap()
+            .unwrap();
+        let documents = RelationshipFilter {
+            resource_type: "document".into(),
+            ..Default::default()
+        };
+        let delete = |at_most: usize, partial: bool| {
+            let (store, documents) = (store.clone(), documents.clone());
+            async move {
+                let limit = Some(DeleteLimit { at_most, partial });
+                store
+                    .delete_relationships(&documents, &[], limit, 0)
+                    .await
+                    .unwrap()
+            }
+        };
+        let stored = || async {
+            let mut ids = Vec::new();
+            store
+                .each_relationship(|t, _| ids.push(t.resource_id))
+                .await
+                .unwrap();
+            ids.sort();
+            ids
+        };
+        // More match than the limit: refused, nothing deleted.
+        assert_eq!(delete(599, false).await, Err(WriteRefusal::OverLimit(599)));
+        assert_eq!(stored().await.len(), 600);
+        // Partial: the first 300 in key order (two statements' worth), then
+        // the last 300, which is all that is left.
+        let first = delete(300, true).await.unwrap();
+        assert_eq!((first.count, first.complete), (300, false));
+        let want: Vec<String> = (300..600).map(|i| format!("d{i:03}")).collect();
+        assert_eq!(stored().await, want);
+        let (changes, _) = store.changes_since(first.revision - 1, 1).await.unwrap();
+        assert_eq!(changes.len(), 300, "the log holds each deleted one");
+        assert!(changes
+            .iter()
+            .all(|(_, c)| matches!(c, Change::Delete(t) if t.resource_id.as_str() < "d300")));
+        let rest = delete(300, true).await.unwrap();
+        assert_eq!((rest.count, rest.complete), (300, true));
+        assert!(stored().await.is_empty());
+        // Nothing left to match: complete, none deleted.
+        let none = delete(1, false).await.unwrap();
+        assert_eq!((none.count, none.complete), (0, true));
     }
 
     #[tokio::test]

@@ -75,6 +75,59 @@ func (Permissionship) EnumDescriptor() ([]byte, []int) {
 	return file_warden_authz_v1_authz_proto_rawDescGZIP(), []int{0}
 }
 
+// DeletionProgress says whether a delete removed every match.
+type DeletionProgress int32
+
+const (
+	// Not known (never returned by Warden).
+	DeletionProgress_DELETION_PROGRESS_UNSPECIFIED DeletionProgress = 0
+	// Every matching relationship was deleted.
+	DeletionProgress_DELETION_PROGRESS_COMPLETE DeletionProgress = 1
+	// optional_limit relationships were deleted and more match.
+	DeletionProgress_DELETION_PROGRESS_PARTIAL DeletionProgress = 2
+)
+
+// Enum value maps for DeletionProgress.
+var (
+	DeletionProgress_name = map[int32]string{
+		0: "DELETION_PROGRESS_UNSPECIFIED",
+		1: "DELETION_PROGRESS_COMPLETE",
+		2: "DELETION_PROGRESS_PARTIAL",
+	}
+	DeletionProgress_value = map[string]int32{
+		"DELETION_PROGRESS_UNSPECIFIED": 0,
+		"DELETION_PROGRESS_COMPLETE":    1,
+		"DELETION_PROGRESS_PARTIAL":     2,
+	}
+)
+
+func (x DeletionProgress) Enum() *DeletionProgress {
+	p := new(DeletionProgress)
+	*p = x
+	return p
+}
+
+func (x DeletionProgress) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (DeletionProgress) Descriptor() protoreflect.EnumDescriptor {
+	return file_warden_authz_v1_authz_proto_enumTypes[1].Descriptor()
+}
+
+func (DeletionProgress) Type() protoreflect.EnumType {
+	return &file_warden_authz_v1_authz_proto_enumTypes[1]
+}
+
+func (x DeletionProgress) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use DeletionProgress.Descriptor instead.
+func (DeletionProgress) EnumDescriptor() ([]byte, []int) {
+	return file_warden_authz_v1_authz_proto_rawDescGZIP(), []int{1}
+}
+
 // What to do with the relationship.
 type RelationshipUpdate_Operation int32
 
@@ -116,11 +169,11 @@ func (x RelationshipUpdate_Operation) String() string {
 }
 
 func (RelationshipUpdate_Operation) Descriptor() protoreflect.EnumDescriptor {
-	return file_warden_authz_v1_authz_proto_enumTypes[1].Descriptor()
+	return file_warden_authz_v1_authz_proto_enumTypes[2].Descriptor()
 }
 
 func (RelationshipUpdate_Operation) Type() protoreflect.EnumType {
-	return &file_warden_authz_v1_authz_proto_enumTypes[1]
+	return &file_warden_authz_v1_authz_proto_enumTypes[2]
 }
 
 func (x RelationshipUpdate_Operation) Number() protoreflect.EnumNumber {
@@ -169,11 +222,11 @@ func (x Precondition_Operation) String() string {
 }
 
 func (Precondition_Operation) Descriptor() protoreflect.EnumDescriptor {
-	return file_warden_authz_v1_authz_proto_enumTypes[2].Descriptor()
+	return file_warden_authz_v1_authz_proto_enumTypes[3].Descriptor()
 }
 
 func (Precondition_Operation) Type() protoreflect.EnumType {
-	return &file_warden_authz_v1_authz_proto_enumTypes[2]
+	return &file_warden_authz_v1_authz_proto_enumTypes[3]
 }
 
 func (x Precondition_Operation) Number() protoreflect.EnumNumber {
@@ -1355,8 +1408,15 @@ type DeleteRelationshipsRequest struct {
 	Filter *RelationshipFilter `protobuf:"bytes,1,opt,name=filter,proto3" json:"filter,omitempty"`
 	// Conditions checked in the same transaction.
 	Preconditions []*Precondition `protobuf:"bytes,2,rep,name=preconditions,proto3" json:"preconditions,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	// At most this many relationships are deleted (0: no limit). When more
+	// match, the delete fails with FAILED_PRECONDITION / DELETE_LIMIT_EXCEEDED
+	// and deletes nothing, unless optional_allow_partial_deletions is set.
+	OptionalLimit uint32 `protobuf:"varint,3,opt,name=optional_limit,json=optionalLimit,proto3" json:"optional_limit,omitempty"`
+	// With optional_limit: when more match, delete optional_limit of them and
+	// answer DELETION_PROGRESS_PARTIAL; repeat the call to delete the rest.
+	OptionalAllowPartialDeletions bool `protobuf:"varint,4,opt,name=optional_allow_partial_deletions,json=optionalAllowPartialDeletions,proto3" json:"optional_allow_partial_deletions,omitempty"`
+	unknownFields                 protoimpl.UnknownFields
+	sizeCache                     protoimpl.SizeCache
 }
 
 func (x *DeleteRelationshipsRequest) Reset() {
@@ -1403,15 +1463,31 @@ func (x *DeleteRelationshipsRequest) GetPreconditions() []*Precondition {
 	return nil
 }
 
+func (x *DeleteRelationshipsRequest) GetOptionalLimit() uint32 {
+	if x != nil {
+		return x.OptionalLimit
+	}
+	return 0
+}
+
+func (x *DeleteRelationshipsRequest) GetOptionalAllowPartialDeletions() bool {
+	if x != nil {
+		return x.OptionalAllowPartialDeletions
+	}
+	return false
+}
+
 // DeleteRelationshipsResponse carries the revision of the delete.
 type DeleteRelationshipsResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The revision the delete committed at.
 	DeletedAt *Revision `protobuf:"bytes,1,opt,name=deleted_at,json=deletedAt,proto3" json:"deleted_at,omitempty"`
 	// Number of relationships deleted.
-	DeletedCount  uint64 `protobuf:"varint,2,opt,name=deleted_count,json=deletedCount,proto3" json:"deleted_count,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	DeletedCount uint64 `protobuf:"varint,2,opt,name=deleted_count,json=deletedCount,proto3" json:"deleted_count,omitempty"`
+	// Whether every match was deleted.
+	DeletionProgress DeletionProgress `protobuf:"varint,3,opt,name=deletion_progress,json=deletionProgress,proto3,enum=warden.authz.v1.DeletionProgress" json:"deletion_progress,omitempty"`
+	unknownFields    protoimpl.UnknownFields
+	sizeCache        protoimpl.SizeCache
 }
 
 func (x *DeleteRelationshipsResponse) Reset() {
@@ -1456,6 +1532,13 @@ func (x *DeleteRelationshipsResponse) GetDeletedCount() uint64 {
 		return x.DeletedCount
 	}
 	return 0
+}
+
+func (x *DeleteRelationshipsResponse) GetDeletionProgress() DeletionProgress {
+	if x != nil {
+		return x.DeletionProgress
+	}
+	return DeletionProgress_DELETION_PROGRESS_UNSPECIFIED
 }
 
 // ReadRelationshipsRequest selects relationships to read.
@@ -2622,14 +2705,17 @@ const file_warden_authz_v1_authz_proto_rawDesc = "" +
 	"\rpreconditions\x18\x02 \x03(\v2\x1d.warden.authz.v1.PreconditionR\rpreconditions\"V\n" +
 	"\x1aWriteRelationshipsResponse\x128\n" +
 	"\n" +
-	"written_at\x18\x01 \x01(\v2\x19.warden.authz.v1.RevisionR\twrittenAt\"\x9e\x01\n" +
+	"written_at\x18\x01 \x01(\v2\x19.warden.authz.v1.RevisionR\twrittenAt\"\x8e\x02\n" +
 	"\x1aDeleteRelationshipsRequest\x12;\n" +
 	"\x06filter\x18\x01 \x01(\v2#.warden.authz.v1.RelationshipFilterR\x06filter\x12C\n" +
-	"\rpreconditions\x18\x02 \x03(\v2\x1d.warden.authz.v1.PreconditionR\rpreconditions\"|\n" +
+	"\rpreconditions\x18\x02 \x03(\v2\x1d.warden.authz.v1.PreconditionR\rpreconditions\x12%\n" +
+	"\x0eoptional_limit\x18\x03 \x01(\rR\roptionalLimit\x12G\n" +
+	" optional_allow_partial_deletions\x18\x04 \x01(\bR\x1doptionalAllowPartialDeletions\"\xcc\x01\n" +
 	"\x1bDeleteRelationshipsResponse\x128\n" +
 	"\n" +
 	"deleted_at\x18\x01 \x01(\v2\x19.warden.authz.v1.RevisionR\tdeletedAt\x12#\n" +
-	"\rdeleted_count\x18\x02 \x01(\x04R\fdeletedCount\"\xe7\x01\n" +
+	"\rdeleted_count\x18\x02 \x01(\x04R\fdeletedCount\x12N\n" +
+	"\x11deletion_progress\x18\x03 \x01(\x0e2!.warden.authz.v1.DeletionProgressR\x10deletionProgress\"\xe7\x01\n" +
 	"\x18ReadRelationshipsRequest\x12;\n" +
 	"\x06filter\x18\x01 \x01(\v2#.warden.authz.v1.RelationshipFilterR\x06filter\x12>\n" +
 	"\vconsistency\x18\x02 \x01(\v2\x1c.warden.authz.v1.ConsistencyR\vconsistency\x12%\n" +
@@ -2704,7 +2790,11 @@ const file_warden_authz_v1_authz_proto_rawDesc = "" +
 	"\x0ePermissionship\x12\x1e\n" +
 	"\x1aPERMISSIONSHIP_UNSPECIFIED\x10\x00\x12 \n" +
 	"\x1cPERMISSIONSHIP_NO_PERMISSION\x10\x01\x12!\n" +
-	"\x1dPERMISSIONSHIP_HAS_PERMISSION\x10\x022\xa1\n" +
+	"\x1dPERMISSIONSHIP_HAS_PERMISSION\x10\x02*t\n" +
+	"\x10DeletionProgress\x12!\n" +
+	"\x1dDELETION_PROGRESS_UNSPECIFIED\x10\x00\x12\x1e\n" +
+	"\x1aDELETION_PROGRESS_COMPLETE\x10\x01\x12\x1d\n" +
+	"\x19DELETION_PROGRESS_PARTIAL\x10\x022\xa1\n" +
 	"\n" +
 	"\fAuthzService\x12d\n" +
 	"\x0fCheckPermission\x12'.warden.authz.v1.CheckPermissionRequest\x1a(.warden.authz.v1.CheckPermissionResponse\x12s\n" +
@@ -2738,131 +2828,133 @@ func file_warden_authz_v1_authz_proto_rawDescGZIP() []byte {
 	return file_warden_authz_v1_authz_proto_rawDescData
 }
 
-var file_warden_authz_v1_authz_proto_enumTypes = make([]protoimpl.EnumInfo, 3)
+var file_warden_authz_v1_authz_proto_enumTypes = make([]protoimpl.EnumInfo, 4)
 var file_warden_authz_v1_authz_proto_msgTypes = make([]protoimpl.MessageInfo, 40)
 var file_warden_authz_v1_authz_proto_goTypes = []any{
 	(Permissionship)(0),                     // 0: warden.authz.v1.Permissionship
-	(RelationshipUpdate_Operation)(0),       // 1: warden.authz.v1.RelationshipUpdate.Operation
-	(Precondition_Operation)(0),             // 2: warden.authz.v1.Precondition.Operation
-	(*ObjectReference)(nil),                 // 3: warden.authz.v1.ObjectReference
-	(*SubjectReference)(nil),                // 4: warden.authz.v1.SubjectReference
-	(*Revision)(nil),                        // 5: warden.authz.v1.Revision
-	(*Consistency)(nil),                     // 6: warden.authz.v1.Consistency
-	(*CheckPermissionRequest)(nil),          // 7: warden.authz.v1.CheckPermissionRequest
-	(*CheckTrace)(nil),                      // 8: warden.authz.v1.CheckTrace
-	(*CheckPermissionResponse)(nil),         // 9: warden.authz.v1.CheckPermissionResponse
-	(*CheckBulkPermissionsRequestItem)(nil), // 10: warden.authz.v1.CheckBulkPermissionsRequestItem
-	(*CheckBulkPermissionsRequest)(nil),     // 11: warden.authz.v1.CheckBulkPermissionsRequest
-	(*CheckBulkPermissionsPair)(nil),        // 12: warden.authz.v1.CheckBulkPermissionsPair
-	(*CheckBulkPermissionsResponse)(nil),    // 13: warden.authz.v1.CheckBulkPermissionsResponse
-	(*Relationship)(nil),                    // 14: warden.authz.v1.Relationship
-	(*RelationshipUpdate)(nil),              // 15: warden.authz.v1.RelationshipUpdate
-	(*SubjectFilter)(nil),                   // 16: warden.authz.v1.SubjectFilter
-	(*RelationshipFilter)(nil),              // 17: warden.authz.v1.RelationshipFilter
-	(*Precondition)(nil),                    // 18: warden.authz.v1.Precondition
-	(*WriteRelationshipsRequest)(nil),       // 19: warden.authz.v1.WriteRelationshipsRequest
-	(*WriteRelationshipsResponse)(nil),      // 20: warden.authz.v1.WriteRelationshipsResponse
-	(*DeleteRelationshipsRequest)(nil),      // 21: warden.authz.v1.DeleteRelationshipsRequest
-	(*DeleteRelationshipsResponse)(nil),     // 22: warden.authz.v1.DeleteRelationshipsResponse
-	(*ReadRelationshipsRequest)(nil),        // 23: warden.authz.v1.ReadRelationshipsRequest
-	(*ReadRelationshipsResponse)(nil),       // 24: warden.authz.v1.ReadRelationshipsResponse
-	(*LookupResourcesRequest)(nil),          // 25: warden.authz.v1.LookupResourcesRequest
-	(*LookupResourcesResponse)(nil),         // 26: warden.authz.v1.LookupResourcesResponse
-	(*LookupSubjectsRequest)(nil),           // 27: warden.authz.v1.LookupSubjectsRequest
-	(*ResolvedSubject)(nil),                 // 28: warden.authz.v1.ResolvedSubject
-	(*LookupSubjectsResponse)(nil),          // 29: warden.authz.v1.LookupSubjectsResponse
-	(*WriteSchemaRequest)(nil),              // 30: warden.authz.v1.WriteSchemaRequest
-	(*WriteSchemaResponse)(nil),             // 31: warden.authz.v1.WriteSchemaResponse
-	(*ReadSchemaRequest)(nil),               // 32: warden.authz.v1.ReadSchemaRequest
-	(*ReadSchemaResponse)(nil),              // 33: warden.authz.v1.ReadSchemaResponse
-	(*DefineRoleRequest)(nil),               // 34: warden.authz.v1.DefineRoleRequest
-	(*DefineRoleResponse)(nil),              // 35: warden.authz.v1.DefineRoleResponse
-	(*AssignRoleRequest)(nil),               // 36: warden.authz.v1.AssignRoleRequest
-	(*AssignRoleResponse)(nil),              // 37: warden.authz.v1.AssignRoleResponse
-	(*UnassignRoleRequest)(nil),             // 38: warden.authz.v1.UnassignRoleRequest
-	(*UnassignRoleResponse)(nil),            // 39: warden.authz.v1.UnassignRoleResponse
-	(*ListUserRolesRequest)(nil),            // 40: warden.authz.v1.ListUserRolesRequest
-	(*ListUserRolesResponse)(nil),           // 41: warden.authz.v1.ListUserRolesResponse
-	nil,                                     // 42: warden.authz.v1.DefineRoleRequest.AttributesEntry
-	(*timestamppb.Timestamp)(nil),           // 43: google.protobuf.Timestamp
+	(DeletionProgress)(0),                   // 1: warden.authz.v1.DeletionProgress
+	(RelationshipUpdate_Operation)(0),       // 2: warden.authz.v1.RelationshipUpdate.Operation
+	(Precondition_Operation)(0),             // 3: warden.authz.v1.Precondition.Operation
+	(*ObjectReference)(nil),                 // 4: warden.authz.v1.ObjectReference
+	(*SubjectReference)(nil),                // 5: warden.authz.v1.SubjectReference
+	(*Revision)(nil),                        // 6: warden.authz.v1.Revision
+	(*Consistency)(nil),                     // 7: warden.authz.v1.Consistency
+	(*CheckPermissionRequest)(nil),          // 8: warden.authz.v1.CheckPermissionRequest
+	(*CheckTrace)(nil),                      // 9: warden.authz.v1.CheckTrace
+	(*CheckPermissionResponse)(nil),         // 10: warden.authz.v1.CheckPermissionResponse
+	(*CheckBulkPermissionsRequestItem)(nil), // 11: warden.authz.v1.CheckBulkPermissionsRequestItem
+	(*CheckBulkPermissionsRequest)(nil),     // 12: warden.authz.v1.CheckBulkPermissionsRequest
+	(*CheckBulkPermissionsPair)(nil),        // 13: warden.authz.v1.CheckBulkPermissionsPair
+	(*CheckBulkPermissionsResponse)(nil),    // 14: warden.authz.v1.CheckBulkPermissionsResponse
+	(*Relationship)(nil),                    // 15: warden.authz.v1.Relationship
+	(*RelationshipUpdate)(nil),              // 16: warden.authz.v1.RelationshipUpdate
+	(*SubjectFilter)(nil),                   // 17: warden.authz.v1.SubjectFilter
+	(*RelationshipFilter)(nil),              // 18: warden.authz.v1.RelationshipFilter
+	(*Precondition)(nil),                    // 19: warden.authz.v1.Precondition
+	(*WriteRelationshipsRequest)(nil),       // 20: warden.authz.v1.WriteRelationshipsRequest
+	(*WriteRelationshipsResponse)(nil),      // 21: warden.authz.v1.WriteRelationshipsResponse
+	(*DeleteRelationshipsRequest)(nil),      // 22: warden.authz.v1.DeleteRelationshipsRequest
+	(*DeleteRelationshipsResponse)(nil),     // 23: warden.authz.v1.DeleteRelationshipsResponse
+	(*ReadRelationshipsRequest)(nil),        // 24: warden.authz.v1.ReadRelationshipsRequest
+	(*ReadRelationshipsResponse)(nil),       // 25: warden.authz.v1.ReadRelationshipsResponse
+	(*LookupResourcesRequest)(nil),          // 26: warden.authz.v1.LookupResourcesRequest
+	(*LookupResourcesResponse)(nil),         // 27: warden.authz.v1.LookupResourcesResponse
+	(*LookupSubjectsRequest)(nil),           // 28: warden.authz.v1.LookupSubjectsRequest
+	(*ResolvedSubject)(nil),                 // 29: warden.authz.v1.ResolvedSubject
+	(*LookupSubjectsResponse)(nil),          // 30: warden.authz.v1.LookupSubjectsResponse
+	(*WriteSchemaRequest)(nil),              // 31: warden.authz.v1.WriteSchemaRequest
+	(*WriteSchemaResponse)(nil),             // 32: warden.authz.v1.WriteSchemaResponse
+	(*ReadSchemaRequest)(nil),               // 33: warden.authz.v1.ReadSchemaRequest
+	(*ReadSchemaResponse)(nil),              // 34: warden.authz.v1.ReadSchemaResponse
+	(*DefineRoleRequest)(nil),               // 35: warden.authz.v1.DefineRoleRequest
+	(*DefineRoleResponse)(nil),              // 36: warden.authz.v1.DefineRoleResponse
+	(*AssignRoleRequest)(nil),               // 37: warden.authz.v1.AssignRoleRequest
+	(*AssignRoleResponse)(nil),              // 38: warden.authz.v1.AssignRoleResponse
+	(*UnassignRoleRequest)(nil),             // 39: warden.authz.v1.UnassignRoleRequest
+	(*UnassignRoleResponse)(nil),            // 40: warden.authz.v1.UnassignRoleResponse
+	(*ListUserRolesRequest)(nil),            // 41: warden.authz.v1.ListUserRolesRequest
+	(*ListUserRolesResponse)(nil),           // 42: warden.authz.v1.ListUserRolesResponse
+	nil,                                     // 43: warden.authz.v1.DefineRoleRequest.AttributesEntry
+	(*timestamppb.Timestamp)(nil),           // 44: google.protobuf.Timestamp
 }
 var file_warden_authz_v1_authz_proto_depIdxs = []int32{
-	3,  // 0: warden.authz.v1.SubjectReference.object:type_name -> warden.authz.v1.ObjectReference
-	5,  // 1: warden.authz.v1.Consistency.at_least_as_fresh:type_name -> warden.authz.v1.Revision
-	3,  // 2: warden.authz.v1.CheckPermissionRequest.resource:type_name -> warden.authz.v1.ObjectReference
-	4,  // 3: warden.authz.v1.CheckPermissionRequest.subject:type_name -> warden.authz.v1.SubjectReference
-	6,  // 4: warden.authz.v1.CheckPermissionRequest.consistency:type_name -> warden.authz.v1.Consistency
-	8,  // 5: warden.authz.v1.CheckTrace.children:type_name -> warden.authz.v1.CheckTrace
+	4,  // 0: warden.authz.v1.SubjectReference.object:type_name -> warden.authz.v1.ObjectReference
+	6,  // 1: warden.authz.v1.Consistency.at_least_as_fresh:type_name -> warden.authz.v1.Revision
+	4,  // 2: warden.authz.v1.CheckPermissionRequest.resource:type_name -> warden.authz.v1.ObjectReference
+	5,  // 3: warden.authz.v1.CheckPermissionRequest.subject:type_name -> warden.authz.v1.SubjectReference
+	7,  // 4: warden.authz.v1.CheckPermissionRequest.consistency:type_name -> warden.authz.v1.Consistency
+	9,  // 5: warden.authz.v1.CheckTrace.children:type_name -> warden.authz.v1.CheckTrace
 	0,  // 6: warden.authz.v1.CheckPermissionResponse.permissionship:type_name -> warden.authz.v1.Permissionship
-	5,  // 7: warden.authz.v1.CheckPermissionResponse.checked_at:type_name -> warden.authz.v1.Revision
-	8,  // 8: warden.authz.v1.CheckPermissionResponse.trace:type_name -> warden.authz.v1.CheckTrace
-	3,  // 9: warden.authz.v1.CheckBulkPermissionsRequestItem.resource:type_name -> warden.authz.v1.ObjectReference
-	4,  // 10: warden.authz.v1.CheckBulkPermissionsRequestItem.subject:type_name -> warden.authz.v1.SubjectReference
-	10, // 11: warden.authz.v1.CheckBulkPermissionsRequest.items:type_name -> warden.authz.v1.CheckBulkPermissionsRequestItem
-	6,  // 12: warden.authz.v1.CheckBulkPermissionsRequest.consistency:type_name -> warden.authz.v1.Consistency
-	10, // 13: warden.authz.v1.CheckBulkPermissionsPair.request:type_name -> warden.authz.v1.CheckBulkPermissionsRequestItem
+	6,  // 7: warden.authz.v1.CheckPermissionResponse.checked_at:type_name -> warden.authz.v1.Revision
+	9,  // 8: warden.authz.v1.CheckPermissionResponse.trace:type_name -> warden.authz.v1.CheckTrace
+	4,  // 9: warden.authz.v1.CheckBulkPermissionsRequestItem.resource:type_name -> warden.authz.v1.ObjectReference
+	5,  // 10: warden.authz.v1.CheckBulkPermissionsRequestItem.subject:type_name -> warden.authz.v1.SubjectReference
+	11, // 11: warden.authz.v1.CheckBulkPermissionsRequest.items:type_name -> warden.authz.v1.CheckBulkPermissionsRequestItem
+	7,  // 12: warden.authz.v1.CheckBulkPermissionsRequest.consistency:type_name -> warden.authz.v1.Consistency
+	11, // 13: warden.authz.v1.CheckBulkPermissionsPair.request:type_name -> warden.authz.v1.CheckBulkPermissionsRequestItem
 	0,  // 14: warden.authz.v1.CheckBulkPermissionsPair.permissionship:type_name -> warden.authz.v1.Permissionship
-	12, // 15: warden.authz.v1.CheckBulkPermissionsResponse.pairs:type_name -> warden.authz.v1.CheckBulkPermissionsPair
-	5,  // 16: warden.authz.v1.CheckBulkPermissionsResponse.checked_at:type_name -> warden.authz.v1.Revision
-	3,  // 17: warden.authz.v1.Relationship.resource:type_name -> warden.authz.v1.ObjectReference
-	4,  // 18: warden.authz.v1.Relationship.subject:type_name -> warden.authz.v1.SubjectReference
-	43, // 19: warden.authz.v1.Relationship.expires_at:type_name -> google.protobuf.Timestamp
-	1,  // 20: warden.authz.v1.RelationshipUpdate.operation:type_name -> warden.authz.v1.RelationshipUpdate.Operation
-	14, // 21: warden.authz.v1.RelationshipUpdate.relationship:type_name -> warden.authz.v1.Relationship
-	16, // 22: warden.authz.v1.RelationshipFilter.optional_subject_filter:type_name -> warden.authz.v1.SubjectFilter
-	2,  // 23: warden.authz.v1.Precondition.operation:type_name -> warden.authz.v1.Precondition.Operation
-	17, // 24: warden.authz.v1.Precondition.filter:type_name -> warden.authz.v1.RelationshipFilter
-	15, // 25: warden.authz.v1.WriteRelationshipsRequest.updates:type_name -> warden.authz.v1.RelationshipUpdate
-	18, // 26: warden.authz.v1.WriteRelationshipsRequest.preconditions:type_name -> warden.authz.v1.Precondition
-	5,  // 27: warden.authz.v1.WriteRelationshipsResponse.written_at:type_name -> warden.authz.v1.Revision
-	17, // 28: warden.authz.v1.DeleteRelationshipsRequest.filter:type_name -> warden.authz.v1.RelationshipFilter
-	18, // 29: warden.authz.v1.DeleteRelationshipsRequest.preconditions:type_name -> warden.authz.v1.Precondition
-	5,  // 30: warden.authz.v1.DeleteRelationshipsResponse.deleted_at:type_name -> warden.authz.v1.Revision
-	17, // 31: warden.authz.v1.ReadRelationshipsRequest.filter:type_name -> warden.authz.v1.RelationshipFilter
-	6,  // 32: warden.authz.v1.ReadRelationshipsRequest.consistency:type_name -> warden.authz.v1.Consistency
-	5,  // 33: warden.authz.v1.ReadRelationshipsResponse.read_at:type_name -> warden.authz.v1.Revision
-	14, // 34: warden.authz.v1.ReadRelationshipsResponse.relationship:type_name -> warden.authz.v1.Relationship
-	4,  // 35: warden.authz.v1.LookupResourcesRequest.subject:type_name -> warden.authz.v1.SubjectReference
-	6,  // 36: warden.authz.v1.LookupResourcesRequest.consistency:type_name -> warden.authz.v1.Consistency
-	5,  // 37: warden.authz.v1.LookupResourcesResponse.looked_up_at:type_name -> warden.authz.v1.Revision
-	3,  // 38: warden.authz.v1.LookupSubjectsRequest.resource:type_name -> warden.authz.v1.ObjectReference
-	6,  // 39: warden.authz.v1.LookupSubjectsRequest.consistency:type_name -> warden.authz.v1.Consistency
-	5,  // 40: warden.authz.v1.LookupSubjectsResponse.looked_up_at:type_name -> warden.authz.v1.Revision
-	28, // 41: warden.authz.v1.LookupSubjectsResponse.subject:type_name -> warden.authz.v1.ResolvedSubject
-	5,  // 42: warden.authz.v1.WriteSchemaResponse.written_at:type_name -> warden.authz.v1.Revision
-	5,  // 43: warden.authz.v1.ReadSchemaResponse.read_at:type_name -> warden.authz.v1.Revision
-	42, // 44: warden.authz.v1.DefineRoleRequest.attributes:type_name -> warden.authz.v1.DefineRoleRequest.AttributesEntry
-	7,  // 45: warden.authz.v1.AuthzService.CheckPermission:input_type -> warden.authz.v1.CheckPermissionRequest
-	11, // 46: warden.authz.v1.AuthzService.CheckBulkPermissions:input_type -> warden.authz.v1.CheckBulkPermissionsRequest
-	19, // 47: warden.authz.v1.AuthzService.WriteRelationships:input_type -> warden.authz.v1.WriteRelationshipsRequest
-	21, // 48: warden.authz.v1.AuthzService.DeleteRelationships:input_type -> warden.authz.v1.DeleteRelationshipsRequest
-	23, // 49: warden.authz.v1.AuthzService.ReadRelationships:input_type -> warden.authz.v1.ReadRelationshipsRequest
-	25, // 50: warden.authz.v1.AuthzService.LookupResources:input_type -> warden.authz.v1.LookupResourcesRequest
-	27, // 51: warden.authz.v1.AuthzService.LookupSubjects:input_type -> warden.authz.v1.LookupSubjectsRequest
-	30, // 52: warden.authz.v1.AuthzService.WriteSchema:input_type -> warden.authz.v1.WriteSchemaRequest
-	32, // 53: warden.authz.v1.AuthzService.ReadSchema:input_type -> warden.authz.v1.ReadSchemaRequest
-	34, // 54: warden.authz.v1.AuthzService.DefineRole:input_type -> warden.authz.v1.DefineRoleRequest
-	36, // 55: warden.authz.v1.AuthzService.AssignRole:input_type -> warden.authz.v1.AssignRoleRequest
-	38, // 56: warden.authz.v1.AuthzService.UnassignRole:input_type -> warden.authz.v1.UnassignRoleRequest
-	40, // 57: warden.authz.v1.AuthzService.ListUserRoles:input_type -> warden.authz.v1.ListUserRolesRequest
-	9,  // 58: warden.authz.v1.AuthzService.CheckPermission:output_type -> warden.authz.v1.CheckPermissionResponse
-	13, // 59: warden.authz.v1.AuthzService.CheckBulkPermissions:output_type -> warden.authz.v1.CheckBulkPermissionsResponse
-	20, // 60: warden.authz.v1.AuthzService.WriteRelationships:output_type -> warden.authz.v1.WriteRelationshipsResponse
-	22, // 61: warden.authz.v1.AuthzService.DeleteRelationships:output_type -> warden.authz.v1.DeleteRelationshipsResponse
-	24, // 62: warden.authz.v1.AuthzService.ReadRelationships:output_type -> warden.authz.v1.ReadRelationshipsResponse
-	26, // 63: warden.authz.v1.AuthzService.LookupResources:output_type -> warden.authz.v1.LookupResourcesResponse
-	29, // 64: warden.authz.v1.AuthzService.LookupSubjects:output_type -> warden.authz.v1.LookupSubjectsResponse
-	31, // 65: warden.authz.v1.AuthzService.WriteSchema:output_type -> warden.authz.v1.WriteSchemaResponse
-	33, // 66: warden.authz.v1.AuthzService.ReadSchema:output_type -> warden.authz.v1.ReadSchemaResponse
-	35, // 67: warden.authz.v1.AuthzService.DefineRole:output_type -> warden.authz.v1.DefineRoleResponse
-	37, // 68: warden.authz.v1.AuthzService.AssignRole:output_type -> warden.authz.v1.AssignRoleResponse
-	39, // 69: warden.authz.v1.AuthzService.UnassignRole:output_type -> warden.authz.v1.UnassignRoleResponse
-	41, // 70: warden.authz.v1.AuthzService.ListUserRoles:output_type -> warden.authz.v1.ListUserRolesResponse
-	58, // [58:71] is the sub-list for method output_type
-	45, // [45:58] is the sub-list for method input_type
-	45, // [45:45] is the sub-list for extension type_name
-	45, // [45:45] is the sub-list for extension extendee
-	0,  // [0:45] is the sub-list for field type_name
+	13, // 15: warden.authz.v1.CheckBulkPermissionsResponse.pairs:type_name -> warden.authz.v1.CheckBulkPermissionsPair
+	6,  // 16: warden.authz.v1.CheckBulkPermissionsResponse.checked_at:type_name -> warden.authz.v1.Revision
+	4,  // 17: warden.authz.v1.Relationship.resource:type_name -> warden.authz.v1.ObjectReference
+	5,  // 18: warden.authz.v1.Relationship.subject:type_name -> warden.authz.v1.SubjectReference
+	44, // 19: warden.authz.v1.Relationship.expires_at:type_name -> google.protobuf.Timestamp
+	2,  // 20: warden.authz.v1.RelationshipUpdate.operation:type_name -> warden.authz.v1.RelationshipUpdate.Operation
+	15, // 21: warden.authz.v1.RelationshipUpdate.relationship:type_name -> warden.authz.v1.Relationship
+	17, // 22: warden.authz.v1.RelationshipFilter.optional_subject_filter:type_name -> warden.authz.v1.SubjectFilter
+	3,  // 23: warden.authz.v1.Precondition.operation:type_name -> warden.authz.v1.Precondition.Operation
+	18, // 24: warden.authz.v1.Precondition.filter:type_name -> warden.authz.v1.RelationshipFilter
+	16, // 25: warden.authz.v1.WriteRelationshipsRequest.updates:type_name -> warden.authz.v1.RelationshipUpdate
+	19, // 26: warden.authz.v1.WriteRelationshipsRequest.preconditions:type_name -> warden.authz.v1.Precondition
+	6,  // 27: warden.authz.v1.WriteRelationshipsResponse.written_at:type_name -> warden.authz.v1.Revision
+	18, // 28: warden.authz.v1.DeleteRelationshipsRequest.filter:type_name -> warden.authz.v1.RelationshipFilter
+	19, // 29: warden.authz.v1.DeleteRelationshipsRequest.preconditions:type_name -> warden.authz.v1.Precondition
+	6,  // 30: warden.authz.v1.DeleteRelationshipsResponse.deleted_at:type_name -> warden.authz.v1.Revision
+	1,  // 31: warden.authz.v1.DeleteRelationshipsResponse.deletion_progress:type_name -> warden.authz.v1.DeletionProgress
+	18, // 32: warden.authz.v1.ReadRelationshipsRequest.filter:type_name -> warden.authz.v1.RelationshipFilter
+	7,  // 33: warden.authz.v1.ReadRelationshipsRequest.consistency:type_name -> warden.authz.v1.Consistency
+	6,  // 34: warden.authz.v1.ReadRelationshipsResponse.read_at:type_name -> warden.authz.v1.Revision
+	15, // 35: warden.authz.v1.ReadRelationshipsResponse.relationship:type_name -> warden.authz.v1.Relationship
+	5,  // 36: warden.authz.v1.LookupResourcesRequest.subject:type_name -> warden.authz.v1.SubjectReference
+	7,  // 37: warden.authz.v1.LookupResourcesRequest.consistency:type_name -> warden.authz.v1.Consistency
+	6,  // 38: warden.authz.v1.LookupResourcesResponse.looked_up_at:type_name -> warden.authz.v1.Revision
+	4,  // 39: warden.authz.v1.LookupSubjectsRequest.resource:type_name -> warden.authz.v1.ObjectReference
+	7,  // 40: warden.authz.v1.LookupSubjectsRequest.consistency:type_name -> warden.authz.v1.Consistency
+	6,  // 41: warden.authz.v1.LookupSubjectsResponse.looked_up_at:type_name -> warden.authz.v1.Revision
+	29, // 42: warden.authz.v1.LookupSubjectsResponse.subject:type_name -> warden.authz.v1.ResolvedSubject
+	6,  // 43: warden.authz.v1.WriteSchemaResponse.written_at:type_name -> warden.authz.v1.Revision
+	6,  // 44: warden.authz.v1.ReadSchemaResponse.read_at:type_name -> warden.authz.v1.Revision
+	43, // 45: warden.authz.v1.DefineRoleRequest.attributes:type_name -> warden.authz.v1.DefineRoleRequest.AttributesEntry
+	8,  // 46: warden.authz.v1.AuthzService.CheckPermission:input_type -> warden.authz.v1.CheckPermissionRequest
+	12, // 47: warden.authz.v1.AuthzService.CheckBulkPermissions:input_type -> warden.authz.v1.CheckBulkPermissionsRequest
+	20, // 48: warden.authz.v1.AuthzService.WriteRelationships:input_type -> warden.authz.v1.WriteRelationshipsRequest
+	22, // 49: warden.authz.v1.AuthzService.DeleteRelationships:input_type -> warden.authz.v1.DeleteRelationshipsRequest
+	24, // 50: warden.authz.v1.AuthzService.ReadRelationships:input_type -> warden.authz.v1.ReadRelationshipsRequest
+	26, // 51: warden.authz.v1.AuthzService.LookupResources:input_type -> warden.authz.v1.LookupResourcesRequest
+	28, // 52: warden.authz.v1.AuthzService.LookupSubjects:input_type -> warden.authz.v1.LookupSubjectsRequest
+	31, // 53: warden.authz.v1.AuthzService.WriteSchema:input_type -> warden.authz.v1.WriteSchemaRequest
+	33, // 54: warden.authz.v1.AuthzService.ReadSchema:input_type -> warden.authz.v1.ReadSchemaRequest
+	35, // 55: warden.authz.v1.AuthzService.DefineRole:input_type -> warden.authz.v1.DefineRoleRequest
+	37, // 56: warden.authz.v1.AuthzService.AssignRole:input_type -> warden.authz.v1.AssignRoleRequest
+	39, // 57: warden.authz.v1.AuthzService.UnassignRole:input_type -> warden.authz.v1.UnassignRoleRequest
+	41, // 58: warden.authz.v1.AuthzService.ListUserRoles:input_type -> warden.authz.v1.ListUserRolesRequest
+	10, // 59: warden.authz.v1.AuthzService.CheckPermission:output_type -> warden.authz.v1.CheckPermissionResponse
+	14, // 60: warden.authz.v1.AuthzService.CheckBulkPermissions:output_type -> warden.authz.v1.CheckBulkPermissionsResponse
+	21, // 61: warden.authz.v1.AuthzService.WriteRelationships:output_type -> warden.authz.v1.WriteRelationshipsResponse
+	23, // 62: warden.authz.v1.AuthzService.DeleteRelationships:output_type -> warden.authz.v1.DeleteRelationshipsResponse
+	25, // 63: warden.authz.v1.AuthzService.ReadRelationships:output_type -> warden.authz.v1.ReadRelationshipsResponse
+	27, // 64: warden.authz.v1.AuthzService.LookupResources:output_type -> warden.authz.v1.LookupResourcesResponse
+	30, // 65: warden.authz.v1.AuthzService.LookupSubjects:output_type -> warden.authz.v1.LookupSubjectsResponse
+	32, // 66: warden.authz.v1.AuthzService.WriteSchema:output_type -> warden.authz.v1.WriteSchemaResponse
+	34, // 67: warden.authz.v1.AuthzService.ReadSchema:output_type -> warden.authz.v1.ReadSchemaResponse
+	36, // 68: warden.authz.v1.AuthzService.DefineRole:output_type -> warden.authz.v1.DefineRoleResponse
+	38, // 69: warden.authz.v1.AuthzService.AssignRole:output_type -> warden.authz.v1.AssignRoleResponse
+	40, // 70: warden.authz.v1.AuthzService.UnassignRole:output_type -> warden.authz.v1.UnassignRoleResponse
+	42, // 71: warden.authz.v1.AuthzService.ListUserRoles:output_type -> warden.authz.v1.ListUserRolesResponse
+	59, // [59:72] is the sub-list for method output_type
+	46, // [46:59] is the sub-list for method input_type
+	46, // [46:46] is the sub-list for extension type_name
+	46, // [46:46] is the sub-list for extension extendee
+	0,  // [0:46] is the sub-list for field type_name
 }
 
 func init() { file_warden_authz_v1_authz_proto_init() }
@@ -2884,7 +2976,7 @@ func file_warden_authz_v1_authz_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_warden_authz_v1_authz_proto_rawDesc), len(file_warden_authz_v1_authz_proto_rawDesc)),
-			NumEnums:      3,
+			NumEnums:      4,
 			NumMessages:   40,
 			NumExtensions: 0,
 			NumServices:   1,

@@ -69,6 +69,49 @@ export function permissionshipToJSON(object: Permissionship): string {
   }
 }
 
+/** DeletionProgress says whether a delete removed every match. */
+export enum DeletionProgress {
+  /** DELETION_PROGRESS_UNSPECIFIED - Not known (never returned by Warden). */
+  DELETION_PROGRESS_UNSPECIFIED = 0,
+  /** DELETION_PROGRESS_COMPLETE - Every matching relationship was deleted. */
+  DELETION_PROGRESS_COMPLETE = 1,
+  /** DELETION_PROGRESS_PARTIAL - optional_limit relationships were deleted and more match. */
+  DELETION_PROGRESS_PARTIAL = 2,
+  UNRECOGNIZED = -1,
+}
+
+export function deletionProgressFromJSON(object: any): DeletionProgress {
+  switch (object) {
+    case 0:
+    case "DELETION_PROGRESS_UNSPECIFIED":
+      return DeletionProgress.DELETION_PROGRESS_UNSPECIFIED;
+    case 1:
+    case "DELETION_PROGRESS_COMPLETE":
+      return DeletionProgress.DELETION_PROGRESS_COMPLETE;
+    case 2:
+    case "DELETION_PROGRESS_PARTIAL":
+      return DeletionProgress.DELETION_PROGRESS_PARTIAL;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return DeletionProgress.UNRECOGNIZED;
+  }
+}
+
+export function deletionProgressToJSON(object: DeletionProgress): string {
+  switch (object) {
+    case DeletionProgress.DELETION_PROGRESS_UNSPECIFIED:
+      return "DELETION_PROGRESS_UNSPECIFIED";
+    case DeletionProgress.DELETION_PROGRESS_COMPLETE:
+      return "DELETION_PROGRESS_COMPLETE";
+    case DeletionProgress.DELETION_PROGRESS_PARTIAL:
+      return "DELETION_PROGRESS_PARTIAL";
+    case DeletionProgress.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
 /** ObjectReference names one object: `object_type:object_id`. */
 export interface ObjectReference {
   /** The object's type, a `definition` of the schema (for example `document`). */
@@ -366,6 +409,17 @@ export interface DeleteRelationshipsRequest {
     | undefined;
   /** Conditions checked in the same transaction. */
   preconditions: Precondition[];
+  /**
+   * At most this many relationships are deleted (0: no limit). When more
+   * match, the delete fails with FAILED_PRECONDITION / DELETE_LIMIT_EXCEEDED
+   * and deletes nothing, unless optional_allow_partial_deletions is set.
+   */
+  optionalLimit: number;
+  /**
+   * With optional_limit: when more match, delete optional_limit of them and
+   * answer DELETION_PROGRESS_PARTIAL; repeat the call to delete the rest.
+   */
+  optionalAllowPartialDeletions: boolean;
 }
 
 /** DeleteRelationshipsResponse carries the revision of the delete. */
@@ -376,6 +430,8 @@ export interface DeleteRelationshipsResponse {
     | undefined;
   /** Number of relationships deleted. */
   deletedCount: number;
+  /** Whether every match was deleted. */
+  deletionProgress: DeletionProgress;
 }
 
 /** ReadRelationshipsRequest selects relationships to read. */
@@ -2407,7 +2463,7 @@ export const WriteRelationshipsResponse: MessageFns<WriteRelationshipsResponse> 
 };
 
 function createBaseDeleteRelationshipsRequest(): DeleteRelationshipsRequest {
-  return { filter: undefined, preconditions: [] };
+  return { filter: undefined, preconditions: [], optionalLimit: 0, optionalAllowPartialDeletions: false };
 }
 
 export const DeleteRelationshipsRequest: MessageFns<DeleteRelationshipsRequest> = {
@@ -2417,6 +2473,12 @@ export const DeleteRelationshipsRequest: MessageFns<DeleteRelationshipsRequest> 
     }
     for (const v of message.preconditions) {
       Precondition.encode(v!, writer.uint32(18).fork()).join();
+    }
+    if (message.optionalLimit !== 0) {
+      writer.uint32(24).uint32(message.optionalLimit);
+    }
+    if (message.optionalAllowPartialDeletions !== false) {
+      writer.uint32(32).bool(message.optionalAllowPartialDeletions);
     }
     return writer;
   },
@@ -2450,6 +2512,22 @@ export const DeleteRelationshipsRequest: MessageFns<DeleteRelationshipsRequest> 
             message.preconditions.push(Precondition.decode(reader, reader.uint32()));
             continue;
           }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.optionalLimit = reader.uint32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.optionalAllowPartialDeletions = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2468,6 +2546,16 @@ export const DeleteRelationshipsRequest: MessageFns<DeleteRelationshipsRequest> 
       preconditions: globalThis.Array.isArray(object?.preconditions)
         ? object.preconditions.map((e: any) => Precondition.fromJSON(e))
         : [],
+      optionalLimit: isSet(object.optionalLimit)
+        ? globalThis.Number(object.optionalLimit)
+        : isSet(object.optional_limit)
+        ? globalThis.Number(object.optional_limit)
+        : 0,
+      optionalAllowPartialDeletions: isSet(object.optionalAllowPartialDeletions)
+        ? globalThis.Boolean(object.optionalAllowPartialDeletions)
+        : isSet(object.optional_allow_partial_deletions)
+        ? globalThis.Boolean(object.optional_allow_partial_deletions)
+        : false,
     };
   },
 
@@ -2478,6 +2566,12 @@ export const DeleteRelationshipsRequest: MessageFns<DeleteRelationshipsRequest> 
     }
     if (message.preconditions?.length) {
       obj.preconditions = message.preconditions.map((e) => Precondition.toJSON(e));
+    }
+    if (message.optionalLimit !== 0) {
+      obj.optionalLimit = Math.round(message.optionalLimit);
+    }
+    if (message.optionalAllowPartialDeletions !== false) {
+      obj.optionalAllowPartialDeletions = message.optionalAllowPartialDeletions;
     }
     return obj;
   },
@@ -2491,12 +2585,14 @@ export const DeleteRelationshipsRequest: MessageFns<DeleteRelationshipsRequest> 
       ? RelationshipFilter.fromPartial(object.filter)
       : undefined;
     message.preconditions = object.preconditions?.map((e) => Precondition.fromPartial(e)) || [];
+    message.optionalLimit = object.optionalLimit ?? 0;
+    message.optionalAllowPartialDeletions = object.optionalAllowPartialDeletions ?? false;
     return message;
   },
 };
 
 function createBaseDeleteRelationshipsResponse(): DeleteRelationshipsResponse {
-  return { deletedAt: undefined, deletedCount: 0 };
+  return { deletedAt: undefined, deletedCount: 0, deletionProgress: 0 };
 }
 
 export const DeleteRelationshipsResponse: MessageFns<DeleteRelationshipsResponse> = {
@@ -2506,6 +2602,9 @@ export const DeleteRelationshipsResponse: MessageFns<DeleteRelationshipsResponse
     }
     if (message.deletedCount !== 0) {
       writer.uint32(16).uint64(message.deletedCount);
+    }
+    if (message.deletionProgress !== 0) {
+      writer.uint32(24).int32(message.deletionProgress);
     }
     return writer;
   },
@@ -2539,6 +2638,14 @@ export const DeleteRelationshipsResponse: MessageFns<DeleteRelationshipsResponse
             message.deletedCount = longToNumber(reader.uint64());
             continue;
           }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.deletionProgress = reader.int32() as any;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2563,6 +2670,11 @@ export const DeleteRelationshipsResponse: MessageFns<DeleteRelationshipsResponse
         : isSet(object.deleted_count)
         ? globalThis.Number(object.deleted_count)
         : 0,
+      deletionProgress: isSet(object.deletionProgress)
+        ? deletionProgressFromJSON(object.deletionProgress)
+        : isSet(object.deletion_progress)
+        ? deletionProgressFromJSON(object.deletion_progress)
+        : 0,
     };
   },
 
@@ -2573,6 +2685,9 @@ export const DeleteRelationshipsResponse: MessageFns<DeleteRelationshipsResponse
     }
     if (message.deletedCount !== 0) {
       obj.deletedCount = Math.round(message.deletedCount);
+    }
+    if (message.deletionProgress !== 0) {
+      obj.deletionProgress = deletionProgressToJSON(message.deletionProgress);
     }
     return obj;
   },
@@ -2586,6 +2701,7 @@ export const DeleteRelationshipsResponse: MessageFns<DeleteRelationshipsResponse
       ? Revision.fromPartial(object.deletedAt)
       : undefined;
     message.deletedCount = object.deletedCount ?? 0;
+    message.deletionProgress = object.deletionProgress ?? 0;
     return message;
   },
 };

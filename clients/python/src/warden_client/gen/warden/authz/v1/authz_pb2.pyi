@@ -15,9 +15,18 @@ class Permissionship(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     PERMISSIONSHIP_UNSPECIFIED: _ClassVar[Permissionship]
     PERMISSIONSHIP_NO_PERMISSION: _ClassVar[Permissionship]
     PERMISSIONSHIP_HAS_PERMISSION: _ClassVar[Permissionship]
+
+class DeletionProgress(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    DELETION_PROGRESS_UNSPECIFIED: _ClassVar[DeletionProgress]
+    DELETION_PROGRESS_COMPLETE: _ClassVar[DeletionProgress]
+    DELETION_PROGRESS_PARTIAL: _ClassVar[DeletionProgress]
 PERMISSIONSHIP_UNSPECIFIED: Permissionship
 PERMISSIONSHIP_NO_PERMISSION: Permissionship
 PERMISSIONSHIP_HAS_PERMISSION: Permissionship
+DELETION_PROGRESS_UNSPECIFIED: DeletionProgress
+DELETION_PROGRESS_COMPLETE: DeletionProgress
+DELETION_PROGRESS_PARTIAL: DeletionProgress
 
 class ObjectReference(_message.Message):
     __slots__ = ("object_type", "object_id")
@@ -204,20 +213,26 @@ class WriteRelationshipsResponse(_message.Message):
     def __init__(self, written_at: _Optional[_Union[Revision, _Mapping]] = ...) -> None: ...
 
 class DeleteRelationshipsRequest(_message.Message):
-    __slots__ = ("filter", "preconditions")
+    __slots__ = ("filter", "preconditions", "optional_limit", "optional_allow_partial_deletions")
     FILTER_FIELD_NUMBER: _ClassVar[int]
     PRECONDITIONS_FIELD_NUMBER: _ClassVar[int]
+    OPTIONAL_LIMIT_FIELD_NUMBER: _ClassVar[int]
+    OPTIONAL_ALLOW_PARTIAL_DELETIONS_FIELD_NUMBER: _ClassVar[int]
     filter: RelationshipFilter
     preconditions: _containers.RepeatedCompositeFieldContainer[Precondition]
-    def __init__(self, filter: _Optional[_Union[RelationshipFilter, _Mapping]] = ..., preconditions: _Optional[_Iterable[_Union[Precondition, _Mapping]]] = ...) -> None: ...
+    optional_limit: int
+    optional_allow_partial_deletions: bool
+    def __init__(self, filter: _Optional[_Union[RelationshipFilter, _Mapping]] = ..., preconditions: _Optional[_Iterable[_Union[Precondition, _Mapping]]] = ..., optional_limit: _Optional[int] = ..., optional_allow_partial_deletions: _Optional[bool] = ...) -> None: ...
 
 class DeleteRelationshipsResponse(_message.Message):
-    __slots__ = ("deleted_at", "deleted_count")
+    __slots__ = ("deleted_at", "deleted_count", "deletion_progress")
     DELETED_AT_FIELD_NUMBER: _ClassVar[int]
     DELETED_COUNT_FIELD_NUMBER: _ClassVar[int]
+    DELETION_PROGRESS_FIELD_NUMBER: _ClassVar[int]
     deleted_at: Revision
     deleted_count: int
-    def __init__(self, deleted_at: _Optional[_Union[Revision, _Mapping]] = ..., deleted_count: _Optional[int] = ...) -> None: ...
+    deletion_progress: DeletionProgress
+    def __init__(self, deleted_at: _Optional[_Union[Revision, _Mapping]] = ..., deleted_count: _Optional[int] = ..., deletion_progress: _Optional[_Union[DeletionProgress, str]] = ...) -> None: ...
 
 class ReadRelationshipsRequest(_message.Message):
     __slots__ = ("filter", "consistency", "optional_limit", "optional_cursor")

@@ -304,112 +304,120 @@ public final class AuthzProto {
       "reconditions\030\002 \003(\0132\035.warden.authz.v1.Pre" +
       "conditionR\rpreconditions\"V\n\032WriteRelatio" +
       "nshipsResponse\0228\n\nwritten_at\030\001 \001(\0132\031.war" +
-      "den.authz.v1.RevisionR\twrittenAt\"\236\001\n\032Del" +
+      "den.authz.v1.RevisionR\twrittenAt\"\216\002\n\032Del" +
       "eteRelationshipsRequest\022;\n\006filter\030\001 \001(\0132" +
       "#.warden.authz.v1.RelationshipFilterR\006fi" +
       "lter\022C\n\rpreconditions\030\002 \003(\0132\035.warden.aut" +
-      "hz.v1.PreconditionR\rpreconditions\"|\n\033Del" +
-      "eteRelationshipsResponse\0228\n\ndeleted_at\030\001" +
-      " \001(\0132\031.warden.authz.v1.RevisionR\tdeleted" +
-      "At\022#\n\rdeleted_count\030\002 \001(\004R\014deletedCount\"" +
-      "\347\001\n\030ReadRelationshipsRequest\022;\n\006filter\030\001" +
-      " \001(\0132#.warden.authz.v1.RelationshipFilte" +
-      "rR\006filter\022>\n\013consistency\030\002 \001(\0132\034.warden." +
-      "authz.v1.ConsistencyR\013consistency\022%\n\016opt" +
-      "ional_limit\030\003 \001(\rR\roptionalLimit\022\'\n\017opti" +
-      "onal_cursor\030\004 \001(\tR\016optionalCursor\"\302\001\n\031Re" +
-      "adRelationshipsResponse\0222\n\007read_at\030\001 \001(\013" +
-      "2\031.warden.authz.v1.RevisionR\006readAt\022A\n\014r" +
-      "elationship\030\002 \001(\0132\035.warden.authz.v1.Rela" +
-      "tionshipR\014relationship\022.\n\023after_result_c" +
-      "ursor\030\003 \001(\tR\021afterResultCursor\"\267\002\n\026Looku" +
-      "pResourcesRequest\0220\n\024resource_object_typ" +
-      "e\030\001 \001(\tR\022resourceObjectType\022\036\n\npermissio" +
-      "n\030\002 \001(\tR\npermission\022;\n\007subject\030\003 \001(\0132!.w" +
-      "arden.authz.v1.SubjectReferenceR\007subject" +
-      "\022>\n\013consistency\030\004 \001(\0132\034.warden.authz.v1." +
-      "ConsistencyR\013consistency\022%\n\016optional_lim" +
-      "it\030\005 \001(\rR\roptionalLimit\022\'\n\017optional_curs" +
-      "or\030\006 \001(\tR\016optionalCursor\"\264\001\n\027LookupResou" +
-      "rcesResponse\022;\n\014looked_up_at\030\001 \001(\0132\031.war" +
-      "den.authz.v1.RevisionR\nlookedUpAt\022,\n\022res" +
-      "ource_object_id\030\002 \001(\tR\020resourceObjectId\022" +
-      ".\n\023after_result_cursor\030\003 \001(\tR\021afterResul" +
-      "tCursor\"\361\002\n\025LookupSubjectsRequest\022<\n\010res" +
-      "ource\030\001 \001(\0132 .warden.authz.v1.ObjectRefe" +
-      "renceR\010resource\022\036\n\npermission\030\002 \001(\tR\nper" +
-      "mission\022.\n\023subject_object_type\030\003 \001(\tR\021su" +
-      "bjectObjectType\022:\n\031optional_subject_rela" +
-      "tion\030\004 \001(\tR\027optionalSubjectRelation\022>\n\013c" +
-      "onsistency\030\005 \001(\0132\034.warden.authz.v1.Consi" +
-      "stencyR\013consistency\022%\n\016optional_limit\030\006 " +
-      "\001(\rR\roptionalLimit\022\'\n\017optional_cursor\030\007 " +
-      "\001(\tR\016optionalCursor\"=\n\017ResolvedSubject\022*" +
-      "\n\021subject_object_id\030\001 \001(\tR\017subjectObject" +
-      "Id\"\301\001\n\026LookupSubjectsResponse\022;\n\014looked_" +
-      "up_at\030\001 \001(\0132\031.warden.authz.v1.RevisionR\n" +
-      "lookedUpAt\022:\n\007subject\030\002 \001(\0132 .warden.aut" +
-      "hz.v1.ResolvedSubjectR\007subject\022.\n\023after_" +
-      "result_cursor\030\003 \001(\tR\021afterResultCursor\"," +
-      "\n\022WriteSchemaRequest\022\026\n\006schema\030\001 \001(\tR\006sc" +
-      "hema\"O\n\023WriteSchemaResponse\0228\n\nwritten_a" +
-      "t\030\001 \001(\0132\031.warden.authz.v1.RevisionR\twrit" +
-      "tenAt\"\023\n\021ReadSchemaRequest\"`\n\022ReadSchema" +
-      "Response\022\026\n\006schema\030\001 \001(\tR\006schema\0222\n\007read" +
-      "_at\030\002 \001(\0132\031.warden.authz.v1.RevisionR\006re" +
-      "adAt\"\334\001\n\021DefineRoleRequest\022\022\n\004role\030\001 \001(\t" +
-      "R\004role\022 \n\013permissions\030\002 \003(\tR\013permissions" +
-      "\022R\n\nattributes\030\003 \003(\01322.warden.authz.v1.D" +
-      "efineRoleRequest.AttributesEntryR\nattrib" +
-      "utes\032=\n\017AttributesEntry\022\020\n\003key\030\001 \001(\tR\003ke" +
-      "y\022\024\n\005value\030\002 \001(\tR\005value:\0028\001\"\024\n\022DefineRol" +
-      "eResponse\"@\n\021AssignRoleRequest\022\027\n\007user_i" +
-      "d\030\001 \001(\tR\006userId\022\022\n\004role\030\002 \001(\tR\004role\"\024\n\022A" +
-      "ssignRoleResponse\"B\n\023UnassignRoleRequest" +
-      "\022\027\n\007user_id\030\001 \001(\tR\006userId\022\022\n\004role\030\002 \001(\tR" +
-      "\004role\"\026\n\024UnassignRoleResponse\"/\n\024ListUse" +
-      "rRolesRequest\022\027\n\007user_id\030\001 \001(\tR\006userId\"-" +
-      "\n\025ListUserRolesResponse\022\024\n\005roles\030\001 \003(\tR\005" +
-      "roles*u\n\016Permissionship\022\036\n\032PERMISSIONSHI" +
-      "P_UNSPECIFIED\020\000\022 \n\034PERMISSIONSHIP_NO_PER" +
-      "MISSION\020\001\022!\n\035PERMISSIONSHIP_HAS_PERMISSI" +
-      "ON\020\0022\241\n\n\014AuthzService\022d\n\017CheckPermission" +
-      "\022\'.warden.authz.v1.CheckPermissionReques" +
-      "t\032(.warden.authz.v1.CheckPermissionRespo" +
-      "nse\022s\n\024CheckBulkPermissions\022,.warden.aut" +
-      "hz.v1.CheckBulkPermissionsRequest\032-.ward" +
-      "en.authz.v1.CheckBulkPermissionsResponse" +
-      "\022m\n\022WriteRelationships\022*.warden.authz.v1" +
-      ".WriteRelationshipsRequest\032+.warden.auth" +
-      "z.v1.WriteRelationshipsResponse\022p\n\023Delet" +
-      "eRelationships\022+.warden.authz.v1.DeleteR" +
-      "elationshipsRequest\032,.warden.authz.v1.De" +
-      "leteRelationshipsResponse\022l\n\021ReadRelatio" +
-      "nships\022).warden.authz.v1.ReadRelationshi" +
-      "psRequest\032*.warden.authz.v1.ReadRelation" +
-      "shipsResponse0\001\022f\n\017LookupResources\022\'.war" +
-      "den.authz.v1.LookupResourcesRequest\032(.wa" +
-      "rden.authz.v1.LookupResourcesResponse0\001\022" +
-      "c\n\016LookupSubjects\022&.warden.authz.v1.Look" +
-      "upSubjectsRequest\032\'.warden.authz.v1.Look" +
-      "upSubjectsResponse0\001\022X\n\013WriteSchema\022#.wa" +
-      "rden.authz.v1.WriteSchemaRequest\032$.warde" +
-      "n.authz.v1.WriteSchemaResponse\022U\n\nReadSc" +
-      "hema\022\".warden.authz.v1.ReadSchemaRequest" +
-      "\032#.warden.authz.v1.ReadSchemaResponse\022U\n" +
-      "\nDefineRole\022\".warden.authz.v1.DefineRole" +
-      "Request\032#.warden.authz.v1.DefineRoleResp" +
-      "onse\022U\n\nAssignRole\022\".warden.authz.v1.Ass" +
-      "ignRoleRequest\032#.warden.authz.v1.AssignR" +
-      "oleResponse\022[\n\014UnassignRole\022$.warden.aut" +
-      "hz.v1.UnassignRoleRequest\032%.warden.authz" +
-      ".v1.UnassignRoleResponse\022^\n\rListUserRole" +
-      "s\022%.warden.authz.v1.ListUserRolesRequest" +
-      "\032&.warden.authz.v1.ListUserRolesResponse" +
-      "B\177\n\023dev.warden.authz.v1B\nAuthzProtoP\001\242\002\003" +
-      "WAX\252\002\017Warden.Authz.V1\312\002\017Warden\\Authz\\V1\342" +
-      "\002\033Warden\\Authz\\V1\\GPBMetadata\352\002\021Warden::" +
-      "Authz::V1b\006proto3"
+      "hz.v1.PreconditionR\rpreconditions\022%\n\016opt" +
+      "ional_limit\030\003 \001(\rR\roptionalLimit\022G\n opti" +
+      "onal_allow_partial_deletions\030\004 \001(\010R\035opti" +
+      "onalAllowPartialDeletions\"\314\001\n\033DeleteRela" +
+      "tionshipsResponse\0228\n\ndeleted_at\030\001 \001(\0132\031." +
+      "warden.authz.v1.RevisionR\tdeletedAt\022#\n\rd" +
+      "eleted_count\030\002 \001(\004R\014deletedCount\022N\n\021dele" +
+      "tion_progress\030\003 \001(\0162!.warden.authz.v1.De" +
+      "letionProgressR\020deletionProgress\"\347\001\n\030Rea" +
+      "dRelationshipsRequest\022;\n\006filter\030\001 \001(\0132#." +
+      "warden.authz.v1.RelationshipFilterR\006filt" +
+      "er\022>\n\013consistency\030\002 \001(\0132\034.warden.authz.v" +
+      "1.ConsistencyR\013consistency\022%\n\016optional_l" +
+      "imit\030\003 \001(\rR\roptionalLimit\022\'\n\017optional_cu" +
+      "rsor\030\004 \001(\tR\016optionalCursor\"\302\001\n\031ReadRelat" +
+      "ionshipsResponse\0222\n\007read_at\030\001 \001(\0132\031.ward" +
+      "en.authz.v1.RevisionR\006readAt\022A\n\014relation" +
+      "ship\030\002 \001(\0132\035.warden.authz.v1.Relationshi" +
+      "pR\014relationship\022.\n\023after_result_cursor\030\003" +
+      " \001(\tR\021afterResultCursor\"\267\002\n\026LookupResour" +
+      "cesRequest\0220\n\024resource_object_type\030\001 \001(\t" +
+      "R\022resourceObjectType\022\036\n\npermission\030\002 \001(\t" +
+      "R\npermission\022;\n\007subject\030\003 \001(\0132!.warden.a" +
+      "uthz.v1.SubjectReferenceR\007subject\022>\n\013con" +
+      "sistency\030\004 \001(\0132\034.warden.authz.v1.Consist" +
+      "encyR\013consistency\022%\n\016optional_limit\030\005 \001(" +
+      "\rR\roptionalLimit\022\'\n\017optional_cursor\030\006 \001(" +
+      "\tR\016optionalCursor\"\264\001\n\027LookupResourcesRes" +
+      "ponse\022;\n\014looked_up_at\030\001 \001(\0132\031.warden.aut" +
+      "hz.v1.RevisionR\nlookedUpAt\022,\n\022resource_o" +
+      "bject_id\030\002 \001(\tR\020resourceObjectId\022.\n\023afte" +
+      "r_result_cursor\030\003 \001(\tR\021afterResultCursor" +
+      "\"\361\002\n\025LookupSubjectsRequest\022<\n\010resource\030\001" +
+      " \001(\0132 .warden.authz.v1.ObjectReferenceR\010" +
+      "resource\022\036\n\npermission\030\002 \001(\tR\npermission" +
+      "\022.\n\023subject_object_type\030\003 \001(\tR\021subjectOb" +
+      "jectType\022:\n\031optional_subject_relation\030\004 " +
+      "\001(\tR\027optionalSubjectRelation\022>\n\013consiste" +
+      "ncy\030\005 \001(\0132\034.warden.authz.v1.ConsistencyR" +
+      "\013consistency\022%\n\016optional_limit\030\006 \001(\rR\rop" +
+      "tionalLimit\022\'\n\017optional_cursor\030\007 \001(\tR\016op" +
+      "tionalCursor\"=\n\017ResolvedSubject\022*\n\021subje" +
+      "ct_object_id\030\001 \001(\tR\017subjectObjectId\"\301\001\n\026" +
+      "LookupSubjectsResponse\022;\n\014looked_up_at\030\001" +
+      " \001(\0132\031.warden.authz.v1.RevisionR\nlookedU" +
+      "pAt\022:\n\007subject\030\002 \001(\0132 .warden.authz.v1.R" +
+      "esolvedSubjectR\007subject\022.\n\023after_result_" +
+      "cursor\030\003 \001(\tR\021afterResultCursor\",\n\022Write" +
+      "SchemaRequest\022\026\n\006schema\030\001 \001(\tR\006schema\"O\n" +
+      "\023WriteSchemaResponse\0228\n\nwritten_at\030\001 \001(\013" +
+      "2\031.warden.authz.v1.RevisionR\twrittenAt\"\023" +
+      "\n\021ReadSchemaRequest\"`\n\022ReadSchemaRespons" +
+      "e\022\026\n\006schema\030\001 \001(\tR\006schema\0222\n\007read_at\030\002 \001" +
+      "(\0132\031.warden.authz.v1.RevisionR\006readAt\"\334\001" +
+      "\n\021DefineRoleRequest\022\022\n\004role\030\001 \001(\tR\004role\022" +
+      " \n\013permissions\030\002 \003(\tR\013permissions\022R\n\natt" +
+      "ributes\030\003 \003(\01322.warden.authz.v1.DefineRo" +
+      "leRequest.AttributesEntryR\nattributes\032=\n" +
+      "\017AttributesEntry\022\020\n\003key\030\001 \001(\tR\003key\022\024\n\005va" +
+      "lue\030\002 \001(\tR\005value:\0028\001\"\024\n\022DefineRoleRespon" +
+      "se\"@\n\021AssignRoleRequest\022\027\n\007user_id\030\001 \001(\t" +
+      "R\006userId\022\022\n\004role\030\002 \001(\tR\004role\"\024\n\022AssignRo" +
+      "leResponse\"B\n\023UnassignRoleRequest\022\027\n\007use" +
+      "r_id\030\001 \001(\tR\006userId\022\022\n\004role\030\002 \001(\tR\004role\"\026" +
+      "\n\024UnassignRoleResponse\"/\n\024ListUserRolesR" +
+      "equest\022\027\n\007user_id\030\001 \001(\tR\006userId\"-\n\025ListU" +
+      "serRolesResponse\022\024\n\005roles\030\001 \003(\tR\005roles*u" +
+      "\n\016Permissionship\022\036\n\032PERMISSIONSHIP_UNSPE" +
+      "CIFIED\020\000\022 \n\034PERMISSIONSHIP_NO_PERMISSION" +
+      "\020\001\022!\n\035PERMISSIONSHIP_HAS_PERMISSION\020\002*t\n" +
+      "\020DeletionProgress\022!\n\035DELETION_PROGRESS_U" +
+      "NSPECIFIED\020\000\022\036\n\032DELETION_PROGRESS_COMPLE" +
+      "TE\020\001\022\035\n\031DELETION_PROGRESS_PARTIAL\020\0022\241\n\n\014" +
+      "AuthzService\022d\n\017CheckPermission\022\'.warden" +
+      ".authz.v1.CheckPermissionRequest\032(.warde" +
+      "n.authz.v1.CheckPermissionResponse\022s\n\024Ch" +
+      "eckBulkPermissions\022,.warden.authz.v1.Che" +
+      "ckBulkPermissionsRequest\032-.warden.authz." +
+      "v1.CheckBulkPermissionsResponse\022m\n\022Write" +
+      "Relationships\022*.warden.authz.v1.WriteRel" +
+      "ationshipsRequest\032+.warden.authz.v1.Writ" +
+      "eRelationshipsResponse\022p\n\023DeleteRelation" +
+      "ships\022+.warden.authz.v1.DeleteRelationsh" +
+      "ipsRequest\032,.warden.authz.v1.DeleteRelat" +
+      "ionshipsResponse\022l\n\021ReadRelationships\022)." +
+      "warden.authz.v1.ReadRelationshipsRequest" +
+      "\032*.warden.authz.v1.ReadRelationshipsResp" +
+      "onse0\001\022f\n\017LookupResources\022\'.warden.authz" +
+      ".v1.LookupResourcesRequest\032(.warden.auth" +
+      "z.v1.LookupResourcesResponse0\001\022c\n\016Lookup" +
+      "Subjects\022&.warden.authz.v1.LookupSubject" +
+      "sRequest\032\'.warden.authz.v1.LookupSubject" +
+      "sResponse0\001\022X\n\013WriteSchema\022#.warden.auth" +
+      "z.v1.WriteSchemaRequest\032$.warden.authz.v" +
+      "1.WriteSchemaResponse\022U\n\nReadSchema\022\".wa" +
+      "rden.authz.v1.ReadSchemaRequest\032#.warden" +
+      ".authz.v1.ReadSchemaResponse\022U\n\nDefineRo" +
+      "le\022\".warden.authz.v1.DefineRoleRequest\032#" +
+      ".warden.authz.v1.DefineRoleResponse\022U\n\nA" +
+      "ssignRole\022\".warden.authz.v1.AssignRoleRe" +
+      "quest\032#.warden.authz.v1.AssignRoleRespon" +
+      "se\022[\n\014UnassignRole\022$.warden.authz.v1.Una" +
+      "ssignRoleRequest\032%.warden.authz.v1.Unass" +
+      "ignRoleResponse\022^\n\rListUserRoles\022%.warde" +
+      "n.authz.v1.ListUserRolesRequest\032&.warden" +
+      ".authz.v1.ListUserRolesResponseB\177\n\023dev.w" +
+      "arden.authz.v1B\nAuthzProtoP\001\242\002\003WAX\252\002\017War" +
+      "den.Authz.V1\312\002\017Warden\\Authz\\V1\342\002\033Warden\\" +
+      "Authz\\V1\\GPBMetadata\352\002\021Warden::Authz::V1" +
+      "b\006proto3"
     };
     descriptor = com.google.protobuf.Descriptors.FileDescriptor
       .internalBuildGeneratedFileFrom(descriptorData,
@@ -529,13 +537,13 @@ public final class AuthzProto {
     internal_static_warden_authz_v1_DeleteRelationshipsRequest_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_warden_authz_v1_DeleteRelationshipsRequest_descriptor,
-        new java.lang.String[] { "Filter", "Preconditions", });
+        new java.lang.String[] { "Filter", "Preconditions", "OptionalLimit", "OptionalAllowPartialDeletions", });
     internal_static_warden_authz_v1_DeleteRelationshipsResponse_descriptor =
       getDescriptor().getMessageTypes().get(19);
     internal_static_warden_authz_v1_DeleteRelationshipsResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_warden_authz_v1_DeleteRelationshipsResponse_descriptor,
-        new java.lang.String[] { "DeletedAt", "DeletedCount", });
+        new java.lang.String[] { "DeletedAt", "DeletedCount", "DeletionProgress", });
     internal_static_warden_authz_v1_ReadRelationshipsRequest_descriptor =
       getDescriptor().getMessageTypes().get(20);
     internal_static_warden_authz_v1_ReadRelationshipsRequest_fieldAccessorTable = new

@@ -144,6 +144,39 @@ private static final long serialVersionUID = 0L;
     return preconditions_.get(index);
   }
 
+  public static final int OPTIONAL_LIMIT_FIELD_NUMBER = 3;
+  private int optionalLimit_ = 0;
+  /**
+   * <pre>
+   * At most this many relationships are deleted (0: no limit). When more
+   * match, the delete fails with FAILED_PRECONDITION / DELETE_LIMIT_EXCEEDED
+   * and deletes nothing, unless optional_allow_partial_deletions is set.
+   * </pre>
+   *
+   * <code>uint32 optional_limit = 3 [json_name = "optionalLimit"];</code>
+   * @return The optionalLimit.
+   */
+  @java.lang.Override
+  public int getOptionalLimit() {
+    return optionalLimit_;
+  }
+
+  public static final int OPTIONAL_ALLOW_PARTIAL_DELETIONS_FIELD_NUMBER = 4;
+  private boolean optionalAllowPartialDeletions_ = false;
+  /**
+   * <pre>
+   * With optional_limit: when more match, delete optional_limit of them and
+   * answer DELETION_PROGRESS_PARTIAL; repeat the call to delete the rest.
+   * </pre>
+   *
+   * <code>bool optional_allow_partial_deletions = 4 [json_name = "optionalAllowPartialDeletions"];</code>
+   * @return The optionalAllowPartialDeletions.
+   */
+  @java.lang.Override
+  public boolean getOptionalAllowPartialDeletions() {
+    return optionalAllowPartialDeletions_;
+  }
+
   private byte memoizedIsInitialized = -1;
   @java.lang.Override
   public final boolean isInitialized() {
@@ -164,6 +197,12 @@ private static final long serialVersionUID = 0L;
     for (int i = 0; i < preconditions_.size(); i++) {
       output.writeMessage(2, preconditions_.get(i));
     }
+    if (optionalLimit_ != 0) {
+      output.writeUInt32(3, optionalLimit_);
+    }
+    if (optionalAllowPartialDeletions_ != false) {
+      output.writeBool(4, optionalAllowPartialDeletions_);
+    }
     getUnknownFields().writeTo(output);
   }
 
@@ -180,6 +219,14 @@ private static final long serialVersionUID = 0L;
     for (int i = 0; i < preconditions_.size(); i++) {
       size += com.google.protobuf.CodedOutputStream
         .computeMessageSize(2, preconditions_.get(i));
+    }
+    if (optionalLimit_ != 0) {
+      size += com.google.protobuf.CodedOutputStream
+        .computeUInt32Size(3, optionalLimit_);
+    }
+    if (optionalAllowPartialDeletions_ != false) {
+      size += com.google.protobuf.CodedOutputStream
+        .computeBoolSize(4, optionalAllowPartialDeletions_);
     }
     size += getUnknownFields().getSerializedSize();
     memoizedSize = size;
@@ -203,6 +250,10 @@ private static final long serialVersionUID = 0L;
     }
     if (!getPreconditionsList()
         .equals(other.getPreconditionsList())) return false;
+    if (getOptionalLimit()
+        != other.getOptionalLimit()) return false;
+    if (getOptionalAllowPartialDeletions()
+        != other.getOptionalAllowPartialDeletions()) return false;
     if (!getUnknownFields().equals(other.getUnknownFields())) return false;
     return true;
   }
@@ -222,6 +273,11 @@ private static final long serialVersionUID = 0L;
       hash = (37 * hash) + PRECONDITIONS_FIELD_NUMBER;
       hash = (53 * hash) + getPreconditionsList().hashCode();
     }
+    hash = (37 * hash) + OPTIONAL_LIMIT_FIELD_NUMBER;
+    hash = (53 * hash) + getOptionalLimit();
+    hash = (37 * hash) + OPTIONAL_ALLOW_PARTIAL_DELETIONS_FIELD_NUMBER;
+    hash = (53 * hash) + com.google.protobuf.Internal.hashBoolean(
+        getOptionalAllowPartialDeletions());
     hash = (29 * hash) + getUnknownFields().hashCode();
     memoizedHashCode = hash;
     return hash;
@@ -376,6 +432,8 @@ private static final long serialVersionUID = 0L;
         preconditionsBuilder_.clear();
       }
       bitField0_ = (bitField0_ & ~0x00000002);
+      optionalLimit_ = 0;
+      optionalAllowPartialDeletions_ = false;
       return this;
     }
 
@@ -428,6 +486,12 @@ private static final long serialVersionUID = 0L;
             ? filter_
             : filterBuilder_.build();
         to_bitField0_ |= 0x00000001;
+      }
+      if (((from_bitField0_ & 0x00000004) != 0)) {
+        result.optionalLimit_ = optionalLimit_;
+      }
+      if (((from_bitField0_ & 0x00000008) != 0)) {
+        result.optionalAllowPartialDeletions_ = optionalAllowPartialDeletions_;
       }
       result.bitField0_ |= to_bitField0_;
     }
@@ -505,6 +569,12 @@ private static final long serialVersionUID = 0L;
           }
         }
       }
+      if (other.getOptionalLimit() != 0) {
+        setOptionalLimit(other.getOptionalLimit());
+      }
+      if (other.getOptionalAllowPartialDeletions() != false) {
+        setOptionalAllowPartialDeletions(other.getOptionalAllowPartialDeletions());
+      }
       this.mergeUnknownFields(other.getUnknownFields());
       onChanged();
       return this;
@@ -551,6 +621,16 @@ private static final long serialVersionUID = 0L;
               }
               break;
             } // case 18
+            case 24: {
+              optionalLimit_ = input.readUInt32();
+              bitField0_ |= 0x00000004;
+              break;
+            } // case 24
+            case 32: {
+              optionalAllowPartialDeletions_ = input.readBool();
+              bitField0_ |= 0x00000008;
+              break;
+            } // case 32
             default: {
               if (!super.parseUnknownField(input, extensionRegistry, tag)) {
                 done = true; // was an endgroup tag
@@ -1035,6 +1115,103 @@ private static final long serialVersionUID = 0L;
         preconditions_ = null;
       }
       return preconditionsBuilder_;
+    }
+
+    private int optionalLimit_ ;
+    /**
+     * <pre>
+     * At most this many relationships are deleted (0: no limit). When more
+     * match, the delete fails with FAILED_PRECONDITION / DELETE_LIMIT_EXCEEDED
+     * and deletes nothing, unless optional_allow_partial_deletions is set.
+     * </pre>
+     *
+     * <code>uint32 optional_limit = 3 [json_name = "optionalLimit"];</code>
+     * @return The optionalLimit.
+     */
+    @java.lang.Override
+    public int getOptionalLimit() {
+      return optionalLimit_;
+    }
+    /**
+     * <pre>
+     * At most this many relationships are deleted (0: no limit). When more
+     * match, the delete fails with FAILED_PRECONDITION / DELETE_LIMIT_EXCEEDED
+     * and deletes nothing, unless optional_allow_partial_deletions is set.
+     * </pre>
+     *
+     * <code>uint32 optional_limit = 3 [json_name = "optionalLimit"];</code>
+     * @param value The optionalLimit to set.
+     * @return This builder for chaining.
+     */
+    public Builder setOptionalLimit(int value) {
+
+      optionalLimit_ = value;
+      bitField0_ |= 0x00000004;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * At most this many relationships are deleted (0: no limit). When more
+     * match, the delete fails with FAILED_PRECONDITION / DELETE_LIMIT_EXCEEDED
+     * and deletes nothing, unless optional_allow_partial_deletions is set.
+     * </pre>
+     *
+     * <code>uint32 optional_limit = 3 [json_name = "optionalLimit"];</code>
+     * @return This builder for chaining.
+     */
+    public Builder clearOptionalLimit() {
+      bitField0_ = (bitField0_ & ~0x00000004);
+      optionalLimit_ = 0;
+      onChanged();
+      return this;
+    }
+
+    private boolean optionalAllowPartialDeletions_ ;
+    /**
+     * <pre>
+     * With optional_limit: when more match, delete optional_limit of them and
+     * answer DELETION_PROGRESS_PARTIAL; repeat the call to delete the rest.
+     * </pre>
+     *
+     * <code>bool optional_allow_partial_deletions = 4 [json_name = "optionalAllowPartialDeletions"];</code>
+     * @return The optionalAllowPartialDeletions.
+     */
+    @java.lang.Override
+    public boolean getOptionalAllowPartialDeletions() {
+      return optionalAllowPartialDeletions_;
+    }
+    /**
+     * <pre>
+     * With optional_limit: when more match, delete optional_limit of them and
+     * answer DELETION_PROGRESS_PARTIAL; repeat the call to delete the rest.
+     * </pre>
+     *
+     * <code>bool optional_allow_partial_deletions = 4 [json_name = "optionalAllowPartialDeletions"];</code>
+     * @param value The optionalAllowPartialDeletions to set.
+     * @return This builder for chaining.
+     */
+    public Builder setOptionalAllowPartialDeletions(boolean value) {
+
+      optionalAllowPartialDeletions_ = value;
+      bitField0_ |= 0x00000008;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * With optional_limit: when more match, delete optional_limit of them and
+     * answer DELETION_PROGRESS_PARTIAL; repeat the call to delete the rest.
+     * </pre>
+     *
+     * <code>bool optional_allow_partial_deletions = 4 [json_name = "optionalAllowPartialDeletions"];</code>
+     * @return This builder for chaining.
+     */
+    public Builder clearOptionalAllowPartialDeletions() {
+      bitField0_ = (bitField0_ & ~0x00000008);
+      optionalAllowPartialDeletions_ = false;
+      onChanged();
+      return this;
     }
     @java.lang.Override
     public final Builder setUnknownFields(

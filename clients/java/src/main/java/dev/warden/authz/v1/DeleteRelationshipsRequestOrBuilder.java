@@ -78,4 +78,27 @@ public interface DeleteRelationshipsRequestOrBuilder extends
    */
   dev.warden.authz.v1.PreconditionOrBuilder getPreconditionsOrBuilder(
       int index);
+
+  /**
+   * <pre>
+   * At most this many relationships are deleted (0: no limit). When more
+   * match, the delete fails with FAILED_PRECONDITION / DELETE_LIMIT_EXCEEDED
+   * and deletes nothing, unless optional_allow_partial_deletions is set.
+   * </pre>
+   *
+   * <code>uint32 optional_limit = 3 [json_name = "optionalLimit"];</code>
+   * @return The optionalLimit.
+   */
+  int getOptionalLimit();
+
+  /**
+   * <pre>
+   * With optional_limit: when more match, delete optional_limit of them and
+   * answer DELETION_PROGRESS_PARTIAL; repeat the call to delete the rest.
+   * </pre>
+   *
+   * <code>bool optional_allow_partial_deletions = 4 [json_name = "optionalAllowPartialDeletions"];</code>
+   * @return The optionalAllowPartialDeletions.
+   */
+  boolean getOptionalAllowPartialDeletions();
 }

@@ -21,6 +21,7 @@ private static final long serialVersionUID = 0L;
     super(builder);
   }
   private DeleteRelationshipsResponse() {
+    deletionProgress_ = 0;
   }
 
   @java.lang.Override
@@ -97,6 +98,32 @@ private static final long serialVersionUID = 0L;
     return deletedCount_;
   }
 
+  public static final int DELETION_PROGRESS_FIELD_NUMBER = 3;
+  private int deletionProgress_ = 0;
+  /**
+   * <pre>
+   * Whether every match was deleted.
+   * </pre>
+   *
+   * <code>.warden.authz.v1.DeletionProgress deletion_progress = 3 [json_name = "deletionProgress"];</code>
+   * @return The enum numeric value on the wire for deletionProgress.
+   */
+  @java.lang.Override public int getDeletionProgressValue() {
+    return deletionProgress_;
+  }
+  /**
+   * <pre>
+   * Whether every match was deleted.
+   * </pre>
+   *
+   * <code>.warden.authz.v1.DeletionProgress deletion_progress = 3 [json_name = "deletionProgress"];</code>
+   * @return The deletionProgress.
+   */
+  @java.lang.Override public dev.warden.authz.v1.DeletionProgress getDeletionProgress() {
+    dev.warden.authz.v1.DeletionProgress result = dev.warden.authz.v1.DeletionProgress.forNumber(deletionProgress_);
+    return result == null ? dev.warden.authz.v1.DeletionProgress.UNRECOGNIZED : result;
+  }
+
   private byte memoizedIsInitialized = -1;
   @java.lang.Override
   public final boolean isInitialized() {
@@ -117,6 +144,9 @@ private static final long serialVersionUID = 0L;
     if (deletedCount_ != 0L) {
       output.writeUInt64(2, deletedCount_);
     }
+    if (deletionProgress_ != dev.warden.authz.v1.DeletionProgress.DELETION_PROGRESS_UNSPECIFIED.getNumber()) {
+      output.writeEnum(3, deletionProgress_);
+    }
     getUnknownFields().writeTo(output);
   }
 
@@ -133,6 +163,10 @@ private static final long serialVersionUID = 0L;
     if (deletedCount_ != 0L) {
       size += com.google.protobuf.CodedOutputStream
         .computeUInt64Size(2, deletedCount_);
+    }
+    if (deletionProgress_ != dev.warden.authz.v1.DeletionProgress.DELETION_PROGRESS_UNSPECIFIED.getNumber()) {
+      size += com.google.protobuf.CodedOutputStream
+        .computeEnumSize(3, deletionProgress_);
     }
     size += getUnknownFields().getSerializedSize();
     memoizedSize = size;
@@ -156,6 +190,7 @@ private static final long serialVersionUID = 0L;
     }
     if (getDeletedCount()
         != other.getDeletedCount()) return false;
+    if (deletionProgress_ != other.deletionProgress_) return false;
     if (!getUnknownFields().equals(other.getUnknownFields())) return false;
     return true;
   }
@@ -174,6 +209,8 @@ private static final long serialVersionUID = 0L;
     hash = (37 * hash) + DELETED_COUNT_FIELD_NUMBER;
     hash = (53 * hash) + com.google.protobuf.Internal.hashLong(
         getDeletedCount());
+    hash = (37 * hash) + DELETION_PROGRESS_FIELD_NUMBER;
+    hash = (53 * hash) + deletionProgress_;
     hash = (29 * hash) + getUnknownFields().hashCode();
     memoizedHashCode = hash;
     return hash;
@@ -321,6 +358,7 @@ private static final long serialVersionUID = 0L;
         deletedAtBuilder_ = null;
       }
       deletedCount_ = 0L;
+      deletionProgress_ = 0;
       return this;
     }
 
@@ -363,6 +401,9 @@ private static final long serialVersionUID = 0L;
       }
       if (((from_bitField0_ & 0x00000002) != 0)) {
         result.deletedCount_ = deletedCount_;
+      }
+      if (((from_bitField0_ & 0x00000004) != 0)) {
+        result.deletionProgress_ = deletionProgress_;
       }
       result.bitField0_ |= to_bitField0_;
     }
@@ -417,6 +458,9 @@ private static final long serialVersionUID = 0L;
       if (other.getDeletedCount() != 0L) {
         setDeletedCount(other.getDeletedCount());
       }
+      if (other.deletionProgress_ != 0) {
+        setDeletionProgressValue(other.getDeletionProgressValue());
+      }
       this.mergeUnknownFields(other.getUnknownFields());
       onChanged();
       return this;
@@ -455,6 +499,11 @@ private static final long serialVersionUID = 0L;
               bitField0_ |= 0x00000002;
               break;
             } // case 16
+            case 24: {
+              deletionProgress_ = input.readEnum();
+              bitField0_ |= 0x00000004;
+              break;
+            } // case 24
             default: {
               if (!super.parseUnknownField(input, extensionRegistry, tag)) {
                 done = true; // was an endgroup tag
@@ -669,6 +718,79 @@ private static final long serialVersionUID = 0L;
     public Builder clearDeletedCount() {
       bitField0_ = (bitField0_ & ~0x00000002);
       deletedCount_ = 0L;
+      onChanged();
+      return this;
+    }
+
+    private int deletionProgress_ = 0;
+    /**
+     * <pre>
+     * Whether every match was deleted.
+     * </pre>
+     *
+     * <code>.warden.authz.v1.DeletionProgress deletion_progress = 3 [json_name = "deletionProgress"];</code>
+     * @return The enum numeric value on the wire for deletionProgress.
+     */
+    @java.lang.Override public int getDeletionProgressValue() {
+      return deletionProgress_;
+    }
+    /**
+     * <pre>
+     * Whether every match was deleted.
+     * </pre>
+     *
+     * <code>.warden.authz.v1.DeletionProgress deletion_progress = 3 [json_name = "deletionProgress"];</code>
+     * @param value The enum numeric value on the wire for deletionProgress to set.
+     * @return This builder for chaining.
+     */
+    public Builder setDeletionProgressValue(int value) {
+      deletionProgress_ = value;
+      bitField0_ |= 0x00000004;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * Whether every match was deleted.
+     * </pre>
+     *
+     * <code>.warden.authz.v1.DeletionProgress deletion_progress = 3 [json_name = "deletionProgress"];</code>
+     * @return The deletionProgress.
+     */
+    @java.lang.Override
+    public dev.warden.authz.v1.DeletionProgress getDeletionProgress() {
+      dev.warden.authz.v1.DeletionProgress result = dev.warden.authz.v1.DeletionProgress.forNumber(deletionProgress_);
+      return result == null ? dev.warden.authz.v1.DeletionProgress.UNRECOGNIZED : result;
+    }
+    /**
+     * <pre>
+     * Whether every match was deleted.
+     * </pre>
+     *
+     * <code>.warden.authz.v1.DeletionProgress deletion_progress = 3 [json_name = "deletionProgress"];</code>
+     * @param value The deletionProgress to set.
+     * @return This builder for chaining.
+     */
+    public Builder setDeletionProgress(dev.warden.authz.v1.DeletionProgress value) {
+      if (value == null) {
+        throw new NullPointerException();
+      }
+      bitField0_ |= 0x00000004;
+      deletionProgress_ = value.getNumber();
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * Whether every match was deleted.
+     * </pre>
+     *
+     * <code>.warden.authz.v1.DeletionProgress deletion_progress = 3 [json_name = "deletionProgress"];</code>
+     * @return This builder for chaining.
+     */
+    public Builder clearDeletionProgress() {
+      bitField0_ = (bitField0_ & ~0x00000004);
+      deletionProgress_ = 0;
       onChanged();
       return this;
     }

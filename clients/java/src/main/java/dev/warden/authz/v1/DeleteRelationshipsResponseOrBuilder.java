@@ -44,4 +44,23 @@ public interface DeleteRelationshipsResponseOrBuilder extends
    * @return The deletedCount.
    */
   long getDeletedCount();
+
+  /**
+   * <pre>
+   * Whether every match was deleted.
+   * </pre>
+   *
+   * <code>.warden.authz.v1.DeletionProgress deletion_progress = 3 [json_name = "deletionProgress"];</code>
+   * @return The enum numeric value on the wire for deletionProgress.
+   */
+  int getDeletionProgressValue();
+  /**
+   * <pre>
+   * Whether every match was deleted.
+   * </pre>
+   *
+   * <code>.warden.authz.v1.DeletionProgress deletion_progress = 3 [json_name = "deletionProgress"];</code>
+   * @return The deletionProgress.
+   */
+  dev.warden.authz.v1.DeletionProgress getDeletionProgress();
 }
