@@ -221,7 +221,8 @@ pub async fn start_with_routes(
         Arc::new(sql.clone()),
         events.clone(),
         enricher,
-    );
+    )
+    .reads_need(config.authz_read_role.clone());
     // Warden is the first user of its own interceptor.
     let auth_layer = WardenLayer::builder(config.issuer.clone(), config.audience.clone())
         .key_source(keys.clone())

@@ -87,6 +87,9 @@ pub struct ServeArgs {
     /// database share it [default: warden.authz.session-enrichment].
     #[arg(long, env = "WARDEN_ENRICHMENT_QUEUE")]
     pub enrichment_queue: Option<String>,
+    /// Role that authorization reads need (checks, lookups, ReadRelationships, ReadSchema), besides admin [default: none; any authenticated caller may read].
+    #[arg(long, env = "WARDEN_AUTHZ_READ_ROLE")]
+    pub authz_read_role: Option<String>,
 }
 
 /// The keys the TOML file may hold; an unknown key is an error naming it.
@@ -116,6 +119,7 @@ struct FileConfig {
     log_format: Option<String>,
     bootstrap_admin_email: Option<String>,
     enrichment_queue: Option<String>,
+    authz_read_role: Option<String>,
 }
 
 /// How logs are written.
@@ -194,6 +198,9 @@ pub struct Config {
     pub bootstrap_admin_email: Option<String>,
     /// Durable queue session enrichment consumes (RabbitMQ).
     pub enrichment_queue: String,
+    /// The role authorization reads need besides `admin` (`None`: any
+    /// authenticated caller may read).
+    pub authz_read_role: Option<String>,
 }
 
 /// A configuration value was rejected; the message names the key.
@@ -227,6 +234,7 @@ impl Config {
             log_format: LogFormat::Text,
             bootstrap_admin_email: None,
             enrichment_queue: crate::authz::enrichment::QUEUE.to_owned(),
+            authz_read_role: None,
         }
     }
 
@@ -321,6 +329,14 @@ impl Config {
                 )));
             }
             config.enrichment_queue = v;
+        }
+        if let Some(v) = non_empty(args.authz_read_role.or(file.authz_read_role)) {
+            if !crate::authz::service::valid_role(&v) {
+                return Err(ConfigError(format!(
+                    "authz_read_role: {v:?} is not a role name (lower case letters, digits and _.:-, at most 64)"
+                )));
+            }
+            config.authz_read_role = Some(v);
         }
         config.validate()?;
         Ok(config)
@@ -503,5 +519,21 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("log_format"));
+        let args = ServeArgs {
+            authz_read_role: Some("Readers Group".into()),
+            ..Default::default()
+        };
+        assert!(Config::load(args)
+            .unwrap_err()
+            .to_string()
+            .contains("authz_read_role"));
+        let args = ServeArgs {
+            authz_read_role: Some("authz-reader".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            Config::load(args).unwrap().authz_read_role.as_deref(),
+            Some("authz-reader")
+        );
     }
 }

@@ -15,7 +15,10 @@ use warden_e2e::{
 };
 use warden_proto::auth::v1::{LoginRequest, RegisterRequest};
 use warden_proto::authz::v1::{
-    AssignRoleRequest, DefineRoleRequest, ListUserRolesRequest, UnassignRoleRequest,
+    AssignRoleRequest, CheckBulkPermissionsRequest, CheckPermissionRequest, DefineRoleRequest,
+    ListUserRolesRequest, LookupResourcesRequest, LookupSubjectsRequest, ObjectReference,
+    ReadRelationshipsRequest, ReadSchemaRequest, RelationshipFilter, SubjectReference,
+    UnassignRoleRequest, WriteSchemaRequest,
 };
 use warden_proto::events::v1::{SessionCreated, SessionUpdated};
 use warden_proto::session::v1::session_service_client::SessionServiceClient;
@@ -294,10 +297,180 @@ async fn enrichment_and_live_updates(backend: Backend) {
     warden.stop().await;
 }
 
+/// With `authz_read_role` set, checks and the other authorization reads
+/// need that role (or `admin`): a caller without it is refused, one given it
+/// is let in without a new login, and one who loses it is refused again.
+async fn reads_limited_to_a_role(backend: Backend) {
+    let admin_email = unique_email();
+    let warden = TestWarden::start_tuned(backend, |c| {
+        c.bootstrap_admin_email = Some(admin_email.clone());
+        c.authz_read_role = Some("authz-reader".into());
+    })
+    .await;
+    let mut auth = warden.auth().await;
+    let mut authz = warden.authz().await;
+    auth.register(RegisterRequest {
+        email: admin_email.clone(),
+        password: PASSWORD.into(),
+        display_name: String::new(),
+    })
+    .await
+    .unwrap();
+    let admin = auth
+        .login(LoginRequest {
+            email: admin_email,
+            password: PASSWORD.into(),
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .tokens
+        .unwrap()
+        .access_token;
+    authz
+        .write_schema(bearer(
+            WriteSchemaRequest {
+                schema: "definition user {}\ndefinition doc { relation viewer: user }".into(),
+            },
+            &admin,
+        ))
+        .await
+        .unwrap();
+    let check = || CheckPermissionRequest {
+        resource: Some(ObjectReference {
+            object_type: "doc".into(),
+            object_id: "d".into(),
+        }),
+        permission: "viewer".into(),
+        subject: Some(SubjectReference {
+            object: Some(ObjectReference {
+                object_type: "user".into(),
+                object_id: "x".into(),
+            }),
+            optional_relation: String::new(),
+        }),
+        ..Default::default()
+    };
+    // Every read, as `token`: Ok(()) or its refusal's code.
+    let reader = authz.clone();
+    let reads = |token: String| {
+        let mut authz = reader.clone();
+        async move {
+            let results = [
+                authz
+                    .check_permission(bearer(check(), &token))
+                    .await
+                    .map(drop),
+                authz
+                    .check_bulk_permissions(bearer(CheckBulkPermissionsRequest::default(), &token))
+                    .await
+                    .map(drop),
+                authz
+                    .read_schema(bearer(ReadSchemaRequest {}, &token))
+                    .await
+                    .map(drop),
+                authz
+                    .read_relationships(bearer(
+                        ReadRelationshipsRequest {
+                            filter: Some(RelationshipFilter {
+                                resource_type: "doc".into(),
+                                ..Default::default()
+                            }),
+                            ..Default::default()
+                        },
+                        &token,
+                    ))
+                    .await
+                    .map(drop),
+                authz
+                    .lookup_resources(bearer(
+                        LookupResourcesRequest {
+                            resource_object_type: "doc".into(),
+                            permission: "viewer".into(),
+                            subject: check().subject,
+                            ..Default::default()
+                        },
+                        &token,
+                    ))
+                    .await
+                    .map(drop),
+                authz
+                    .lookup_subjects(bearer(
+                        LookupSubjectsRequest {
+                            resource: check().resource,
+                            permission: "viewer".into(),
+                            subject_object_type: "user".into(),
+                            ..Default::default()
+                        },
+                        &token,
+                    ))
+                    .await
+                    .map(drop),
+            ];
+            results
+                .into_iter()
+                .map(|r| r.map_err(|status| status.code()))
+                .collect::<Vec<_>>()
+        }
+    };
+    let all = |outcome: Result<(), Code>| vec![outcome; 6];
+    assert_eq!(reads(admin.clone()).await, all(Ok(())), "admin reads");
+
+    let (user_id, user) = register_and_login(&mut auth).await;
+    let user = user.access_token;
+    assert_eq!(
+        reads(user.clone()).await,
+        all(Err(Code::PermissionDenied)),
+        "no read role"
+    );
+    authz
+        .define_role(bearer(define("authz-reader", &[], &[]), &admin))
+        .await
+        .unwrap();
+    authz
+        .assign_role(bearer(
+            AssignRoleRequest {
+                user_id: user_id.clone(),
+                role: "authz-reader".into(),
+            },
+            &admin,
+        ))
+        .await
+        .unwrap();
+    let let_in = eventually(ENRICHED_WITHIN, || {
+        let reads = reads(user.clone());
+        async move { (reads.await == all(Ok(()))).then_some(()) }
+    })
+    .await;
+    assert!(let_in.is_some(), "the role reaches the live session");
+    authz
+        .unassign_role(bearer(
+            UnassignRoleRequest {
+                user_id,
+                role: "authz-reader".into(),
+            },
+            &admin,
+        ))
+        .await
+        .unwrap();
+    let refused = eventually(ENRICHED_WITHIN, || {
+        let reads = reads(user.clone());
+        async move { (reads.await == all(Err(Code::PermissionDenied))).then_some(()) }
+    })
+    .await;
+    assert!(refused.is_some(), "losing the role refuses again");
+    warden.stop().await;
+}
+
 mod embedded {
     #[tokio::test]
     async fn enrichment_and_live_updates() {
         super::enrichment_and_live_updates(warden_e2e::Backend::Embedded).await
+    }
+
+    #[tokio::test]
+    async fn reads_limited_to_a_role() {
+        super::reads_limited_to_a_role(warden_e2e::Backend::Embedded).await
     }
 }
 
@@ -307,6 +480,11 @@ mod real {
     #[tokio::test]
     async fn enrichment_and_live_updates() {
         super::enrichment_and_live_updates(Backend::Real).await
+    }
+
+    #[tokio::test]
+    async fn reads_limited_to_a_role() {
+        super::reads_limited_to_a_role(Backend::Real).await
     }
 
     /// The same `SessionCreated` delivered again (as after a redelivery)

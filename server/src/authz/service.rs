@@ -43,6 +43,8 @@ pub struct Authz {
     users: Arc<dyn UserStore>,
     events: Arc<dyn EventBus>,
     enricher: Enricher,
+    /// The role reads need besides `admin` (`None`: any caller).
+    read_role: Option<String>,
 }
 
 impl Authz {
@@ -63,6 +65,42 @@ impl Authz {
             users,
             events,
             enricher,
+            read_role: None,
+        }
+    }
+
+    /// The same service, with checks, lookups and reads of relationships
+    /// and the schema open only to callers with `role` (or `admin`).
+    pub fn reads_need(mut self, role: Option<String>) -> Self {
+        self.read_role = role;
+        self
+    }
+
+    /// Admits a caller to a read: any authenticated one, or with a read
+    /// role configured, one whose session holds it or `admin`. The session's
+    /// roles are read (no store query on the path of every check); a session
+    /// not enriched yet holds none, so its user's roles are read from the
+    /// store instead.
+    async fn require_reader<T>(&self, req: &Request<T>) -> Result<(), Status> {
+        let ctx = AuthContext::of(req)?;
+        let Some(role) = &self.read_role else {
+            return Ok(());
+        };
+        let session = &ctx.session;
+        let allowed = if session.enriched_at.is_some() {
+            let holds = |wanted: &str| session.roles.iter().any(|r| r == wanted);
+            holds(role) || holds(ADMIN_ROLE)
+        } else {
+            self.roles.has_role(&ctx.user_id, role).await?
+                || self.roles.has_role(&ctx.user_id, ADMIN_ROLE).await?
+        };
+        if allowed {
+            Ok(())
+        } else {
+            Err(Error::PermissionDenied(
+                "reading authorization data needs the role configured as authz_read_role",
+            )
+            .into())
         }
     }
 
@@ -209,7 +247,8 @@ fn valid_id(id: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b"/_|-=+@.:".contains(&b))
 }
 
-fn valid_role(name: &str) -> bool {
+/// Whether `name` may name a role.
+pub fn valid_role(name: &str) -> bool {
     (1..=64).contains(&name.len())
         && name.as_bytes()[0].is_ascii_lowercase()
         && name
@@ -644,7 +683,7 @@ impl authz_service_server::AuthzService for Authz {
         &self,
         req: Request<pb::CheckPermissionRequest>,
     ) -> Result<Response<pb::CheckPermissionResponse>, Status> {
-        AuthContext::of(&req)?;
+        self.require_reader(&req).await?;
         let r = req.get_ref();
         let (resource_type, resource_id) = object(r.resource.as_ref(), "resource", false)?;
         let subject = subject(r.subject.as_ref(), "subject", false)?;
@@ -668,7 +707,7 @@ impl authz_service_server::AuthzService for Authz {
         &self,
         req: Request<pb::CheckBulkPermissionsRequest>,
     ) -> Result<Response<pb::CheckBulkPermissionsResponse>, Status> {
-        AuthContext::of(&req)?;
+        self.require_reader(&req).await?;
         let r = req.into_inner();
         if r.items.len() > MAX_BULK_ITEMS {
             return Err(Error::invalid("items", format!("at most {MAX_BULK_ITEMS} items")).into());
@@ -777,7 +816,7 @@ impl authz_service_server::AuthzService for Authz {
         &self,
         req: Request<pb::ReadRelationshipsRequest>,
     ) -> Result<Response<Self::ReadRelationshipsStream>, Status> {
-        AuthContext::of(&req)?;
+        self.require_reader(&req).await?;
         let r = req.get_ref();
         let filter = filter(r.filter.as_ref(), "filter")?;
         let after = cursor_after(&r.optional_cursor, "optional_cursor")?;
@@ -808,7 +847,7 @@ impl authz_service_server::AuthzService for Authz {
         &self,
         req: Request<pb::LookupResourcesRequest>,
     ) -> Result<Response<Self::LookupResourcesStream>, Status> {
-        AuthContext::of(&req)?;
+        self.require_reader(&req).await?;
         let r = req.get_ref();
         if !valid_type(&r.resource_object_type) {
             return Err(Error::invalid("resource_object_type", "must be a valid type name").into());
@@ -844,7 +883,7 @@ impl authz_service_server::AuthzService for Authz {
         &self,
         req: Request<pb::LookupSubjectsRequest>,
     ) -> Result<Response<Self::LookupSubjectsStream>, Status> {
-        AuthContext::of(&req)?;
+        self.require_reader(&req).await?;
         let r = req.get_ref();
         let (resource_type, resource_id) = object(r.resource.as_ref(), "resource", false)?;
         if !valid_type(&r.subject_object_type) {
@@ -924,7 +963,7 @@ impl authz_service_server::AuthzService for Authz {
         &self,
         req: Request<pb::ReadSchemaRequest>,
     ) -> Result<Response<pb::ReadSchemaResponse>, Status> {
-        AuthContext::of(&req)?;
+        self.require_reader(&req).await?;
         let state = self.replica.read();
         Ok(Response::new(pb::ReadSchemaResponse {
             schema: state.schema_text.clone(),
