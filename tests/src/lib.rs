@@ -289,6 +289,22 @@ impl TestWarden {
         Self::start_with(config, Some(dir)).await
     }
 
+    /// [`TestWarden::start_tuned`] with a bootstrap administrator, who has
+    /// registered and logged in: the server and the admin's tokens.
+    pub async fn start_with_admin(
+        backend: Backend,
+        tune: impl FnOnce(&mut Config),
+    ) -> (Self, Tokens) {
+        let email = unique_email();
+        let warden = Self::start_tuned(backend, |c| {
+            c.bootstrap_admin_email = Some(email.clone());
+            tune(c);
+        })
+        .await;
+        let (_, admin) = register_and_login_as(&mut warden.auth().await, &email).await;
+        (warden, admin)
+    }
+
     /// Starts a server with `config`, keeping `dir` alive as long as the server.
     pub async fn start_with(config: Config, dir: Option<tempfile::TempDir>) -> Self {
         let server = warden_server::app::start(config.clone())
@@ -384,10 +400,17 @@ pub const PASSWORD: &str = "correct horse battery staple";
 
 /// Registers a new user and logs in; returns the user id and the tokens.
 pub async fn register_and_login(auth: &mut AuthServiceClient<Channel>) -> (String, Tokens) {
-    let email = unique_email();
+    register_and_login_as(auth, &unique_email()).await
+}
+
+/// [`register_and_login`] with `email`.
+pub async fn register_and_login_as(
+    auth: &mut AuthServiceClient<Channel>,
+    email: &str,
+) -> (String, Tokens) {
     let user_id = auth
         .register(RegisterRequest {
-            email: email.clone(),
+            email: email.into(),
             password: PASSWORD.into(),
             display_name: "Test".into(),
         })
@@ -397,7 +420,7 @@ pub async fn register_and_login(auth: &mut AuthServiceClient<Channel>) -> (Strin
         .user_id;
     let tokens = auth
         .login(LoginRequest {
-            email,
+            email: email.into(),
             password: PASSWORD.into(),
         })
         .await

@@ -9,8 +9,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use tonic::transport::Channel;
 use tonic::Code;
-use warden_e2e::{bearer, reason, register_and_login, unique_email, Backend, TestWarden, PASSWORD};
-use warden_proto::auth::v1::{LoginRequest, RegisterRequest};
+use warden_e2e::{bearer, reason, register_and_login, Backend, TestWarden};
 use warden_proto::authz::v1::authz_service_client::AuthzServiceClient;
 use warden_proto::authz::v1::{
     consistency, precondition, relationship_update, CheckBulkPermissionsRequest,
@@ -98,11 +97,8 @@ fn fresh(revision: &Revision) -> Option<Consistency> {
 
 /// A warden with an administrator; returns it with the admin's access token.
 async fn start(backend: Backend) -> (TestWarden, String) {
-    let email = unique_email();
-    let warden =
-        TestWarden::start_tuned(backend, |c| c.bootstrap_admin_email = Some(email.clone())).await;
-    let token = login_new(&warden, &email).await;
-    (warden, token)
+    let (warden, admin) = TestWarden::start_with_admin(backend, |_| {}).await;
+    (warden, admin.access_token)
 }
 
 /// [`start`], with the Drive schema written: the warden, the admin's token,
@@ -131,27 +127,6 @@ async fn second_server(warden: &TestWarden) -> TestWarden {
     config.listen = "127.0.0.1:0".parse().unwrap();
     config.http_listen = "127.0.0.1:0".parse().unwrap();
     TestWarden::start_with(config, None).await
-}
-
-async fn login_new(warden: &TestWarden, email: &str) -> String {
-    let mut auth = warden.auth().await;
-    auth.register(RegisterRequest {
-        email: email.into(),
-        password: PASSWORD.into(),
-        display_name: String::new(),
-    })
-    .await
-    .unwrap();
-    auth.login(LoginRequest {
-        email: email.into(),
-        password: PASSWORD.into(),
-    })
-    .await
-    .unwrap()
-    .into_inner()
-    .tokens
-    .unwrap()
-    .access_token
 }
 
 async fn write(authz: &mut Authz, token: &str, updates: Vec<RelationshipUpdate>) -> Revision {

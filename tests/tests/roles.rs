@@ -63,31 +63,10 @@ async fn enrichment_and_live_updates(backend: Backend) {
         Backend::Real => Some(EventTap::bind("session.updated").await),
         Backend::Embedded => None,
     };
-    let admin_email = unique_email();
-    let warden = TestWarden::start_tuned(backend, |c| {
-        c.bootstrap_admin_email = Some(admin_email.clone())
-    })
-    .await;
+    let (warden, admin) = TestWarden::start_with_admin(backend, |_| {}).await;
     let mut auth = warden.auth().await;
     let mut sessions = warden.sessions().await;
     let mut authz = warden.authz().await;
-    auth.register(RegisterRequest {
-        email: admin_email.clone(),
-        password: PASSWORD.into(),
-        display_name: String::new(),
-    })
-    .await
-    .unwrap();
-    let admin = auth
-        .login(LoginRequest {
-            email: admin_email,
-            password: PASSWORD.into(),
-        })
-        .await
-        .unwrap()
-        .into_inner()
-        .tokens
-        .unwrap();
     let admin_session = wait_enriched(&sessions, &admin.access_token).await;
     assert_eq!(admin_session.roles, ["admin"]);
 
@@ -301,32 +280,13 @@ async fn enrichment_and_live_updates(backend: Backend) {
 /// need that role (or `admin`): a caller without it is refused, one given it
 /// is let in without a new login, and one who loses it is refused again.
 async fn reads_limited_to_a_role(backend: Backend) {
-    let admin_email = unique_email();
-    let warden = TestWarden::start_tuned(backend, |c| {
-        c.bootstrap_admin_email = Some(admin_email.clone());
+    let (warden, admin) = TestWarden::start_with_admin(backend, |c| {
         c.authz_read_role = Some("authz-reader".into());
     })
     .await;
+    let admin = admin.access_token;
     let mut auth = warden.auth().await;
     let mut authz = warden.authz().await;
-    auth.register(RegisterRequest {
-        email: admin_email.clone(),
-        password: PASSWORD.into(),
-        display_name: String::new(),
-    })
-    .await
-    .unwrap();
-    let admin = auth
-        .login(LoginRequest {
-            email: admin_email,
-            password: PASSWORD.into(),
-        })
-        .await
-        .unwrap()
-        .into_inner()
-        .tokens
-        .unwrap()
-        .access_token;
     authz
         .write_schema(bearer(
             WriteSchemaRequest {
