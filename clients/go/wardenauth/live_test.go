@@ -168,9 +168,16 @@ func TestLiveInterceptor(t *testing.T) {
 		if err != nil || got.GetResourceObjectId() != user.Tokens.UserID() {
 			t.Fatalf("stream: %v %v", got, err)
 		}
-		if cache.Len() != 1 {
-			t.Fatalf("%d sessions cached; want 1", cache.Len())
-		}
+		// Enrichment's SessionUpdated evicts the session once, just after
+		// login: the next call caches it again, enriched, and then only an
+		// event of its own evicts it.
+		waitFor(t, 10*time.Second, "the enriched session cached", func() bool {
+			resp, err := sessions.GetCurrentSession(ctx, &sessionv1.GetCurrentSessionRequest{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return resp.GetSession().GetEnrichedAt() != nil && cache.Len() == 1
+		})
 
 		// Logout: SessionRevoked on warden.events evicts the cached session
 		// (its max age is an hour, so only the event can).
