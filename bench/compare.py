@@ -1,8 +1,8 @@
-"""What bench/spicedb.py and bench/openfga.py share: the data set written
-for Warden and the other system, Warden started on it with a token, its
-answers, ghz runs, ports, health and resident sizes.
+"""What bench/spicedb.py and bench/openfga.py share (and bench/deletes.py
+uses): the data set written for Warden and the other system, Warden started
+on it with a token, its answers, ghz runs, ports, health and resident sizes.
 
-Not a script: the two scripts import it from their directory.
+Not a script: the scripts import it from their directory.
 """
 
 from __future__ import annotations
@@ -105,12 +105,14 @@ def write_dataset(work: pathlib.Path, relationships: int) -> list[dict]:
 
 
 def start_warden(
-    work: pathlib.Path, servers: list[subprocess.Popen]
+    work: pathlib.Path, servers: list[subprocess.Popen], admin: bool = False
 ) -> tuple[subprocess.Popen, str, float, str]:
     """`warden serve` (embedded backends, defaults) on the data set in
     `work/warden`, added to `servers`: the process, its address, how long it
-    took to start, and an access token of a user registered on it."""
+    took to start, and an access token of a user registered on it (the
+    bootstrap administrator with `admin`)."""
     addr = f"127.0.0.1:{free_port()}"
+    email = f"bench-{uuid.uuid4().hex}@example.com"
     started = time.monotonic()
     warden = subprocess.Popen(
         [
@@ -122,6 +124,7 @@ def start_warden(
             addr,
             "--http-listen",
             f"127.0.0.1:{free_port()}",
+            *(["--bootstrap-admin-email", email] if admin else []),
         ],
         stdout=(work / "warden.log").open("w"),
         stderr=subprocess.STDOUT,
@@ -129,7 +132,6 @@ def start_warden(
     servers.append(warden)
     wait_healthy(addr, "warden", warden, 600)
     start_seconds = time.monotonic() - started
-    email = f"bench-{uuid.uuid4().hex}@example.com"
     password = "correct horse battery staple"
     account = {"email": email, "password": password}
     grpcurl(addr, "warden.auth.v1.AuthService/Register", account)
