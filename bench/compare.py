@@ -191,16 +191,22 @@ def ghz(
     if out.returncode != 0:
         raise RuntimeError(f"ghz {method} on {addr}: {out.stderr.strip()}")
     report = json.loads(out.stdout)
+    return {"rps": round(report["rps"]), **ghz_latency(report)}
+
+
+def ghz_latency(report: dict) -> dict:
+    """A ghz JSON report's p50, p99 and slowest call (µs), its call count
+    and the statuses that were not OK. Calls still in flight when the time
+    is up end as Canceled or Unavailable: at most one a worker. Any other
+    status is an error."""
     latency = {
         d["percentage"]: d["latency"] for d in report.get("latencyDistribution") or []
     }
-    # Calls still in flight when the time is up end as Canceled or
-    # Unavailable: at most one a worker. Any other status is an error.
     statuses = report.get("statusCodeDistribution") or {}
     return {
-        "rps": round(report["rps"]),
         "p50_us": round(latency.get(50, 0) / 1000),
         "p99_us": round(latency.get(99, 0) / 1000),
+        "slowest_us": round(report.get("slowest", 0) / 1000),
         "requests": report["count"],
         "not_ok": {code: n for code, n in statuses.items() if code != "OK"},
     }

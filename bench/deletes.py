@@ -31,6 +31,7 @@ import time
 from compare import (
     GO_BIN,
     WARDEN_CHECK,
+    ghz_latency,
     grpcurl,
     start_warden,
     tear_down,
@@ -96,20 +97,6 @@ def delete(addr: str, token: str, limit: int) -> dict:
     }
 
 
-def latency(report: dict) -> dict:
-    by_percent = {
-        d["percentage"]: d["latency"] for d in report.get("latencyDistribution") or []
-    }
-    statuses = report.get("statusCodeDistribution") or {}
-    return {
-        "checks": report["count"],
-        "p50_ms": round(by_percent.get(50, 0) / 1e6, 2),
-        "p99_ms": round(by_percent.get(99, 0) / 1e6, 2),
-        "slowest_ms": round(report.get("slowest", 0) / 1e6, 1),
-        "not_ok": {code: n for code, n in statuses.items() if code != "OK"},
-    }
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--relationships", type=int, default=1_000_000)
@@ -138,7 +125,7 @@ def main() -> int:
             out, err = load.communicate()
             if load.returncode != 0:
                 raise RuntimeError(f"ghz: {err.strip()}")
-            result["checks"] = latency(json.loads(out))
+            result["checks"] = ghz_latency(json.loads(out))
             print(json.dumps(result), flush=True)
             process.terminate()
             process.wait(timeout=20)
