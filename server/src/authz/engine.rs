@@ -443,11 +443,73 @@ impl Objects {
     }
 }
 
+/// Most resources a [`Holders::Few`] lists before it becomes a
+/// [`Holders::Many`]: past it, finding one to remove costs more than a hash.
+const FEW_HOLDERS: usize = 64;
+
+/// The resource objects a subject appears in, once per relationship. Most
+/// subjects appear in a few, listed; one in many (a company-wide group, a
+/// public wildcard) is counted in a map, so that removing its relationships
+/// one by one costs each a hash, not a scan of all the others.
+#[derive(Debug, Clone)]
+enum Holders {
+    Few(Vec<(u32, u32)>),
+    /// Each resource with how many of its relationships name the subject.
+    Many(HashMap<(u32, u32), u32>),
+}
+
+impl Holders {
+    fn add(&mut self, resource: (u32, u32)) {
+        match self {
+            Self::Few(list) if list.len() < FEW_HOLDERS => list.push(resource),
+            Self::Few(list) => {
+                let mut counts = HashMap::default();
+                for r in list.drain(..).chain([resource]) {
+                    *counts.entry(r).or_insert(0) += 1;
+                }
+                *self = Self::Many(counts);
+            }
+            Self::Many(counts) => *counts.entry(resource).or_insert(0) += 1,
+        }
+    }
+
+    /// Takes one mention of `resource`; `true` when none is left at all.
+    fn take(&mut self, resource: (u32, u32)) -> bool {
+        match self {
+            Self::Few(list) => {
+                if let Some(at) = list.iter().position(|r| *r == resource) {
+                    list.swap_remove(at);
+                }
+                list.is_empty()
+            }
+            Self::Many(counts) => {
+                if let Some(count) = counts.get_mut(&resource) {
+                    *count -= 1;
+                    if *count == 0 {
+                        counts.remove(&resource);
+                    }
+                }
+                counts.is_empty()
+            }
+        }
+    }
+
+    /// Each resource, at least once.
+    fn iter(&self) -> impl Iterator<Item = (u32, u32)> + '_ {
+        let (few, many) = match self {
+            Self::Few(list) => (Some(list), None),
+            Self::Many(counts) => (None, Some(counts)),
+        };
+        let few = few.into_iter().flatten().copied();
+        few.chain(many.into_iter().flat_map(|counts| counts.keys().copied()))
+    }
+}
+
 /// The objects of one type in id order, so that reads paging through them
 /// (lookups, reading relationships) start at their cursor instead of
 /// sorting every object of the type on every page. Writers only note new
 /// objects; the next reader sorts those and merges them in.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 struct Listing {
     /// Ids in name order, none twice. Some may no longer name an object of
     /// the type: readers skip those.
@@ -496,6 +558,26 @@ impl Listing {
     }
 }
 
+/// Expired relationships found by [`Index::expired`].
+#[derive(Debug, Default)]
+pub struct Expired {
+    relationships: Vec<(IdKey, IdSubject)>,
+    /// How many relationships with an expiry are left.
+    expiring: usize,
+}
+
+impl Expired {
+    /// How many expired.
+    pub fn len(&self) -> usize {
+        self.relationships.len()
+    }
+
+    /// Whether none did.
+    pub fn is_empty(&self) -> bool {
+        self.relationships.is_empty()
+    }
+}
+
 /// A stored subject as seen by readers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct StoredSubject<'a> {
@@ -520,12 +602,27 @@ pub struct Index {
     /// The reverse: for each object that is a subject (plain, set or
     /// wildcard `(type, *)`), the resource objects it appears in, once per
     /// relationship. Lookups walk it upwards from a subject.
-    by_subject: HashMap<(u32, u32), Vec<(u32, u32)>>,
+    by_subject: HashMap<(u32, u32), Holders>,
     len: usize,
     /// How many relationships carry an expiry (when none do, pruning is free).
     expiring: usize,
     /// The schema checks evaluate, on interned names.
     model: Model,
+}
+
+impl Clone for Index {
+    fn clone(&self) -> Self {
+        let listings = self.listings.lock().unwrap_or_else(PoisonError::into_inner);
+        Self {
+            names: self.names.clone(),
+            objects: self.objects.clone(),
+            listings: Mutex::new(listings.clone()),
+            by_subject: self.by_subject.clone(),
+            len: self.len,
+            expiring: self.expiring,
+            model: self.model.clone(),
+        }
+    }
 }
 
 /// A schema compiled to interned names: a check step is a lookup by
@@ -687,8 +784,8 @@ impl Index {
             self.len += 1;
             self.by_subject
                 .entry((subject.object_type, subject.object_id))
-                .or_default()
-                .push(object);
+                .or_insert_with(|| Holders::Few(Vec::new()))
+                .add(object);
         }
     }
 
@@ -726,10 +823,7 @@ impl Index {
             self.len -= 1;
             let from = (subject.object_type, subject.object_id);
             if let Some(resources) = self.by_subject.get_mut(&from) {
-                if let Some(at) = resources.iter().position(|r| *r == object) {
-                    resources.swap_remove(at);
-                }
-                if resources.is_empty() {
+                if resources.take(object) {
                     self.by_subject.remove(&from);
                 }
             }
@@ -799,9 +893,10 @@ impl Index {
         let objects: Arc<[u32]> = match (resource_id, subject_type, subject_id) {
             (Some(id), _, _) => Arc::new([id]),
             (None, Some(st), Some(sid)) => {
-                let mut ids: Vec<u32> = (self.by_subject.get(&(st, sid)).into_iter().flatten())
+                let holders = self.by_subject.get(&(st, sid));
+                let mut ids: Vec<u32> = (holders.into_iter().flat_map(Holders::iter))
                     .filter(|(rt, _)| *rt == t)
-                    .map(|&(_, id)| id)
+                    .map(|(_, id)| id)
                     .collect();
                 ids.sort_unstable_by(by_name);
                 ids.dedup();
@@ -857,27 +952,44 @@ impl Index {
 
     /// Drops relationships that expired at or before `now_ms`; returns how many.
     pub fn prune_expired(&mut self, now_ms: i64) -> usize {
+        let expired = self.expired(now_ms);
+        self.remove_expired(expired)
+    }
+
+    /// The relationships that expired at or before `now_ms`, found without
+    /// changing anything (a replica looks under its read lock, and removes
+    /// them with [`Index::remove_expired`]).
+    pub fn expired(&self, now_ms: i64) -> Expired {
+        let mut expired = Expired::default();
         if self.expiring == 0 {
-            return 0;
+            return expired;
         }
-        let mut expired = Vec::new();
-        let mut expiring = 0;
         for ((object_type, object_id), relations) in self.objects.iter() {
             for (relation, slot) in relations.iter() {
                 for (subject, expiry) in slot.iter() {
                     if expiry <= now_ms {
-                        expired.push(((object_type, object_id, relation), subject));
+                        let key = (object_type, object_id, relation);
+                        expired.relationships.push((key, subject));
                     } else if expiry != NEVER {
-                        expiring += 1;
+                        expired.expiring += 1;
                     }
                 }
             }
         }
-        let pruned = expired.len();
-        for (key, subject) in expired {
+        expired
+    }
+
+    /// Removes what [`Index::expired`] found, on an index not changed since;
+    /// returns how many.
+    pub fn remove_expired(&mut self, expired: Expired) -> usize {
+        if self.expiring == 0 {
+            return 0;
+        }
+        let pruned = expired.relationships.len();
+        for (key, subject) in expired.relationships {
             self.remove_ids(key, subject);
         }
-        self.expiring = expiring;
+        self.expiring = expired.expiring;
         pruned
     }
 
@@ -916,7 +1028,12 @@ impl Index {
             next.push((subject_type, self.model.wildcard));
         }
         while let Some(object) = next.pop() {
-            for &resource in self.by_subject.get(&object).into_iter().flatten() {
+            for resource in self
+                .by_subject
+                .get(&object)
+                .into_iter()
+                .flat_map(Holders::iter)
+            {
                 if seen.insert(resource) {
                     if seen.len() > budget {
                         return None;
@@ -2089,6 +2206,71 @@ mod tests {
             }
         }
         assert!(found > 100, "the data grants enough to test: {found}");
+    }
+
+    #[test]
+    fn a_subject_in_many_resources_is_read_and_removed_as_one_in_few() {
+        // `user:pub` is the viewer of 300 documents and the editor of every
+        // third: past FEW_HOLDERS its resources are counted in a map. Reads
+        // by subject and lookups must find exactly the documents still
+        // holding it, through every removal, down to none.
+        let mut index = index(&[]);
+        let mut stored: BTreeSet<(usize, &str)> = BTreeSet::new();
+        let relationship =
+            |d: usize, relation: &str| tuple(&format!("document:d{d:03}#{relation}@user:pub"));
+        for d in 0..300 {
+            index.insert(relationship(d, "viewer"), None);
+            stored.insert((d, "viewer"));
+            if d % 3 == 0 {
+                index.insert(relationship(d, "editor"), None);
+                stored.insert((d, "editor"));
+            }
+        }
+        let key = |index: &Index| {
+            (
+                index.names.get("user").unwrap(),
+                index.names.get("pub").unwrap(),
+            )
+        };
+        assert!(matches!(index.by_subject[&key(&index)], Holders::Many(_)));
+        let filter = RelationshipFilter {
+            resource_type: "document".into(),
+            subject_type: Some("user".into()),
+            subject_id: Some("pub".into()),
+            ..Default::default()
+        };
+        let removals: Vec<(usize, &str)> = (0..300)
+            .flat_map(|d| [(d, "viewer"), (d, "editor")])
+            .filter(|r| stored.contains(r))
+            .collect();
+        for (step, (d, relation)) in removals.iter().enumerate() {
+            if step % 37 == 0 {
+                let read: Vec<(usize, String)> = index
+                    .matching(&filter, 0, Page::default())
+                    .into_iter()
+                    .map(|(_, t, _)| (t.resource_id[1..].parse().unwrap(), t.relation))
+                    .collect();
+                let expected: Vec<(usize, String)> =
+                    stored.iter().map(|(d, r)| (*d, r.to_string())).collect();
+                let mut read_sorted = read.clone();
+                read_sorted.sort();
+                assert_eq!(read_sorted, expected, "after {step} removals");
+                let looked_up = Checker::new(&index, 0)
+                    .lookup_resources("document", "view", &user("pub"), Page::default())
+                    .unwrap();
+                let holding: BTreeSet<String> =
+                    stored.iter().map(|(d, _)| format!("d{d:03}")).collect();
+                assert_eq!(
+                    looked_up,
+                    holding.into_iter().collect::<Vec<_>>(),
+                    "after {step}"
+                );
+            }
+            assert!(index.remove(&relationship(*d, relation)));
+            stored.remove(&(*d, *relation));
+        }
+        assert!(index.is_empty());
+        assert!(index.by_subject.is_empty(), "no subject is left listed");
     }
 
     #[test]
