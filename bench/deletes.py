@@ -104,6 +104,11 @@ def main() -> int:
     parser.add_argument("--rate", type=int, default=2_000)
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--delete-after", type=float, default=3.0)
+    parser.add_argument(
+        "--ways",
+        default="none,whole,partial",
+        help="which of none, whole and partial to run (comma-separated)",
+    )
     args = parser.parse_args()
 
     work = pathlib.Path(tempfile.mkdtemp(prefix="warden-deletes-"))
@@ -113,7 +118,8 @@ def main() -> int:
         pristine = work / "pristine"
         shutil.copytree(work / "warden", pristine)
         data = work / "export" / "checks.json"
-        for way, limit in [("none", None), ("whole", 0), ("partial", args.limit)]:
+        ways = [("none", None), ("whole", 0), ("partial", args.limit)]
+        for way, limit in [w for w in ways if w[0] in args.ways.split(",")]:
             shutil.rmtree(work / "warden")
             shutil.copytree(pristine, work / "warden")
             process, addr, _, token = start_warden(work, servers, admin=True)

@@ -58,7 +58,7 @@ pub async fn keep_current(
             }
             _ = gc.tick() => {
                 let now = unix_ms(SystemTime::now());
-                let pruned = replica.prune_expired();
+                let pruned = replica.prune_expired().await;
                 let collected = store.collect_expired(now - GC_INTERVAL.as_millis() as i64).await;
                 let retention = CHANGE_LOG_RETENTION.as_millis() as i64;
                 let trimmed = store.prune_changes(now - retention).await;

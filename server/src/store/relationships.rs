@@ -7,7 +7,7 @@
 use std::collections::{HashMap, HashSet};
 use std::time::SystemTime;
 
-use futures::TryStreamExt;
+use futures::{Stream, TryStreamExt};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 
@@ -260,6 +260,32 @@ async fn next_revision_and_schema(tx: &mut Transaction<'_, Any>) -> Result<(i64,
 /// Logs a write's changes under `revision`, in order (`seq` 0, 1, ...),
 /// with as few statements as [`chunks`] allows. A write that changed
 /// nothing logs [`Change::Nothing`]: every revision has a row.
+/// Rows read between two returns to the runtime (see [`each_row`]).
+const ROWS_BETWEEN_YIELDS: usize = 256;
+
+/// Hands every row of `rows` to `each`, returning to the runtime every
+/// [`ROWS_BETWEEN_YIELDS`] rows. sqlx delivers the rows of a large result
+/// (a broad delete's matches, a catch-up's changes) faster than they are
+/// converted, so without this the task never yields: the runtime worker
+/// running it serves nothing else for as long as the read lasts (hundreds
+/// of milliseconds at 100,000 rows), and the connection tasks queued on it
+/// wait, every check on them with them.
+async fn each_row(
+    rows: impl Stream<Item = Result<AnyRow, sqlx::Error>>,
+    mut each: impl FnMut(&AnyRow) -> Result<(), Error>,
+) -> Result<(), Error> {
+    let mut rows = std::pin::pin!(rows);
+    let mut read = 0_usize;
+    while let Some(row) = rows.try_next().await? {
+        each(&row)?;
+        read += 1;
+        if read.is_multiple_of(ROWS_BETWEEN_YIELDS) {
+            tokio::task::yield_now().await;
+        }
+    }
+    Ok(())
+}
+
 async fn log_changes(
     tx: &mut Transaction<'_, Any>,
     dialect: Dialect,
@@ -469,11 +495,12 @@ impl SqlStore {
         mut each: impl FnMut(Tuple, Option<i64>),
     ) -> Result<(), Error> {
         let sql = format!("SELECT {TUPLE_COLUMNS}, expires_at FROM relationships");
-        let mut rows = sqlx::query(&sql).fetch(self.pool());
-        while let Some(row) = rows.try_next().await? {
-            each(tuple_from_row(&row)?, row.try_get("expires_at")?);
-        }
-        Ok(())
+        let rows = sqlx::query(&sql).fetch(self.pool());
+        each_row(rows, |row| {
+            each(tuple_from_row(row)?, row.try_get("expires_at")?);
+            Ok(())
+        })
+        .await
     }
 
     /// Changes after `revision`, in order, at most `limit` revisions' worth
@@ -488,13 +515,11 @@ impl SqlStore {
             "SELECT revision, op, {TUPLE_COLUMNS}, expires_at, schema_text FROM relationship_changes \
              WHERE revision > $1 AND revision <= $2 ORDER BY revision, seq"
         );
-        let rows = sqlx::query(&sql)
+        let query = sqlx::query(&sql)
             .bind(revision)
-            .bind(revision.saturating_add(limit))
-            .fetch_all(self.pool())
-            .await?;
-        let mut changes = Vec::with_capacity(rows.len());
-        for row in &rows {
+            .bind(revision.saturating_add(limit));
+        let mut changes = Vec::new();
+        each_row(query.fetch(self.pool()), |row| {
             let rev: i64 = row.try_get("revision")?;
             let op: i64 = row.try_get("op")?;
             let change = match op {
@@ -507,7 +532,9 @@ impl SqlStore {
                 ),
             };
             changes.push((rev, change));
-        }
+            Ok(())
+        })
+        .await?;
         let oldest = sqlx::query("SELECT MIN(revision) AS oldest FROM relationship_changes")
             .fetch_one(self.pool())
             .await?
@@ -626,11 +653,12 @@ impl SqlStore {
         for b in &binds {
             query = query.bind(b.as_str());
         }
-        let rows = query.fetch_all(&mut *tx).await?;
-        let mut tuples = rows
-            .iter()
-            .map(tuple_from_row)
-            .collect::<Result<Vec<_>, sqlx::Error>>()?;
+        let mut tuples = Vec::new();
+        each_row(query.fetch(&mut *tx), |row| {
+            tuples.push(tuple_from_row(row)?);
+            Ok(())
+        })
+        .await?;
         let complete = match limit {
             Some(limit) if tuples.len() > limit.at_most => {
                 if !limit.partial {
