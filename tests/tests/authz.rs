@@ -826,6 +826,56 @@ async fn rejects_bad_input(backend: Backend) {
         assert_eq!(status.code(), Code::FailedPrecondition, "{resource}");
         assert_eq!(reason(&status), expected, "{resource}");
     }
+    // In bulk, the request's checks together stop at ten checks' worth:
+    // ten items that each reach the limit, then no item is evaluated, an
+    // ordinary one included (73 items: checked off the runtime worker).
+    let costly = CheckBulkPermissionsRequestItem {
+        resource: Some(object("group:l0b")),
+        permission: "member".into(),
+        subject: Some(subject("user:stranger")),
+    };
+    let ordinary = CheckBulkPermissionsRequestItem {
+        resource: Some(object("folder:deep10")),
+        permission: "view".into(),
+        subject: Some(subject("user:root")),
+    };
+    let mut items = vec![ordinary.clone()];
+    items.extend(std::iter::repeat_n(costly, 12));
+    items.extend(std::iter::repeat_n(ordinary, 60));
+    let bulk = authz
+        .check_bulk_permissions(bearer(
+            CheckBulkPermissionsRequest {
+                items,
+                consistency: None,
+            },
+            &admin,
+        ))
+        .await
+        .unwrap()
+        .into_inner();
+    use warden_proto::authz::v1::check_bulk_permissions_pair::Response as Pair;
+    let answers: Vec<Pair> = bulk
+        .pairs
+        .into_iter()
+        .map(|p| p.response.unwrap())
+        .collect();
+    let granted = Pair::Permissionship(Permissionship::HasPermission as i32);
+    assert_eq!(answers[0], granted);
+    let error = |pair: &Pair| match pair {
+        Pair::Error(e) => e.clone(),
+        other => panic!("an error, not {other:?}"),
+    };
+    for answer in &answers[1..11] {
+        assert!(error(answer).contains("the check evaluated more than 100000"));
+    }
+    for answer in &answers[11..] {
+        let e = error(answer);
+        assert!(
+            e.contains("1000000 relations and permissions in all"),
+            "{e}"
+        );
+        assert!(e.contains("send fewer items"), "{e}");
+    }
     assert!(check_at(
         &mut authz,
         &admin,
@@ -1331,13 +1381,17 @@ fn same_ids(got: &[String], want: &[String], what: &str) {
     );
 }
 
+/// Each test on both backends, on a runtime of two workers as `warden
+/// serve` runs (work the server moves off its workers runs as it would).
 macro_rules! on_both_backends {
     ($($name:ident),* $(,)?) => {
         mod embedded {
-            $(#[tokio::test] async fn $name() { super::$name(warden_e2e::Backend::Embedded).await })*
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() { super::$name(warden_e2e::Backend::Embedded).await })*
         }
         mod real {
-            $(#[tokio::test] async fn $name() { super::$name(warden_e2e::Backend::Real).await })*
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() { super::$name(warden_e2e::Backend::Real).await })*
         }
     };
 }

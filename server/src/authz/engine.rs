@@ -22,6 +22,12 @@ pub const MAX_DEPTH: usize = 50;
 /// holding a thread for as long as 2^levels steps take.
 pub const MAX_VISITS: usize = 100_000;
 
+/// Most relations and permissions the checks of one request evaluate in all,
+/// where a request makes many (`CheckBulkPermissions`): ten checks at
+/// [`MAX_VISITS`], tens of milliseconds. Ordinary checks visit dozens, so a
+/// request of 1,000 of them stays far below it.
+pub const MAX_REQUEST_VISITS: usize = 10 * MAX_VISITS;
+
 pub use crate::store::relationships::{RelationshipFilter, Subject, Tuple};
 
 /// Why a check could not be answered.
@@ -42,6 +48,13 @@ pub enum CheckError {
          the data nest too widely, or in cycles"
     )]
     TooManyVisits,
+    /// The checks of this checker evaluated more than its budget in all
+    /// (see [`Checker::with_budget`]); this check was not started.
+    #[error(
+        "the request's checks evaluated more than {0} relations and permissions in all; \
+         this one was not evaluated: send fewer items a request"
+    )]
+    BudgetSpent(usize),
 }
 
 /// A relationship's place in the order relationships are read and paged
@@ -1134,6 +1147,8 @@ pub struct Checker<'a> {
     memo: RefCell<Memo>,
     /// [`MEMO_AFTER`], or fewer in tests.
     memo_after: usize,
+    /// Visits after which this checker starts no further check.
+    budget: usize,
 }
 
 /// A check visits a node once for each path that leads to it, so groups
@@ -1155,6 +1170,8 @@ pub struct Checker<'a> {
 struct Memo {
     /// Nodes visited in this check.
     visits: usize,
+    /// Nodes visited by this checker's earlier checks.
+    earlier: usize,
     /// Cycles cut so far (by any check of this checker): a node's answer is
     /// kept only if this did not move while it was evaluated.
     cuts: u64,
@@ -1261,7 +1278,17 @@ impl<'a> Checker<'a> {
             extra_names: RefCell::default(),
             memo: RefCell::default(),
             memo_after: MEMO_AFTER,
+            budget: usize::MAX,
         }
+    }
+
+    /// The same checker starting no check once its checks have visited
+    /// `visits` nodes in all: later checks fail with
+    /// [`CheckError::BudgetSpent`]. One check may go past the budget by up
+    /// to [`MAX_VISITS`], so the checker stops within `visits + MAX_VISITS`.
+    pub fn with_budget(mut self, visits: usize) -> Self {
+        self.budget = visits;
+        self
     }
 
     /// The same checker remembering answers from its `visits`th visit on
@@ -1546,7 +1573,11 @@ impl<'a> Checker<'a> {
         };
         {
             let mut memo = self.memo.borrow_mut();
+            memo.earlier = memo.earlier.saturating_add(memo.visits);
             memo.visits = 0;
+            if memo.earlier >= self.budget {
+                return Err(CheckError::BudgetSpent(self.budget));
+            }
             if !memo.answers.is_empty() {
                 memo.answers.clear();
             }
@@ -2791,6 +2822,53 @@ mod tests {
         }
         index.insert(tuple(&format!("group:l{levels}b#member@user:deep")), None);
         index
+    }
+
+    #[test]
+    fn a_checker_with_a_budget_starts_no_check_once_it_is_spent() {
+        // 8 levels of diamonds with a cycle: nothing is remembered, so a
+        // denied check visits hundreds of nodes; a granted one a few.
+        let mut index = diamonds(8);
+        index.insert(tuple("group:l8a#member@group:l0a#member"), None);
+        let (stranger, deep) = (user("stranger"), user("deep"));
+        let unlimited = Checker::new(&index, 0);
+        assert_eq!(
+            unlimited.check("group", "l0a", "member", &stranger),
+            Ok(false)
+        );
+        let denied_costs = unlimited.memo.borrow().visits;
+        assert!(denied_costs > 100, "{denied_costs}");
+        for _ in 0..50 {
+            assert_eq!(
+                unlimited.check("group", "l0a", "member", &stranger),
+                Ok(false)
+            );
+        }
+        // Two denied checks spend a budget of one and a half: the third
+        // check is refused before it starts, whatever it asks, and so is
+        // every later one; one that is invalid anyway says so first.
+        let budgeted = Checker::new(&index, 0).with_budget(denied_costs * 3 / 2);
+        for _ in 0..2 {
+            assert_eq!(
+                budgeted.check("group", "l0a", "member", &stranger),
+                Ok(false)
+            );
+        }
+        for _ in 0..2 {
+            assert_eq!(
+                budgeted.check("group", "l0a", "member", &deep),
+                Err(CheckError::BudgetSpent(denied_costs * 3 / 2))
+            );
+        }
+        assert!(matches!(
+            budgeted.check("group", "l0a", "nothing", &deep),
+            Err(CheckError::UnknownPermission(..))
+        ));
+        // Checks that cost little go on long within it.
+        let budgeted = Checker::new(&index, 0).with_budget(denied_costs);
+        for _ in 0..50 {
+            assert_eq!(budgeted.check("group", "l8b", "member", &deep), Ok(true));
+        }
     }
 
     #[test]

@@ -16,6 +16,7 @@ use std::time::{Duration, SystemTime};
 use tokio::sync::{watch, Mutex};
 
 use super::engine::{Expired, Index};
+use super::off_the_runtime;
 use super::schema::{parse, Schema};
 use crate::error::Error;
 use crate::store::relationships::Change;
@@ -239,18 +240,6 @@ impl Replica {
             pruned = state.index.remove_expired(expired);
         });
         pruned
-    }
-}
-
-/// Runs `f`, which may take a while, without holding up the tasks queued on
-/// this runtime worker (they move to another); on a single-threaded runtime
-/// (tests) it just runs.
-fn off_the_runtime<R>(f: impl FnOnce() -> R) -> R {
-    match tokio::runtime::Handle::try_current() {
-        Ok(handle) if handle.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => {
-            tokio::task::block_in_place(f)
-        }
-        _ => f(),
     }
 }
 

@@ -777,7 +777,10 @@ func (x *CheckBulkPermissionsRequestItem) GetSubject() *SubjectReference {
 // CheckBulkPermissionsRequest holds many checks.
 type CheckBulkPermissionsRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// The checks, answered in order.
+	// The checks, answered in order: at most 1,000. The checks of one request
+	// evaluate at most 1,000,000 relations and permissions in all; past that,
+	// each remaining item is not evaluated and its error says so (send fewer
+	// items a request). Ordinary checks evaluate dozens.
 	Items []*CheckBulkPermissionsRequestItem `protobuf:"bytes,1,rep,name=items,proto3" json:"items,omitempty"`
 	// How fresh the answers must be; unset means minimize latency.
 	Consistency   *Consistency `protobuf:"bytes,2,opt,name=consistency,proto3" json:"consistency,omitempty"`

@@ -212,7 +212,12 @@ export interface CheckBulkPermissionsRequestItem {
 
 /** CheckBulkPermissionsRequest holds many checks. */
 export interface CheckBulkPermissionsRequest {
-  /** The checks, answered in order. */
+  /**
+   * The checks, answered in order: at most 1,000. The checks of one request
+   * evaluate at most 1,000,000 relations and permissions in all; past that,
+   * each remaining item is not evaluated and its error says so (send fewer
+   * items a request). Ordinary checks evaluate dozens.
+   */
   items: CheckBulkPermissionsRequestItem[];
   /** How fresh the answers must be; unset means minimize latency. */
   consistency: Consistency | undefined;

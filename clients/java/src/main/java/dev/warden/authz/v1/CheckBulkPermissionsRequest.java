@@ -50,7 +50,10 @@ private static final long serialVersionUID = 0L;
   private java.util.List<dev.warden.authz.v1.CheckBulkPermissionsRequestItem> items_;
   /**
    * <pre>
-   * The checks, answered in order.
+   * The checks, answered in order: at most 1,000. The checks of one request
+   * evaluate at most 1,000,000 relations and permissions in all; past that,
+   * each remaining item is not evaluated and its error says so (send fewer
+   * items a request). Ordinary checks evaluate dozens.
    * </pre>
    *
    * <code>repeated .warden.authz.v1.CheckBulkPermissionsRequestItem items = 1 [json_name = "items"];</code>
@@ -61,7 +64,10 @@ private static final long serialVersionUID = 0L;
   }
   /**
    * <pre>
-   * The checks, answered in order.
+   * The checks, answered in order: at most 1,000. The checks of one request
+   * evaluate at most 1,000,000 relations and permissions in all; past that,
+   * each remaining item is not evaluated and its error says so (send fewer
+   * items a request). Ordinary checks evaluate dozens.
    * </pre>
    *
    * <code>repeated .warden.authz.v1.CheckBulkPermissionsRequestItem items = 1 [json_name = "items"];</code>
@@ -73,7 +79,10 @@ private static final long serialVersionUID = 0L;
   }
   /**
    * <pre>
-   * The checks, answered in order.
+   * The checks, answered in order: at most 1,000. The checks of one request
+   * evaluate at most 1,000,000 relations and permissions in all; past that,
+   * each remaining item is not evaluated and its error says so (send fewer
+   * items a request). Ordinary checks evaluate dozens.
    * </pre>
    *
    * <code>repeated .warden.authz.v1.CheckBulkPermissionsRequestItem items = 1 [json_name = "items"];</code>
@@ -84,7 +93,10 @@ private static final long serialVersionUID = 0L;
   }
   /**
    * <pre>
-   * The checks, answered in order.
+   * The checks, answered in order: at most 1,000. The checks of one request
+   * evaluate at most 1,000,000 relations and permissions in all; past that,
+   * each remaining item is not evaluated and its error says so (send fewer
+   * items a request). Ordinary checks evaluate dozens.
    * </pre>
    *
    * <code>repeated .warden.authz.v1.CheckBulkPermissionsRequestItem items = 1 [json_name = "items"];</code>
@@ -95,7 +107,10 @@ private static final long serialVersionUID = 0L;
   }
   /**
    * <pre>
-   * The checks, answered in order.
+   * The checks, answered in order: at most 1,000. The checks of one request
+   * evaluate at most 1,000,000 relations and permissions in all; past that,
+   * each remaining item is not evaluated and its error says so (send fewer
+   * items a request). Ordinary checks evaluate dozens.
    * </pre>
    *
    * <code>repeated .warden.authz.v1.CheckBulkPermissionsRequestItem items = 1 [json_name = "items"];</code>
@@ -582,7 +597,10 @@ private static final long serialVersionUID = 0L;
 
     /**
      * <pre>
-     * The checks, answered in order.
+     * The checks, answered in order: at most 1,000. The checks of one request
+     * evaluate at most 1,000,000 relations and permissions in all; past that,
+     * each remaining item is not evaluated and its error says so (send fewer
+     * items a request). Ordinary checks evaluate dozens.
      * </pre>
      *
      * <code>repeated .warden.authz.v1.CheckBulkPermissionsRequestItem items = 1 [json_name = "items"];</code>
@@ -596,7 +614,10 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The checks, answered in order.
+     * The checks, answered in order: at most 1,000. The checks of one request
+     * evaluate at most 1,000,000 relations and permissions in all; past that,
+     * each remaining item is not evaluated and its error says so (send fewer
+     * items a request). Ordinary checks evaluate dozens.
      * </pre>
      *
      * <code>repeated .warden.authz.v1.CheckBulkPermissionsRequestItem items = 1 [json_name = "items"];</code>
@@ -610,7 +631,10 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The checks, answered in order.
+     * The checks, answered in order: at most 1,000. The checks of one request
+     * evaluate at most 1,000,000 relations and permissions in all; past that,
+     * each remaining item is not evaluated and its error says so (send fewer
+     * items a request). Ordinary checks evaluate dozens.
      * </pre>
      *
      * <code>repeated .warden.authz.v1.CheckBulkPermissionsRequestItem items = 1 [json_name = "items"];</code>
@@ -624,7 +648,10 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The checks, answered in order.
+     * The checks, answered in order: at most 1,000. The checks of one request
+     * evaluate at most 1,000,000 relations and permissions in all; past that,
+     * each remaining item is not evaluated and its error says so (send fewer
+     * items a request). Ordinary checks evaluate dozens.
      * </pre>
      *
      * <code>repeated .warden.authz.v1.CheckBulkPermissionsRequestItem items = 1 [json_name = "items"];</code>
@@ -645,7 +672,10 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The checks, answered in order.
+     * The checks, answered in order: at most 1,000. The checks of one request
+     * evaluate at most 1,000,000 relations and permissions in all; past that,
+     * each remaining item is not evaluated and its error says so (send fewer
+     * items a request). Ordinary checks evaluate dozens.
      * </pre>
      *
      * <code>repeated .warden.authz.v1.CheckBulkPermissionsRequestItem items = 1 [json_name = "items"];</code>
@@ -663,7 +693,10 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The checks, answered in order.
+     * The checks, answered in order: at most 1,000. The checks of one request
+     * evaluate at most 1,000,000 relations and permissions in all; past that,
+     * each remaining item is not evaluated and its error says so (send fewer
+     * items a request). Ordinary checks evaluate dozens.
      * </pre>
      *
      * <code>repeated .warden.authz.v1.CheckBulkPermissionsRequestItem items = 1 [json_name = "items"];</code>
@@ -683,7 +716,10 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The checks, answered in order.
+     * The checks, answered in order: at most 1,000. The checks of one request
+     * evaluate at most 1,000,000 relations and permissions in all; past that,
+     * each remaining item is not evaluated and its error says so (send fewer
+     * items a request). Ordinary checks evaluate dozens.
      * </pre>
      *
      * <code>repeated .warden.authz.v1.CheckBulkPermissionsRequestItem items = 1 [json_name = "items"];</code>
@@ -704,7 +740,10 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The checks, answered in order.
+     * The checks, answered in order: at most 1,000. The checks of one request
+     * evaluate at most 1,000,000 relations and permissions in all; past that,
+     * each remaining item is not evaluated and its error says so (send fewer
+     * items a request). Ordinary checks evaluate dozens.
      * </pre>
      *
      * <code>repeated .warden.authz.v1.CheckBulkPermissionsRequestItem items = 1 [json_name = "items"];</code>
@@ -722,7 +761,10 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The checks, answered in order.
+     * The checks, answered in order: at most 1,000. The checks of one request
+     * evaluate at most 1,000,000 relations and permissions in all; past that,
+     * each remaining item is not evaluated and its error says so (send fewer
+     * items a request). Ordinary checks evaluate dozens.
      * </pre>
      *
      * <code>repeated .warden.authz.v1.CheckBulkPermissionsRequestItem items = 1 [json_name = "items"];</code>
@@ -740,7 +782,10 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The checks, answered in order.
+     * The checks, answered in order: at most 1,000. The checks of one request
+     * evaluate at most 1,000,000 relations and permissions in all; past that,
+     * each remaining item is not evaluated and its error says so (send fewer
+     * items a request). Ordinary checks evaluate dozens.
      * </pre>
      *
      * <code>repeated .warden.authz.v1.CheckBulkPermissionsRequestItem items = 1 [json_name = "items"];</code>
@@ -759,7 +804,10 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The checks, answered in order.
+     * The checks, answered in order: at most 1,000. The checks of one request
+     * evaluate at most 1,000,000 relations and permissions in all; past that,
+     * each remaining item is not evaluated and its error says so (send fewer
+     * items a request). Ordinary checks evaluate dozens.
      * </pre>
      *
      * <code>repeated .warden.authz.v1.CheckBulkPermissionsRequestItem items = 1 [json_name = "items"];</code>
@@ -776,7 +824,10 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The checks, answered in order.
+     * The checks, answered in order: at most 1,000. The checks of one request
+     * evaluate at most 1,000,000 relations and permissions in all; past that,
+     * each remaining item is not evaluated and its error says so (send fewer
+     * items a request). Ordinary checks evaluate dozens.
      * </pre>
      *
      * <code>repeated .warden.authz.v1.CheckBulkPermissionsRequestItem items = 1 [json_name = "items"];</code>
@@ -793,7 +844,10 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The checks, answered in order.
+     * The checks, answered in order: at most 1,000. The checks of one request
+     * evaluate at most 1,000,000 relations and permissions in all; past that,
+     * each remaining item is not evaluated and its error says so (send fewer
+     * items a request). Ordinary checks evaluate dozens.
      * </pre>
      *
      * <code>repeated .warden.authz.v1.CheckBulkPermissionsRequestItem items = 1 [json_name = "items"];</code>
@@ -804,7 +858,10 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The checks, answered in order.
+     * The checks, answered in order: at most 1,000. The checks of one request
+     * evaluate at most 1,000,000 relations and permissions in all; past that,
+     * each remaining item is not evaluated and its error says so (send fewer
+     * items a request). Ordinary checks evaluate dozens.
      * </pre>
      *
      * <code>repeated .warden.authz.v1.CheckBulkPermissionsRequestItem items = 1 [json_name = "items"];</code>
@@ -818,7 +875,10 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The checks, answered in order.
+     * The checks, answered in order: at most 1,000. The checks of one request
+     * evaluate at most 1,000,000 relations and permissions in all; past that,
+     * each remaining item is not evaluated and its error says so (send fewer
+     * items a request). Ordinary checks evaluate dozens.
      * </pre>
      *
      * <code>repeated .warden.authz.v1.CheckBulkPermissionsRequestItem items = 1 [json_name = "items"];</code>
@@ -833,7 +893,10 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The checks, answered in order.
+     * The checks, answered in order: at most 1,000. The checks of one request
+     * evaluate at most 1,000,000 relations and permissions in all; past that,
+     * each remaining item is not evaluated and its error says so (send fewer
+     * items a request). Ordinary checks evaluate dozens.
      * </pre>
      *
      * <code>repeated .warden.authz.v1.CheckBulkPermissionsRequestItem items = 1 [json_name = "items"];</code>
@@ -844,7 +907,10 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The checks, answered in order.
+     * The checks, answered in order: at most 1,000. The checks of one request
+     * evaluate at most 1,000,000 relations and permissions in all; past that,
+     * each remaining item is not evaluated and its error says so (send fewer
+     * items a request). Ordinary checks evaluate dozens.
      * </pre>
      *
      * <code>repeated .warden.authz.v1.CheckBulkPermissionsRequestItem items = 1 [json_name = "items"];</code>
@@ -856,7 +922,10 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The checks, answered in order.
+     * The checks, answered in order: at most 1,000. The checks of one request
+     * evaluate at most 1,000,000 relations and permissions in all; past that,
+     * each remaining item is not evaluated and its error says so (send fewer
+     * items a request). Ordinary checks evaluate dozens.
      * </pre>
      *
      * <code>repeated .warden.authz.v1.CheckBulkPermissionsRequestItem items = 1 [json_name = "items"];</code>

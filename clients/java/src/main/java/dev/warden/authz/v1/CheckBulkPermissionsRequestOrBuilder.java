@@ -10,7 +10,10 @@ public interface CheckBulkPermissionsRequestOrBuilder extends
 
   /**
    * <pre>
-   * The checks, answered in order.
+   * The checks, answered in order: at most 1,000. The checks of one request
+   * evaluate at most 1,000,000 relations and permissions in all; past that,
+   * each remaining item is not evaluated and its error says so (send fewer
+   * items a request). Ordinary checks evaluate dozens.
    * </pre>
    *
    * <code>repeated .warden.authz.v1.CheckBulkPermissionsRequestItem items = 1 [json_name = "items"];</code>
@@ -19,7 +22,10 @@ public interface CheckBulkPermissionsRequestOrBuilder extends
       getItemsList();
   /**
    * <pre>
-   * The checks, answered in order.
+   * The checks, answered in order: at most 1,000. The checks of one request
+   * evaluate at most 1,000,000 relations and permissions in all; past that,
+   * each remaining item is not evaluated and its error says so (send fewer
+   * items a request). Ordinary checks evaluate dozens.
    * </pre>
    *
    * <code>repeated .warden.authz.v1.CheckBulkPermissionsRequestItem items = 1 [json_name = "items"];</code>
@@ -27,7 +33,10 @@ public interface CheckBulkPermissionsRequestOrBuilder extends
   dev.warden.authz.v1.CheckBulkPermissionsRequestItem getItems(int index);
   /**
    * <pre>
-   * The checks, answered in order.
+   * The checks, answered in order: at most 1,000. The checks of one request
+   * evaluate at most 1,000,000 relations and permissions in all; past that,
+   * each remaining item is not evaluated and its error says so (send fewer
+   * items a request). Ordinary checks evaluate dozens.
    * </pre>
    *
    * <code>repeated .warden.authz.v1.CheckBulkPermissionsRequestItem items = 1 [json_name = "items"];</code>
@@ -35,7 +44,10 @@ public interface CheckBulkPermissionsRequestOrBuilder extends
   int getItemsCount();
   /**
    * <pre>
-   * The checks, answered in order.
+   * The checks, answered in order: at most 1,000. The checks of one request
+   * evaluate at most 1,000,000 relations and permissions in all; past that,
+   * each remaining item is not evaluated and its error says so (send fewer
+   * items a request). Ordinary checks evaluate dozens.
    * </pre>
    *
    * <code>repeated .warden.authz.v1.CheckBulkPermissionsRequestItem items = 1 [json_name = "items"];</code>
@@ -44,7 +56,10 @@ public interface CheckBulkPermissionsRequestOrBuilder extends
       getItemsOrBuilderList();
   /**
    * <pre>
-   * The checks, answered in order.
+   * The checks, answered in order: at most 1,000. The checks of one request
+   * evaluate at most 1,000,000 relations and permissions in all; past that,
+   * each remaining item is not evaluated and its error says so (send fewer
+   * items a request). Ordinary checks evaluate dozens.
    * </pre>
    *
    * <code>repeated .warden.authz.v1.CheckBulkPermissionsRequestItem items = 1 [json_name = "items"];</code>
