@@ -556,7 +556,8 @@ fn cursor_for(key: &str) -> String {
 pub const STREAM_PAGE: usize = 1_000;
 
 /// At most `limit` (0: all) results after the cursor key `after`, fetched
-/// [`STREAM_PAGE`] at a time as the client takes them. `fetch` returns each
+/// [`STREAM_PAGE`] at a time as the client takes them, each off the runtime
+/// worker. `fetch` returns each
 /// result of a page with the cursor key that continues after it. The first
 /// page is fetched before this returns, so its error is the call's status;
 /// a later page's error ends the stream.
@@ -574,9 +575,14 @@ where
             limit as usize
         },
     };
-    let first = pages.next().transpose()?.unwrap_or_default();
+    // A page may take milliseconds (a lookup's first walk, tens of them):
+    // computed off the runtime worker, whose other tasks move to another
+    // thread meanwhile (cheap when there are none).
+    let first = off_the_runtime(|| pages.next())
+        .transpose()?
+        .unwrap_or_default();
     let rest = futures::stream::unfold(pages, |mut pages| async move {
-        let page = pages.next()?;
+        let page = off_the_runtime(|| pages.next())?;
         Some((page, pages))
     });
     let results = futures::stream::iter([Ok(first)])
