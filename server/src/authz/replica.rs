@@ -227,19 +227,22 @@ impl Replica {
     }
 
     /// Drops expired relationships from the index (they already count as
-    /// absent); returns how many. They are found under the read lock.
+    /// absent); returns how many. They are looked for under the read lock,
+    /// off the runtime worker (a scan of the whole index).
     pub async fn prune_expired(&self) -> usize {
         let _writer = self.writer.lock().await;
         let now = unix_ms(SystemTime::now());
-        let expired: Expired = self.read().index.expired(now);
-        if expired.is_empty() {
-            return 0;
-        }
-        let mut pruned = 0;
-        self.update(expired.len(), |state| {
-            pruned = state.index.remove_expired(expired);
-        });
-        pruned
+        off_the_runtime(|| {
+            let expired: Expired = self.read().index.expired(now);
+            if expired.is_empty() {
+                return 0;
+            }
+            let mut pruned = 0;
+            self.update(expired.len(), |state| {
+                pruned = state.index.remove_expired(expired);
+            });
+            pruned
+        })
     }
 }
 
