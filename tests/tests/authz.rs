@@ -1158,7 +1158,7 @@ async fn documents_of(authz: &mut Authz, token: &str, who: &str, at: &Revision) 
 /// A large request applies whole, however many of its updates go into one
 /// statement: 700 touches with a delete among them; 300 creates; a request
 /// with a create of an existing relationship after 300 touches fails and
-/// writes nothing.
+/// writes nothing; a delete of 5,000 (applied beside the index) leaves none.
 /// On PostgreSQL a second server, running before the writes, catches up from
 /// the change log to the same relationships.
 async fn large_writes_apply_whole(backend: Backend) {
@@ -1237,13 +1237,64 @@ async fn large_writes_apply_whole(backend: Backend) {
         "the refused request wrote nothing"
     );
 
+    // A delete of 5,000 relationships: more than the replica applies in
+    // place (it applies them to a copy of its index and swaps it in). Read
+    // at its revision, all are gone and nothing else is.
+    let eve: Vec<String> = (0..5_000).map(|i| format!("eve{i:04}")).collect();
+    for ids in eve.chunks(1_000) {
+        let updates = ids
+            .iter()
+            .map(|id| touch(&format!("document:{id}#viewer@user:eve")))
+            .collect();
+        write(&mut authz, &admin, updates).await;
+    }
+    let deleted = authz
+        .delete_relationships(bearer(
+            DeleteRelationshipsRequest {
+                filter: Some(RelationshipFilter {
+                    resource_type: "document".into(),
+                    optional_subject_filter: Some(warden_proto::authz::v1::SubjectFilter {
+                        subject_type: "user".into(),
+                        optional_subject_id: "eve".into(),
+                        ..Default::default()
+                    }),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            },
+            &admin,
+        ))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(deleted.deleted_count, 5_000);
+    let gone = deleted.deleted_at.unwrap();
+    assert!(documents_of(&mut authz, &admin, "eve", &gone)
+        .await
+        .is_empty());
+    assert_eq!(documents_of(&mut authz, &admin, "ann", &gone).await, want);
+    let eve_views = check_at(
+        &mut authz,
+        &admin,
+        "document:eve4999",
+        "view",
+        "user:eve",
+        None,
+    );
+    assert!(!eve_views.await.unwrap());
+
     if let Some(replica) = replica {
+        // It catches up from the change log: the delete alone is a revision
+        // of 5,000 changes, applied to a copy there too.
         let mut other = replica.authz().await;
         assert_eq!(
-            documents_of(&mut other, &admin, "ann", &latest).await,
+            documents_of(&mut other, &admin, "ann", &gone).await,
             want,
             "the second server replays the same changes"
         );
+        assert!(documents_of(&mut other, &admin, "eve", &gone)
+            .await
+            .is_empty());
         replica.stop().await;
     }
     warden.stop().await;
