@@ -14,21 +14,11 @@
 //! WARDEN_BENCH_RELATIONSHIPS, default 100000).
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
-use warden_bench::dataset::{Dataset, SCHEMA};
-use warden_server::authz::engine::{Index, Subject, Tuple};
-use warden_server::authz::schema::parse;
+use warden_bench::dataset::bench_index;
+use warden_server::authz::engine::{Subject, Tuple};
 
 fn bench(c: &mut Criterion) {
-    let size = std::env::var("WARDEN_BENCH_RELATIONSHIPS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(100_000);
-    let data = Dataset::generate(size, 7);
-    let mut index = Index::default();
-    index.set_schema(&parse(SCHEMA).expect("schema"));
-    for t in &data.tuples {
-        index.insert(t.clone(), None);
-    }
+    let (data, mut index) = bench_index();
     let ordinary: Vec<Tuple> = data
         .tuples
         .iter()

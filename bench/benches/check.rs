@@ -11,9 +11,8 @@
 //! default 100000).
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
-use warden_bench::dataset::{check_pool, document, Dataset, SCHEMA};
-use warden_server::authz::engine::{Checker, Index, Page, RelationshipFilter, Subject, Tuple};
-use warden_server::authz::schema::parse;
+use warden_bench::dataset::{bench_index, check_pool, document};
+use warden_server::authz::engine::{Checker, Page, RelationshipFilter, Subject, Tuple};
 use warden_server::authz::service::STREAM_PAGE;
 
 fn tuple(rt: &str, rid: &str, rel: &str, subject: Subject) -> Tuple {
@@ -44,17 +43,7 @@ fn in_stream_pages(mut page_of: impl FnMut(Page<'_>) -> Vec<String>) -> usize {
 }
 
 fn bench(c: &mut Criterion) {
-    let size = std::env::var("WARDEN_BENCH_RELATIONSHIPS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(100_000);
-    let data = Dataset::generate(size, 7);
-    let schema = parse(SCHEMA).expect("schema");
-    let mut index = Index::default();
-    index.set_schema(&schema);
-    for t in &data.tuples {
-        index.insert(t.clone(), None);
-    }
+    let (data, mut index) = bench_index();
     // A reader of the root folder through two nested groups.
     index.insert(
         tuple(

@@ -2,7 +2,8 @@
 //! tree at least five levels deep and documents in it, with owners, viewers,
 //! editor groups and bans, sized by its number of relationships.
 
-use warden_server::authz::engine::{Subject, Tuple};
+use warden_server::authz::engine::{Index, Subject, Tuple};
+use warden_server::authz::schema::parse;
 
 /// The schema the data set is written against.
 pub const SCHEMA: &str = r#"
@@ -254,4 +255,21 @@ pub fn check_pool(
         ));
     }
     pool
+}
+
+/// The in-process benchmarks' data set: as many relationships as
+/// `WARDEN_BENCH_RELATIONSHIPS` says (default 100,000), in an index on
+/// [`SCHEMA`].
+pub fn bench_index() -> (Dataset, Index) {
+    let size = std::env::var("WARDEN_BENCH_RELATIONSHIPS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(100_000);
+    let data = Dataset::generate(size, 7);
+    let mut index = Index::default();
+    index.set_schema(&parse(SCHEMA).expect("schema"));
+    for t in &data.tuples {
+        index.insert(t.clone(), None);
+    }
+    (data, index)
 }

@@ -14,10 +14,10 @@ use warden_proto::authz::v1::authz_service_client::AuthzServiceClient;
 use warden_proto::authz::v1::{
     consistency, precondition, relationship_update, CheckBulkPermissionsRequest,
     CheckBulkPermissionsRequestItem, CheckPermissionRequest, Consistency,
-    DeleteRelationshipsRequest, DeletionProgress, LookupResourcesRequest, LookupSubjectsRequest,
-    ObjectReference, Permissionship, Precondition, ReadRelationshipsRequest, ReadSchemaRequest,
-    Relationship, RelationshipFilter, RelationshipUpdate, Revision, SubjectReference,
-    WriteRelationshipsRequest, WriteSchemaRequest,
+    DeleteRelationshipsRequest, DeleteRelationshipsResponse, DeletionProgress,
+    LookupResourcesRequest, LookupSubjectsRequest, ObjectReference, Permissionship, Precondition,
+    ReadRelationshipsRequest, ReadSchemaRequest, Relationship, RelationshipFilter,
+    RelationshipUpdate, Revision, SubjectReference, WriteRelationshipsRequest, WriteSchemaRequest,
 };
 
 type Authz = AuthzServiceClient<Channel>;
@@ -127,6 +127,20 @@ async fn second_server(warden: &TestWarden) -> TestWarden {
     config.listen = "127.0.0.1:0".parse().unwrap();
     config.http_listen = "127.0.0.1:0".parse().unwrap();
     TestWarden::start_with(config, None).await
+}
+
+/// Deletes every relationship `filter` matches (no limit).
+async fn delete_matching(
+    authz: &mut Authz,
+    token: &str,
+    filter: RelationshipFilter,
+) -> DeleteRelationshipsResponse {
+    let request = DeleteRelationshipsRequest {
+        filter: Some(filter),
+        ..Default::default()
+    };
+    let response = authz.delete_relationships(bearer(request, token)).await;
+    response.unwrap().into_inner()
 }
 
 async fn write(authz: &mut Authz, token: &str, updates: Vec<RelationshipUpdate>) -> Revision {
@@ -365,21 +379,12 @@ async fn conformance(backend: Backend) {
     )
     .await
     .unwrap());
-    let by_filter = authz
-        .delete_relationships(bearer(
-            DeleteRelationshipsRequest {
-                filter: Some(RelationshipFilter {
-                    resource_type: "document".into(),
-                    optional_resource_id: "public".into(),
-                    ..Default::default()
-                }),
-                ..Default::default()
-            },
-            &admin,
-        ))
-        .await
-        .unwrap()
-        .into_inner();
+    let public = RelationshipFilter {
+        resource_type: "document".into(),
+        optional_resource_id: "public".into(),
+        ..Default::default()
+    };
+    let by_filter = delete_matching(&mut authz, &admin, public).await;
     assert_eq!(by_filter.deleted_count, 1);
     assert_eq!(
         by_filter.deletion_progress(),
@@ -1248,25 +1253,16 @@ async fn large_writes_apply_whole(backend: Backend) {
             .collect();
         write(&mut authz, &admin, updates).await;
     }
-    let deleted = authz
-        .delete_relationships(bearer(
-            DeleteRelationshipsRequest {
-                filter: Some(RelationshipFilter {
-                    resource_type: "document".into(),
-                    optional_subject_filter: Some(warden_proto::authz::v1::SubjectFilter {
-                        subject_type: "user".into(),
-                        optional_subject_id: "eve".into(),
-                        ..Default::default()
-                    }),
-                    ..Default::default()
-                }),
-                ..Default::default()
-            },
-            &admin,
-        ))
-        .await
-        .unwrap()
-        .into_inner();
+    let of_eve = RelationshipFilter {
+        resource_type: "document".into(),
+        optional_subject_filter: Some(warden_proto::authz::v1::SubjectFilter {
+            subject_type: "user".into(),
+            optional_subject_id: "eve".into(),
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    let deleted = delete_matching(&mut authz, &admin, of_eve).await;
     assert_eq!(deleted.deleted_count, 5_000);
     let gone = deleted.deleted_at.unwrap();
     assert!(documents_of(&mut authz, &admin, "eve", &gone)

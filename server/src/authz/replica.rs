@@ -275,27 +275,31 @@ mod tests {
             .unwrap()
     }
 
+    /// A store on SQLite in a temporary directory (kept while it lives) with
+    /// [`SCHEMA`], and a replica of it.
+    async fn on_a_new_store() -> (tempfile::TempDir, SqlStore, Arc<Replica>) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqlStore::connect(None, dir.path()).await.unwrap();
+        store.write_schema(SCHEMA, |_| true).await.unwrap().unwrap();
+        let replica = Replica::load(store.clone()).await.unwrap();
+        (dir, store, replica)
+    }
+
+    /// Writes `updates` in one transaction; its revision.
+    async fn write(store: &SqlStore, updates: Vec<(WriteOp, Tuple, Option<i64>)>, now: i64) -> i64 {
+        let written = store.write_relationships(&updates, &[], SCHEMA, now).await;
+        written.unwrap().unwrap()
+    }
+
     /// Small changes are applied in place, large ones (a write, a delete,
     /// expiries) to a copy swapped in: either way the replica ends where a
     /// fresh load of the store starts, and its revision is the store's.
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn large_changes_applied_to_a_copy_end_where_a_fresh_load_starts() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = SqlStore::connect(None, dir.path()).await.unwrap();
-        store.write_schema(SCHEMA, |_| true).await.unwrap().unwrap();
-        let replica = Replica::load(store.clone()).await.unwrap();
+        let (_dir, store, replica) = on_a_new_store().await;
         let large = 2 * IN_PLACE_MOST + 1_000;
         let now = unix_ms(SystemTime::now());
-        let write = |updates: Vec<(WriteOp, Tuple, Option<i64>)>| {
-            let store = store.clone();
-            async move {
-                store
-                    .write_relationships(&updates, &[], SCHEMA, now)
-                    .await
-                    .unwrap()
-                    .unwrap()
-            }
-        };
+        let write = |updates| write(&store, updates, now);
         // In place: one small write.
         write(vec![(WriteOp::Touch, viewer(0, "alice"), None)]).await;
         // To a copy: every document public, half of them expiring soon.
@@ -348,22 +352,10 @@ mod tests {
     /// applied (to a copy, 5,000 changes each way), never half moved.
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn checks_during_a_large_change_see_it_whole_or_not_at_all() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = SqlStore::connect(None, dir.path()).await.unwrap();
-        store.write_schema(SCHEMA, |_| true).await.unwrap().unwrap();
-        let replica = Replica::load(store.clone()).await.unwrap();
+        let (_dir, store, replica) = on_a_new_store().await;
         let half = IN_PLACE_MOST / 2 + 500;
         let now = unix_ms(SystemTime::now());
-        let write = |updates: Vec<(WriteOp, Tuple, Option<i64>)>| {
-            let store = store.clone();
-            async move {
-                store
-                    .write_relationships(&updates, &[], SCHEMA, now)
-                    .await
-                    .unwrap()
-                    .unwrap()
-            }
-        };
+        let write = |updates| write(&store, updates, now);
         let before = (0..half).map(|d| (WriteOp::Touch, viewer(d, "ann"), None));
         write(before.collect()).await;
         replica.catch_up().await.unwrap();
