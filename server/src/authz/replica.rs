@@ -10,6 +10,7 @@
 //! applied to a copy made under the read lock, and the copy is swapped in:
 //! checks go on meanwhile, and none ever sees half of a revision.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock, RwLockReadGuard};
 use std::time::{Duration, SystemTime};
 
@@ -54,6 +55,10 @@ pub struct Replica {
     /// when it is swapped in, and a long read never has a writer queued
     /// behind it (which would hold every new reader too).
     writer: Mutex<()>,
+    /// Catch-ups begun, and the number of the last one that succeeded (see
+    /// [`Replica::catch_up`]).
+    catch_ups_begun: AtomicU64,
+    catch_up_done: AtomicU64,
     applied: watch::Sender<i64>,
 }
 
@@ -76,6 +81,8 @@ impl Replica {
             store,
             state: RwLock::new(state),
             writer: Mutex::new(()),
+            catch_ups_begun: AtomicU64::new(0),
+            catch_up_done: AtomicU64::new(0),
             applied: watch::channel(revision).0,
         });
         replica.catch_up().await?;
@@ -117,10 +124,28 @@ impl Replica {
         *self.applied.borrow()
     }
 
-    /// Applies every change committed after the applied revision; returns the
-    /// revision reached. Reloads everything if the log no longer reaches back.
+    /// Applies every change committed before this call (and maybe after);
+    /// returns the revision reached. Reloads everything if the log no longer
+    /// reaches back.
+    ///
+    /// Callers that wait while another catch-up runs share the next one: a
+    /// catch-up that began after a call read the store after it began, so
+    /// its result serves that call. Many `fully_consistent` checks at once
+    /// then cost one read of the store between them, not one each in turn.
     pub async fn catch_up(&self) -> Result<i64, Error> {
+        let ticket = self.catch_ups_begun.load(Ordering::SeqCst);
         let _writer = self.writer.lock().await;
+        if self.catch_up_done.load(Ordering::SeqCst) > ticket {
+            return Ok(self.revision());
+        }
+        let this = self.catch_ups_begun.fetch_add(1, Ordering::SeqCst) + 1;
+        let reached = self.catch_up_now().await?;
+        self.catch_up_done.store(this, Ordering::SeqCst);
+        Ok(reached)
+    }
+
+    /// [`Replica::catch_up`]'s work; call holding `writer`.
+    async fn catch_up_now(&self) -> Result<i64, Error> {
         loop {
             let from = self.revision();
             let (changes, oldest) = self.store.changes_since(from, CATCH_UP_BATCH).await?;
@@ -399,5 +424,32 @@ mod tests {
             seen.contains(&(moved, false)),
             "the move was seen: {seen:?}"
         );
+    }
+
+    /// Callers waiting for the writer while a catch-up runs share the next
+    /// one: eight calls made while the writer is held cost one read of the
+    /// store, and all of them see a write committed before they were made.
+    #[tokio::test]
+    async fn waiting_catch_ups_share_the_next_one() {
+        let (_dir, store, replica) = on_a_new_store().await;
+        let now = unix_ms(SystemTime::now());
+        let held = replica.writer.lock().await;
+        let revision = write(&store, vec![(WriteOp::Touch, viewer(1, "ann"), None)], now).await;
+        let begun = replica.catch_ups_begun.load(Ordering::SeqCst);
+        let calls: Vec<_> = (0..8)
+            .map(|_| {
+                let replica = replica.clone();
+                tokio::spawn(async move { replica.catch_up().await.unwrap() })
+            })
+            .collect();
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        drop(held);
+        for call in calls {
+            assert_eq!(call.await.unwrap(), revision);
+        }
+        assert_eq!(replica.catch_ups_begun.load(Ordering::SeqCst), begun + 1);
+        // A call made after that one ended does its own.
+        assert_eq!(replica.catch_up().await.unwrap(), revision);
+        assert_eq!(replica.catch_ups_begun.load(Ordering::SeqCst), begun + 2);
     }
 }
