@@ -1261,7 +1261,15 @@ pub struct TraceNode {
 struct Tracer {
     open: Vec<TraceNode>,
     root: Option<TraceNode>,
+    /// Steps recorded in this check, and whether some were left out.
+    recorded: usize,
+    cut: bool,
 }
+
+/// Most steps a trace records. A check may visit [`MAX_VISITS`], and a
+/// trace that large (megabytes) would pass a client's default message
+/// limit; the first 10,000 show the path that decided, or enough of it.
+pub const MAX_TRACE_STEPS: usize = 10_000;
 
 /// The nodes being evaluated, outermost first: a node met again is a cycle.
 /// At most [`MAX_DEPTH`] deep, so a scan beats hashing.
@@ -1307,7 +1315,17 @@ impl<'a> Checker<'a> {
 
     /// The trace of the last check, when tracing.
     pub fn take_trace(&self) -> Option<TraceNode> {
-        self.trace.as_ref().and_then(|t| t.borrow_mut().root.take())
+        let mut tracer = self.trace.as_ref()?.borrow_mut();
+        let (recorded, cut) = (tracer.recorded, tracer.cut);
+        tracer.recorded = 0;
+        tracer.cut = false;
+        let mut root = tracer.root.take()?;
+        if cut {
+            root.step.push_str(&format!(
+                " (trace cut at {recorded} steps; the answer counts all)"
+            ));
+        }
+        Some(root)
     }
 
     /// The ids of the objects of `resource_type` on which `subject` has
@@ -1582,6 +1600,11 @@ impl<'a> Checker<'a> {
                 memo.answers.clear();
             }
         }
+        if let Some(trace) = &self.trace {
+            let mut tracer = trace.borrow_mut();
+            tracer.recorded = 0;
+            tracer.cut = false;
+        }
         let mut path = Path::new();
         self.visit((type_id, self.id(resource_id), name), target, 0, &mut path)
     }
@@ -1621,6 +1644,15 @@ impl<'a> Checker<'a> {
         let Some(trace) = &self.trace else {
             return self.visit_untraced(node, target, depth, path);
         };
+        {
+            let mut tracer = trace.borrow_mut();
+            if tracer.recorded >= MAX_TRACE_STEPS {
+                tracer.cut = true;
+                drop(tracer);
+                return self.visit_untraced(node, target, depth, path);
+            }
+            tracer.recorded += 1;
+        }
         let (t, id, name) = node;
         let step = format!(
             "{}:{}#{}",
@@ -2869,6 +2901,40 @@ mod tests {
         for _ in 0..50 {
             assert_eq!(budgeted.check("group", "l8b", "member", &deep), Ok(true));
         }
+    }
+
+    #[test]
+    fn a_trace_records_at_most_its_limit_and_says_it_was_cut() {
+        // 15 levels of diamonds with a cycle: a denied check visits more
+        // than MAX_TRACE_STEPS nodes, none of which can be remembered.
+        let mut index = diamonds(15);
+        index.insert(tuple("group:l15a#member@group:l0a#member"), None);
+        fn steps(node: &TraceNode) -> usize {
+            1 + node.children.iter().map(steps).sum::<usize>()
+        }
+        let checker = Checker::new(&index, 0).traced();
+        assert_eq!(
+            checker.check("group", "l0a", "member", &user("stranger")),
+            Ok(false)
+        );
+        assert!(checker.memo.borrow().visits > MAX_TRACE_STEPS);
+        let trace = checker.take_trace().unwrap();
+        assert_eq!(steps(&trace), MAX_TRACE_STEPS);
+        assert!(
+            trace
+                .step
+                .ends_with("(trace cut at 10000 steps; the answer counts all)"),
+            "{}",
+            trace.step
+        );
+        // The next check on the same checker starts a trace of its own.
+        assert_eq!(
+            checker.check("group", "l15b", "member", &user("deep")),
+            Ok(true)
+        );
+        let trace = checker.take_trace().unwrap();
+        assert_eq!(trace.step, "group:l15b#member");
+        assert!(trace.granted);
     }
 
     #[test]

@@ -511,7 +511,9 @@ type CheckPermissionRequest struct {
 	Subject *SubjectReference `protobuf:"bytes,3,opt,name=subject,proto3" json:"subject,omitempty"`
 	// How fresh the answer must be; unset means minimize latency.
 	Consistency *Consistency `protobuf:"bytes,4,opt,name=consistency,proto3" json:"consistency,omitempty"`
-	// When true the response carries a trace of the evaluation.
+	// When true the response carries a trace of the evaluation: its first
+	// 10,000 steps at most (past that, the root step says it was cut; the
+	// answer still counts every step).
 	WithTracing   bool `protobuf:"varint,5,opt,name=with_tracing,json=withTracing,proto3" json:"with_tracing,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache

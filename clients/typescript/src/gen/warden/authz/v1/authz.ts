@@ -172,7 +172,11 @@ export interface CheckPermissionRequest {
   consistency:
     | Consistency
     | undefined;
-  /** When true the response carries a trace of the evaluation. */
+  /**
+   * When true the response carries a trace of the evaluation: its first
+   * 10,000 steps at most (past that, the root step says it was cut; the
+   * answer still counts every step).
+   */
   withTracing: boolean;
 }
 

@@ -210,7 +210,9 @@ private static final long serialVersionUID = 0L;
   private boolean withTracing_ = false;
   /**
    * <pre>
-   * When true the response carries a trace of the evaluation.
+   * When true the response carries a trace of the evaluation: its first
+   * 10,000 steps at most (past that, the root step says it was cut; the
+   * answer still counts every step).
    * </pre>
    *
    * <code>bool with_tracing = 5 [json_name = "withTracing"];</code>
@@ -1262,7 +1264,9 @@ private static final long serialVersionUID = 0L;
     private boolean withTracing_ ;
     /**
      * <pre>
-     * When true the response carries a trace of the evaluation.
+     * When true the response carries a trace of the evaluation: its first
+     * 10,000 steps at most (past that, the root step says it was cut; the
+     * answer still counts every step).
      * </pre>
      *
      * <code>bool with_tracing = 5 [json_name = "withTracing"];</code>
@@ -1274,7 +1278,9 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * When true the response carries a trace of the evaluation.
+     * When true the response carries a trace of the evaluation: its first
+     * 10,000 steps at most (past that, the root step says it was cut; the
+     * answer still counts every step).
      * </pre>
      *
      * <code>bool with_tracing = 5 [json_name = "withTracing"];</code>
@@ -1290,7 +1296,9 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * When true the response carries a trace of the evaluation.
+     * When true the response carries a trace of the evaluation: its first
+     * 10,000 steps at most (past that, the root step says it was cut; the
+     * answer still counts every step).
      * </pre>
      *
      * <code>bool with_tracing = 5 [json_name = "withTracing"];</code>

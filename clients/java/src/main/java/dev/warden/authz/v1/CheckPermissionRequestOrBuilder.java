@@ -111,7 +111,9 @@ public interface CheckPermissionRequestOrBuilder extends
 
   /**
    * <pre>
-   * When true the response carries a trace of the evaluation.
+   * When true the response carries a trace of the evaluation: its first
+   * 10,000 steps at most (past that, the root step says it was cut; the
+   * answer still counts every step).
    * </pre>
    *
    * <code>bool with_tracing = 5 [json_name = "withTracing"];</code>
