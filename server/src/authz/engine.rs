@@ -995,9 +995,6 @@ impl Index {
     /// Removes what [`Index::expired`] found, on an index not changed since;
     /// returns how many.
     pub fn remove_expired(&mut self, expired: Expired) -> usize {
-        if self.expiring == 0 {
-            return 0;
-        }
         let pruned = expired.relationships.len();
         for (key, subject) in expired.relationships {
             self.remove_ids(key, subject);
@@ -1317,8 +1314,6 @@ impl<'a> Checker<'a> {
     pub fn take_trace(&self) -> Option<TraceNode> {
         let mut tracer = self.trace.as_ref()?.borrow_mut();
         let (recorded, cut) = (tracer.recorded, tracer.cut);
-        tracer.recorded = 0;
-        tracer.cut = false;
         let mut root = tracer.root.take()?;
         if cut {
             root.step.push_str(&format!(

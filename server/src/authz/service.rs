@@ -557,10 +557,9 @@ pub const STREAM_PAGE: usize = 1_000;
 
 /// At most `limit` (0: all) results after the cursor key `after`, fetched
 /// [`STREAM_PAGE`] at a time as the client takes them, each off the runtime
-/// worker. `fetch` returns each
-/// result of a page with the cursor key that continues after it. The first
-/// page is fetched before this returns, so its error is the call's status;
-/// a later page's error ends the stream.
+/// worker. `fetch` returns each result of a page with the cursor key that
+/// continues after it. The first page is fetched before this returns, so
+/// its error is the call's status; a later page's error ends the stream.
 fn paged<T, F>(after: Option<String>, limit: u32, fetch: F) -> Result<ResponseStream<T>, Status>
 where
     T: Send + 'static,

@@ -257,9 +257,6 @@ async fn next_revision_and_schema(tx: &mut Transaction<'_, Any>) -> Result<(i64,
     Ok((row.try_get("revision")?, row.try_get("schema_text")?))
 }
 
-/// Logs a write's changes under `revision`, in order (`seq` 0, 1, ...),
-/// with as few statements as [`chunks`] allows. A write that changed
-/// nothing logs [`Change::Nothing`]: every revision has a row.
 /// Rows read between two returns to the runtime (see [`each_row`]).
 const ROWS_BETWEEN_YIELDS: usize = 256;
 
@@ -286,6 +283,9 @@ async fn each_row(
     Ok(())
 }
 
+/// Logs a write's changes under `revision`, in order (`seq` 0, 1, ...),
+/// with as few statements as [`chunks`] allows. A write that changed
+/// nothing logs [`Change::Nothing`]: every revision has a row.
 async fn log_changes(
     tx: &mut Transaction<'_, Any>,
     dialect: Dialect,
