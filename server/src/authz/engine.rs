@@ -1705,9 +1705,14 @@ impl<'a> Checker<'a> {
                 None
             } else if let Some(&answer) = memo.answers.get(&(node, target)) {
                 drop(memo);
+                // The node's step is the last one open, unless the trace
+                // was cut before it (then it has none).
                 if let Some(trace) = &self.trace {
-                    if let Some(open) = trace.borrow_mut().open.last_mut() {
-                        open.step.push_str(" (as evaluated before in this check)");
+                    let mut tracer = trace.borrow_mut();
+                    if !tracer.cut {
+                        if let Some(open) = tracer.open.last_mut() {
+                            open.step.push_str(" (as evaluated before in this check)");
+                        }
                     }
                 }
                 return Ok(answer);
@@ -2930,6 +2935,27 @@ mod tests {
         let trace = checker.take_trace().unwrap();
         assert_eq!(trace.step, "group:l15b#member");
         assert!(trace.granted);
+
+        // 12 levels: the bottom group, on no cycle, is remembered, and met
+        // again past the cut. Only a step in the trace says so, each once.
+        let mut index = diamonds(12);
+        index.insert(tuple("group:l12a#member@group:l0a#member"), None);
+        let checker = Checker::new(&index, 0).traced();
+        assert_eq!(
+            checker.check("group", "l0b", "member", &user("stranger")),
+            Ok(false)
+        );
+        let trace = checker.take_trace().unwrap();
+        assert_eq!(
+            trace.step,
+            "group:l0b#member (trace cut at 10000 steps; the answer counts all)"
+        );
+        fn remembered(node: &TraceNode) -> usize {
+            let here = node.step.matches("(as evaluated before").count();
+            assert!(here <= 1, "{}", node.step);
+            here + node.children.iter().map(remembered).sum::<usize>()
+        }
+        assert!(remembered(&trace) > 0);
     }
 
     #[test]
