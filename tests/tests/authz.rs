@@ -892,6 +892,73 @@ async fn rejects_bad_input(backend: Backend) {
     .await
     .unwrap());
 
+    // Checks too costly for the runtime worker (12 levels of diamonds with
+    // a cycle: 2^12 paths, past the visits a call may make on the worker,
+    // within MAX_VISITS) are run again beside it, and answered exactly:
+    // alone, traced, and in a bulk request small enough to start on it.
+    let mut diamonds: Vec<String> = Vec::new();
+    for k in 0..12 {
+        for (x, y) in [("a", "a"), ("a", "b"), ("b", "a"), ("b", "b")] {
+            diamonds.push(format!("group:m{k}{x}#member@group:m{}{y}#member", k + 1));
+        }
+    }
+    diamonds.push("group:m12a#member@group:m0a#member".into());
+    diamonds.push("group:m12b#member@user:deep".into());
+    let updates = diamonds.iter().map(|t| touch(t)).collect();
+    write(&mut authz, &admin, updates).await;
+    for (who, expected) in [("user:stranger", false), ("user:deep", true)] {
+        let allowed = check_at(&mut authz, &admin, "group:m0b", "member", who, None);
+        assert_eq!(allowed.await.unwrap(), expected, "{who}");
+    }
+    let traced = authz
+        .check_permission(bearer(
+            CheckPermissionRequest {
+                resource: Some(object("group:m0b")),
+                permission: "member".into(),
+                subject: Some(subject("user:stranger")),
+                consistency: None,
+                with_tracing: true,
+            },
+            &admin,
+        ))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(traced.permissionship, Permissionship::NoPermission as i32);
+    let trace = traced.trace.unwrap();
+    let cut = "group:m0b#member (trace cut at 10000 steps; the answer counts all)";
+    assert_eq!(trace.step, cut);
+    assert!(!trace.granted && !trace.children.is_empty());
+    let item = |resource: &str, who: &str| CheckBulkPermissionsRequestItem {
+        resource: Some(object(resource)),
+        permission: "member".into(),
+        subject: Some(subject(who)),
+    };
+    let items = vec![
+        item("group:m12b", "user:deep"),
+        item("group:m0a", "user:stranger"),
+        item("group:m0a", "user:deep"),
+        item("group:m0b", "user:stranger"),
+    ];
+    let bulk = authz
+        .check_bulk_permissions(bearer(
+            CheckBulkPermissionsRequest {
+                items,
+                consistency: None,
+            },
+            &admin,
+        ))
+        .await
+        .unwrap()
+        .into_inner();
+    let denied = Pair::Permissionship(Permissionship::NoPermission as i32);
+    let answers: Vec<Pair> = bulk
+        .pairs
+        .into_iter()
+        .map(|p| p.response.unwrap())
+        .collect();
+    assert_eq!(answers, [granted.clone(), denied.clone(), granted, denied]);
+
     // Who may call what: reads need a token, writes need the admin role.
     let mut auth = warden.auth().await;
     let (_, user) = register_and_login(&mut auth).await;

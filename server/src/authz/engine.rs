@@ -3,7 +3,7 @@
 //! on the current path, which cannot add a grant), expired relationships count
 //! as absent, and a graph deeper than the limit is an error, never an allow.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -55,6 +55,11 @@ pub enum CheckError {
          this one was not evaluated: send fewer items a request"
     )]
     BudgetSpent(usize),
+    /// The checks of this checker visited the nodes it stops after (see
+    /// [`Checker::stopping_after`]); this one was stopped where it was, or
+    /// not started. A caller that asked for it runs the checks again.
+    #[error("the checks visited more than the {0} nodes their checker stops after")]
+    Stopped(usize),
 }
 
 /// A relationship's place in the order relationships are read and paged
@@ -1146,6 +1151,10 @@ pub struct Checker<'a> {
     memo_after: usize,
     /// Visits after which this checker starts no further check.
     budget: usize,
+    /// Visits after which this checker's checks stop, started or not.
+    stop_after: usize,
+    /// Whether one did.
+    stopped: Cell<bool>,
 }
 
 /// A check visits a node once for each path that leads to it, so groups
@@ -1169,6 +1178,9 @@ struct Memo {
     visits: usize,
     /// Nodes visited by this checker's earlier checks.
     earlier: usize,
+    /// Nodes this check may visit: [`MAX_VISITS`], or fewer when its
+    /// checker stops earlier.
+    limit: usize,
     /// Cycles cut so far (by any check of this checker): a node's answer is
     /// kept only if this did not move while it was evaluated.
     cuts: u64,
@@ -1284,6 +1296,8 @@ impl<'a> Checker<'a> {
             memo: RefCell::default(),
             memo_after: MEMO_AFTER,
             budget: usize::MAX,
+            stop_after: usize::MAX,
+            stopped: Cell::new(false),
         }
     }
 
@@ -1294,6 +1308,21 @@ impl<'a> Checker<'a> {
     pub fn with_budget(mut self, visits: usize) -> Self {
         self.budget = visits;
         self
+    }
+
+    /// The same checker stopping its checks once they have visited `visits`
+    /// nodes in all, in the middle of one if need be: that check and every
+    /// later one fail with [`CheckError::Stopped`], and [`Checker::stopped`]
+    /// says so. For a caller that would rather run costly checks elsewhere
+    /// than wait for them where it is.
+    pub fn stopping_after(mut self, visits: usize) -> Self {
+        self.stop_after = visits;
+        self
+    }
+
+    /// Whether a check was stopped (see [`Checker::stopping_after`]).
+    pub fn stopped(&self) -> bool {
+        self.stopped.get()
     }
 
     /// The same checker remembering answers from its `visits`th visit on
@@ -1591,6 +1620,7 @@ impl<'a> Checker<'a> {
             if memo.earlier >= self.budget {
                 return Err(CheckError::BudgetSpent(self.budget));
             }
+            memo.limit = MAX_VISITS.min(self.stop_after.saturating_sub(memo.earlier));
             if !memo.answers.is_empty() {
                 memo.answers.clear();
             }
@@ -1698,8 +1728,13 @@ impl<'a> Checker<'a> {
         let cuts = {
             let mut memo = self.memo.borrow_mut();
             memo.visits += 1;
-            if memo.visits > MAX_VISITS {
-                return Err(CheckError::TooManyVisits);
+            if memo.visits > memo.limit {
+                return Err(if memo.limit < MAX_VISITS {
+                    self.stopped.set(true);
+                    CheckError::Stopped(self.stop_after)
+                } else {
+                    CheckError::TooManyVisits
+                });
             }
             if memo.visits <= self.memo_after {
                 None
@@ -2901,6 +2936,53 @@ mod tests {
         for _ in 0..50 {
             assert_eq!(budgeted.check("group", "l8b", "member", &deep), Ok(true));
         }
+    }
+
+    #[test]
+    fn a_checker_stopping_after_some_visits_stops_there_and_says_so() {
+        // 20 levels of diamonds with a cycle: a denied check would visit
+        // past MAX_VISITS; a granted one visits a few dozen.
+        let mut index = diamonds(20);
+        index.insert(tuple("group:l20a#member@group:l0a#member"), None);
+        let (stranger, deep) = (user("stranger"), user("deep"));
+        let unlimited = Checker::new(&index, 0);
+        assert_eq!(unlimited.check("group", "l0a", "member", &deep), Ok(true));
+        let granted_costs = unlimited.memo.borrow().visits;
+        assert!(granted_costs < 100, "{granted_costs}");
+        assert!(!unlimited.stopped());
+
+        // Checks within the visits answer as an unlimited checker does.
+        let stopping = Checker::new(&index, 0).stopping_after(1_000);
+        assert_eq!(stopping.check("group", "l0a", "member", &deep), Ok(true));
+        assert!(!stopping.stopped());
+        // One that goes further stops at the visit past them, mid-check.
+        assert_eq!(
+            stopping.check("group", "l0a", "member", &stranger),
+            Err(CheckError::Stopped(1_000))
+        );
+        assert_eq!(stopping.memo.borrow().visits, 1_000 - granted_costs + 1);
+        assert!(stopping.stopped());
+        // Every later check is stopped too, however little it would cost.
+        assert_eq!(
+            stopping.check("group", "l20b", "member", &deep),
+            Err(CheckError::Stopped(1_000))
+        );
+        assert!(stopping.stopped());
+
+        // Past MAX_VISITS a check fails as it always does: it is not stopped.
+        let late = Checker::new(&index, 0).stopping_after(2 * MAX_VISITS);
+        assert_eq!(
+            late.check("group", "l0a", "member", &stranger),
+            Err(CheckError::TooManyVisits)
+        );
+        assert!(!late.stopped());
+        // The second such check would go past the checker's visits first.
+        assert_eq!(
+            late.check("group", "l0b", "member", &stranger),
+            Err(CheckError::Stopped(2 * MAX_VISITS))
+        );
+        assert_eq!(late.memo.borrow().visits, MAX_VISITS);
+        assert!(late.stopped());
     }
 
     #[test]
