@@ -323,6 +323,8 @@ async fn conformance(backend: Backend) {
         answers[2],
         Pair::Permissionship(Permissionship::NoPermission as i32)
     );
+    let reasons: Vec<_> = bulk.pairs.iter().map(|p| p.error_reason.as_str()).collect();
+    assert_eq!(reasons, ["", "INVALID_ARGUMENT", ""]);
 
     // Expiry: counts at once, and not after it passes.
     let soon = SystemTime::now().duration_since(UNIX_EPOCH).unwrap() + Duration::from_millis(1500);
@@ -859,6 +861,12 @@ async fn rejects_bad_input(backend: Backend) {
         .unwrap()
         .into_inner();
     use warden_proto::authz::v1::check_bulk_permissions_pair::Response as Pair;
+    let reasons: Vec<_> = bulk.pairs.iter().map(|p| p.error_reason.clone()).collect();
+    assert_eq!(reasons[0], "");
+    assert!(reasons[1..11].iter().all(|r| r == "MAX_VISITS_EXCEEDED"));
+    assert!(reasons[11..]
+        .iter()
+        .all(|r| r == "MAX_REQUEST_VISITS_EXCEEDED"));
     let answers: Vec<Pair> = bulk
         .pairs
         .into_iter()

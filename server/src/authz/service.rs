@@ -790,13 +790,14 @@ impl authz_service_server::AuthzService for Authz {
         let pairs = (r.items.into_iter().zip(answers))
             .map(|(item, answer)| {
                 use pb::check_bulk_permissions_pair::Response;
-                let response = match answer {
-                    Ok(allowed) => Response::Permissionship(permissionship(allowed)),
-                    Err(e) => Response::Error(describe(&e)),
+                let (response, error_reason) = match answer {
+                    Ok(allowed) => (Response::Permissionship(permissionship(allowed)), ""),
+                    Err(e) => (Response::Error(describe(&e)), e.reason()),
                 };
                 pb::CheckBulkPermissionsPair {
                     request: Some(item),
                     response: Some(response),
+                    error_reason: error_reason.into(),
                 }
             })
             .collect();

@@ -845,7 +845,13 @@ type CheckBulkPermissionsPair struct {
 	//
 	//	*CheckBulkPermissionsPair_Permissionship
 	//	*CheckBulkPermissionsPair_Error
-	Response      isCheckBulkPermissionsPair_Response `protobuf_oneof:"response"`
+	Response isCheckBulkPermissionsPair_Response `protobuf_oneof:"response"`
+	// With an error, its stable reason, the `google.rpc.ErrorInfo.reason` the
+	// same check alone would fail with: `INVALID_ARGUMENT` (a malformed item, or
+	// a type or permission not in the schema), `MAX_DEPTH_EXCEEDED`,
+	// `MAX_VISITS_EXCEEDED`, or `MAX_REQUEST_VISITS_EXCEEDED` (not evaluated:
+	// send fewer items a request). Empty with an answer.
+	ErrorReason   string `protobuf:"bytes,4,opt,name=error_reason,json=errorReason,proto3" json:"error_reason,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -908,6 +914,13 @@ func (x *CheckBulkPermissionsPair) GetError() string {
 		if x, ok := x.Response.(*CheckBulkPermissionsPair_Error); ok {
 			return x.Error
 		}
+	}
+	return ""
+}
+
+func (x *CheckBulkPermissionsPair) GetErrorReason() string {
+	if x != nil {
+		return x.ErrorReason
 	}
 	return ""
 }
@@ -2664,11 +2677,12 @@ const file_warden_authz_v1_authz_proto_rawDesc = "" +
 	"\asubject\x18\x03 \x01(\v2!.warden.authz.v1.SubjectReferenceR\asubject\"\xa5\x01\n" +
 	"\x1bCheckBulkPermissionsRequest\x12F\n" +
 	"\x05items\x18\x01 \x03(\v20.warden.authz.v1.CheckBulkPermissionsRequestItemR\x05items\x12>\n" +
-	"\vconsistency\x18\x02 \x01(\v2\x1c.warden.authz.v1.ConsistencyR\vconsistency\"\xd5\x01\n" +
+	"\vconsistency\x18\x02 \x01(\v2\x1c.warden.authz.v1.ConsistencyR\vconsistency\"\xf8\x01\n" +
 	"\x18CheckBulkPermissionsPair\x12J\n" +
 	"\arequest\x18\x01 \x01(\v20.warden.authz.v1.CheckBulkPermissionsRequestItemR\arequest\x12I\n" +
 	"\x0epermissionship\x18\x02 \x01(\x0e2\x1f.warden.authz.v1.PermissionshipH\x00R\x0epermissionship\x12\x16\n" +
-	"\x05error\x18\x03 \x01(\tH\x00R\x05errorB\n" +
+	"\x05error\x18\x03 \x01(\tH\x00R\x05error\x12!\n" +
+	"\ferror_reason\x18\x04 \x01(\tR\verrorReasonB\n" +
 	"\n" +
 	"\bresponse\"\x99\x01\n" +
 	"\x1cCheckBulkPermissionsResponse\x12?\n" +

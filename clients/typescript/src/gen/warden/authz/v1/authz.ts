@@ -238,7 +238,17 @@ export interface CheckBulkPermissionsPair {
     | Permissionship
     | undefined;
   /** Why this item could not be answered (for example an unknown permission). */
-  error?: string | undefined;
+  error?:
+    | string
+    | undefined;
+  /**
+   * With an error, its stable reason, the `google.rpc.ErrorInfo.reason` the
+   * same check alone would fail with: `INVALID_ARGUMENT` (a malformed item, or
+   * a type or permission not in the schema), `MAX_DEPTH_EXCEEDED`,
+   * `MAX_VISITS_EXCEEDED`, or `MAX_REQUEST_VISITS_EXCEEDED` (not evaluated:
+   * send fewer items a request). Empty with an answer.
+   */
+  errorReason: string;
 }
 
 /** CheckBulkPermissionsResponse holds the answers, in request order. */
@@ -1564,7 +1574,7 @@ export const CheckBulkPermissionsRequest: MessageFns<CheckBulkPermissionsRequest
 };
 
 function createBaseCheckBulkPermissionsPair(): CheckBulkPermissionsPair {
-  return { request: undefined, permissionship: undefined, error: undefined };
+  return { request: undefined, permissionship: undefined, error: undefined, errorReason: "" };
 }
 
 export const CheckBulkPermissionsPair: MessageFns<CheckBulkPermissionsPair> = {
@@ -1577,6 +1587,9 @@ export const CheckBulkPermissionsPair: MessageFns<CheckBulkPermissionsPair> = {
     }
     if (message.error !== undefined) {
       writer.uint32(26).string(message.error);
+    }
+    if (message.errorReason !== "") {
+      writer.uint32(34).string(message.errorReason);
     }
     return writer;
   },
@@ -1618,6 +1631,14 @@ export const CheckBulkPermissionsPair: MessageFns<CheckBulkPermissionsPair> = {
             message.error = reader.string();
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.errorReason = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1635,6 +1656,11 @@ export const CheckBulkPermissionsPair: MessageFns<CheckBulkPermissionsPair> = {
       request: isSet(object.request) ? CheckBulkPermissionsRequestItem.fromJSON(object.request) : undefined,
       permissionship: isSet(object.permissionship) ? permissionshipFromJSON(object.permissionship) : undefined,
       error: isSet(object.error) ? globalThis.String(object.error) : undefined,
+      errorReason: isSet(object.errorReason)
+        ? globalThis.String(object.errorReason)
+        : isSet(object.error_reason)
+        ? globalThis.String(object.error_reason)
+        : "",
     };
   },
 
@@ -1649,6 +1675,9 @@ export const CheckBulkPermissionsPair: MessageFns<CheckBulkPermissionsPair> = {
     if (message.error !== undefined) {
       obj.error = message.error;
     }
+    if (message.errorReason !== "") {
+      obj.errorReason = message.errorReason;
+    }
     return obj;
   },
 
@@ -1662,6 +1691,7 @@ export const CheckBulkPermissionsPair: MessageFns<CheckBulkPermissionsPair> = {
       : undefined;
     message.permissionship = object.permissionship ?? undefined;
     message.error = object.error ?? undefined;
+    message.errorReason = object.errorReason ?? "";
     return message;
   },
 };

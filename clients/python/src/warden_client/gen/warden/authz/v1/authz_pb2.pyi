@@ -113,14 +113,16 @@ class CheckBulkPermissionsRequest(_message.Message):
     def __init__(self, items: _Optional[_Iterable[_Union[CheckBulkPermissionsRequestItem, _Mapping]]] = ..., consistency: _Optional[_Union[Consistency, _Mapping]] = ...) -> None: ...
 
 class CheckBulkPermissionsPair(_message.Message):
-    __slots__ = ("request", "permissionship", "error")
+    __slots__ = ("request", "permissionship", "error", "error_reason")
     REQUEST_FIELD_NUMBER: _ClassVar[int]
     PERMISSIONSHIP_FIELD_NUMBER: _ClassVar[int]
     ERROR_FIELD_NUMBER: _ClassVar[int]
+    ERROR_REASON_FIELD_NUMBER: _ClassVar[int]
     request: CheckBulkPermissionsRequestItem
     permissionship: Permissionship
     error: str
-    def __init__(self, request: _Optional[_Union[CheckBulkPermissionsRequestItem, _Mapping]] = ..., permissionship: _Optional[_Union[Permissionship, str]] = ..., error: _Optional[str] = ...) -> None: ...
+    error_reason: str
+    def __init__(self, request: _Optional[_Union[CheckBulkPermissionsRequestItem, _Mapping]] = ..., permissionship: _Optional[_Union[Permissionship, str]] = ..., error: _Optional[str] = ..., error_reason: _Optional[str] = ...) -> None: ...
 
 class CheckBulkPermissionsResponse(_message.Message):
     __slots__ = ("pairs", "checked_at")

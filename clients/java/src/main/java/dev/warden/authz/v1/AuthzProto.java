@@ -260,164 +260,165 @@ public final class AuthzProto {
       "ulkPermissionsRequest\022F\n\005items\030\001 \003(\01320.w" +
       "arden.authz.v1.CheckBulkPermissionsReque" +
       "stItemR\005items\022>\n\013consistency\030\002 \001(\0132\034.war" +
-      "den.authz.v1.ConsistencyR\013consistency\"\325\001" +
+      "den.authz.v1.ConsistencyR\013consistency\"\370\001" +
       "\n\030CheckBulkPermissionsPair\022J\n\007request\030\001 " +
       "\001(\01320.warden.authz.v1.CheckBulkPermissio" +
       "nsRequestItemR\007request\022I\n\016permissionship" +
       "\030\002 \001(\0162\037.warden.authz.v1.PermissionshipH" +
       "\000R\016permissionship\022\026\n\005error\030\003 \001(\tH\000R\005erro" +
-      "rB\n\n\010response\"\231\001\n\034CheckBulkPermissionsRe" +
-      "sponse\022?\n\005pairs\030\001 \003(\0132).warden.authz.v1." +
-      "CheckBulkPermissionsPairR\005pairs\0228\n\ncheck" +
-      "ed_at\030\002 \001(\0132\031.warden.authz.v1.RevisionR\t" +
-      "checkedAt\"\340\001\n\014Relationship\022<\n\010resource\030\001" +
-      " \001(\0132 .warden.authz.v1.ObjectReferenceR\010" +
-      "resource\022\032\n\010relation\030\002 \001(\tR\010relation\022;\n\007" +
-      "subject\030\003 \001(\0132!.warden.authz.v1.SubjectR" +
-      "eferenceR\007subject\0229\n\nexpires_at\030\004 \001(\0132\032." +
-      "google.protobuf.TimestampR\texpiresAt\"\215\002\n" +
-      "\022RelationshipUpdate\022K\n\toperation\030\001 \001(\0162-" +
-      ".warden.authz.v1.RelationshipUpdate.Oper" +
-      "ationR\toperation\022A\n\014relationship\030\002 \001(\0132\035" +
-      ".warden.authz.v1.RelationshipR\014relations" +
-      "hip\"g\n\tOperation\022\031\n\025OPERATION_UNSPECIFIE" +
-      "D\020\000\022\024\n\020OPERATION_CREATE\020\001\022\023\n\017OPERATION_T" +
-      "OUCH\020\002\022\024\n\020OPERATION_DELETE\020\003\"\217\001\n\rSubject" +
-      "Filter\022!\n\014subject_type\030\001 \001(\tR\013subjectTyp" +
-      "e\022.\n\023optional_subject_id\030\002 \001(\tR\021optional" +
-      "SubjectId\022+\n\021optional_relation\030\003 \001(\tR\020op" +
-      "tionalRelation\"\360\001\n\022RelationshipFilter\022#\n" +
-      "\rresource_type\030\001 \001(\tR\014resourceType\0220\n\024op" +
-      "tional_resource_id\030\002 \001(\tR\022optionalResour" +
-      "ceId\022+\n\021optional_relation\030\003 \001(\tR\020optiona" +
-      "lRelation\022V\n\027optional_subject_filter\030\004 \001" +
-      "(\0132\036.warden.authz.v1.SubjectFilterR\025opti" +
-      "onalSubjectFilter\"\362\001\n\014Precondition\022E\n\top" +
-      "eration\030\001 \001(\0162\'.warden.authz.v1.Precondi" +
-      "tion.OperationR\toperation\022;\n\006filter\030\002 \001(" +
-      "\0132#.warden.authz.v1.RelationshipFilterR\006" +
-      "filter\"^\n\tOperation\022\031\n\025OPERATION_UNSPECI" +
-      "FIED\020\000\022\030\n\024OPERATION_MUST_MATCH\020\001\022\034\n\030OPER" +
-      "ATION_MUST_NOT_MATCH\020\002\"\237\001\n\031WriteRelation" +
-      "shipsRequest\022=\n\007updates\030\001 \003(\0132#.warden.a" +
-      "uthz.v1.RelationshipUpdateR\007updates\022C\n\rp" +
-      "reconditions\030\002 \003(\0132\035.warden.authz.v1.Pre" +
-      "conditionR\rpreconditions\"V\n\032WriteRelatio" +
-      "nshipsResponse\0228\n\nwritten_at\030\001 \001(\0132\031.war" +
-      "den.authz.v1.RevisionR\twrittenAt\"\216\002\n\032Del" +
-      "eteRelationshipsRequest\022;\n\006filter\030\001 \001(\0132" +
-      "#.warden.authz.v1.RelationshipFilterR\006fi" +
-      "lter\022C\n\rpreconditions\030\002 \003(\0132\035.warden.aut" +
-      "hz.v1.PreconditionR\rpreconditions\022%\n\016opt" +
-      "ional_limit\030\003 \001(\rR\roptionalLimit\022G\n opti" +
-      "onal_allow_partial_deletions\030\004 \001(\010R\035opti" +
-      "onalAllowPartialDeletions\"\314\001\n\033DeleteRela" +
-      "tionshipsResponse\0228\n\ndeleted_at\030\001 \001(\0132\031." +
-      "warden.authz.v1.RevisionR\tdeletedAt\022#\n\rd" +
-      "eleted_count\030\002 \001(\004R\014deletedCount\022N\n\021dele" +
-      "tion_progress\030\003 \001(\0162!.warden.authz.v1.De" +
-      "letionProgressR\020deletionProgress\"\347\001\n\030Rea" +
-      "dRelationshipsRequest\022;\n\006filter\030\001 \001(\0132#." +
-      "warden.authz.v1.RelationshipFilterR\006filt" +
-      "er\022>\n\013consistency\030\002 \001(\0132\034.warden.authz.v" +
-      "1.ConsistencyR\013consistency\022%\n\016optional_l" +
-      "imit\030\003 \001(\rR\roptionalLimit\022\'\n\017optional_cu" +
-      "rsor\030\004 \001(\tR\016optionalCursor\"\302\001\n\031ReadRelat" +
-      "ionshipsResponse\0222\n\007read_at\030\001 \001(\0132\031.ward" +
-      "en.authz.v1.RevisionR\006readAt\022A\n\014relation" +
-      "ship\030\002 \001(\0132\035.warden.authz.v1.Relationshi" +
-      "pR\014relationship\022.\n\023after_result_cursor\030\003" +
-      " \001(\tR\021afterResultCursor\"\267\002\n\026LookupResour" +
-      "cesRequest\0220\n\024resource_object_type\030\001 \001(\t" +
-      "R\022resourceObjectType\022\036\n\npermission\030\002 \001(\t" +
-      "R\npermission\022;\n\007subject\030\003 \001(\0132!.warden.a" +
-      "uthz.v1.SubjectReferenceR\007subject\022>\n\013con" +
-      "sistency\030\004 \001(\0132\034.warden.authz.v1.Consist" +
-      "encyR\013consistency\022%\n\016optional_limit\030\005 \001(" +
-      "\rR\roptionalLimit\022\'\n\017optional_cursor\030\006 \001(" +
-      "\tR\016optionalCursor\"\264\001\n\027LookupResourcesRes" +
-      "ponse\022;\n\014looked_up_at\030\001 \001(\0132\031.warden.aut" +
-      "hz.v1.RevisionR\nlookedUpAt\022,\n\022resource_o" +
-      "bject_id\030\002 \001(\tR\020resourceObjectId\022.\n\023afte" +
-      "r_result_cursor\030\003 \001(\tR\021afterResultCursor" +
-      "\"\361\002\n\025LookupSubjectsRequest\022<\n\010resource\030\001" +
-      " \001(\0132 .warden.authz.v1.ObjectReferenceR\010" +
-      "resource\022\036\n\npermission\030\002 \001(\tR\npermission" +
-      "\022.\n\023subject_object_type\030\003 \001(\tR\021subjectOb" +
-      "jectType\022:\n\031optional_subject_relation\030\004 " +
-      "\001(\tR\027optionalSubjectRelation\022>\n\013consiste" +
-      "ncy\030\005 \001(\0132\034.warden.authz.v1.ConsistencyR" +
-      "\013consistency\022%\n\016optional_limit\030\006 \001(\rR\rop" +
-      "tionalLimit\022\'\n\017optional_cursor\030\007 \001(\tR\016op" +
-      "tionalCursor\"=\n\017ResolvedSubject\022*\n\021subje" +
-      "ct_object_id\030\001 \001(\tR\017subjectObjectId\"\301\001\n\026" +
-      "LookupSubjectsResponse\022;\n\014looked_up_at\030\001" +
-      " \001(\0132\031.warden.authz.v1.RevisionR\nlookedU" +
-      "pAt\022:\n\007subject\030\002 \001(\0132 .warden.authz.v1.R" +
-      "esolvedSubjectR\007subject\022.\n\023after_result_" +
-      "cursor\030\003 \001(\tR\021afterResultCursor\",\n\022Write" +
-      "SchemaRequest\022\026\n\006schema\030\001 \001(\tR\006schema\"O\n" +
-      "\023WriteSchemaResponse\0228\n\nwritten_at\030\001 \001(\013" +
-      "2\031.warden.authz.v1.RevisionR\twrittenAt\"\023" +
-      "\n\021ReadSchemaRequest\"`\n\022ReadSchemaRespons" +
-      "e\022\026\n\006schema\030\001 \001(\tR\006schema\0222\n\007read_at\030\002 \001" +
-      "(\0132\031.warden.authz.v1.RevisionR\006readAt\"\334\001" +
-      "\n\021DefineRoleRequest\022\022\n\004role\030\001 \001(\tR\004role\022" +
-      " \n\013permissions\030\002 \003(\tR\013permissions\022R\n\natt" +
-      "ributes\030\003 \003(\01322.warden.authz.v1.DefineRo" +
-      "leRequest.AttributesEntryR\nattributes\032=\n" +
-      "\017AttributesEntry\022\020\n\003key\030\001 \001(\tR\003key\022\024\n\005va" +
-      "lue\030\002 \001(\tR\005value:\0028\001\"\024\n\022DefineRoleRespon" +
-      "se\"@\n\021AssignRoleRequest\022\027\n\007user_id\030\001 \001(\t" +
-      "R\006userId\022\022\n\004role\030\002 \001(\tR\004role\"\024\n\022AssignRo" +
-      "leResponse\"B\n\023UnassignRoleRequest\022\027\n\007use" +
-      "r_id\030\001 \001(\tR\006userId\022\022\n\004role\030\002 \001(\tR\004role\"\026" +
-      "\n\024UnassignRoleResponse\"/\n\024ListUserRolesR" +
-      "equest\022\027\n\007user_id\030\001 \001(\tR\006userId\"-\n\025ListU" +
-      "serRolesResponse\022\024\n\005roles\030\001 \003(\tR\005roles*u" +
-      "\n\016Permissionship\022\036\n\032PERMISSIONSHIP_UNSPE" +
-      "CIFIED\020\000\022 \n\034PERMISSIONSHIP_NO_PERMISSION" +
-      "\020\001\022!\n\035PERMISSIONSHIP_HAS_PERMISSION\020\002*t\n" +
-      "\020DeletionProgress\022!\n\035DELETION_PROGRESS_U" +
-      "NSPECIFIED\020\000\022\036\n\032DELETION_PROGRESS_COMPLE" +
-      "TE\020\001\022\035\n\031DELETION_PROGRESS_PARTIAL\020\0022\241\n\n\014" +
-      "AuthzService\022d\n\017CheckPermission\022\'.warden" +
-      ".authz.v1.CheckPermissionRequest\032(.warde" +
-      "n.authz.v1.CheckPermissionResponse\022s\n\024Ch" +
-      "eckBulkPermissions\022,.warden.authz.v1.Che" +
-      "ckBulkPermissionsRequest\032-.warden.authz." +
-      "v1.CheckBulkPermissionsResponse\022m\n\022Write" +
-      "Relationships\022*.warden.authz.v1.WriteRel" +
-      "ationshipsRequest\032+.warden.authz.v1.Writ" +
-      "eRelationshipsResponse\022p\n\023DeleteRelation" +
-      "ships\022+.warden.authz.v1.DeleteRelationsh" +
-      "ipsRequest\032,.warden.authz.v1.DeleteRelat" +
-      "ionshipsResponse\022l\n\021ReadRelationships\022)." +
-      "warden.authz.v1.ReadRelationshipsRequest" +
-      "\032*.warden.authz.v1.ReadRelationshipsResp" +
-      "onse0\001\022f\n\017LookupResources\022\'.warden.authz" +
-      ".v1.LookupResourcesRequest\032(.warden.auth" +
-      "z.v1.LookupResourcesResponse0\001\022c\n\016Lookup" +
-      "Subjects\022&.warden.authz.v1.LookupSubject" +
-      "sRequest\032\'.warden.authz.v1.LookupSubject" +
-      "sResponse0\001\022X\n\013WriteSchema\022#.warden.auth" +
-      "z.v1.WriteSchemaRequest\032$.warden.authz.v" +
-      "1.WriteSchemaResponse\022U\n\nReadSchema\022\".wa" +
-      "rden.authz.v1.ReadSchemaRequest\032#.warden" +
-      ".authz.v1.ReadSchemaResponse\022U\n\nDefineRo" +
-      "le\022\".warden.authz.v1.DefineRoleRequest\032#" +
-      ".warden.authz.v1.DefineRoleResponse\022U\n\nA" +
-      "ssignRole\022\".warden.authz.v1.AssignRoleRe" +
-      "quest\032#.warden.authz.v1.AssignRoleRespon" +
-      "se\022[\n\014UnassignRole\022$.warden.authz.v1.Una" +
-      "ssignRoleRequest\032%.warden.authz.v1.Unass" +
-      "ignRoleResponse\022^\n\rListUserRoles\022%.warde" +
-      "n.authz.v1.ListUserRolesRequest\032&.warden" +
-      ".authz.v1.ListUserRolesResponseB\177\n\023dev.w" +
-      "arden.authz.v1B\nAuthzProtoP\001\242\002\003WAX\252\002\017War" +
-      "den.Authz.V1\312\002\017Warden\\Authz\\V1\342\002\033Warden\\" +
-      "Authz\\V1\\GPBMetadata\352\002\021Warden::Authz::V1" +
-      "b\006proto3"
+      "r\022!\n\014error_reason\030\004 \001(\tR\013errorReasonB\n\n\010" +
+      "response\"\231\001\n\034CheckBulkPermissionsRespons" +
+      "e\022?\n\005pairs\030\001 \003(\0132).warden.authz.v1.Check" +
+      "BulkPermissionsPairR\005pairs\0228\n\nchecked_at" +
+      "\030\002 \001(\0132\031.warden.authz.v1.RevisionR\tcheck" +
+      "edAt\"\340\001\n\014Relationship\022<\n\010resource\030\001 \001(\0132" +
+      " .warden.authz.v1.ObjectReferenceR\010resou" +
+      "rce\022\032\n\010relation\030\002 \001(\tR\010relation\022;\n\007subje" +
+      "ct\030\003 \001(\0132!.warden.authz.v1.SubjectRefere" +
+      "nceR\007subject\0229\n\nexpires_at\030\004 \001(\0132\032.googl" +
+      "e.protobuf.TimestampR\texpiresAt\"\215\002\n\022Rela" +
+      "tionshipUpdate\022K\n\toperation\030\001 \001(\0162-.ward" +
+      "en.authz.v1.RelationshipUpdate.Operation" +
+      "R\toperation\022A\n\014relationship\030\002 \001(\0132\035.ward" +
+      "en.authz.v1.RelationshipR\014relationship\"g" +
+      "\n\tOperation\022\031\n\025OPERATION_UNSPECIFIED\020\000\022\024" +
+      "\n\020OPERATION_CREATE\020\001\022\023\n\017OPERATION_TOUCH\020" +
+      "\002\022\024\n\020OPERATION_DELETE\020\003\"\217\001\n\rSubjectFilte" +
+      "r\022!\n\014subject_type\030\001 \001(\tR\013subjectType\022.\n\023" +
+      "optional_subject_id\030\002 \001(\tR\021optionalSubje" +
+      "ctId\022+\n\021optional_relation\030\003 \001(\tR\020optiona" +
+      "lRelation\"\360\001\n\022RelationshipFilter\022#\n\rreso" +
+      "urce_type\030\001 \001(\tR\014resourceType\0220\n\024optiona" +
+      "l_resource_id\030\002 \001(\tR\022optionalResourceId\022" +
+      "+\n\021optional_relation\030\003 \001(\tR\020optionalRela" +
+      "tion\022V\n\027optional_subject_filter\030\004 \001(\0132\036." +
+      "warden.authz.v1.SubjectFilterR\025optionalS" +
+      "ubjectFilter\"\362\001\n\014Precondition\022E\n\toperati" +
+      "on\030\001 \001(\0162\'.warden.authz.v1.Precondition." +
+      "OperationR\toperation\022;\n\006filter\030\002 \001(\0132#.w" +
+      "arden.authz.v1.RelationshipFilterR\006filte" +
+      "r\"^\n\tOperation\022\031\n\025OPERATION_UNSPECIFIED\020" +
+      "\000\022\030\n\024OPERATION_MUST_MATCH\020\001\022\034\n\030OPERATION" +
+      "_MUST_NOT_MATCH\020\002\"\237\001\n\031WriteRelationships" +
+      "Request\022=\n\007updates\030\001 \003(\0132#.warden.authz." +
+      "v1.RelationshipUpdateR\007updates\022C\n\rprecon" +
+      "ditions\030\002 \003(\0132\035.warden.authz.v1.Precondi" +
+      "tionR\rpreconditions\"V\n\032WriteRelationship" +
+      "sResponse\0228\n\nwritten_at\030\001 \001(\0132\031.warden.a" +
+      "uthz.v1.RevisionR\twrittenAt\"\216\002\n\032DeleteRe" +
+      "lationshipsRequest\022;\n\006filter\030\001 \001(\0132#.war" +
+      "den.authz.v1.RelationshipFilterR\006filter\022" +
+      "C\n\rpreconditions\030\002 \003(\0132\035.warden.authz.v1" +
+      ".PreconditionR\rpreconditions\022%\n\016optional" +
+      "_limit\030\003 \001(\rR\roptionalLimit\022G\n optional_" +
+      "allow_partial_deletions\030\004 \001(\010R\035optionalA" +
+      "llowPartialDeletions\"\314\001\n\033DeleteRelations" +
+      "hipsResponse\0228\n\ndeleted_at\030\001 \001(\0132\031.warde" +
+      "n.authz.v1.RevisionR\tdeletedAt\022#\n\rdelete" +
+      "d_count\030\002 \001(\004R\014deletedCount\022N\n\021deletion_" +
+      "progress\030\003 \001(\0162!.warden.authz.v1.Deletio" +
+      "nProgressR\020deletionProgress\"\347\001\n\030ReadRela" +
+      "tionshipsRequest\022;\n\006filter\030\001 \001(\0132#.warde" +
+      "n.authz.v1.RelationshipFilterR\006filter\022>\n" +
+      "\013consistency\030\002 \001(\0132\034.warden.authz.v1.Con" +
+      "sistencyR\013consistency\022%\n\016optional_limit\030" +
+      "\003 \001(\rR\roptionalLimit\022\'\n\017optional_cursor\030" +
+      "\004 \001(\tR\016optionalCursor\"\302\001\n\031ReadRelationsh" +
+      "ipsResponse\0222\n\007read_at\030\001 \001(\0132\031.warden.au" +
+      "thz.v1.RevisionR\006readAt\022A\n\014relationship\030" +
+      "\002 \001(\0132\035.warden.authz.v1.RelationshipR\014re" +
+      "lationship\022.\n\023after_result_cursor\030\003 \001(\tR" +
+      "\021afterResultCursor\"\267\002\n\026LookupResourcesRe" +
+      "quest\0220\n\024resource_object_type\030\001 \001(\tR\022res" +
+      "ourceObjectType\022\036\n\npermission\030\002 \001(\tR\nper" +
+      "mission\022;\n\007subject\030\003 \001(\0132!.warden.authz." +
+      "v1.SubjectReferenceR\007subject\022>\n\013consiste" +
+      "ncy\030\004 \001(\0132\034.warden.authz.v1.ConsistencyR" +
+      "\013consistency\022%\n\016optional_limit\030\005 \001(\rR\rop" +
+      "tionalLimit\022\'\n\017optional_cursor\030\006 \001(\tR\016op" +
+      "tionalCursor\"\264\001\n\027LookupResourcesResponse" +
+      "\022;\n\014looked_up_at\030\001 \001(\0132\031.warden.authz.v1" +
+      ".RevisionR\nlookedUpAt\022,\n\022resource_object" +
+      "_id\030\002 \001(\tR\020resourceObjectId\022.\n\023after_res" +
+      "ult_cursor\030\003 \001(\tR\021afterResultCursor\"\361\002\n\025" +
+      "LookupSubjectsRequest\022<\n\010resource\030\001 \001(\0132" +
+      " .warden.authz.v1.ObjectReferenceR\010resou" +
+      "rce\022\036\n\npermission\030\002 \001(\tR\npermission\022.\n\023s" +
+      "ubject_object_type\030\003 \001(\tR\021subjectObjectT" +
+      "ype\022:\n\031optional_subject_relation\030\004 \001(\tR\027" +
+      "optionalSubjectRelation\022>\n\013consistency\030\005" +
+      " \001(\0132\034.warden.authz.v1.ConsistencyR\013cons" +
+      "istency\022%\n\016optional_limit\030\006 \001(\rR\roptiona" +
+      "lLimit\022\'\n\017optional_cursor\030\007 \001(\tR\016optiona" +
+      "lCursor\"=\n\017ResolvedSubject\022*\n\021subject_ob" +
+      "ject_id\030\001 \001(\tR\017subjectObjectId\"\301\001\n\026Looku" +
+      "pSubjectsResponse\022;\n\014looked_up_at\030\001 \001(\0132" +
+      "\031.warden.authz.v1.RevisionR\nlookedUpAt\022:" +
+      "\n\007subject\030\002 \001(\0132 .warden.authz.v1.Resolv" +
+      "edSubjectR\007subject\022.\n\023after_result_curso" +
+      "r\030\003 \001(\tR\021afterResultCursor\",\n\022WriteSchem" +
+      "aRequest\022\026\n\006schema\030\001 \001(\tR\006schema\"O\n\023Writ" +
+      "eSchemaResponse\0228\n\nwritten_at\030\001 \001(\0132\031.wa" +
+      "rden.authz.v1.RevisionR\twrittenAt\"\023\n\021Rea" +
+      "dSchemaRequest\"`\n\022ReadSchemaResponse\022\026\n\006" +
+      "schema\030\001 \001(\tR\006schema\0222\n\007read_at\030\002 \001(\0132\031." +
+      "warden.authz.v1.RevisionR\006readAt\"\334\001\n\021Def" +
+      "ineRoleRequest\022\022\n\004role\030\001 \001(\tR\004role\022 \n\013pe" +
+      "rmissions\030\002 \003(\tR\013permissions\022R\n\nattribut" +
+      "es\030\003 \003(\01322.warden.authz.v1.DefineRoleReq" +
+      "uest.AttributesEntryR\nattributes\032=\n\017Attr" +
+      "ibutesEntry\022\020\n\003key\030\001 \001(\tR\003key\022\024\n\005value\030\002" +
+      " \001(\tR\005value:\0028\001\"\024\n\022DefineRoleResponse\"@\n" +
+      "\021AssignRoleRequest\022\027\n\007user_id\030\001 \001(\tR\006use" +
+      "rId\022\022\n\004role\030\002 \001(\tR\004role\"\024\n\022AssignRoleRes" +
+      "ponse\"B\n\023UnassignRoleRequest\022\027\n\007user_id\030" +
+      "\001 \001(\tR\006userId\022\022\n\004role\030\002 \001(\tR\004role\"\026\n\024Una" +
+      "ssignRoleResponse\"/\n\024ListUserRolesReques" +
+      "t\022\027\n\007user_id\030\001 \001(\tR\006userId\"-\n\025ListUserRo" +
+      "lesResponse\022\024\n\005roles\030\001 \003(\tR\005roles*u\n\016Per" +
+      "missionship\022\036\n\032PERMISSIONSHIP_UNSPECIFIE" +
+      "D\020\000\022 \n\034PERMISSIONSHIP_NO_PERMISSION\020\001\022!\n" +
+      "\035PERMISSIONSHIP_HAS_PERMISSION\020\002*t\n\020Dele" +
+      "tionProgress\022!\n\035DELETION_PROGRESS_UNSPEC" +
+      "IFIED\020\000\022\036\n\032DELETION_PROGRESS_COMPLETE\020\001\022" +
+      "\035\n\031DELETION_PROGRESS_PARTIAL\020\0022\241\n\n\014Authz" +
+      "Service\022d\n\017CheckPermission\022\'.warden.auth" +
+      "z.v1.CheckPermissionRequest\032(.warden.aut" +
+      "hz.v1.CheckPermissionResponse\022s\n\024CheckBu" +
+      "lkPermissions\022,.warden.authz.v1.CheckBul" +
+      "kPermissionsRequest\032-.warden.authz.v1.Ch" +
+      "eckBulkPermissionsResponse\022m\n\022WriteRelat" +
+      "ionships\022*.warden.authz.v1.WriteRelation" +
+      "shipsRequest\032+.warden.authz.v1.WriteRela" +
+      "tionshipsResponse\022p\n\023DeleteRelationships" +
+      "\022+.warden.authz.v1.DeleteRelationshipsRe" +
+      "quest\032,.warden.authz.v1.DeleteRelationsh" +
+      "ipsResponse\022l\n\021ReadRelationships\022).warde" +
+      "n.authz.v1.ReadRelationshipsRequest\032*.wa" +
+      "rden.authz.v1.ReadRelationshipsResponse0" +
+      "\001\022f\n\017LookupResources\022\'.warden.authz.v1.L" +
+      "ookupResourcesRequest\032(.warden.authz.v1." +
+      "LookupResourcesResponse0\001\022c\n\016LookupSubje" +
+      "cts\022&.warden.authz.v1.LookupSubjectsRequ" +
+      "est\032\'.warden.authz.v1.LookupSubjectsResp" +
+      "onse0\001\022X\n\013WriteSchema\022#.warden.authz.v1." +
+      "WriteSchemaRequest\032$.warden.authz.v1.Wri" +
+      "teSchemaResponse\022U\n\nReadSchema\022\".warden." +
+      "authz.v1.ReadSchemaRequest\032#.warden.auth" +
+      "z.v1.ReadSchemaResponse\022U\n\nDefineRole\022\"." +
+      "warden.authz.v1.DefineRoleRequest\032#.ward" +
+      "en.authz.v1.DefineRoleResponse\022U\n\nAssign" +
+      "Role\022\".warden.authz.v1.AssignRoleRequest" +
+      "\032#.warden.authz.v1.AssignRoleResponse\022[\n" +
+      "\014UnassignRole\022$.warden.authz.v1.Unassign" +
+      "RoleRequest\032%.warden.authz.v1.UnassignRo" +
+      "leResponse\022^\n\rListUserRoles\022%.warden.aut" +
+      "hz.v1.ListUserRolesRequest\032&.warden.auth" +
+      "z.v1.ListUserRolesResponseB\177\n\023dev.warden" +
+      ".authz.v1B\nAuthzProtoP\001\242\002\003WAX\252\002\017Warden.A" +
+      "uthz.V1\312\002\017Warden\\Authz\\V1\342\002\033Warden\\Authz" +
+      "\\V1\\GPBMetadata\352\002\021Warden::Authz::V1b\006pro" +
+      "to3"
     };
     descriptor = com.google.protobuf.Descriptors.FileDescriptor
       .internalBuildGeneratedFileFrom(descriptorData,
@@ -483,7 +484,7 @@ public final class AuthzProto {
     internal_static_warden_authz_v1_CheckBulkPermissionsPair_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_warden_authz_v1_CheckBulkPermissionsPair_descriptor,
-        new java.lang.String[] { "Request", "Permissionship", "Error", "Response", });
+        new java.lang.String[] { "Request", "Permissionship", "Error", "ErrorReason", "Response", });
     internal_static_warden_authz_v1_CheckBulkPermissionsResponse_descriptor =
       getDescriptor().getMessageTypes().get(10);
     internal_static_warden_authz_v1_CheckBulkPermissionsResponse_fieldAccessorTable = new

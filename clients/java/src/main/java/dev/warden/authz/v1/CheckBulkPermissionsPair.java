@@ -21,6 +21,7 @@ private static final long serialVersionUID = 0L;
     super(builder);
   }
   private CheckBulkPermissionsPair() {
+    errorReason_ = "";
   }
 
   @java.lang.Override
@@ -231,6 +232,61 @@ private static final long serialVersionUID = 0L;
     }
   }
 
+  public static final int ERROR_REASON_FIELD_NUMBER = 4;
+  @SuppressWarnings("serial")
+  private volatile java.lang.Object errorReason_ = "";
+  /**
+   * <pre>
+   * With an error, its stable reason, the `google.rpc.ErrorInfo.reason` the
+   * same check alone would fail with: `INVALID_ARGUMENT` (a malformed item, or
+   * a type or permission not in the schema), `MAX_DEPTH_EXCEEDED`,
+   * `MAX_VISITS_EXCEEDED`, or `MAX_REQUEST_VISITS_EXCEEDED` (not evaluated:
+   * send fewer items a request). Empty with an answer.
+   * </pre>
+   *
+   * <code>string error_reason = 4 [json_name = "errorReason"];</code>
+   * @return The errorReason.
+   */
+  @java.lang.Override
+  public java.lang.String getErrorReason() {
+    java.lang.Object ref = errorReason_;
+    if (ref instanceof java.lang.String) {
+      return (java.lang.String) ref;
+    } else {
+      com.google.protobuf.ByteString bs = 
+          (com.google.protobuf.ByteString) ref;
+      java.lang.String s = bs.toStringUtf8();
+      errorReason_ = s;
+      return s;
+    }
+  }
+  /**
+   * <pre>
+   * With an error, its stable reason, the `google.rpc.ErrorInfo.reason` the
+   * same check alone would fail with: `INVALID_ARGUMENT` (a malformed item, or
+   * a type or permission not in the schema), `MAX_DEPTH_EXCEEDED`,
+   * `MAX_VISITS_EXCEEDED`, or `MAX_REQUEST_VISITS_EXCEEDED` (not evaluated:
+   * send fewer items a request). Empty with an answer.
+   * </pre>
+   *
+   * <code>string error_reason = 4 [json_name = "errorReason"];</code>
+   * @return The bytes for errorReason.
+   */
+  @java.lang.Override
+  public com.google.protobuf.ByteString
+      getErrorReasonBytes() {
+    java.lang.Object ref = errorReason_;
+    if (ref instanceof java.lang.String) {
+      com.google.protobuf.ByteString b = 
+          com.google.protobuf.ByteString.copyFromUtf8(
+              (java.lang.String) ref);
+      errorReason_ = b;
+      return b;
+    } else {
+      return (com.google.protobuf.ByteString) ref;
+    }
+  }
+
   private byte memoizedIsInitialized = -1;
   @java.lang.Override
   public final boolean isInitialized() {
@@ -254,6 +310,9 @@ private static final long serialVersionUID = 0L;
     if (responseCase_ == 3) {
       com.google.protobuf.GeneratedMessageV3.writeString(output, 3, response_);
     }
+    if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(errorReason_)) {
+      com.google.protobuf.GeneratedMessageV3.writeString(output, 4, errorReason_);
+    }
     getUnknownFields().writeTo(output);
   }
 
@@ -273,6 +332,9 @@ private static final long serialVersionUID = 0L;
     }
     if (responseCase_ == 3) {
       size += com.google.protobuf.GeneratedMessageV3.computeStringSize(3, response_);
+    }
+    if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(errorReason_)) {
+      size += com.google.protobuf.GeneratedMessageV3.computeStringSize(4, errorReason_);
     }
     size += getUnknownFields().getSerializedSize();
     memoizedSize = size;
@@ -294,6 +356,8 @@ private static final long serialVersionUID = 0L;
       if (!getRequest()
           .equals(other.getRequest())) return false;
     }
+    if (!getErrorReason()
+        .equals(other.getErrorReason())) return false;
     if (!getResponseCase().equals(other.getResponseCase())) return false;
     switch (responseCase_) {
       case 2:
@@ -322,6 +386,8 @@ private static final long serialVersionUID = 0L;
       hash = (37 * hash) + REQUEST_FIELD_NUMBER;
       hash = (53 * hash) + getRequest().hashCode();
     }
+    hash = (37 * hash) + ERROR_REASON_FIELD_NUMBER;
+    hash = (53 * hash) + getErrorReason().hashCode();
     switch (responseCase_) {
       case 2:
         hash = (37 * hash) + PERMISSIONSHIP_FIELD_NUMBER;
@@ -480,6 +546,7 @@ private static final long serialVersionUID = 0L;
         requestBuilder_.dispose();
         requestBuilder_ = null;
       }
+      errorReason_ = "";
       responseCase_ = 0;
       response_ = null;
       return this;
@@ -522,6 +589,9 @@ private static final long serialVersionUID = 0L;
             ? request_
             : requestBuilder_.build();
         to_bitField0_ |= 0x00000001;
+      }
+      if (((from_bitField0_ & 0x00000008) != 0)) {
+        result.errorReason_ = errorReason_;
       }
       result.bitField0_ |= to_bitField0_;
     }
@@ -577,6 +647,11 @@ private static final long serialVersionUID = 0L;
       if (other == dev.warden.authz.v1.CheckBulkPermissionsPair.getDefaultInstance()) return this;
       if (other.hasRequest()) {
         mergeRequest(other.getRequest());
+      }
+      if (!other.getErrorReason().isEmpty()) {
+        errorReason_ = other.errorReason_;
+        bitField0_ |= 0x00000008;
+        onChanged();
       }
       switch (other.getResponseCase()) {
         case PERMISSIONSHIP: {
@@ -638,6 +713,11 @@ private static final long serialVersionUID = 0L;
               response_ = s;
               break;
             } // case 26
+            case 34: {
+              errorReason_ = input.readStringRequireUtf8();
+              bitField0_ |= 0x00000008;
+              break;
+            } // case 34
             default: {
               if (!super.parseUnknownField(input, extensionRegistry, tag)) {
                 done = true; // was an endgroup tag
@@ -1034,6 +1114,118 @@ private static final long serialVersionUID = 0L;
       checkByteStringIsUtf8(value);
       responseCase_ = 3;
       response_ = value;
+      onChanged();
+      return this;
+    }
+
+    private java.lang.Object errorReason_ = "";
+    /**
+     * <pre>
+     * With an error, its stable reason, the `google.rpc.ErrorInfo.reason` the
+     * same check alone would fail with: `INVALID_ARGUMENT` (a malformed item, or
+     * a type or permission not in the schema), `MAX_DEPTH_EXCEEDED`,
+     * `MAX_VISITS_EXCEEDED`, or `MAX_REQUEST_VISITS_EXCEEDED` (not evaluated:
+     * send fewer items a request). Empty with an answer.
+     * </pre>
+     *
+     * <code>string error_reason = 4 [json_name = "errorReason"];</code>
+     * @return The errorReason.
+     */
+    public java.lang.String getErrorReason() {
+      java.lang.Object ref = errorReason_;
+      if (!(ref instanceof java.lang.String)) {
+        com.google.protobuf.ByteString bs =
+            (com.google.protobuf.ByteString) ref;
+        java.lang.String s = bs.toStringUtf8();
+        errorReason_ = s;
+        return s;
+      } else {
+        return (java.lang.String) ref;
+      }
+    }
+    /**
+     * <pre>
+     * With an error, its stable reason, the `google.rpc.ErrorInfo.reason` the
+     * same check alone would fail with: `INVALID_ARGUMENT` (a malformed item, or
+     * a type or permission not in the schema), `MAX_DEPTH_EXCEEDED`,
+     * `MAX_VISITS_EXCEEDED`, or `MAX_REQUEST_VISITS_EXCEEDED` (not evaluated:
+     * send fewer items a request). Empty with an answer.
+     * </pre>
+     *
+     * <code>string error_reason = 4 [json_name = "errorReason"];</code>
+     * @return The bytes for errorReason.
+     */
+    public com.google.protobuf.ByteString
+        getErrorReasonBytes() {
+      java.lang.Object ref = errorReason_;
+      if (ref instanceof String) {
+        com.google.protobuf.ByteString b = 
+            com.google.protobuf.ByteString.copyFromUtf8(
+                (java.lang.String) ref);
+        errorReason_ = b;
+        return b;
+      } else {
+        return (com.google.protobuf.ByteString) ref;
+      }
+    }
+    /**
+     * <pre>
+     * With an error, its stable reason, the `google.rpc.ErrorInfo.reason` the
+     * same check alone would fail with: `INVALID_ARGUMENT` (a malformed item, or
+     * a type or permission not in the schema), `MAX_DEPTH_EXCEEDED`,
+     * `MAX_VISITS_EXCEEDED`, or `MAX_REQUEST_VISITS_EXCEEDED` (not evaluated:
+     * send fewer items a request). Empty with an answer.
+     * </pre>
+     *
+     * <code>string error_reason = 4 [json_name = "errorReason"];</code>
+     * @param value The errorReason to set.
+     * @return This builder for chaining.
+     */
+    public Builder setErrorReason(
+        java.lang.String value) {
+      if (value == null) { throw new NullPointerException(); }
+      errorReason_ = value;
+      bitField0_ |= 0x00000008;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * With an error, its stable reason, the `google.rpc.ErrorInfo.reason` the
+     * same check alone would fail with: `INVALID_ARGUMENT` (a malformed item, or
+     * a type or permission not in the schema), `MAX_DEPTH_EXCEEDED`,
+     * `MAX_VISITS_EXCEEDED`, or `MAX_REQUEST_VISITS_EXCEEDED` (not evaluated:
+     * send fewer items a request). Empty with an answer.
+     * </pre>
+     *
+     * <code>string error_reason = 4 [json_name = "errorReason"];</code>
+     * @return This builder for chaining.
+     */
+    public Builder clearErrorReason() {
+      errorReason_ = getDefaultInstance().getErrorReason();
+      bitField0_ = (bitField0_ & ~0x00000008);
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * With an error, its stable reason, the `google.rpc.ErrorInfo.reason` the
+     * same check alone would fail with: `INVALID_ARGUMENT` (a malformed item, or
+     * a type or permission not in the schema), `MAX_DEPTH_EXCEEDED`,
+     * `MAX_VISITS_EXCEEDED`, or `MAX_REQUEST_VISITS_EXCEEDED` (not evaluated:
+     * send fewer items a request). Empty with an answer.
+     * </pre>
+     *
+     * <code>string error_reason = 4 [json_name = "errorReason"];</code>
+     * @param value The bytes for errorReason to set.
+     * @return This builder for chaining.
+     */
+    public Builder setErrorReasonBytes(
+        com.google.protobuf.ByteString value) {
+      if (value == null) { throw new NullPointerException(); }
+      checkByteStringIsUtf8(value);
+      errorReason_ = value;
+      bitField0_ |= 0x00000008;
       onChanged();
       return this;
     }

@@ -92,5 +92,33 @@ public interface CheckBulkPermissionsPairOrBuilder extends
   com.google.protobuf.ByteString
       getErrorBytes();
 
+  /**
+   * <pre>
+   * With an error, its stable reason, the `google.rpc.ErrorInfo.reason` the
+   * same check alone would fail with: `INVALID_ARGUMENT` (a malformed item, or
+   * a type or permission not in the schema), `MAX_DEPTH_EXCEEDED`,
+   * `MAX_VISITS_EXCEEDED`, or `MAX_REQUEST_VISITS_EXCEEDED` (not evaluated:
+   * send fewer items a request). Empty with an answer.
+   * </pre>
+   *
+   * <code>string error_reason = 4 [json_name = "errorReason"];</code>
+   * @return The errorReason.
+   */
+  java.lang.String getErrorReason();
+  /**
+   * <pre>
+   * With an error, its stable reason, the `google.rpc.ErrorInfo.reason` the
+   * same check alone would fail with: `INVALID_ARGUMENT` (a malformed item, or
+   * a type or permission not in the schema), `MAX_DEPTH_EXCEEDED`,
+   * `MAX_VISITS_EXCEEDED`, or `MAX_REQUEST_VISITS_EXCEEDED` (not evaluated:
+   * send fewer items a request). Empty with an answer.
+   * </pre>
+   *
+   * <code>string error_reason = 4 [json_name = "errorReason"];</code>
+   * @return The bytes for errorReason.
+   */
+  com.google.protobuf.ByteString
+      getErrorReasonBytes();
+
   dev.warden.authz.v1.CheckBulkPermissionsPair.ResponseCase getResponseCase();
 }
