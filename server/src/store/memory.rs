@@ -1,12 +1,12 @@
 //! In-memory session store: the embedded default (one process, lost on restart).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::RwLock;
 
 use async_trait::async_trait;
 use warden_proto::session::v1::Session;
 
-use std::time::Instant;
+use std::time::{Duration, Instant, SystemTime};
 
 use super::{remaining, unix_ms, RefreshOutcome, RefreshWindows, SessionStore, SessionVersion};
 use crate::error::Error;
@@ -29,10 +29,22 @@ struct Inner {
     /// Bumped by every write of a session, for [`SessionStore::replace`].
     versions: HashMap<String, u64>,
     next_version: u64,
+    /// Every session by when it expires, for the sweep to find the expired
+    /// ones without reading the others.
+    by_expiry: BTreeSet<(i64, String)>,
 }
 
 impl Inner {
-    /// Removes a session, its refresh state and its index entry; `true` if it existed.
+    /// Stores `session` (new, or over the one of its id) and files it by expiry.
+    fn put(&mut self, session: &Session) {
+        let id = &session.session_id;
+        if let Some(old) = self.sessions.insert(id.clone(), session.clone()) {
+            self.by_expiry.remove(&(expiry_ms(&old), id.clone()));
+        }
+        self.by_expiry.insert((expiry_ms(session), id.clone()));
+    }
+
+    /// Removes a session, its refresh state and its index entries; `true` if it existed.
     fn remove(&mut self, session_id: &str, user_id: &str) -> bool {
         self.refresh.remove(session_id);
         self.versions.remove(session_id);
@@ -42,7 +54,12 @@ impl Inner {
                 self.by_user.remove(user_id);
             }
         }
-        self.sessions.remove(session_id).is_some()
+        let Some(old) = self.sessions.remove(session_id) else {
+            return false;
+        };
+        self.by_expiry
+            .remove(&(expiry_ms(&old), session_id.to_owned()));
+        true
     }
 }
 
@@ -58,19 +75,31 @@ impl MemorySessionStore {
         Self::default()
     }
 
-    /// Drops every expired session (the store has no TTLs of its own).
+    /// Drops every expired session (the store has no TTLs of its own),
+    /// earliest first, [`SWEEP_BATCH`] a hold of the lock, so that the calls
+    /// reading and writing sessions meanwhile wait for a batch at most.
     pub fn sweep_expired(&self) {
-        let Ok(mut inner) = self.inner.write() else {
-            return;
-        };
-        let expired: Vec<(String, String)> = inner
-            .sessions
-            .values()
-            .filter(|s| !live(s))
-            .map(|s| (s.session_id.clone(), s.user_id.clone()))
-            .collect();
-        for (session_id, user_id) in expired {
-            inner.remove(&session_id, &user_id);
+        let now = unix_ms(SystemTime::now());
+        loop {
+            let Ok(mut inner) = self.inner.write() else {
+                return;
+            };
+            for _ in 0..SWEEP_BATCH {
+                // Expiries are filed rounded down: one before `now` has passed.
+                if inner.by_expiry.first().is_none_or(|(at, _)| *at >= now) {
+                    return;
+                }
+                let Some((_, id)) = inner.by_expiry.pop_first() else {
+                    return;
+                };
+                if let Some(user_id) = inner.sessions.get(&id).map(|s| s.user_id.clone()) {
+                    inner.remove(&id, &user_id);
+                }
+            }
+            drop(inner);
+            // std's lock would go straight back to this thread: a caller
+            // waiting for it is let in first.
+            std::thread::sleep(Duration::from_micros(50));
         }
     }
 
@@ -81,8 +110,19 @@ impl MemorySessionStore {
     }
 }
 
+/// Sessions [`MemorySessionStore::sweep_expired`] removes a hold of the lock
+/// at a time: a few milliseconds.
+const SWEEP_BATCH: usize = 1_024;
+
 fn live(session: &Session) -> bool {
     !remaining(session.expires_at.as_ref()).is_zero()
+}
+
+/// When `session` expires, Unix milliseconds rounded down (none: long ago).
+fn expiry_ms(session: &Session) -> i64 {
+    session.expires_at.as_ref().map_or(i64::MIN, |ts| {
+        ts.seconds.saturating_mul(1000) + i64::from(ts.nanos) / 1_000_000
+    })
 }
 
 #[async_trait]
@@ -100,9 +140,7 @@ impl SessionStore for MemorySessionStore {
         inner.next_version += 1;
         let version = inner.next_version;
         inner.versions.insert(session.session_id.clone(), version);
-        inner
-            .sessions
-            .insert(session.session_id.clone(), session.clone());
+        inner.put(session);
         inner
             .by_user
             .entry(session.user_id.clone())
@@ -209,7 +247,7 @@ impl SessionStore for MemorySessionStore {
         inner.next_version += 1;
         let next = inner.next_version;
         inner.versions.insert(sid.clone(), next);
-        inner.sessions.insert(sid.clone(), session.clone());
+        inner.put(session);
         Ok(true)
     }
 
@@ -324,6 +362,35 @@ mod tests {
             store.last_seen_ms("s").await.unwrap().unwrap() > before,
             "a rotation counts as seen"
         );
+    }
+
+    #[tokio::test]
+    async fn sweep_removes_expired_sessions_batch_after_batch_and_keeps_the_index_in_step() {
+        let store = MemorySessionStore::new();
+        for i in 0..2 * SWEEP_BATCH + 5 {
+            store
+                .create(&session(&format!("old{i}"), -1), "h")
+                .await
+                .unwrap();
+        }
+        store.create(&session("live", 60), "h").await.unwrap();
+        store.create(&session("gone", 60), "h").await.unwrap();
+        assert!(store.delete("gone", "u").await.unwrap());
+        // A replace over the version read keeps the session filed once.
+        let (live, version) = store.get_versioned("live").await.unwrap().unwrap();
+        assert!(store.replace(&version, &live).await.unwrap());
+        store.sweep_expired();
+        let inner = store.inner.read().unwrap();
+        assert_eq!(inner.sessions.keys().collect::<Vec<_>>(), ["live"]);
+        assert_eq!(inner.refresh.len(), 1);
+        assert_eq!(inner.versions.len(), 1);
+        assert_eq!(inner.by_user["u"].len(), 1);
+        let filed: Vec<_> = inner
+            .by_expiry
+            .iter()
+            .map(|(at, id)| (*at, id.as_str()))
+            .collect();
+        assert_eq!(filed, [(expiry_ms(&live), "live")]);
     }
 
     #[tokio::test]
