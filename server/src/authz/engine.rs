@@ -1634,6 +1634,17 @@ impl<'a> Checker<'a> {
         self.visit((type_id, self.id(resource_id), name), target, 0, &mut path)
     }
 
+    /// Why a check that visited more than `limit` nodes ends.
+    #[cold]
+    fn past_limit(&self, limit: usize) -> CheckError {
+        if limit < MAX_VISITS {
+            self.stopped.set(true);
+            CheckError::Stopped(self.stop_after)
+        } else {
+            CheckError::TooManyVisits
+        }
+    }
+
     /// The interned id of `name`, or one of this checker's own.
     fn id(&self, name: &str) -> u32 {
         if let Some(id) = self.index.names.get(name) {
@@ -1729,12 +1740,7 @@ impl<'a> Checker<'a> {
             let mut memo = self.memo.borrow_mut();
             memo.visits += 1;
             if memo.visits > memo.limit {
-                return Err(if memo.limit < MAX_VISITS {
-                    self.stopped.set(true);
-                    CheckError::Stopped(self.stop_after)
-                } else {
-                    CheckError::TooManyVisits
-                });
+                return Err(self.past_limit(memo.limit));
             }
             if memo.visits <= self.memo_after {
                 None
