@@ -1,5 +1,5 @@
-"""What bench/spicedb.py and bench/openfga.py share (and bench/deletes.py
-uses): the data set written for Warden and the other system, Warden started
+"""What bench/spicedb.py and bench/openfga.py share (and bench/deletes.py,
+bench/streams.py and bench/costly.py use): the data set written for Warden and the other system, Warden started
 on it with a token, its answers, ghz runs, ports, health and resident sizes.
 
 Not a script: the scripts import it from their directory.
@@ -192,6 +192,47 @@ def ghz(
         raise RuntimeError(f"ghz {method} on {addr}: {out.stderr.strip()}")
     report = json.loads(out.stdout)
     return {"rps": round(report["rps"]), **ghz_latency(report)}
+
+
+def checks_during(
+    addr: str,
+    token: str,
+    data: pathlib.Path | dict,
+    rate: int,
+    seconds: int,
+    concurrency: int = 16,
+) -> subprocess.Popen:
+    """ghz checking at `rate` a second for `seconds`, started now: the
+    requests in the file `data`, or the one request `data`."""
+    metadata = json.dumps({"authorization": f"Bearer {token}"})
+    requests = (
+        ["-D", str(data)]
+        if isinstance(data, pathlib.Path)
+        else ["-d", json.dumps(data)]
+    )
+    return subprocess.Popen(
+        [
+            str(GO_BIN / "ghz"),
+            "--insecure",
+            "--call",
+            WARDEN_CHECK,
+            *requests,
+            "--metadata",
+            metadata,
+            "--rps",
+            str(rate),
+            "-c",
+            str(concurrency),
+            "-z",
+            f"{seconds}s",
+            "--format",
+            "json",
+            addr,
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def ghz_latency(report: dict) -> dict:

@@ -27,18 +27,22 @@ import sys
 import tempfile
 
 from compare import (
-    GO_BIN,
-    WARDEN_CHECK,
+    checks_during,
     ghz_latency,
     grpcurl,
     start_warden,
     tear_down,
     write_dataset,
 )
-from deletes import checks_during
 
 WRITE = "warden.authz.v1.AuthzService/WriteRelationships"
 LEVELS = 13
+# A stranger's membership in the top group: every path, none remembered.
+COSTLY = {
+    "resource": {"objectType": "group", "objectId": "l0b"},
+    "permission": "member",
+    "subject": {"object": {"objectType": "user", "objectId": "stranger"}},
+}
 
 
 def diamonds() -> list[dict]:
@@ -67,40 +71,6 @@ def diamonds() -> list[dict]:
     return updates + [member(f"l{LEVELS}a", "l0a")]
 
 
-def costly_checks(addr: str, token: str, args: argparse.Namespace) -> subprocess.Popen:
-    """ghz sending the costly check at `args.costly_rate` a second."""
-    check = {
-        "resource": {"objectType": "group", "objectId": "l0b"},
-        "permission": "member",
-        "subject": {"object": {"objectType": "user", "objectId": "stranger"}},
-    }
-    metadata = json.dumps({"authorization": f"Bearer {token}"})
-    return subprocess.Popen(
-        [
-            str(GO_BIN / "ghz"),
-            "--insecure",
-            "--call",
-            WARDEN_CHECK,
-            "-d",
-            json.dumps(check),
-            "--metadata",
-            metadata,
-            "--rps",
-            str(args.costly_rate),
-            "-c",
-            "4",
-            "-z",
-            f"{args.seconds}s",
-            "--format",
-            "json",
-            addr,
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-
-
 def finished(load: subprocess.Popen) -> dict:
     out, err = load.communicate()
     if load.returncode != 0:
@@ -124,8 +94,12 @@ def main() -> int:
         _, addr, _, token = start_warden(work, servers, admin=True)
         grpcurl(addr, WRITE, {"updates": diamonds()}, token)
         for way in ["none", "costly"]:
-            load = checks_during(addr, token, data, args)
-            costly = costly_checks(addr, token, args) if way == "costly" else None
+            load = checks_during(addr, token, data, args.rate, args.seconds)
+            costly = None
+            if way == "costly":
+                costly = checks_during(
+                    addr, token, COSTLY, args.costly_rate, args.seconds, concurrency=4
+                )
             result: dict = {"way": way, "checks": finished(load)}
             if costly:
                 result["costly"] = finished(costly)

@@ -29,8 +29,7 @@ import tempfile
 import time
 
 from compare import (
-    GO_BIN,
-    WARDEN_CHECK,
+    checks_during,
     ghz_latency,
     grpcurl,
     start_warden,
@@ -40,37 +39,6 @@ from compare import (
 
 DELETE = "warden.authz.v1.AuthzService/DeleteRelationships"
 VIEWERS = {"resourceType": "document", "optionalRelation": "viewer"}
-
-
-def checks_during(
-    addr: str, token: str, data: pathlib.Path, args: argparse.Namespace
-) -> subprocess.Popen:
-    """ghz at `args.rate` checks a second for `args.seconds`, started now."""
-    metadata = json.dumps({"authorization": f"Bearer {token}"})
-    return subprocess.Popen(
-        [
-            str(GO_BIN / "ghz"),
-            "--insecure",
-            "--call",
-            WARDEN_CHECK,
-            "-D",
-            str(data),
-            "--metadata",
-            metadata,
-            "--rps",
-            str(args.rate),
-            "-c",
-            "16",
-            "-z",
-            f"{args.seconds}s",
-            "--format",
-            "json",
-            addr,
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
 
 
 def delete(addr: str, token: str, limit: int) -> dict:
@@ -123,7 +91,7 @@ def main() -> int:
             shutil.rmtree(work / "warden")
             shutil.copytree(pristine, work / "warden")
             process, addr, _, token = start_warden(work, servers, admin=True)
-            load = checks_during(addr, token, data, args)
+            load = checks_during(addr, token, data, args.rate, args.seconds)
             result: dict = {"way": way, "limit": limit}
             if limit is not None:
                 time.sleep(args.delete_after)

@@ -26,8 +26,15 @@ import sys
 import tempfile
 import time
 
-from compare import GO_BIN, ghz_latency, grpcurl, start_warden, tear_down, write_dataset
-from deletes import checks_during
+from compare import (
+    GO_BIN,
+    checks_during,
+    ghz_latency,
+    grpcurl,
+    start_warden,
+    tear_down,
+    write_dataset,
+)
 
 WRITE = "warden.authz.v1.AuthzService/WriteRelationships"
 LOOKUP = "warden.authz.v1.AuthzService/LookupResources"
@@ -86,7 +93,7 @@ def main() -> int:
         }
         grpcurl(addr, WRITE, {"updates": [broad]}, token)
         for way in ["none", "lookup"]:
-            load = checks_during(addr, token, data, args)
+            load = checks_during(addr, token, data, args.rate, args.seconds)
             result: dict = {"way": way}
             if way == "lookup":
                 time.sleep(args.lookup_after)

@@ -13,7 +13,7 @@ use warden_e2e::{bearer, reason, register_and_login, Backend, TestWarden};
 use warden_proto::authz::v1::authz_service_client::AuthzServiceClient;
 use warden_proto::authz::v1::{
     consistency, precondition, relationship_update, CheckBulkPermissionsRequest,
-    CheckBulkPermissionsRequestItem, CheckPermissionRequest, Consistency,
+    CheckBulkPermissionsRequestItem, CheckPermissionRequest, CheckTrace, Consistency,
     DeleteRelationshipsRequest, DeleteRelationshipsResponse, DeletionProgress,
     LookupResourcesRequest, LookupSubjectsRequest, ObjectReference, Permissionship, Precondition,
     ReadRelationshipsRequest, ReadSchemaRequest, Relationship, RelationshipFilter,
@@ -184,6 +184,32 @@ async fn check_at(
     Ok(answer.permissionship == Permissionship::HasPermission as i32)
 }
 
+/// A traced check: whether granted, and its trace.
+async fn check_traced(
+    authz: &mut Authz,
+    token: &str,
+    resource: &str,
+    permission: &str,
+    who: &str,
+) -> (bool, CheckTrace) {
+    let answer = authz
+        .check_permission(bearer(
+            CheckPermissionRequest {
+                resource: Some(object(resource)),
+                permission: permission.into(),
+                subject: Some(subject(who)),
+                consistency: None,
+                with_tracing: true,
+            },
+            token,
+        ))
+        .await
+        .unwrap()
+        .into_inner();
+    let granted = answer.permissionship == Permissionship::HasPermission as i32;
+    (granted, answer.trace.expect("a trace when asked"))
+}
+
 const DATA: &[&str] = &[
     "group:eng#member@user:alice",
     "group:eng#member@group:leads#member",
@@ -259,22 +285,9 @@ async fn conformance(backend: Backend) {
     assert_expected(&mut authz, &admin, &written, "writer").await;
 
     // A trace explains the grant.
-    let traced = authz
-        .check_permission(bearer(
-            CheckPermissionRequest {
-                resource: Some(object("document:deep")),
-                permission: "view".into(),
-                subject: Some(subject("user:lena")),
-                consistency: None,
-                with_tracing: true,
-            },
-            &admin,
-        ))
-        .await
-        .unwrap()
-        .into_inner()
-        .trace
-        .expect("a trace when asked");
+    let (granted, traced) =
+        check_traced(&mut authz, &admin, "document:deep", "view", "user:lena").await;
+    assert!(granted);
     assert_eq!(traced.step, "document:deep#view");
     assert!(traced.granted);
     let text = format!("{traced:?}");
@@ -918,22 +931,9 @@ async fn rejects_bad_input(backend: Backend) {
         let allowed = check_at(&mut authz, &admin, "group:m0b", "member", who, None);
         assert_eq!(allowed.await.unwrap(), expected, "{who}");
     }
-    let traced = authz
-        .check_permission(bearer(
-            CheckPermissionRequest {
-                resource: Some(object("group:m0b")),
-                permission: "member".into(),
-                subject: Some(subject("user:stranger")),
-                consistency: None,
-                with_tracing: true,
-            },
-            &admin,
-        ))
-        .await
-        .unwrap()
-        .into_inner();
-    assert_eq!(traced.permissionship, Permissionship::NoPermission as i32);
-    let trace = traced.trace.unwrap();
+    let (allowed, trace) =
+        check_traced(&mut authz, &admin, "group:m0b", "member", "user:stranger").await;
+    assert!(!allowed);
     let cut = "group:m0b#member (trace cut at 10000 steps; the answer counts all)";
     assert_eq!(trace.step, cut);
     assert!(!trace.granted && !trace.children.is_empty());
