@@ -12,12 +12,13 @@ use tonic::Code;
 use warden_e2e::{bearer, reason, register_and_login, Backend, TestWarden};
 use warden_proto::authz::v1::authz_service_client::AuthzServiceClient;
 use warden_proto::authz::v1::{
-    consistency, precondition, relationship_update, CheckBulkPermissionsRequest,
-    CheckBulkPermissionsRequestItem, CheckPermissionRequest, CheckTrace, Consistency,
-    DeleteRelationshipsRequest, DeleteRelationshipsResponse, DeletionProgress,
-    LookupResourcesRequest, LookupSubjectsRequest, ObjectReference, Permissionship, Precondition,
-    ReadRelationshipsRequest, ReadSchemaRequest, Relationship, RelationshipFilter,
-    RelationshipUpdate, Revision, SubjectReference, WriteRelationshipsRequest, WriteSchemaRequest,
+    consistency, precondition, relationship_update, CheckBulkPermissionsPair,
+    CheckBulkPermissionsRequest, CheckBulkPermissionsRequestItem, CheckPermissionRequest,
+    CheckTrace, Consistency, DeleteRelationshipsRequest, DeleteRelationshipsResponse,
+    DeletionProgress, LookupResourcesRequest, LookupSubjectsRequest, ObjectReference,
+    Permissionship, Precondition, ReadRelationshipsRequest, ReadSchemaRequest, Relationship,
+    RelationshipFilter, RelationshipUpdate, Revision, SubjectReference, WriteRelationshipsRequest,
+    WriteSchemaRequest,
 };
 
 type Authz = AuthzServiceClient<Channel>;
@@ -210,6 +211,26 @@ async fn check_traced(
     (granted, answer.trace.expect("a trace when asked"))
 }
 
+fn bulk_item(resource: &str, permission: &str, who: &str) -> CheckBulkPermissionsRequestItem {
+    CheckBulkPermissionsRequestItem {
+        resource: Some(object(resource)),
+        permission: permission.into(),
+        subject: Some(subject(who)),
+    }
+}
+
+/// A `CheckBulkPermissions` of `items`: its pairs, in order.
+async fn check_bulk(
+    authz: &mut Authz,
+    token: &str,
+    items: Vec<CheckBulkPermissionsRequestItem>,
+    consistency: Option<Consistency>,
+) -> Vec<CheckBulkPermissionsPair> {
+    let request = CheckBulkPermissionsRequest { items, consistency };
+    let response = authz.check_bulk_permissions(bearer(request, token));
+    response.await.unwrap().into_inner().pairs
+}
+
 const DATA: &[&str] = &[
     "group:eng#member@user:alice",
     "group:eng#member@group:leads#member",
@@ -294,39 +315,14 @@ async fn conformance(backend: Backend) {
     assert!(text.contains("folder:root#viewer") && text.contains("group:leads#member"));
 
     // Bulk: per-item answers and per-item errors.
-    let bulk = authz
-        .check_bulk_permissions(bearer(
-            CheckBulkPermissionsRequest {
-                items: vec![
-                    CheckBulkPermissionsRequestItem {
-                        resource: Some(object("document:readme")),
-                        permission: "edit".into(),
-                        subject: Some(subject("user:olga")),
-                    },
-                    CheckBulkPermissionsRequestItem {
-                        resource: Some(object("document:readme")),
-                        permission: "delete".into(),
-                        subject: Some(subject("user:olga")),
-                    },
-                    CheckBulkPermissionsRequestItem {
-                        resource: Some(object("document:readme")),
-                        permission: "edit".into(),
-                        subject: Some(subject("user:mallory")),
-                    },
-                ],
-                consistency: fresh(&written),
-            },
-            &admin,
-        ))
-        .await
-        .unwrap()
-        .into_inner();
+    let items = vec![
+        bulk_item("document:readme", "edit", "user:olga"),
+        bulk_item("document:readme", "delete", "user:olga"),
+        bulk_item("document:readme", "edit", "user:mallory"),
+    ];
+    let pairs = check_bulk(&mut authz, &admin, items, fresh(&written)).await;
     use warden_proto::authz::v1::check_bulk_permissions_pair::Response as Pair;
-    let answers: Vec<_> = bulk
-        .pairs
-        .iter()
-        .map(|p| p.response.clone().unwrap())
-        .collect();
+    let answers: Vec<_> = pairs.iter().map(|p| p.response.clone().unwrap()).collect();
     assert_eq!(
         answers[0],
         Pair::Permissionship(Permissionship::HasPermission as i32)
@@ -336,7 +332,7 @@ async fn conformance(backend: Backend) {
         answers[2],
         Pair::Permissionship(Permissionship::NoPermission as i32)
     );
-    let reasons: Vec<_> = bulk.pairs.iter().map(|p| p.error_reason.as_str()).collect();
+    let reasons: Vec<_> = pairs.iter().map(|p| p.error_reason.as_str()).collect();
     assert_eq!(reasons, ["", "INVALID_ARGUMENT", ""]);
 
     // Expiry: counts at once, and not after it passes.
@@ -849,42 +845,20 @@ async fn rejects_bad_input(backend: Backend) {
     // In bulk, the request's checks together stop at ten checks' worth:
     // ten items that each reach the limit, then no item is evaluated, an
     // ordinary one included (73 items: checked off the runtime worker).
-    let costly = CheckBulkPermissionsRequestItem {
-        resource: Some(object("group:l0b")),
-        permission: "member".into(),
-        subject: Some(subject("user:stranger")),
-    };
-    let ordinary = CheckBulkPermissionsRequestItem {
-        resource: Some(object("folder:deep10")),
-        permission: "view".into(),
-        subject: Some(subject("user:root")),
-    };
+    let costly = bulk_item("group:l0b", "member", "user:stranger");
+    let ordinary = bulk_item("folder:deep10", "view", "user:root");
     let mut items = vec![ordinary.clone()];
     items.extend(std::iter::repeat_n(costly, 12));
     items.extend(std::iter::repeat_n(ordinary, 60));
-    let bulk = authz
-        .check_bulk_permissions(bearer(
-            CheckBulkPermissionsRequest {
-                items,
-                consistency: None,
-            },
-            &admin,
-        ))
-        .await
-        .unwrap()
-        .into_inner();
+    let pairs = check_bulk(&mut authz, &admin, items, None).await;
     use warden_proto::authz::v1::check_bulk_permissions_pair::Response as Pair;
-    let reasons: Vec<_> = bulk.pairs.iter().map(|p| p.error_reason.clone()).collect();
+    let reasons: Vec<_> = pairs.iter().map(|p| p.error_reason.clone()).collect();
     assert_eq!(reasons[0], "");
     assert!(reasons[1..11].iter().all(|r| r == "MAX_VISITS_EXCEEDED"));
     assert!(reasons[11..]
         .iter()
         .all(|r| r == "MAX_REQUEST_VISITS_EXCEEDED"));
-    let answers: Vec<Pair> = bulk
-        .pairs
-        .into_iter()
-        .map(|p| p.response.unwrap())
-        .collect();
+    let answers: Vec<Pair> = pairs.into_iter().map(|p| p.response.unwrap()).collect();
     let granted = Pair::Permissionship(Permissionship::HasPermission as i32);
     assert_eq!(answers[0], granted);
     let error = |pair: &Pair| match pair {
@@ -937,34 +911,15 @@ async fn rejects_bad_input(backend: Backend) {
     let cut = "group:m0b#member (trace cut at 10000 steps; the answer counts all)";
     assert_eq!(trace.step, cut);
     assert!(!trace.granted && !trace.children.is_empty());
-    let item = |resource: &str, who: &str| CheckBulkPermissionsRequestItem {
-        resource: Some(object(resource)),
-        permission: "member".into(),
-        subject: Some(subject(who)),
-    };
     let items = vec![
-        item("group:m12b", "user:deep"),
-        item("group:m0a", "user:stranger"),
-        item("group:m0a", "user:deep"),
-        item("group:m0b", "user:stranger"),
+        bulk_item("group:m12b", "member", "user:deep"),
+        bulk_item("group:m0a", "member", "user:stranger"),
+        bulk_item("group:m0a", "member", "user:deep"),
+        bulk_item("group:m0b", "member", "user:stranger"),
     ];
-    let bulk = authz
-        .check_bulk_permissions(bearer(
-            CheckBulkPermissionsRequest {
-                items,
-                consistency: None,
-            },
-            &admin,
-        ))
-        .await
-        .unwrap()
-        .into_inner();
+    let pairs = check_bulk(&mut authz, &admin, items, None).await;
     let denied = Pair::Permissionship(Permissionship::NoPermission as i32);
-    let answers: Vec<Pair> = bulk
-        .pairs
-        .into_iter()
-        .map(|p| p.response.unwrap())
-        .collect();
+    let answers: Vec<Pair> = pairs.into_iter().map(|p| p.response.unwrap()).collect();
     assert_eq!(answers, [granted.clone(), denied.clone(), granted, denied]);
 
     // Who may call what: reads need a token, writes need the admin role.
