@@ -1006,6 +1006,8 @@ async fn lookups(backend: Backend) {
         touch("document:hidden#parent@folder:shared"),
         touch("document:hidden#banned@user:alice"),
         touch("document:open#viewer@user:*"),
+        touch("document:open-but#viewer@user:*"),
+        touch("document:open-but#banned@user:alice"),
     ];
     let mut expected = BTreeSet::from(["open".to_owned()]);
     for i in 0..24 {
@@ -1111,6 +1113,21 @@ async fn lookups(backend: Backend) {
         found.push(item.subject.unwrap().subject_object_id);
     }
     assert_eq!(found, ["*"], "the wildcard, and the limit stops there");
+    // A wildcard less a ban: `*` names who it leaves out, or it would read
+    // as a grant to alice.
+    let mut found = Vec::new();
+    let mut stream = authz
+        .lookup_subjects(bearer(subjects("document:open-but", 0), &admin))
+        .await
+        .unwrap()
+        .into_inner();
+    while let Some(item) = stream.message().await.unwrap() {
+        let excluded: Vec<String> = (item.excluded_subjects.into_iter())
+            .map(|s| s.subject_object_id)
+            .collect();
+        found.push((item.subject.unwrap().subject_object_id, excluded));
+    }
+    assert_eq!(found, [("*".to_owned(), vec!["alice".to_owned()])]);
 
     // ReadRelationships: filter, limit and cursor.
     let read = |cursor: String, limit: u32| ReadRelationshipsRequest {

@@ -1557,6 +1557,38 @@ impl<'a> Checker<'a> {
         found
     }
 
+    /// What a `*` answered by [`Checker::lookup_subjects_in_stream`] leaves
+    /// out: the subjects its walk (`walked`) reached that do not hold the
+    /// permission, in id order. Every other subject of the type holds it
+    /// exactly when the wildcard does, because no relationship names it, so
+    /// only wildcards match it. Without these, `*` read as "every subject"
+    /// would grant those excluded (`viewer - banned` with a public viewer).
+    pub fn wildcard_exclusions(
+        &self,
+        (resource_type, resource_id): (&str, &str),
+        permission: &str,
+        subject_type: &str,
+        walked: &Option<Walked>,
+    ) -> Result<Vec<String>, CheckError> {
+        let Some(Walked::Reached(candidates)) = walked else {
+            return Ok(Vec::new());
+        };
+        let wildcard = self.index.model.wildcard;
+        let mut out = Vec::new();
+        for &id in candidates.iter().filter(|&&id| id != wildcard) {
+            let name = self.index.names.name(id);
+            let subject = Subject {
+                object_type: subject_type.to_owned(),
+                object_id: name.to_owned(),
+                relation: None,
+            };
+            if !self.check(resource_type, resource_id, permission, &subject)? {
+                out.push(name.to_owned());
+            }
+        }
+        Ok(out)
+    }
+
     /// The first `limit` (0: all) of `candidates` that are `granted`.
     fn collect<'n>(
         &self,
@@ -2228,8 +2260,9 @@ mod tests {
         assert!(found > 100, "the data grants enough to test: {found}");
 
         // Downwards from each resource: every subject found holds the
-        // permission, and every subject holding it is found or covered by `*`.
-        let mut found = 0;
+        // permission, and every subject holding it is found or covered by `*`
+        // (which covers every subject but its exclusions).
+        let (mut found, mut exclusions) = (0, 0);
         for (resource_type, count) in [("document", 40), ("folder", 15)] {
             let prefix = &resource_type[..1];
             for i in 0..count {
@@ -2288,6 +2321,21 @@ mod tests {
                         assert_eq!(paged, looked_up, "{limit} a page, {carry}");
                     }
                     let wildcard = looked_up.iter().any(|s| s == "*");
+                    let mut walked = None;
+                    checker
+                        .lookup_subjects_in_stream(
+                            (resource_type, &id),
+                            "view",
+                            (subject_type, relation),
+                            Page::default(),
+                            &mut walked,
+                        )
+                        .unwrap();
+                    let excluded = checker
+                        .wildcard_exclusions((resource_type, &id), "view", subject_type, &walked)
+                        .unwrap();
+                    assert!(excluded.is_sorted(), "in id order");
+                    exclusions += excluded.len() * usize::from(wildcard);
                     for candidate in &candidates {
                         let subject = Subject {
                             object_type: subject_type.into(),
@@ -2300,9 +2348,13 @@ mod tests {
                             !listed || granted,
                             "{subject:?} listed on {resource_type}:{id} without the permission"
                         );
-                        assert!(
-                            listed || !granted || wildcard,
-                            "{subject:?} holds view on {resource_type}:{id} but was not listed"
+                        // `u20` is in no relationship: `*` alone decides it.
+                        let covered = wildcard && !excluded.contains(candidate);
+                        assert_eq!(
+                            granted,
+                            listed || covered,
+                            "{subject:?} on {resource_type}:{id}: listed {listed}, \
+                             covered by `*` {covered}"
                         );
                         found += usize::from(listed);
                     }
@@ -2310,6 +2362,7 @@ mod tests {
             }
         }
         assert!(found > 100, "the data grants enough to test: {found}");
+        assert!(exclusions > 0, "some wildcard grants leave subjects out");
     }
 
     #[test]

@@ -613,7 +613,7 @@ where
 /// it then is, with the walk handed from page to page while the replica stays
 /// at the revision it was walked at; `respond` makes each id a response,
 /// given the revision of its page.
-fn lookup_stream<T, L, R>(
+fn lookup_stream<T, X, L, R>(
     replica: Arc<Replica>,
     (after, limit): (Option<String>, u32),
     mut lookup: L,
@@ -621,10 +621,10 @@ fn lookup_stream<T, L, R>(
 ) -> Result<ResponseStream<T>, Status>
 where
     T: Send + 'static,
-    L: FnMut(&Checker<'_>, Page<'_>, &mut Option<Walked>) -> Result<Vec<String>, CheckError>
+    L: FnMut(&Checker<'_>, Page<'_>, &mut Option<Walked>) -> Result<Vec<(String, X)>, CheckError>
         + Send
         + 'static,
-    R: Fn(String, &pb::Revision) -> T + Send + 'static,
+    R: Fn(String, X, &pb::Revision) -> T + Send + 'static,
 {
     let mut walked: Option<(i64, Walked)> = None;
     paged(after, limit, move |page| {
@@ -639,7 +639,7 @@ where
         let at = revision_token(state.revision);
         Ok(ids
             .into_iter()
-            .map(|id| (id.clone(), respond(id, &at)))
+            .map(|(id, extra)| (id.clone(), respond(id, extra, &at)))
             .collect())
     })
 }
@@ -923,15 +923,16 @@ impl authz_service_server::AuthzService for Authz {
             self.replica.clone(),
             (after, r.optional_limit),
             move |checker, page, walked| {
-                checker.lookup_resources_in_stream(
+                let ids = checker.lookup_resources_in_stream(
                     &resource_type,
                     &permission,
                     &subject,
                     page,
                     walked,
-                )
+                )?;
+                Ok(ids.into_iter().map(|id| (id, ())).collect())
             },
-            |id, at| pb::LookupResourcesResponse {
+            |id, (), at| pb::LookupResourcesResponse {
                 looked_up_at: Some(at.clone()),
                 after_result_cursor: cursor_for(&id),
                 resource_object_id: id,
@@ -962,20 +963,37 @@ impl authz_service_server::AuthzService for Authz {
             self.replica.clone(),
             (after, r.optional_limit),
             move |checker, page, walked| {
-                checker.lookup_subjects_in_stream(
-                    (&resource_type, &resource_id),
+                let resource = (resource_type.as_str(), resource_id.as_str());
+                let ids = checker.lookup_subjects_in_stream(
+                    resource,
                     &permission,
                     (&subject_type, relation.as_deref()),
                     page,
                     walked,
-                )
+                )?;
+                let mut excluded = match ids.iter().any(|id| id == "*") {
+                    true => {
+                        checker.wildcard_exclusions(resource, &permission, &subject_type, walked)?
+                    }
+                    false => Vec::new(),
+                };
+                Ok(ids
+                    .into_iter()
+                    .map(|id| match id == "*" {
+                        true => (id, std::mem::take(&mut excluded)),
+                        false => (id, Vec::new()),
+                    })
+                    .collect())
             },
-            |id, at| pb::LookupSubjectsResponse {
+            |id, excluded: Vec<String>, at| pb::LookupSubjectsResponse {
                 looked_up_at: Some(at.clone()),
                 after_result_cursor: cursor_for(&id),
                 subject: Some(pb::ResolvedSubject {
                     subject_object_id: id,
                 }),
+                excluded_subjects: (excluded.into_iter())
+                    .map(|subject_object_id| pb::ResolvedSubject { subject_object_id })
+                    .collect(),
             },
         )?;
         Ok(Response::new(results))

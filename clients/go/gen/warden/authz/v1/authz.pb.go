@@ -1960,7 +1960,8 @@ func (x *LookupSubjectsRequest) GetOptionalCursor() string {
 // ResolvedSubject is one subject found by a lookup.
 type ResolvedSubject struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// The subject's id; `*` stands for a wildcard grant to every subject of the type.
+	// The subject's id; `*` stands for a wildcard grant to every subject of
+	// the type (in LookupSubjects, but its excluded_subjects).
 	SubjectObjectId string `protobuf:"bytes,1,opt,name=subject_object_id,json=subjectObjectId,proto3" json:"subject_object_id,omitempty"`
 	unknownFields   protoimpl.UnknownFields
 	sizeCache       protoimpl.SizeCache
@@ -2014,8 +2015,12 @@ type LookupSubjectsResponse struct {
 	Subject *ResolvedSubject `protobuf:"bytes,2,opt,name=subject,proto3" json:"subject,omitempty"`
 	// Cursor to continue after this result.
 	AfterResultCursor string `protobuf:"bytes,3,opt,name=after_result_cursor,json=afterResultCursor,proto3" json:"after_result_cursor,omitempty"`
-	unknownFields     protoimpl.UnknownFields
-	sizeCache         protoimpl.SizeCache
+	// With the subject `*`: the subjects of the type the wildcard does not
+	// cover, which do not hold the permission (`viewer - banned` with
+	// `viewer: user:*` excludes the banned users). Empty for any other subject.
+	ExcludedSubjects []*ResolvedSubject `protobuf:"bytes,4,rep,name=excluded_subjects,json=excludedSubjects,proto3" json:"excluded_subjects,omitempty"`
+	unknownFields    protoimpl.UnknownFields
+	sizeCache        protoimpl.SizeCache
 }
 
 func (x *LookupSubjectsResponse) Reset() {
@@ -2067,6 +2072,13 @@ func (x *LookupSubjectsResponse) GetAfterResultCursor() string {
 		return x.AfterResultCursor
 	}
 	return ""
+}
+
+func (x *LookupSubjectsResponse) GetExcludedSubjects() []*ResolvedSubject {
+	if x != nil {
+		return x.ExcludedSubjects
+	}
+	return nil
 }
 
 // WriteSchemaRequest holds a schema text.
@@ -2769,12 +2781,13 @@ const file_warden_authz_v1_authz_proto_rawDesc = "" +
 	"\x0eoptional_limit\x18\x06 \x01(\rR\roptionalLimit\x12'\n" +
 	"\x0foptional_cursor\x18\a \x01(\tR\x0eoptionalCursor\"=\n" +
 	"\x0fResolvedSubject\x12*\n" +
-	"\x11subject_object_id\x18\x01 \x01(\tR\x0fsubjectObjectId\"\xc1\x01\n" +
+	"\x11subject_object_id\x18\x01 \x01(\tR\x0fsubjectObjectId\"\x90\x02\n" +
 	"\x16LookupSubjectsResponse\x12;\n" +
 	"\flooked_up_at\x18\x01 \x01(\v2\x19.warden.authz.v1.RevisionR\n" +
 	"lookedUpAt\x12:\n" +
 	"\asubject\x18\x02 \x01(\v2 .warden.authz.v1.ResolvedSubjectR\asubject\x12.\n" +
-	"\x13after_result_cursor\x18\x03 \x01(\tR\x11afterResultCursor\",\n" +
+	"\x13after_result_cursor\x18\x03 \x01(\tR\x11afterResultCursor\x12M\n" +
+	"\x11excluded_subjects\x18\x04 \x03(\v2 .warden.authz.v1.ResolvedSubjectR\x10excludedSubjects\",\n" +
 	"\x12WriteSchemaRequest\x12\x16\n" +
 	"\x06schema\x18\x01 \x01(\tR\x06schema\"O\n" +
 	"\x13WriteSchemaResponse\x128\n" +
@@ -2940,40 +2953,41 @@ var file_warden_authz_v1_authz_proto_depIdxs = []int32{
 	7,  // 40: warden.authz.v1.LookupSubjectsRequest.consistency:type_name -> warden.authz.v1.Consistency
 	6,  // 41: warden.authz.v1.LookupSubjectsResponse.looked_up_at:type_name -> warden.authz.v1.Revision
 	29, // 42: warden.authz.v1.LookupSubjectsResponse.subject:type_name -> warden.authz.v1.ResolvedSubject
-	6,  // 43: warden.authz.v1.WriteSchemaResponse.written_at:type_name -> warden.authz.v1.Revision
-	6,  // 44: warden.authz.v1.ReadSchemaResponse.read_at:type_name -> warden.authz.v1.Revision
-	43, // 45: warden.authz.v1.DefineRoleRequest.attributes:type_name -> warden.authz.v1.DefineRoleRequest.AttributesEntry
-	8,  // 46: warden.authz.v1.AuthzService.CheckPermission:input_type -> warden.authz.v1.CheckPermissionRequest
-	12, // 47: warden.authz.v1.AuthzService.CheckBulkPermissions:input_type -> warden.authz.v1.CheckBulkPermissionsRequest
-	20, // 48: warden.authz.v1.AuthzService.WriteRelationships:input_type -> warden.authz.v1.WriteRelationshipsRequest
-	22, // 49: warden.authz.v1.AuthzService.DeleteRelationships:input_type -> warden.authz.v1.DeleteRelationshipsRequest
-	24, // 50: warden.authz.v1.AuthzService.ReadRelationships:input_type -> warden.authz.v1.ReadRelationshipsRequest
-	26, // 51: warden.authz.v1.AuthzService.LookupResources:input_type -> warden.authz.v1.LookupResourcesRequest
-	28, // 52: warden.authz.v1.AuthzService.LookupSubjects:input_type -> warden.authz.v1.LookupSubjectsRequest
-	31, // 53: warden.authz.v1.AuthzService.WriteSchema:input_type -> warden.authz.v1.WriteSchemaRequest
-	33, // 54: warden.authz.v1.AuthzService.ReadSchema:input_type -> warden.authz.v1.ReadSchemaRequest
-	35, // 55: warden.authz.v1.AuthzService.DefineRole:input_type -> warden.authz.v1.DefineRoleRequest
-	37, // 56: warden.authz.v1.AuthzService.AssignRole:input_type -> warden.authz.v1.AssignRoleRequest
-	39, // 57: warden.authz.v1.AuthzService.UnassignRole:input_type -> warden.authz.v1.UnassignRoleRequest
-	41, // 58: warden.authz.v1.AuthzService.ListUserRoles:input_type -> warden.authz.v1.ListUserRolesRequest
-	10, // 59: warden.authz.v1.AuthzService.CheckPermission:output_type -> warden.authz.v1.CheckPermissionResponse
-	14, // 60: warden.authz.v1.AuthzService.CheckBulkPermissions:output_type -> warden.authz.v1.CheckBulkPermissionsResponse
-	21, // 61: warden.authz.v1.AuthzService.WriteRelationships:output_type -> warden.authz.v1.WriteRelationshipsResponse
-	23, // 62: warden.authz.v1.AuthzService.DeleteRelationships:output_type -> warden.authz.v1.DeleteRelationshipsResponse
-	25, // 63: warden.authz.v1.AuthzService.ReadRelationships:output_type -> warden.authz.v1.ReadRelationshipsResponse
-	27, // 64: warden.authz.v1.AuthzService.LookupResources:output_type -> warden.authz.v1.LookupResourcesResponse
-	30, // 65: warden.authz.v1.AuthzService.LookupSubjects:output_type -> warden.authz.v1.LookupSubjectsResponse
-	32, // 66: warden.authz.v1.AuthzService.WriteSchema:output_type -> warden.authz.v1.WriteSchemaResponse
-	34, // 67: warden.authz.v1.AuthzService.ReadSchema:output_type -> warden.authz.v1.ReadSchemaResponse
-	36, // 68: warden.authz.v1.AuthzService.DefineRole:output_type -> warden.authz.v1.DefineRoleResponse
-	38, // 69: warden.authz.v1.AuthzService.AssignRole:output_type -> warden.authz.v1.AssignRoleResponse
-	40, // 70: warden.authz.v1.AuthzService.UnassignRole:output_type -> warden.authz.v1.UnassignRoleResponse
-	42, // 71: warden.authz.v1.AuthzService.ListUserRoles:output_type -> warden.authz.v1.ListUserRolesResponse
-	59, // [59:72] is the sub-list for method output_type
-	46, // [46:59] is the sub-list for method input_type
-	46, // [46:46] is the sub-list for extension type_name
-	46, // [46:46] is the sub-list for extension extendee
-	0,  // [0:46] is the sub-list for field type_name
+	29, // 43: warden.authz.v1.LookupSubjectsResponse.excluded_subjects:type_name -> warden.authz.v1.ResolvedSubject
+	6,  // 44: warden.authz.v1.WriteSchemaResponse.written_at:type_name -> warden.authz.v1.Revision
+	6,  // 45: warden.authz.v1.ReadSchemaResponse.read_at:type_name -> warden.authz.v1.Revision
+	43, // 46: warden.authz.v1.DefineRoleRequest.attributes:type_name -> warden.authz.v1.DefineRoleRequest.AttributesEntry
+	8,  // 47: warden.authz.v1.AuthzService.CheckPermission:input_type -> warden.authz.v1.CheckPermissionRequest
+	12, // 48: warden.authz.v1.AuthzService.CheckBulkPermissions:input_type -> warden.authz.v1.CheckBulkPermissionsRequest
+	20, // 49: warden.authz.v1.AuthzService.WriteRelationships:input_type -> warden.authz.v1.WriteRelationshipsRequest
+	22, // 50: warden.authz.v1.AuthzService.DeleteRelationships:input_type -> warden.authz.v1.DeleteRelationshipsRequest
+	24, // 51: warden.authz.v1.AuthzService.ReadRelationships:input_type -> warden.authz.v1.ReadRelationshipsRequest
+	26, // 52: warden.authz.v1.AuthzService.LookupResources:input_type -> warden.authz.v1.LookupResourcesRequest
+	28, // 53: warden.authz.v1.AuthzService.LookupSubjects:input_type -> warden.authz.v1.LookupSubjectsRequest
+	31, // 54: warden.authz.v1.AuthzService.WriteSchema:input_type -> warden.authz.v1.WriteSchemaRequest
+	33, // 55: warden.authz.v1.AuthzService.ReadSchema:input_type -> warden.authz.v1.ReadSchemaRequest
+	35, // 56: warden.authz.v1.AuthzService.DefineRole:input_type -> warden.authz.v1.DefineRoleRequest
+	37, // 57: warden.authz.v1.AuthzService.AssignRole:input_type -> warden.authz.v1.AssignRoleRequest
+	39, // 58: warden.authz.v1.AuthzService.UnassignRole:input_type -> warden.authz.v1.UnassignRoleRequest
+	41, // 59: warden.authz.v1.AuthzService.ListUserRoles:input_type -> warden.authz.v1.ListUserRolesRequest
+	10, // 60: warden.authz.v1.AuthzService.CheckPermission:output_type -> warden.authz.v1.CheckPermissionResponse
+	14, // 61: warden.authz.v1.AuthzService.CheckBulkPermissions:output_type -> warden.authz.v1.CheckBulkPermissionsResponse
+	21, // 62: warden.authz.v1.AuthzService.WriteRelationships:output_type -> warden.authz.v1.WriteRelationshipsResponse
+	23, // 63: warden.authz.v1.AuthzService.DeleteRelationships:output_type -> warden.authz.v1.DeleteRelationshipsResponse
+	25, // 64: warden.authz.v1.AuthzService.ReadRelationships:output_type -> warden.authz.v1.ReadRelationshipsResponse
+	27, // 65: warden.authz.v1.AuthzService.LookupResources:output_type -> warden.authz.v1.LookupResourcesResponse
+	30, // 66: warden.authz.v1.AuthzService.LookupSubjects:output_type -> warden.authz.v1.LookupSubjectsResponse
+	32, // 67: warden.authz.v1.AuthzService.WriteSchema:output_type -> warden.authz.v1.WriteSchemaResponse
+	34, // 68: warden.authz.v1.AuthzService.ReadSchema:output_type -> warden.authz.v1.ReadSchemaResponse
+	36, // 69: warden.authz.v1.AuthzService.DefineRole:output_type -> warden.authz.v1.DefineRoleResponse
+	38, // 70: warden.authz.v1.AuthzService.AssignRole:output_type -> warden.authz.v1.AssignRoleResponse
+	40, // 71: warden.authz.v1.AuthzService.UnassignRole:output_type -> warden.authz.v1.UnassignRoleResponse
+	42, // 72: warden.authz.v1.AuthzService.ListUserRoles:output_type -> warden.authz.v1.ListUserRolesResponse
+	60, // [60:73] is the sub-list for method output_type
+	47, // [47:60] is the sub-list for method input_type
+	47, // [47:47] is the sub-list for extension type_name
+	47, // [47:47] is the sub-list for extension extendee
+	0,  // [0:47] is the sub-list for field type_name
 }
 
 func init() { file_warden_authz_v1_authz_proto_init() }

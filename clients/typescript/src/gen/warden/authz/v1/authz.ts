@@ -549,7 +549,10 @@ export interface LookupSubjectsRequest {
 
 /** ResolvedSubject is one subject found by a lookup. */
 export interface ResolvedSubject {
-  /** The subject's id; `*` stands for a wildcard grant to every subject of the type. */
+  /**
+   * The subject's id; `*` stands for a wildcard grant to every subject of
+   * the type (in LookupSubjects, but its excluded_subjects).
+   */
   subjectObjectId: string;
 }
 
@@ -569,6 +572,12 @@ export interface LookupSubjectsResponse {
     | undefined;
   /** Cursor to continue after this result. */
   afterResultCursor: string;
+  /**
+   * With the subject `*`: the subjects of the type the wildcard does not
+   * cover, which do not hold the permission (`viewer - banned` with
+   * `viewer: user:*` excludes the banned users). Empty for any other subject.
+   */
+  excludedSubjects: ResolvedSubject[];
 }
 
 /** WriteSchemaRequest holds a schema text. */
@@ -3541,7 +3550,7 @@ export const ResolvedSubject: MessageFns<ResolvedSubject> = {
 };
 
 function createBaseLookupSubjectsResponse(): LookupSubjectsResponse {
-  return { lookedUpAt: undefined, subject: undefined, afterResultCursor: "" };
+  return { lookedUpAt: undefined, subject: undefined, afterResultCursor: "", excludedSubjects: [] };
 }
 
 export const LookupSubjectsResponse: MessageFns<LookupSubjectsResponse> = {
@@ -3554,6 +3563,9 @@ export const LookupSubjectsResponse: MessageFns<LookupSubjectsResponse> = {
     }
     if (message.afterResultCursor !== "") {
       writer.uint32(26).string(message.afterResultCursor);
+    }
+    for (const v of message.excludedSubjects) {
+      ResolvedSubject.encode(v!, writer.uint32(34).fork()).join();
     }
     return writer;
   },
@@ -3595,6 +3607,14 @@ export const LookupSubjectsResponse: MessageFns<LookupSubjectsResponse> = {
             message.afterResultCursor = reader.string();
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.excludedSubjects.push(ResolvedSubject.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -3620,6 +3640,11 @@ export const LookupSubjectsResponse: MessageFns<LookupSubjectsResponse> = {
         : isSet(object.after_result_cursor)
         ? globalThis.String(object.after_result_cursor)
         : "",
+      excludedSubjects: globalThis.Array.isArray(object?.excludedSubjects)
+        ? object.excludedSubjects.map((e: any) => ResolvedSubject.fromJSON(e))
+        : globalThis.Array.isArray(object?.excluded_subjects)
+        ? object.excluded_subjects.map((e: any) => ResolvedSubject.fromJSON(e))
+        : [],
     };
   },
 
@@ -3633,6 +3658,9 @@ export const LookupSubjectsResponse: MessageFns<LookupSubjectsResponse> = {
     }
     if (message.afterResultCursor !== "") {
       obj.afterResultCursor = message.afterResultCursor;
+    }
+    if (message.excludedSubjects?.length) {
+      obj.excludedSubjects = message.excludedSubjects.map((e) => ResolvedSubject.toJSON(e));
     }
     return obj;
   },
@@ -3649,6 +3677,7 @@ export const LookupSubjectsResponse: MessageFns<LookupSubjectsResponse> = {
       ? ResolvedSubject.fromPartial(object.subject)
       : undefined;
     message.afterResultCursor = object.afterResultCursor ?? "";
+    message.excludedSubjects = object.excludedSubjects?.map((e) => ResolvedSubject.fromPartial(e)) || [];
     return message;
   },
 };

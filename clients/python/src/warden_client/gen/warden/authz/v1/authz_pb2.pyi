@@ -309,14 +309,16 @@ class ResolvedSubject(_message.Message):
     def __init__(self, subject_object_id: _Optional[str] = ...) -> None: ...
 
 class LookupSubjectsResponse(_message.Message):
-    __slots__ = ("looked_up_at", "subject", "after_result_cursor")
+    __slots__ = ("looked_up_at", "subject", "after_result_cursor", "excluded_subjects")
     LOOKED_UP_AT_FIELD_NUMBER: _ClassVar[int]
     SUBJECT_FIELD_NUMBER: _ClassVar[int]
     AFTER_RESULT_CURSOR_FIELD_NUMBER: _ClassVar[int]
+    EXCLUDED_SUBJECTS_FIELD_NUMBER: _ClassVar[int]
     looked_up_at: Revision
     subject: ResolvedSubject
     after_result_cursor: str
-    def __init__(self, looked_up_at: _Optional[_Union[Revision, _Mapping]] = ..., subject: _Optional[_Union[ResolvedSubject, _Mapping]] = ..., after_result_cursor: _Optional[str] = ...) -> None: ...
+    excluded_subjects: _containers.RepeatedCompositeFieldContainer[ResolvedSubject]
+    def __init__(self, looked_up_at: _Optional[_Union[Revision, _Mapping]] = ..., subject: _Optional[_Union[ResolvedSubject, _Mapping]] = ..., after_result_cursor: _Optional[str] = ..., excluded_subjects: _Optional[_Iterable[_Union[ResolvedSubject, _Mapping]]] = ...) -> None: ...
 
 class WriteSchemaRequest(_message.Message):
     __slots__ = ("schema",)

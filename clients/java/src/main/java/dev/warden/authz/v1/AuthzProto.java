@@ -351,74 +351,76 @@ public final class AuthzProto {
       "istency\022%\n\016optional_limit\030\006 \001(\rR\roptiona" +
       "lLimit\022\'\n\017optional_cursor\030\007 \001(\tR\016optiona" +
       "lCursor\"=\n\017ResolvedSubject\022*\n\021subject_ob" +
-      "ject_id\030\001 \001(\tR\017subjectObjectId\"\301\001\n\026Looku" +
+      "ject_id\030\001 \001(\tR\017subjectObjectId\"\220\002\n\026Looku" +
       "pSubjectsResponse\022;\n\014looked_up_at\030\001 \001(\0132" +
       "\031.warden.authz.v1.RevisionR\nlookedUpAt\022:" +
       "\n\007subject\030\002 \001(\0132 .warden.authz.v1.Resolv" +
       "edSubjectR\007subject\022.\n\023after_result_curso" +
-      "r\030\003 \001(\tR\021afterResultCursor\",\n\022WriteSchem" +
-      "aRequest\022\026\n\006schema\030\001 \001(\tR\006schema\"O\n\023Writ" +
-      "eSchemaResponse\0228\n\nwritten_at\030\001 \001(\0132\031.wa" +
-      "rden.authz.v1.RevisionR\twrittenAt\"\023\n\021Rea" +
-      "dSchemaRequest\"`\n\022ReadSchemaResponse\022\026\n\006" +
-      "schema\030\001 \001(\tR\006schema\0222\n\007read_at\030\002 \001(\0132\031." +
-      "warden.authz.v1.RevisionR\006readAt\"\334\001\n\021Def" +
-      "ineRoleRequest\022\022\n\004role\030\001 \001(\tR\004role\022 \n\013pe" +
-      "rmissions\030\002 \003(\tR\013permissions\022R\n\nattribut" +
-      "es\030\003 \003(\01322.warden.authz.v1.DefineRoleReq" +
-      "uest.AttributesEntryR\nattributes\032=\n\017Attr" +
-      "ibutesEntry\022\020\n\003key\030\001 \001(\tR\003key\022\024\n\005value\030\002" +
-      " \001(\tR\005value:\0028\001\"\024\n\022DefineRoleResponse\"@\n" +
-      "\021AssignRoleRequest\022\027\n\007user_id\030\001 \001(\tR\006use" +
-      "rId\022\022\n\004role\030\002 \001(\tR\004role\"\024\n\022AssignRoleRes" +
-      "ponse\"B\n\023UnassignRoleRequest\022\027\n\007user_id\030" +
-      "\001 \001(\tR\006userId\022\022\n\004role\030\002 \001(\tR\004role\"\026\n\024Una" +
-      "ssignRoleResponse\"/\n\024ListUserRolesReques" +
-      "t\022\027\n\007user_id\030\001 \001(\tR\006userId\"-\n\025ListUserRo" +
-      "lesResponse\022\024\n\005roles\030\001 \003(\tR\005roles*u\n\016Per" +
-      "missionship\022\036\n\032PERMISSIONSHIP_UNSPECIFIE" +
-      "D\020\000\022 \n\034PERMISSIONSHIP_NO_PERMISSION\020\001\022!\n" +
-      "\035PERMISSIONSHIP_HAS_PERMISSION\020\002*t\n\020Dele" +
-      "tionProgress\022!\n\035DELETION_PROGRESS_UNSPEC" +
-      "IFIED\020\000\022\036\n\032DELETION_PROGRESS_COMPLETE\020\001\022" +
-      "\035\n\031DELETION_PROGRESS_PARTIAL\020\0022\241\n\n\014Authz" +
-      "Service\022d\n\017CheckPermission\022\'.warden.auth" +
-      "z.v1.CheckPermissionRequest\032(.warden.aut" +
-      "hz.v1.CheckPermissionResponse\022s\n\024CheckBu" +
-      "lkPermissions\022,.warden.authz.v1.CheckBul" +
-      "kPermissionsRequest\032-.warden.authz.v1.Ch" +
-      "eckBulkPermissionsResponse\022m\n\022WriteRelat" +
-      "ionships\022*.warden.authz.v1.WriteRelation" +
-      "shipsRequest\032+.warden.authz.v1.WriteRela" +
-      "tionshipsResponse\022p\n\023DeleteRelationships" +
-      "\022+.warden.authz.v1.DeleteRelationshipsRe" +
-      "quest\032,.warden.authz.v1.DeleteRelationsh" +
-      "ipsResponse\022l\n\021ReadRelationships\022).warde" +
-      "n.authz.v1.ReadRelationshipsRequest\032*.wa" +
-      "rden.authz.v1.ReadRelationshipsResponse0" +
-      "\001\022f\n\017LookupResources\022\'.warden.authz.v1.L" +
-      "ookupResourcesRequest\032(.warden.authz.v1." +
-      "LookupResourcesResponse0\001\022c\n\016LookupSubje" +
-      "cts\022&.warden.authz.v1.LookupSubjectsRequ" +
-      "est\032\'.warden.authz.v1.LookupSubjectsResp" +
-      "onse0\001\022X\n\013WriteSchema\022#.warden.authz.v1." +
-      "WriteSchemaRequest\032$.warden.authz.v1.Wri" +
-      "teSchemaResponse\022U\n\nReadSchema\022\".warden." +
-      "authz.v1.ReadSchemaRequest\032#.warden.auth" +
-      "z.v1.ReadSchemaResponse\022U\n\nDefineRole\022\"." +
-      "warden.authz.v1.DefineRoleRequest\032#.ward" +
-      "en.authz.v1.DefineRoleResponse\022U\n\nAssign" +
-      "Role\022\".warden.authz.v1.AssignRoleRequest" +
-      "\032#.warden.authz.v1.AssignRoleResponse\022[\n" +
-      "\014UnassignRole\022$.warden.authz.v1.Unassign" +
-      "RoleRequest\032%.warden.authz.v1.UnassignRo" +
-      "leResponse\022^\n\rListUserRoles\022%.warden.aut" +
-      "hz.v1.ListUserRolesRequest\032&.warden.auth" +
-      "z.v1.ListUserRolesResponseB\177\n\023dev.warden" +
-      ".authz.v1B\nAuthzProtoP\001\242\002\003WAX\252\002\017Warden.A" +
-      "uthz.V1\312\002\017Warden\\Authz\\V1\342\002\033Warden\\Authz" +
-      "\\V1\\GPBMetadata\352\002\021Warden::Authz::V1b\006pro" +
-      "to3"
+      "r\030\003 \001(\tR\021afterResultCursor\022M\n\021excluded_s" +
+      "ubjects\030\004 \003(\0132 .warden.authz.v1.Resolved" +
+      "SubjectR\020excludedSubjects\",\n\022WriteSchema" +
+      "Request\022\026\n\006schema\030\001 \001(\tR\006schema\"O\n\023Write" +
+      "SchemaResponse\0228\n\nwritten_at\030\001 \001(\0132\031.war" +
+      "den.authz.v1.RevisionR\twrittenAt\"\023\n\021Read" +
+      "SchemaRequest\"`\n\022ReadSchemaResponse\022\026\n\006s" +
+      "chema\030\001 \001(\tR\006schema\0222\n\007read_at\030\002 \001(\0132\031.w" +
+      "arden.authz.v1.RevisionR\006readAt\"\334\001\n\021Defi" +
+      "neRoleRequest\022\022\n\004role\030\001 \001(\tR\004role\022 \n\013per" +
+      "missions\030\002 \003(\tR\013permissions\022R\n\nattribute" +
+      "s\030\003 \003(\01322.warden.authz.v1.DefineRoleRequ" +
+      "est.AttributesEntryR\nattributes\032=\n\017Attri" +
+      "butesEntry\022\020\n\003key\030\001 \001(\tR\003key\022\024\n\005value\030\002 " +
+      "\001(\tR\005value:\0028\001\"\024\n\022DefineRoleResponse\"@\n\021" +
+      "AssignRoleRequest\022\027\n\007user_id\030\001 \001(\tR\006user" +
+      "Id\022\022\n\004role\030\002 \001(\tR\004role\"\024\n\022AssignRoleResp" +
+      "onse\"B\n\023UnassignRoleRequest\022\027\n\007user_id\030\001" +
+      " \001(\tR\006userId\022\022\n\004role\030\002 \001(\tR\004role\"\026\n\024Unas" +
+      "signRoleResponse\"/\n\024ListUserRolesRequest" +
+      "\022\027\n\007user_id\030\001 \001(\tR\006userId\"-\n\025ListUserRol" +
+      "esResponse\022\024\n\005roles\030\001 \003(\tR\005roles*u\n\016Perm" +
+      "issionship\022\036\n\032PERMISSIONSHIP_UNSPECIFIED" +
+      "\020\000\022 \n\034PERMISSIONSHIP_NO_PERMISSION\020\001\022!\n\035" +
+      "PERMISSIONSHIP_HAS_PERMISSION\020\002*t\n\020Delet" +
+      "ionProgress\022!\n\035DELETION_PROGRESS_UNSPECI" +
+      "FIED\020\000\022\036\n\032DELETION_PROGRESS_COMPLETE\020\001\022\035" +
+      "\n\031DELETION_PROGRESS_PARTIAL\020\0022\241\n\n\014AuthzS" +
+      "ervice\022d\n\017CheckPermission\022\'.warden.authz" +
+      ".v1.CheckPermissionRequest\032(.warden.auth" +
+      "z.v1.CheckPermissionResponse\022s\n\024CheckBul" +
+      "kPermissions\022,.warden.authz.v1.CheckBulk" +
+      "PermissionsRequest\032-.warden.authz.v1.Che" +
+      "ckBulkPermissionsResponse\022m\n\022WriteRelati" +
+      "onships\022*.warden.authz.v1.WriteRelations" +
+      "hipsRequest\032+.warden.authz.v1.WriteRelat" +
+      "ionshipsResponse\022p\n\023DeleteRelationships\022" +
+      "+.warden.authz.v1.DeleteRelationshipsReq" +
+      "uest\032,.warden.authz.v1.DeleteRelationshi" +
+      "psResponse\022l\n\021ReadRelationships\022).warden" +
+      ".authz.v1.ReadRelationshipsRequest\032*.war" +
+      "den.authz.v1.ReadRelationshipsResponse0\001" +
+      "\022f\n\017LookupResources\022\'.warden.authz.v1.Lo" +
+      "okupResourcesRequest\032(.warden.authz.v1.L" +
+      "ookupResourcesResponse0\001\022c\n\016LookupSubjec" +
+      "ts\022&.warden.authz.v1.LookupSubjectsReque" +
+      "st\032\'.warden.authz.v1.LookupSubjectsRespo" +
+      "nse0\001\022X\n\013WriteSchema\022#.warden.authz.v1.W" +
+      "riteSchemaRequest\032$.warden.authz.v1.Writ" +
+      "eSchemaResponse\022U\n\nReadSchema\022\".warden.a" +
+      "uthz.v1.ReadSchemaRequest\032#.warden.authz" +
+      ".v1.ReadSchemaResponse\022U\n\nDefineRole\022\".w" +
+      "arden.authz.v1.DefineRoleRequest\032#.warde" +
+      "n.authz.v1.DefineRoleResponse\022U\n\nAssignR" +
+      "ole\022\".warden.authz.v1.AssignRoleRequest\032" +
+      "#.warden.authz.v1.AssignRoleResponse\022[\n\014" +
+      "UnassignRole\022$.warden.authz.v1.UnassignR" +
+      "oleRequest\032%.warden.authz.v1.UnassignRol" +
+      "eResponse\022^\n\rListUserRoles\022%.warden.auth" +
+      "z.v1.ListUserRolesRequest\032&.warden.authz" +
+      ".v1.ListUserRolesResponseB\177\n\023dev.warden." +
+      "authz.v1B\nAuthzProtoP\001\242\002\003WAX\252\002\017Warden.Au" +
+      "thz.V1\312\002\017Warden\\Authz\\V1\342\002\033Warden\\Authz\\" +
+      "V1\\GPBMetadata\352\002\021Warden::Authz::V1b\006prot" +
+      "o3"
     };
     descriptor = com.google.protobuf.Descriptors.FileDescriptor
       .internalBuildGeneratedFileFrom(descriptorData,
@@ -586,7 +588,7 @@ public final class AuthzProto {
     internal_static_warden_authz_v1_LookupSubjectsResponse_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_warden_authz_v1_LookupSubjectsResponse_descriptor,
-        new java.lang.String[] { "LookedUpAt", "Subject", "AfterResultCursor", });
+        new java.lang.String[] { "LookedUpAt", "Subject", "AfterResultCursor", "ExcludedSubjects", });
     internal_static_warden_authz_v1_WriteSchemaRequest_descriptor =
       getDescriptor().getMessageTypes().get(27);
     internal_static_warden_authz_v1_WriteSchemaRequest_fieldAccessorTable = new

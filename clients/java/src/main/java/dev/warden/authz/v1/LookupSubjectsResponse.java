@@ -22,6 +22,7 @@ private static final long serialVersionUID = 0L;
   }
   private LookupSubjectsResponse() {
     afterResultCursor_ = "";
+    excludedSubjects_ = java.util.Collections.emptyList();
   }
 
   @java.lang.Override
@@ -174,6 +175,77 @@ private static final long serialVersionUID = 0L;
     }
   }
 
+  public static final int EXCLUDED_SUBJECTS_FIELD_NUMBER = 4;
+  @SuppressWarnings("serial")
+  private java.util.List<dev.warden.authz.v1.ResolvedSubject> excludedSubjects_;
+  /**
+   * <pre>
+   * With the subject `*`: the subjects of the type the wildcard does not
+   * cover, which do not hold the permission (`viewer - banned` with
+   * `viewer: user:*` excludes the banned users). Empty for any other subject.
+   * </pre>
+   *
+   * <code>repeated .warden.authz.v1.ResolvedSubject excluded_subjects = 4 [json_name = "excludedSubjects"];</code>
+   */
+  @java.lang.Override
+  public java.util.List<dev.warden.authz.v1.ResolvedSubject> getExcludedSubjectsList() {
+    return excludedSubjects_;
+  }
+  /**
+   * <pre>
+   * With the subject `*`: the subjects of the type the wildcard does not
+   * cover, which do not hold the permission (`viewer - banned` with
+   * `viewer: user:*` excludes the banned users). Empty for any other subject.
+   * </pre>
+   *
+   * <code>repeated .warden.authz.v1.ResolvedSubject excluded_subjects = 4 [json_name = "excludedSubjects"];</code>
+   */
+  @java.lang.Override
+  public java.util.List<? extends dev.warden.authz.v1.ResolvedSubjectOrBuilder> 
+      getExcludedSubjectsOrBuilderList() {
+    return excludedSubjects_;
+  }
+  /**
+   * <pre>
+   * With the subject `*`: the subjects of the type the wildcard does not
+   * cover, which do not hold the permission (`viewer - banned` with
+   * `viewer: user:*` excludes the banned users). Empty for any other subject.
+   * </pre>
+   *
+   * <code>repeated .warden.authz.v1.ResolvedSubject excluded_subjects = 4 [json_name = "excludedSubjects"];</code>
+   */
+  @java.lang.Override
+  public int getExcludedSubjectsCount() {
+    return excludedSubjects_.size();
+  }
+  /**
+   * <pre>
+   * With the subject `*`: the subjects of the type the wildcard does not
+   * cover, which do not hold the permission (`viewer - banned` with
+   * `viewer: user:*` excludes the banned users). Empty for any other subject.
+   * </pre>
+   *
+   * <code>repeated .warden.authz.v1.ResolvedSubject excluded_subjects = 4 [json_name = "excludedSubjects"];</code>
+   */
+  @java.lang.Override
+  public dev.warden.authz.v1.ResolvedSubject getExcludedSubjects(int index) {
+    return excludedSubjects_.get(index);
+  }
+  /**
+   * <pre>
+   * With the subject `*`: the subjects of the type the wildcard does not
+   * cover, which do not hold the permission (`viewer - banned` with
+   * `viewer: user:*` excludes the banned users). Empty for any other subject.
+   * </pre>
+   *
+   * <code>repeated .warden.authz.v1.ResolvedSubject excluded_subjects = 4 [json_name = "excludedSubjects"];</code>
+   */
+  @java.lang.Override
+  public dev.warden.authz.v1.ResolvedSubjectOrBuilder getExcludedSubjectsOrBuilder(
+      int index) {
+    return excludedSubjects_.get(index);
+  }
+
   private byte memoizedIsInitialized = -1;
   @java.lang.Override
   public final boolean isInitialized() {
@@ -197,6 +269,9 @@ private static final long serialVersionUID = 0L;
     if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(afterResultCursor_)) {
       com.google.protobuf.GeneratedMessageV3.writeString(output, 3, afterResultCursor_);
     }
+    for (int i = 0; i < excludedSubjects_.size(); i++) {
+      output.writeMessage(4, excludedSubjects_.get(i));
+    }
     getUnknownFields().writeTo(output);
   }
 
@@ -216,6 +291,10 @@ private static final long serialVersionUID = 0L;
     }
     if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(afterResultCursor_)) {
       size += com.google.protobuf.GeneratedMessageV3.computeStringSize(3, afterResultCursor_);
+    }
+    for (int i = 0; i < excludedSubjects_.size(); i++) {
+      size += com.google.protobuf.CodedOutputStream
+        .computeMessageSize(4, excludedSubjects_.get(i));
     }
     size += getUnknownFields().getSerializedSize();
     memoizedSize = size;
@@ -244,6 +323,8 @@ private static final long serialVersionUID = 0L;
     }
     if (!getAfterResultCursor()
         .equals(other.getAfterResultCursor())) return false;
+    if (!getExcludedSubjectsList()
+        .equals(other.getExcludedSubjectsList())) return false;
     if (!getUnknownFields().equals(other.getUnknownFields())) return false;
     return true;
   }
@@ -265,6 +346,10 @@ private static final long serialVersionUID = 0L;
     }
     hash = (37 * hash) + AFTER_RESULT_CURSOR_FIELD_NUMBER;
     hash = (53 * hash) + getAfterResultCursor().hashCode();
+    if (getExcludedSubjectsCount() > 0) {
+      hash = (37 * hash) + EXCLUDED_SUBJECTS_FIELD_NUMBER;
+      hash = (53 * hash) + getExcludedSubjectsList().hashCode();
+    }
     hash = (29 * hash) + getUnknownFields().hashCode();
     memoizedHashCode = hash;
     return hash;
@@ -401,6 +486,7 @@ private static final long serialVersionUID = 0L;
               .alwaysUseFieldBuilders) {
         getLookedUpAtFieldBuilder();
         getSubjectFieldBuilder();
+        getExcludedSubjectsFieldBuilder();
       }
     }
     @java.lang.Override
@@ -418,6 +504,13 @@ private static final long serialVersionUID = 0L;
         subjectBuilder_ = null;
       }
       afterResultCursor_ = "";
+      if (excludedSubjectsBuilder_ == null) {
+        excludedSubjects_ = java.util.Collections.emptyList();
+      } else {
+        excludedSubjects_ = null;
+        excludedSubjectsBuilder_.clear();
+      }
+      bitField0_ = (bitField0_ & ~0x00000008);
       return this;
     }
 
@@ -444,9 +537,22 @@ private static final long serialVersionUID = 0L;
     @java.lang.Override
     public dev.warden.authz.v1.LookupSubjectsResponse buildPartial() {
       dev.warden.authz.v1.LookupSubjectsResponse result = new dev.warden.authz.v1.LookupSubjectsResponse(this);
+      buildPartialRepeatedFields(result);
       if (bitField0_ != 0) { buildPartial0(result); }
       onBuilt();
       return result;
+    }
+
+    private void buildPartialRepeatedFields(dev.warden.authz.v1.LookupSubjectsResponse result) {
+      if (excludedSubjectsBuilder_ == null) {
+        if (((bitField0_ & 0x00000008) != 0)) {
+          excludedSubjects_ = java.util.Collections.unmodifiableList(excludedSubjects_);
+          bitField0_ = (bitField0_ & ~0x00000008);
+        }
+        result.excludedSubjects_ = excludedSubjects_;
+      } else {
+        result.excludedSubjects_ = excludedSubjectsBuilder_.build();
+      }
     }
 
     private void buildPartial0(dev.warden.authz.v1.LookupSubjectsResponse result) {
@@ -525,6 +631,32 @@ private static final long serialVersionUID = 0L;
         bitField0_ |= 0x00000004;
         onChanged();
       }
+      if (excludedSubjectsBuilder_ == null) {
+        if (!other.excludedSubjects_.isEmpty()) {
+          if (excludedSubjects_.isEmpty()) {
+            excludedSubjects_ = other.excludedSubjects_;
+            bitField0_ = (bitField0_ & ~0x00000008);
+          } else {
+            ensureExcludedSubjectsIsMutable();
+            excludedSubjects_.addAll(other.excludedSubjects_);
+          }
+          onChanged();
+        }
+      } else {
+        if (!other.excludedSubjects_.isEmpty()) {
+          if (excludedSubjectsBuilder_.isEmpty()) {
+            excludedSubjectsBuilder_.dispose();
+            excludedSubjectsBuilder_ = null;
+            excludedSubjects_ = other.excludedSubjects_;
+            bitField0_ = (bitField0_ & ~0x00000008);
+            excludedSubjectsBuilder_ = 
+              com.google.protobuf.GeneratedMessageV3.alwaysUseFieldBuilders ?
+                 getExcludedSubjectsFieldBuilder() : null;
+          } else {
+            excludedSubjectsBuilder_.addAllMessages(other.excludedSubjects_);
+          }
+        }
+      }
       this.mergeUnknownFields(other.getUnknownFields());
       onChanged();
       return this;
@@ -570,6 +702,19 @@ private static final long serialVersionUID = 0L;
               bitField0_ |= 0x00000004;
               break;
             } // case 26
+            case 34: {
+              dev.warden.authz.v1.ResolvedSubject m =
+                  input.readMessage(
+                      dev.warden.authz.v1.ResolvedSubject.parser(),
+                      extensionRegistry);
+              if (excludedSubjectsBuilder_ == null) {
+                ensureExcludedSubjectsIsMutable();
+                excludedSubjects_.add(m);
+              } else {
+                excludedSubjectsBuilder_.addMessage(m);
+              }
+              break;
+            } // case 34
             default: {
               if (!super.parseUnknownField(input, extensionRegistry, tag)) {
                 done = true; // was an endgroup tag
@@ -1009,6 +1154,354 @@ private static final long serialVersionUID = 0L;
       bitField0_ |= 0x00000004;
       onChanged();
       return this;
+    }
+
+    private java.util.List<dev.warden.authz.v1.ResolvedSubject> excludedSubjects_ =
+      java.util.Collections.emptyList();
+    private void ensureExcludedSubjectsIsMutable() {
+      if (!((bitField0_ & 0x00000008) != 0)) {
+        excludedSubjects_ = new java.util.ArrayList<dev.warden.authz.v1.ResolvedSubject>(excludedSubjects_);
+        bitField0_ |= 0x00000008;
+       }
+    }
+
+    private com.google.protobuf.RepeatedFieldBuilderV3<
+        dev.warden.authz.v1.ResolvedSubject, dev.warden.authz.v1.ResolvedSubject.Builder, dev.warden.authz.v1.ResolvedSubjectOrBuilder> excludedSubjectsBuilder_;
+
+    /**
+     * <pre>
+     * With the subject `*`: the subjects of the type the wildcard does not
+     * cover, which do not hold the permission (`viewer - banned` with
+     * `viewer: user:*` excludes the banned users). Empty for any other subject.
+     * </pre>
+     *
+     * <code>repeated .warden.authz.v1.ResolvedSubject excluded_subjects = 4 [json_name = "excludedSubjects"];</code>
+     */
+    public java.util.List<dev.warden.authz.v1.ResolvedSubject> getExcludedSubjectsList() {
+      if (excludedSubjectsBuilder_ == null) {
+        return java.util.Collections.unmodifiableList(excludedSubjects_);
+      } else {
+        return excludedSubjectsBuilder_.getMessageList();
+      }
+    }
+    /**
+     * <pre>
+     * With the subject `*`: the subjects of the type the wildcard does not
+     * cover, which do not hold the permission (`viewer - banned` with
+     * `viewer: user:*` excludes the banned users). Empty for any other subject.
+     * </pre>
+     *
+     * <code>repeated .warden.authz.v1.ResolvedSubject excluded_subjects = 4 [json_name = "excludedSubjects"];</code>
+     */
+    public int getExcludedSubjectsCount() {
+      if (excludedSubjectsBuilder_ == null) {
+        return excludedSubjects_.size();
+      } else {
+        return excludedSubjectsBuilder_.getCount();
+      }
+    }
+    /**
+     * <pre>
+     * With the subject `*`: the subjects of the type the wildcard does not
+     * cover, which do not hold the permission (`viewer - banned` with
+     * `viewer: user:*` excludes the banned users). Empty for any other subject.
+     * </pre>
+     *
+     * <code>repeated .warden.authz.v1.ResolvedSubject excluded_subjects = 4 [json_name = "excludedSubjects"];</code>
+     */
+    public dev.warden.authz.v1.ResolvedSubject getExcludedSubjects(int index) {
+      if (excludedSubjectsBuilder_ == null) {
+        return excludedSubjects_.get(index);
+      } else {
+        return excludedSubjectsBuilder_.getMessage(index);
+      }
+    }
+    /**
+     * <pre>
+     * With the subject `*`: the subjects of the type the wildcard does not
+     * cover, which do not hold the permission (`viewer - banned` with
+     * `viewer: user:*` excludes the banned users). Empty for any other subject.
+     * </pre>
+     *
+     * <code>repeated .warden.authz.v1.ResolvedSubject excluded_subjects = 4 [json_name = "excludedSubjects"];</code>
+     */
+    public Builder setExcludedSubjects(
+        int index, dev.warden.authz.v1.ResolvedSubject value) {
+      if (excludedSubjectsBuilder_ == null) {
+        if (value == null) {
+          throw new NullPointerException();
+        }
+        ensureExcludedSubjectsIsMutable();
+        excludedSubjects_.set(index, value);
+        onChanged();
+      } else {
+        excludedSubjectsBuilder_.setMessage(index, value);
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * With the subject `*`: the subjects of the type the wildcard does not
+     * cover, which do not hold the permission (`viewer - banned` with
+     * `viewer: user:*` excludes the banned users). Empty for any other subject.
+     * </pre>
+     *
+     * <code>repeated .warden.authz.v1.ResolvedSubject excluded_subjects = 4 [json_name = "excludedSubjects"];</code>
+     */
+    public Builder setExcludedSubjects(
+        int index, dev.warden.authz.v1.ResolvedSubject.Builder builderForValue) {
+      if (excludedSubjectsBuilder_ == null) {
+        ensureExcludedSubjectsIsMutable();
+        excludedSubjects_.set(index, builderForValue.build());
+        onChanged();
+      } else {
+        excludedSubjectsBuilder_.setMessage(index, builderForValue.build());
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * With the subject `*`: the subjects of the type the wildcard does not
+     * cover, which do not hold the permission (`viewer - banned` with
+     * `viewer: user:*` excludes the banned users). Empty for any other subject.
+     * </pre>
+     *
+     * <code>repeated .warden.authz.v1.ResolvedSubject excluded_subjects = 4 [json_name = "excludedSubjects"];</code>
+     */
+    public Builder addExcludedSubjects(dev.warden.authz.v1.ResolvedSubject value) {
+      if (excludedSubjectsBuilder_ == null) {
+        if (value == null) {
+          throw new NullPointerException();
+        }
+        ensureExcludedSubjectsIsMutable();
+        excludedSubjects_.add(value);
+        onChanged();
+      } else {
+        excludedSubjectsBuilder_.addMessage(value);
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * With the subject `*`: the subjects of the type the wildcard does not
+     * cover, which do not hold the permission (`viewer - banned` with
+     * `viewer: user:*` excludes the banned users). Empty for any other subject.
+     * </pre>
+     *
+     * <code>repeated .warden.authz.v1.ResolvedSubject excluded_subjects = 4 [json_name = "excludedSubjects"];</code>
+     */
+    public Builder addExcludedSubjects(
+        int index, dev.warden.authz.v1.ResolvedSubject value) {
+      if (excludedSubjectsBuilder_ == null) {
+        if (value == null) {
+          throw new NullPointerException();
+        }
+        ensureExcludedSubjectsIsMutable();
+        excludedSubjects_.add(index, value);
+        onChanged();
+      } else {
+        excludedSubjectsBuilder_.addMessage(index, value);
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * With the subject `*`: the subjects of the type the wildcard does not
+     * cover, which do not hold the permission (`viewer - banned` with
+     * `viewer: user:*` excludes the banned users). Empty for any other subject.
+     * </pre>
+     *
+     * <code>repeated .warden.authz.v1.ResolvedSubject excluded_subjects = 4 [json_name = "excludedSubjects"];</code>
+     */
+    public Builder addExcludedSubjects(
+        dev.warden.authz.v1.ResolvedSubject.Builder builderForValue) {
+      if (excludedSubjectsBuilder_ == null) {
+        ensureExcludedSubjectsIsMutable();
+        excludedSubjects_.add(builderForValue.build());
+        onChanged();
+      } else {
+        excludedSubjectsBuilder_.addMessage(builderForValue.build());
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * With the subject `*`: the subjects of the type the wildcard does not
+     * cover, which do not hold the permission (`viewer - banned` with
+     * `viewer: user:*` excludes the banned users). Empty for any other subject.
+     * </pre>
+     *
+     * <code>repeated .warden.authz.v1.ResolvedSubject excluded_subjects = 4 [json_name = "excludedSubjects"];</code>
+     */
+    public Builder addExcludedSubjects(
+        int index, dev.warden.authz.v1.ResolvedSubject.Builder builderForValue) {
+      if (excludedSubjectsBuilder_ == null) {
+        ensureExcludedSubjectsIsMutable();
+        excludedSubjects_.add(index, builderForValue.build());
+        onChanged();
+      } else {
+        excludedSubjectsBuilder_.addMessage(index, builderForValue.build());
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * With the subject `*`: the subjects of the type the wildcard does not
+     * cover, which do not hold the permission (`viewer - banned` with
+     * `viewer: user:*` excludes the banned users). Empty for any other subject.
+     * </pre>
+     *
+     * <code>repeated .warden.authz.v1.ResolvedSubject excluded_subjects = 4 [json_name = "excludedSubjects"];</code>
+     */
+    public Builder addAllExcludedSubjects(
+        java.lang.Iterable<? extends dev.warden.authz.v1.ResolvedSubject> values) {
+      if (excludedSubjectsBuilder_ == null) {
+        ensureExcludedSubjectsIsMutable();
+        com.google.protobuf.AbstractMessageLite.Builder.addAll(
+            values, excludedSubjects_);
+        onChanged();
+      } else {
+        excludedSubjectsBuilder_.addAllMessages(values);
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * With the subject `*`: the subjects of the type the wildcard does not
+     * cover, which do not hold the permission (`viewer - banned` with
+     * `viewer: user:*` excludes the banned users). Empty for any other subject.
+     * </pre>
+     *
+     * <code>repeated .warden.authz.v1.ResolvedSubject excluded_subjects = 4 [json_name = "excludedSubjects"];</code>
+     */
+    public Builder clearExcludedSubjects() {
+      if (excludedSubjectsBuilder_ == null) {
+        excludedSubjects_ = java.util.Collections.emptyList();
+        bitField0_ = (bitField0_ & ~0x00000008);
+        onChanged();
+      } else {
+        excludedSubjectsBuilder_.clear();
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * With the subject `*`: the subjects of the type the wildcard does not
+     * cover, which do not hold the permission (`viewer - banned` with
+     * `viewer: user:*` excludes the banned users). Empty for any other subject.
+     * </pre>
+     *
+     * <code>repeated .warden.authz.v1.ResolvedSubject excluded_subjects = 4 [json_name = "excludedSubjects"];</code>
+     */
+    public Builder removeExcludedSubjects(int index) {
+      if (excludedSubjectsBuilder_ == null) {
+        ensureExcludedSubjectsIsMutable();
+        excludedSubjects_.remove(index);
+        onChanged();
+      } else {
+        excludedSubjectsBuilder_.remove(index);
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * With the subject `*`: the subjects of the type the wildcard does not
+     * cover, which do not hold the permission (`viewer - banned` with
+     * `viewer: user:*` excludes the banned users). Empty for any other subject.
+     * </pre>
+     *
+     * <code>repeated .warden.authz.v1.ResolvedSubject excluded_subjects = 4 [json_name = "excludedSubjects"];</code>
+     */
+    public dev.warden.authz.v1.ResolvedSubject.Builder getExcludedSubjectsBuilder(
+        int index) {
+      return getExcludedSubjectsFieldBuilder().getBuilder(index);
+    }
+    /**
+     * <pre>
+     * With the subject `*`: the subjects of the type the wildcard does not
+     * cover, which do not hold the permission (`viewer - banned` with
+     * `viewer: user:*` excludes the banned users). Empty for any other subject.
+     * </pre>
+     *
+     * <code>repeated .warden.authz.v1.ResolvedSubject excluded_subjects = 4 [json_name = "excludedSubjects"];</code>
+     */
+    public dev.warden.authz.v1.ResolvedSubjectOrBuilder getExcludedSubjectsOrBuilder(
+        int index) {
+      if (excludedSubjectsBuilder_ == null) {
+        return excludedSubjects_.get(index);  } else {
+        return excludedSubjectsBuilder_.getMessageOrBuilder(index);
+      }
+    }
+    /**
+     * <pre>
+     * With the subject `*`: the subjects of the type the wildcard does not
+     * cover, which do not hold the permission (`viewer - banned` with
+     * `viewer: user:*` excludes the banned users). Empty for any other subject.
+     * </pre>
+     *
+     * <code>repeated .warden.authz.v1.ResolvedSubject excluded_subjects = 4 [json_name = "excludedSubjects"];</code>
+     */
+    public java.util.List<? extends dev.warden.authz.v1.ResolvedSubjectOrBuilder> 
+         getExcludedSubjectsOrBuilderList() {
+      if (excludedSubjectsBuilder_ != null) {
+        return excludedSubjectsBuilder_.getMessageOrBuilderList();
+      } else {
+        return java.util.Collections.unmodifiableList(excludedSubjects_);
+      }
+    }
+    /**
+     * <pre>
+     * With the subject `*`: the subjects of the type the wildcard does not
+     * cover, which do not hold the permission (`viewer - banned` with
+     * `viewer: user:*` excludes the banned users). Empty for any other subject.
+     * </pre>
+     *
+     * <code>repeated .warden.authz.v1.ResolvedSubject excluded_subjects = 4 [json_name = "excludedSubjects"];</code>
+     */
+    public dev.warden.authz.v1.ResolvedSubject.Builder addExcludedSubjectsBuilder() {
+      return getExcludedSubjectsFieldBuilder().addBuilder(
+          dev.warden.authz.v1.ResolvedSubject.getDefaultInstance());
+    }
+    /**
+     * <pre>
+     * With the subject `*`: the subjects of the type the wildcard does not
+     * cover, which do not hold the permission (`viewer - banned` with
+     * `viewer: user:*` excludes the banned users). Empty for any other subject.
+     * </pre>
+     *
+     * <code>repeated .warden.authz.v1.ResolvedSubject excluded_subjects = 4 [json_name = "excludedSubjects"];</code>
+     */
+    public dev.warden.authz.v1.ResolvedSubject.Builder addExcludedSubjectsBuilder(
+        int index) {
+      return getExcludedSubjectsFieldBuilder().addBuilder(
+          index, dev.warden.authz.v1.ResolvedSubject.getDefaultInstance());
+    }
+    /**
+     * <pre>
+     * With the subject `*`: the subjects of the type the wildcard does not
+     * cover, which do not hold the permission (`viewer - banned` with
+     * `viewer: user:*` excludes the banned users). Empty for any other subject.
+     * </pre>
+     *
+     * <code>repeated .warden.authz.v1.ResolvedSubject excluded_subjects = 4 [json_name = "excludedSubjects"];</code>
+     */
+    public java.util.List<dev.warden.authz.v1.ResolvedSubject.Builder> 
+         getExcludedSubjectsBuilderList() {
+      return getExcludedSubjectsFieldBuilder().getBuilderList();
+    }
+    private com.google.protobuf.RepeatedFieldBuilderV3<
+        dev.warden.authz.v1.ResolvedSubject, dev.warden.authz.v1.ResolvedSubject.Builder, dev.warden.authz.v1.ResolvedSubjectOrBuilder> 
+        getExcludedSubjectsFieldBuilder() {
+      if (excludedSubjectsBuilder_ == null) {
+        excludedSubjectsBuilder_ = new com.google.protobuf.RepeatedFieldBuilderV3<
+            dev.warden.authz.v1.ResolvedSubject, dev.warden.authz.v1.ResolvedSubject.Builder, dev.warden.authz.v1.ResolvedSubjectOrBuilder>(
+                excludedSubjects_,
+                ((bitField0_ & 0x00000008) != 0),
+                getParentForChildren(),
+                isClean());
+        excludedSubjects_ = null;
+      }
+      return excludedSubjectsBuilder_;
     }
     @java.lang.Override
     public final Builder setUnknownFields(

@@ -87,4 +87,58 @@ public interface LookupSubjectsResponseOrBuilder extends
    */
   com.google.protobuf.ByteString
       getAfterResultCursorBytes();
+
+  /**
+   * <pre>
+   * With the subject `*`: the subjects of the type the wildcard does not
+   * cover, which do not hold the permission (`viewer - banned` with
+   * `viewer: user:*` excludes the banned users). Empty for any other subject.
+   * </pre>
+   *
+   * <code>repeated .warden.authz.v1.ResolvedSubject excluded_subjects = 4 [json_name = "excludedSubjects"];</code>
+   */
+  java.util.List<dev.warden.authz.v1.ResolvedSubject> 
+      getExcludedSubjectsList();
+  /**
+   * <pre>
+   * With the subject `*`: the subjects of the type the wildcard does not
+   * cover, which do not hold the permission (`viewer - banned` with
+   * `viewer: user:*` excludes the banned users). Empty for any other subject.
+   * </pre>
+   *
+   * <code>repeated .warden.authz.v1.ResolvedSubject excluded_subjects = 4 [json_name = "excludedSubjects"];</code>
+   */
+  dev.warden.authz.v1.ResolvedSubject getExcludedSubjects(int index);
+  /**
+   * <pre>
+   * With the subject `*`: the subjects of the type the wildcard does not
+   * cover, which do not hold the permission (`viewer - banned` with
+   * `viewer: user:*` excludes the banned users). Empty for any other subject.
+   * </pre>
+   *
+   * <code>repeated .warden.authz.v1.ResolvedSubject excluded_subjects = 4 [json_name = "excludedSubjects"];</code>
+   */
+  int getExcludedSubjectsCount();
+  /**
+   * <pre>
+   * With the subject `*`: the subjects of the type the wildcard does not
+   * cover, which do not hold the permission (`viewer - banned` with
+   * `viewer: user:*` excludes the banned users). Empty for any other subject.
+   * </pre>
+   *
+   * <code>repeated .warden.authz.v1.ResolvedSubject excluded_subjects = 4 [json_name = "excludedSubjects"];</code>
+   */
+  java.util.List<? extends dev.warden.authz.v1.ResolvedSubjectOrBuilder> 
+      getExcludedSubjectsOrBuilderList();
+  /**
+   * <pre>
+   * With the subject `*`: the subjects of the type the wildcard does not
+   * cover, which do not hold the permission (`viewer - banned` with
+   * `viewer: user:*` excludes the banned users). Empty for any other subject.
+   * </pre>
+   *
+   * <code>repeated .warden.authz.v1.ResolvedSubject excluded_subjects = 4 [json_name = "excludedSubjects"];</code>
+   */
+  dev.warden.authz.v1.ResolvedSubjectOrBuilder getExcludedSubjectsOrBuilder(
+      int index);
 }

@@ -49,7 +49,8 @@ private static final long serialVersionUID = 0L;
   private volatile java.lang.Object subjectObjectId_ = "";
   /**
    * <pre>
-   * The subject's id; `*` stands for a wildcard grant to every subject of the type.
+   * The subject's id; `*` stands for a wildcard grant to every subject of
+   * the type (in LookupSubjects, but its excluded_subjects).
    * </pre>
    *
    * <code>string subject_object_id = 1 [json_name = "subjectObjectId"];</code>
@@ -70,7 +71,8 @@ private static final long serialVersionUID = 0L;
   }
   /**
    * <pre>
-   * The subject's id; `*` stands for a wildcard grant to every subject of the type.
+   * The subject's id; `*` stands for a wildcard grant to every subject of
+   * the type (in LookupSubjects, but its excluded_subjects).
    * </pre>
    *
    * <code>string subject_object_id = 1 [json_name = "subjectObjectId"];</code>
@@ -424,7 +426,8 @@ private static final long serialVersionUID = 0L;
     private java.lang.Object subjectObjectId_ = "";
     /**
      * <pre>
-     * The subject's id; `*` stands for a wildcard grant to every subject of the type.
+     * The subject's id; `*` stands for a wildcard grant to every subject of
+     * the type (in LookupSubjects, but its excluded_subjects).
      * </pre>
      *
      * <code>string subject_object_id = 1 [json_name = "subjectObjectId"];</code>
@@ -444,7 +447,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The subject's id; `*` stands for a wildcard grant to every subject of the type.
+     * The subject's id; `*` stands for a wildcard grant to every subject of
+     * the type (in LookupSubjects, but its excluded_subjects).
      * </pre>
      *
      * <code>string subject_object_id = 1 [json_name = "subjectObjectId"];</code>
@@ -465,7 +469,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The subject's id; `*` stands for a wildcard grant to every subject of the type.
+     * The subject's id; `*` stands for a wildcard grant to every subject of
+     * the type (in LookupSubjects, but its excluded_subjects).
      * </pre>
      *
      * <code>string subject_object_id = 1 [json_name = "subjectObjectId"];</code>
@@ -482,7 +487,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The subject's id; `*` stands for a wildcard grant to every subject of the type.
+     * The subject's id; `*` stands for a wildcard grant to every subject of
+     * the type (in LookupSubjects, but its excluded_subjects).
      * </pre>
      *
      * <code>string subject_object_id = 1 [json_name = "subjectObjectId"];</code>
@@ -496,7 +502,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The subject's id; `*` stands for a wildcard grant to every subject of the type.
+     * The subject's id; `*` stands for a wildcard grant to every subject of
+     * the type (in LookupSubjects, but its excluded_subjects).
      * </pre>
      *
      * <code>string subject_object_id = 1 [json_name = "subjectObjectId"];</code>

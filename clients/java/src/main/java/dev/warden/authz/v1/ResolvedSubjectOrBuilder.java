@@ -10,7 +10,8 @@ public interface ResolvedSubjectOrBuilder extends
 
   /**
    * <pre>
-   * The subject's id; `*` stands for a wildcard grant to every subject of the type.
+   * The subject's id; `*` stands for a wildcard grant to every subject of
+   * the type (in LookupSubjects, but its excluded_subjects).
    * </pre>
    *
    * <code>string subject_object_id = 1 [json_name = "subjectObjectId"];</code>
@@ -19,7 +20,8 @@ public interface ResolvedSubjectOrBuilder extends
   java.lang.String getSubjectObjectId();
   /**
    * <pre>
-   * The subject's id; `*` stands for a wildcard grant to every subject of the type.
+   * The subject's id; `*` stands for a wildcard grant to every subject of
+   * the type (in LookupSubjects, but its excluded_subjects).
    * </pre>
    *
    * <code>string subject_object_id = 1 [json_name = "subjectObjectId"];</code>
