@@ -256,6 +256,25 @@ impl Parser {
         }
     }
 
+    /// SpiceDB's `with expiration` after a subject type: accepted, as
+    /// any relationship may expire here. A caveat (`with name`) is refused.
+    fn expiration_trait(&mut self) -> Result<(), SchemaError> {
+        if self.peek() != Some(&Token::Ident("with".into())) {
+            return Ok(());
+        }
+        self.next += 1;
+        let (name, at) = self.ident("`expiration`")?;
+        if name != "expiration" {
+            return Err(SchemaError {
+                at,
+                message: format!(
+                    "caveats are not supported (`with {name}`); only `with expiration`"
+                ),
+            });
+        }
+        Ok(())
+    }
+
     fn keyword(&mut self) -> Option<String> {
         match self.peek() {
             Some(Token::Ident(k)) => {
@@ -377,6 +396,24 @@ pub fn parse(text: &str) -> Result<Schema, SchemaError> {
         let at = p.at();
         match p.keyword().as_deref() {
             Some("definition") => {}
+            // SpiceDB's switch for relationships that expire. Any
+            // relationship may expire here, so there is nothing to switch on.
+            Some("use") => {
+                let (feature, feature_at) = p.ident("feature")?;
+                if feature != "expiration" {
+                    return Err(SchemaError {
+                        at: feature_at,
+                        message: format!("unknown feature {feature:?}: only `use expiration`"),
+                    });
+                }
+                continue;
+            }
+            Some("caveat") => {
+                return Err(SchemaError {
+                    at,
+                    message: "caveats are not supported".into(),
+                })
+            }
             Some(other) => {
                 return Err(SchemaError {
                     at,
@@ -418,6 +455,7 @@ pub fn parse(text: &str) -> Result<Schema, SchemaError> {
                         } else {
                             allowed.push(AllowedSubject::Object(ty));
                         }
+                        p.expiration_trait()?;
                         if !p.eat("|") {
                             break;
                         }
@@ -610,6 +648,46 @@ pub(crate) mod tests {
             parsed.definitions["b"].permissions["p"],
             Expr::Exclusion(..)
         ));
+    }
+
+    #[test]
+    fn spicedb_expiration_syntax_is_accepted_and_caveats_refused() {
+        let text = "use expiration\n\ndefinition user {}\ndefinition doc {\n  relation viewer: user with expiration | user:* with expiration\n  relation owner: user\n  permission view = viewer + owner\n}";
+        let schema = parse(text).unwrap();
+        assert_eq!(
+            schema.definitions["doc"].relations["viewer"],
+            vec![
+                AllowedSubject::Object("user".into()),
+                AllowedSubject::Wildcard("user".into()),
+            ]
+        );
+        let refused = [
+            ("use caveats\ndefinition user {}", (1, 5), "unknown feature"),
+            (
+                "definition user {}\ncaveat ip(a int) { a == 1 }",
+                (2, 1),
+                "caveats are not supported",
+            ),
+            (
+                "definition user {}\ndefinition doc {\n  relation v: user with on_vpn\n}",
+                (3, 25),
+                "caveats are not supported",
+            ),
+            (
+                "definition user {}\ndefinition doc {\n  relation v: user with\n}",
+                (4, 1),
+                "expected `expiration`",
+            ),
+        ];
+        for (text, (line, column), needle) in refused {
+            let err = parse(text).expect_err(text);
+            assert!(err.message.contains(needle), "{text}: {err}");
+            assert_eq!(
+                (err.at.line, err.at.column),
+                (line, column),
+                "{text}: {err}"
+            );
+        }
     }
 
     #[test]
