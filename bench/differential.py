@@ -160,7 +160,8 @@ def random_expression(
     op = rng.choice(["+", "&", "-"])
     left = random_expression(rng, defs, kind, name, depth - 1)
     right = random_expression(rng, defs, kind, name, depth - 1)
-    return f"({left} {op} {right})"
+    # Half bare, so that both must read the operators' precedence alike.
+    return f"({left} {op} {right})" if rng.random() < 0.5 else f"{left} {op} {right}"
 
 
 def random_leaf(rng: random.Random, defs: dict, kind: str, name: str) -> str:
