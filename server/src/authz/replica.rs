@@ -65,10 +65,20 @@ pub struct Replica {
 fn parse_stored(text: &str) -> Schema {
     // Only validated schemas are stored; an unreadable one (written by a
     // newer version) leaves the replica without definitions, which denies.
-    parse(text).unwrap_or_else(|e| {
+    let schema = parse(text).unwrap_or_else(|e| {
         tracing::error!(error = %e, "stored authorization schema does not parse");
         Schema::default()
-    })
+    });
+    if let Some(at) = schema.read_differently_before {
+        tracing::warn!(
+            line = at.line,
+            column = at.column,
+            "the stored authorization schema has `a - b & c` without parentheses: it reads \
+             `a - (b & c)`, as in SpiceDB, and read `(a - b) & c` before 2026-11-30; write \
+             the schema again with parentheses where the other reading was meant"
+        );
+    }
+    schema
 }
 
 impl Replica {

@@ -97,6 +97,10 @@ impl Definition {
 pub struct Schema {
     /// Definitions by type name.
     pub definitions: BTreeMap<String, Definition>,
+    /// The first `-` whose right side is an intersection without
+    /// parentheses (`a - b & c`): read before 2026-11-30 as `(a - b) & c`,
+    /// now as SpiceDB reads it, `a - (b & c)`. A stored schema is warned of.
+    pub read_differently_before: Option<Position>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -199,6 +203,11 @@ struct Parser {
     end: Position,
     /// How many parentheses are open.
     nesting: usize,
+    /// See [`Schema::read_differently_before`].
+    read_differently_before: Option<Position>,
+    /// Whether the last intersection parsed joined operands with `&`
+    /// itself (not inside parentheses).
+    joined_by_and: bool,
 }
 
 impl Parser {
@@ -319,6 +328,7 @@ impl Parser {
             depth = depth.max(item_depth);
             within_depth(depth + 1, operator)?;
         }
+        self.joined_by_and = items.len() > 1;
         Ok(if items.len() == 1 {
             (items.remove(0), depth)
         } else {
@@ -338,6 +348,9 @@ impl Parser {
                 return Ok((left, depth));
             }
             let (right, right_depth) = self.intersection()?;
+            if self.joined_by_and {
+                self.read_differently_before.get_or_insert(operator);
+            }
             depth = depth.max(right_depth) + 1;
             left = Expr::Exclusion(Box::new(left), Box::new(right));
             within_depth(depth, operator)?;
@@ -397,6 +410,8 @@ pub fn parse(text: &str) -> Result<Schema, SchemaError> {
         next: 0,
         end,
         nesting: 0,
+        read_differently_before: None,
+        joined_by_and: false,
     };
     let mut schema = Schema::default();
     let mut spans = Spans {
@@ -502,6 +517,7 @@ pub fn parse(text: &str) -> Result<Schema, SchemaError> {
         schema.definitions.insert(name, def);
     }
     validate(&schema, &spans)?;
+    schema.read_differently_before = p.read_differently_before;
     Ok(schema)
 }
 
@@ -685,16 +701,23 @@ pub(crate) mod tests {
                 ),
             ),
         ];
-        for (expr, expected) in cases {
-            let text = format!(
+        let text = |expr: &str| {
+            format!(
                 "definition u {{}} definition d {{ relation a: u relation b: u relation c: u \
                  relation d: u permission p = {expr} }}"
-            );
-            assert_eq!(
-                parse(&text).unwrap().definitions["d"].permissions["p"],
-                expected,
-                "{expr}"
-            );
+            )
+        };
+        for (expr, expected) in cases {
+            let schema = parse(&text(expr)).unwrap();
+            assert_eq!(schema.definitions["d"].permissions["p"], expected, "{expr}");
+            // Those whose reading changed on 2026-11-30 are pointed at.
+            let changed = ["a - b & c", "a & b - c & d"].contains(&expr);
+            assert_eq!(schema.read_differently_before.is_some(), changed, "{expr}");
+        }
+        for expr in ["a - (b & c)", "(a - b) & c", "a & b - c", "a - (b) & c"] {
+            let schema = parse(&text(expr)).unwrap();
+            let changed = expr == "a - (b) & c";
+            assert_eq!(schema.read_differently_before.is_some(), changed, "{expr}");
         }
     }
 
