@@ -3,18 +3,21 @@
 
 Each case is a random schema in the subset both accept (nested groups,
 wildcards, subject sets, arrows, union, intersection, exclusion, recursion
-through data) and random relationships on a few objects of each type; in
-about a third of the cases the schema is in SpiceDB's expiration syntax
-(`use expiration`, `user | user with expiration`) and some relationships
-expire before the questions, others long after. Both servers get the case;
-then both answer every check (each resource, relation and permission, with
-each user, group and group member set as the subject), every
-LookupResources (each type and permission, for users and member sets) and
-every LookupSubjects (each resource and permission; users, groups and member
-sets). Each answer must be the same. For LookupSubjects that is the set of
-subjects granted, `*` read as every subject of the case but its exclusions:
-next to `*` SpiceDB lists the subjects the relationships name on the way,
-Warden every one it reached that holds the permission.
+through data, half the operators without parentheses) and random
+relationships on a few objects of each type; in about a third of the cases
+the schema is in SpiceDB's expiration syntax (`use expiration`,
+`user | user with expiration`) and some relationships expire before the
+questions, others long after. Both servers get the case. In about two cases
+of five a random DeleteRelationships (a type, maybe an id, a relation, a
+subject filter) follows, and both must delete as many. Then both must read
+back the same relationships, and answer alike every check (each resource,
+relation and permission, with each user, group and group member set as the
+subject), every LookupResources (each type and permission, for users and
+member sets) and every LookupSubjects (each resource and permission; users,
+groups and member sets). For LookupSubjects "alike" is the set of subjects
+granted, `*` read as every subject of the case but its exclusions: next to
+`*` SpiceDB lists the subjects the relationships name on the way, Warden
+every one it reached that holds the permission.
 
 The data has no cycles: SpiceDB has no cycle detection (it answers a check
 on a cycle with an error at its depth limit, and a lookup on cyclic data once
@@ -31,7 +34,7 @@ of 400 cases); with it off it agrees with Warden on all of them.
 
 Needs `cargo build --release -p warden-server`, spicedb in ~/go/bin
 (go install github.com/authzed/spicedb/cmd/spicedb@v1.56.2), and the Python
-client's environment (clients/python/tools/venv.sh, then `pip install -e .`):
+client's environment (see BENCHMARKS.md, "Answers against SpiceDB's"):
 
     clients/python/.venv/bin/python bench/differential.py --cases 300 --seed 4
 """
@@ -39,6 +42,7 @@ client's environment (clients/python/tools/venv.sh, then `pip install -e .`):
 from __future__ import annotations
 
 import argparse
+import calendar
 import json
 import pathlib
 import random
@@ -82,6 +86,9 @@ RELATIONS = {
 # the seconds those that expire before the questions live.
 EXPIRING_CASES = 0.3
 EXPIRED_IN = 2
+# The share of cases in which a random DeleteRelationships runs before the
+# questions (both must delete as many, and keep the same relationships).
+DELETING_CASES = 0.4
 # Differences printed per case.
 SHOWN = 3
 # Relations that only ever hold plain objects of one type: what arrows go through.
@@ -133,7 +140,29 @@ def random_case(rng: random.Random) -> dict:
         "defs": defs,
         "relationships": relationships,
         "expiring": expiring,
+        "delete": random_delete(rng, defs) if rng.random() < DELETING_CASES else None,
     }
+
+
+def random_delete(rng: random.Random, defs: dict) -> dict:
+    """A DeleteRelationships filter on the case's objects: a resource type,
+    maybe an id and a relation, maybe a subject type with maybe an id and a
+    relation."""
+    kind = rng.choice(["group", "folder", "doc"])
+    found: dict = {"resource_type": kind}
+    if rng.random() < 0.5:
+        found["resource_id"] = rng.choice(ids(kind))
+    if rng.random() < 0.5:
+        found["relation"] = rng.choice(list(defs[kind]["relations"]))
+    if rng.random() < 0.5:
+        subject_type = rng.choice(["user", "group", "folder"])
+        subject: dict = {"type": subject_type}
+        if rng.random() < 0.5:
+            subject["id"] = rng.choice(ids(subject_type))
+        if subject_type == "group" and rng.random() < 0.5:
+            subject["relation"] = "member"
+        found["subject"] = subject
+    return found
 
 
 def reaches_wildcard(defs: dict, subject_set: str, seen: set | None = None) -> bool:
@@ -302,6 +331,47 @@ class Warden:
                 pb.WriteRelationshipsRequest(updates=updates), metadata=self.metadata
             )
 
+    def delete(self, found: dict) -> int:
+        subject = found.get("subject")
+        request = pb.DeleteRelationshipsRequest(
+            filter=pb.RelationshipFilter(
+                resource_type=found["resource_type"],
+                optional_resource_id=found.get("resource_id", ""),
+                optional_relation=found.get("relation", ""),
+                optional_subject_filter=pb.SubjectFilter(
+                    subject_type=subject["type"],
+                    optional_subject_id=subject.get("id", ""),
+                    optional_relation=subject.get("relation", ""),
+                )
+                if subject
+                else None,
+            )
+        )
+        return self.stub.DeleteRelationships(
+            request, metadata=self.metadata
+        ).deleted_count
+
+    def read(self, kind: str) -> list[tuple]:
+        request = pb.ReadRelationshipsRequest(
+            filter=pb.RelationshipFilter(resource_type=kind), consistency=self.full
+        )
+        out = []
+        for r in self.stub.ReadRelationships(request, metadata=self.metadata):
+            rel = r.relationship
+            expires = rel.expires_at.seconds if rel.HasField("expires_at") else 0
+            out.append(
+                (
+                    rel.resource.object_type,
+                    rel.resource.object_id,
+                    rel.relation,
+                    rel.subject.object.object_type,
+                    rel.subject.object.object_id,
+                    rel.subject.optional_relation,
+                    expires,
+                )
+            )
+        return sorted(out)
+
     def checks(self, checks: list) -> list[str]:
         answers = []
         for at in range(0, len(checks), 500):
@@ -416,6 +486,69 @@ class SpiceDB:
         ]
         if updates:
             self.call("/v1/relationships/write", {"updates": updates})
+
+    def delete(self, found: dict) -> int:
+        subject = found.get("subject")
+        body = {
+            "relationshipFilter": {
+                "resourceType": found["resource_type"],
+                **(
+                    {"optionalResourceId": found["resource_id"]}
+                    if "resource_id" in found
+                    else {}
+                ),
+                **(
+                    {"optionalRelation": found["relation"]}
+                    if "relation" in found
+                    else {}
+                ),
+                **(
+                    {
+                        "optionalSubjectFilter": {
+                            "subjectType": subject["type"],
+                            **(
+                                {"optionalSubjectId": subject["id"]}
+                                if "id" in subject
+                                else {}
+                            ),
+                            **(
+                                {"optionalRelation": {"relation": subject["relation"]}}
+                                if "relation" in subject
+                                else {}
+                            ),
+                        }
+                    }
+                    if subject
+                    else {}
+                ),
+            }
+        }
+        (response,) = self.call("/v1/relationships/delete", body)
+        return int(response.get("relationshipsDeletedCount", 0))
+
+    def read(self, kind: str) -> list[tuple]:
+        body = {
+            "relationshipFilter": {"resourceType": kind},
+            "consistency": {"fullyConsistent": True},
+        }
+        out = []
+        for line in self.call("/v1/relationships/read", body):
+            rel = line["result"]["relationship"]
+            expires = rel.get("optionalExpiresAt")
+            out.append(
+                (
+                    rel["resource"]["objectType"],
+                    rel["resource"]["objectId"],
+                    rel["relation"],
+                    rel["subject"]["object"]["objectType"],
+                    rel["subject"]["object"]["objectId"],
+                    rel["subject"].get("optionalRelation", ""),
+                    calendar.timegm(time.strptime(expires[:19], "%Y-%m-%dT%H:%M:%S"))
+                    if expires
+                    else 0,
+                )
+            )
+        return sorted(out)
 
     def checks(self, checks: list) -> list[str]:
         answers = []
@@ -563,6 +696,18 @@ def compare(case: dict, warden: Warden, spicedb: SpiceDB) -> dict:
         case["defs"], case.get("expiring", False)
     )
     result = {"checks": len(checks), "spicedb_errors": 0, "differ": []}
+    if case.get("delete"):
+        a, b = warden.delete(case["delete"]), spicedb.delete(case["delete"])
+        result["deleted"] = a
+        # An expired relationship may be gone already, or still counted.
+        if a != b and not case.get("expiring"):
+            result["differ"].append(
+                {"deleted": case["delete"], "warden": a, "spicedb": b}
+            )
+    for kind in ["group", "folder", "doc"]:
+        a, b = warden.read(kind), spicedb.read(kind)
+        if a != b:
+            result["differ"].append({"read": kind, "warden": a, "spicedb": b})
     ours, theirs = warden.checks(checks), spicedb.checks(checks)
     for question, a, b in zip(checks, ours, theirs):
         if b.startswith("error"):
@@ -630,12 +775,26 @@ def main() -> int:
                 reason = reason.split(": ")[-1] if "wildcard" in reason else reason
                 refused[reason] = refused.get(reason, 0) + 1
                 continue
-            warden.load(case, now)
+            try:
+                warden.load(case, now)
+            except grpc.RpcError as e:
+                totals["differing_cases"] += 1
+                print(
+                    json.dumps(
+                        {
+                            "case": n,
+                            "warden_refused": e.details(),
+                            "schema": case["schema"],
+                        }
+                    )
+                )
+                continue
             if any(r[6] == EXPIRED_IN for r in case["relationships"]):
                 time.sleep(max(0.0, int(now) + EXPIRED_IN + 1 - time.time()))
             result = compare(case, warden, spicedb)
             print(
-                f"case {n}: {result['checks']} checks, {len(result['differ'])} differ",
+                f"case {n}: {result['checks']} checks, {result.get('deleted', 'no')} "
+                f"deleted, {len(result['differ'])} differ",
                 file=sys.stderr,
             )
             totals["cases"] += 1
