@@ -104,7 +104,20 @@ fn bench(c: &mut Criterion) {
     let contractor = Subject::object("user", "contractor");
     index.insert(tuple("group", "contractors", "member", contractor), None);
     let everyone = Subject::set("group", "everyone", "member");
-    index.insert(tuple("document", "handbook", "viewer", everyone), None);
+    index.insert(
+        tuple("document", "handbook", "viewer", everyone.clone()),
+        None,
+    );
+    // The same group on a public document that bans one member: `*`, and
+    // what it leaves out (LookupSubjects' `excluded_subjects`).
+    let banned = Subject::object("user", &warden_bench::dataset::user(7));
+    for (relation, subject) in [
+        ("viewer", everyone),
+        ("viewer", Subject::object("user", "*")),
+        ("banned", banned),
+    ] {
+        index.insert(tuple("document", "open-handbook", relation, subject), None);
+    }
     let checker = Checker::new(&index, 0);
     let owner = Subject::object("user", "owner");
     let reader = Subject::object("user", "reader");
@@ -346,6 +359,28 @@ fn bench(c: &mut Criterion) {
                     .expect("lookup")
             })
         })
+    });
+    // What `*` leaves out on the public handbook: a check of each of the
+    // 20,000 members the walk reached, on the page that holds `*`.
+    let mut walked = None;
+    let first = checker
+        .lookup_subjects_in_stream(
+            ("document", "open-handbook"),
+            "view",
+            ("user", None),
+            Page {
+                after: None,
+                limit: STREAM_PAGE,
+            },
+            &mut walked,
+        )
+        .expect("lookup");
+    assert_eq!(first[0], "*");
+    let open = ("document", "open-handbook");
+    let excluded = checker.wildcard_exclusions(open, "view", "user", &walked);
+    assert_eq!(excluded, Ok(vec![warden_bench::dataset::user(7)]));
+    lookups.bench_function("lookup_subjects_wildcard_exclusions_big_group", |b| {
+        b.iter(|| checker.wildcard_exclusions(black_box(open), "view", "user", &walked))
     });
     lookups.bench_function("check_every_user", |b| {
         b.iter(|| {
