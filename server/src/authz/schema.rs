@@ -180,6 +180,7 @@ fn lex(text: &str) -> Result<Lexer, SchemaError> {
                     '+' => "+",
                     '&' => "&",
                     '-' => "-",
+                    '.' => ".",
                     _ => {
                         return Err(SchemaError {
                             at,
@@ -371,6 +372,21 @@ impl Parser {
         let (name, _) = self.ident("relation or permission name")?;
         if self.eat("->") {
             let (target, _) = self.ident("permission name after ->")?;
+            return Ok((Expr::Arrow(name, target), 0));
+        }
+        // SpiceDB's `parent.any(view)` is `parent->view`; `.all()` (every
+        // subject of the relation must hold it) is not supported.
+        if self.eat(".") {
+            let (function, at) = self.ident("`any`")?;
+            if function != "any" {
+                return Err(SchemaError {
+                    at,
+                    message: format!("`.{function}()` is not supported; `.any()` is `->`"),
+                });
+            }
+            self.symbol("(")?;
+            let (target, _) = self.ident("permission name in .any()")?;
+            self.symbol(")")?;
             return Ok((Expr::Arrow(name, target), 0));
         }
         Ok((Expr::Ref(name), 0))
@@ -718,6 +734,28 @@ pub(crate) mod tests {
             let schema = parse(&text(expr)).unwrap();
             let changed = expr == "a - (b) & c";
             assert_eq!(schema.read_differently_before.is_some(), changed, "{expr}");
+        }
+    }
+
+    #[test]
+    fn any_is_an_arrow_and_all_is_refused() {
+        let text = |expr: &str| {
+            format!(
+                "definition user {{}}\ndefinition folder {{\n  relation viewer: user\n}}\n\
+                 definition doc {{\n  relation parent: folder\n  permission view = {expr}\n}}"
+            )
+        };
+        let any = parse(&text("parent.any(viewer)")).unwrap();
+        let arrow = parse(&text("parent->viewer")).unwrap();
+        assert_eq!(any, arrow);
+        for (expr, at, needle) in [
+            ("parent.all(viewer)", (7, 28), "`.all()` is not supported"),
+            ("parent.any viewer", (7, 32), "expected `(`"),
+            ("parent.any(viewer", (8, 1), "expected `)`"),
+        ] {
+            let err = parse(&text(expr)).expect_err(expr);
+            assert!(err.message.contains(needle), "{expr}: {err}");
+            assert_eq!((err.at.line, err.at.column), at, "{expr}: {err}");
         }
     }
 
