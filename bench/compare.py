@@ -105,9 +105,13 @@ def write_dataset(work: pathlib.Path, relationships: int) -> list[dict]:
 
 
 def start_warden(
-    work: pathlib.Path, servers: list[subprocess.Popen], admin: bool = False
+    work: pathlib.Path,
+    servers: list[subprocess.Popen],
+    admin: bool = False,
+    database_url: str | None = None,
 ) -> tuple[subprocess.Popen, str, float, str]:
-    """`warden serve` (embedded backends, defaults) on the data set in
+    """`warden serve` (embedded backends, defaults; relationships in the
+    PostgreSQL database at `database_url` if given) on the data set in
     `work/warden`, added to `servers`: the process, its address, how long it
     took to start, and an access token of a user registered on it (the
     bootstrap administrator with `admin`)."""
@@ -125,6 +129,7 @@ def start_warden(
             "--http-listen",
             f"127.0.0.1:{free_port()}",
             *(["--bootstrap-admin-email", email] if admin else []),
+            *(["--database-url", database_url] if database_url else []),
         ],
         stdout=(work / "warden.log").open("w"),
         stderr=subprocess.STDOUT,

@@ -37,6 +37,10 @@ Needs `cargo build --release -p warden-server`, spicedb in ~/go/bin
 client's environment (see BENCHMARKS.md, "Answers against SpiceDB's"):
 
     clients/python/.venv/bin/python bench/differential.py --cases 300 --seed 4
+
+With `--warden-postgres URL` Warden keeps the relationships in a fresh
+PostgreSQL database (dropped at the end) instead of SQLite, so the store's
+filters (deletes, reads) are compared on both.
 """
 
 from __future__ import annotations
@@ -52,6 +56,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+import uuid
 
 import grpc
 from compare import GO_BIN, free_port, start_warden, tear_down
@@ -207,7 +212,11 @@ def random_leaf(rng: random.Random, defs: dict, kind: str, name: str) -> str:
         names = list(defs[target]["relations"]) + list(defs[target]["permissions"])
         if target == kind:
             names.append(name)
-        return f"{through}->{rng.choice(names)}"
+        target_name = rng.choice(names)
+        # SpiceDB's other spelling of an arrow, now and then.
+        if rng.random() < 0.3:
+            return f"{through}.any({target_name})"
+        return f"{through}->{target_name}"
     return rng.choice(list(here["relations"]) + list(here["permissions"]))
 
 
@@ -742,6 +751,12 @@ def main() -> int:
     )
     parser.add_argument("--replay", type=pathlib.Path, help="a kept case to run alone")
     parser.add_argument(
+        "--warden-postgres",
+        metavar="URL",
+        help="Warden on PostgreSQL: a URL whose user may create databases "
+        "(default: its embedded SQLite)",
+    )
+    parser.add_argument(
         "--spicedb-cache",
         action="store_true",
         help="leave SpiceDB's dispatch cache on (off by default: see the module)",
@@ -752,9 +767,20 @@ def main() -> int:
 
     work = pathlib.Path(tempfile.mkdtemp(prefix="warden-differential-"))
     servers: list[subprocess.Popen] = []
+    database = None
     totals = {"cases": 0, "checks": 0, "spicedb_errors": 0, "differing_cases": 0}
     try:
-        _, warden_addr, _, token = start_warden(work, servers, admin=True)
+        database_url = None
+        if args.warden_postgres:
+            database = f"warden_differential_{uuid.uuid4().hex[:12]}"
+            subprocess.run(
+                ["psql", args.warden_postgres, "-qc", f"CREATE DATABASE {database}"],
+                check=True,
+            )
+            database_url = args.warden_postgres.rsplit("/", 1)[0] + "/" + database
+        _, warden_addr, _, token = start_warden(
+            work, servers, admin=True, database_url=database_url
+        )
         _, http_addr = start_spicedb(work, servers)
         warden, spicedb = Warden(warden_addr, token), SpiceDB(http_addr)
         if args.replay:
@@ -818,7 +844,7 @@ def main() -> int:
         print(json.dumps({**totals, "spicedb_refused": refused}))
         return 1 if totals["differing_cases"] else 0
     finally:
-        tear_down(servers, work)
+        tear_down(servers, work, args.warden_postgres, database)
 
 
 if __name__ == "__main__":
