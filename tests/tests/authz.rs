@@ -211,6 +211,33 @@ async fn check_traced(
     (granted, answer.trace.expect("a trace when asked"))
 }
 
+/// What a LookupSubjects stream answers, in order: each subject, with those
+/// it leaves out (only `*` has any).
+async fn subjects_found(
+    authz: &mut Authz,
+    token: &str,
+    request: LookupSubjectsRequest,
+) -> Vec<(String, Vec<String>)> {
+    let mut stream = authz
+        .lookup_subjects(bearer(request, token))
+        .await
+        .unwrap()
+        .into_inner();
+    let mut found = Vec::new();
+    while let Some(item) = stream.message().await.unwrap() {
+        let excluded = (item.excluded_subjects.into_iter())
+            .map(|s| s.subject_object_id)
+            .collect();
+        found.push((item.subject.unwrap().subject_object_id, excluded));
+    }
+    found
+}
+
+/// A subject found with nothing left out.
+fn plain(id: &str) -> (String, Vec<String>) {
+    (id.to_owned(), Vec::new())
+}
+
 fn bulk_item(resource: &str, permission: &str, who: &str) -> CheckBulkPermissionsRequestItem {
     CheckBulkPermissionsRequestItem {
         resource: Some(object(resource)),
@@ -1080,53 +1107,19 @@ async fn lookups(backend: Backend) {
         optional_limit: limit,
         optional_cursor: String::new(),
     };
-    let mut found = BTreeSet::new();
-    let mut stream = authz
-        .lookup_subjects(bearer(subjects("document:doc01", 0), &admin))
-        .await
-        .unwrap()
-        .into_inner();
-    while let Some(item) = stream.message().await.unwrap() {
-        found.insert(item.subject.unwrap().subject_object_id);
-    }
+    let found = subjects_found(&mut authz, &admin, subjects("document:doc01", 0)).await;
+    assert_eq!(found, [plain("alice"), plain("bob")]);
+    let found = subjects_found(&mut authz, &admin, subjects("document:hidden", 0)).await;
+    assert_eq!(found, [plain("bob")], "alice is banned");
+    let found = subjects_found(&mut authz, &admin, subjects("document:open", 1)).await;
     assert_eq!(
         found,
-        BTreeSet::from(["alice".to_owned(), "bob".to_owned()])
+        [plain("*")],
+        "the wildcard, and the limit stops there"
     );
-    let mut found = BTreeSet::new();
-    let mut stream = authz
-        .lookup_subjects(bearer(subjects("document:hidden", 0), &admin))
-        .await
-        .unwrap()
-        .into_inner();
-    while let Some(item) = stream.message().await.unwrap() {
-        found.insert(item.subject.unwrap().subject_object_id);
-    }
-    assert_eq!(found, BTreeSet::from(["bob".to_owned()]), "alice is banned");
-    let mut found = Vec::new();
-    let mut stream = authz
-        .lookup_subjects(bearer(subjects("document:open", 1), &admin))
-        .await
-        .unwrap()
-        .into_inner();
-    while let Some(item) = stream.message().await.unwrap() {
-        found.push(item.subject.unwrap().subject_object_id);
-    }
-    assert_eq!(found, ["*"], "the wildcard, and the limit stops there");
     // A wildcard less a ban: `*` names who it leaves out, or it would read
     // as a grant to alice.
-    let mut found = Vec::new();
-    let mut stream = authz
-        .lookup_subjects(bearer(subjects("document:open-but", 0), &admin))
-        .await
-        .unwrap()
-        .into_inner();
-    while let Some(item) = stream.message().await.unwrap() {
-        let excluded: Vec<String> = (item.excluded_subjects.into_iter())
-            .map(|s| s.subject_object_id)
-            .collect();
-        found.push((item.subject.unwrap().subject_object_id, excluded));
-    }
+    let found = subjects_found(&mut authz, &admin, subjects("document:open-but", 0)).await;
     assert_eq!(found, [("*".to_owned(), vec!["alice".to_owned()])]);
 
     // ReadRelationships: filter, limit and cursor.

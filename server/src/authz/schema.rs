@@ -737,6 +737,17 @@ pub(crate) mod tests {
         }
     }
 
+    /// `text` is refused at `(line, column)` with a message holding `needle`.
+    fn refused(text: &str, (line, column): (usize, usize), needle: &str) {
+        let err = parse(text).expect_err(text);
+        assert!(err.message.contains(needle), "{text}: {err}");
+        assert_eq!(
+            (err.at.line, err.at.column),
+            (line, column),
+            "{text}: {err}"
+        );
+    }
+
     #[test]
     fn any_is_an_arrow_and_all_is_refused() {
         let text = |expr: &str| {
@@ -753,9 +764,7 @@ pub(crate) mod tests {
             ("parent.any viewer", (7, 32), "expected `(`"),
             ("parent.any(viewer", (8, 1), "expected `)`"),
         ] {
-            let err = parse(&text(expr)).expect_err(expr);
-            assert!(err.message.contains(needle), "{expr}: {err}");
-            assert_eq!((err.at.line, err.at.column), at, "{expr}: {err}");
+            refused(&text(expr), at, needle);
         }
     }
 
@@ -770,7 +779,7 @@ pub(crate) mod tests {
                 AllowedSubject::Wildcard("user".into()),
             ]
         );
-        let refused = [
+        let cases = [
             ("use caveats\ndefinition user {}", (1, 5), "unknown feature"),
             (
                 "definition user {}\ncaveat ip(a int) { a == 1 }",
@@ -788,14 +797,8 @@ pub(crate) mod tests {
                 "expected `expiration`",
             ),
         ];
-        for (text, (line, column), needle) in refused {
-            let err = parse(text).expect_err(text);
-            assert!(err.message.contains(needle), "{text}: {err}");
-            assert_eq!(
-                (err.at.line, err.at.column),
-                (line, column),
-                "{text}: {err}"
-            );
+        for (text, at, needle) in cases {
+            refused(text, at, needle);
         }
     }
 
@@ -814,14 +817,8 @@ pub(crate) mod tests {
             ("definition User {}", (1, 12), "invalid definition name"),
             ("definition doc { permission p = (a + b }", (1, 40), "expected `)`"),
         ];
-        for (text, (line, column), needle) in cases {
-            let err = parse(text).expect_err(text);
-            assert!(err.message.contains(needle), "{text}: {err}");
-            assert_eq!(
-                (err.at.line, err.at.column),
-                (line, column),
-                "{text}: {err}"
-            );
+        for (text, at, needle) in cases {
+            refused(text, at, needle);
         }
     }
 
@@ -849,9 +846,7 @@ pub(crate) mod tests {
             // for each `-`, so the tenth `-`, the twentieth operator.
             (alternating(200_000), 18 + 1 + 4 * (2 * max - 1) + 1),
         ] {
-            let err = parse(&schema(&expr)).expect_err("too deep");
-            assert!(err.message.contains("nested more than"), "{err}");
-            assert_eq!((err.at.line, err.at.column), (4, column), "{err}");
+            refused(&schema(&expr), (4, column), "nested more than");
         }
         // Wide is fine: unions and intersections are flat lists.
         parse(&schema(&format!("r{}", " + r".repeat(10_000)))).expect("wide union");
