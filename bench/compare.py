@@ -258,6 +258,14 @@ def ghz_latency(report: dict) -> dict:
     }
 
 
+def fresh_database(postgres: str, prefix: str) -> tuple[str, str]:
+    """A new PostgreSQL database, made through `postgres` (a URL whose user
+    may create databases): its name, for `tear_down`, and its URL."""
+    database = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    subprocess.run(["psql", postgres, "-qc", f"CREATE DATABASE {database}"], check=True)
+    return database, postgres.rsplit("/", 1)[0] + "/" + database
+
+
 def tear_down(
     servers: list[subprocess.Popen],
     work: pathlib.Path,

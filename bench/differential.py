@@ -56,10 +56,9 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-import uuid
 
 import grpc
-from compare import GO_BIN, free_port, start_warden, tear_down
+from compare import GO_BIN, free_port, fresh_database, start_warden, tear_down
 from google.protobuf.timestamp_pb2 import Timestamp
 from warden_client.gen.warden.authz.v1 import authz_pb2 as pb
 from warden_client.gen.warden.authz.v1 import authz_pb2_grpc
@@ -582,6 +581,17 @@ class SpiceDB:
                     answers.append(f"error: {pair['error'].get('message', '')}")
         return answers
 
+    def results(self, path: str, body: dict) -> list[dict] | None:
+        """A streamed answer's results, or None for an error (on cyclic
+        data, its depth limit)."""
+        try:
+            lines = self.call(path, body)
+        except RuntimeError:
+            return None
+        if any("error" in line for line in lines):
+            return None
+        return [line["result"] for line in lines]
+
     def lookup_resources(
         self, kind: str, permission: str, subject: tuple
     ) -> list[str] | str:
@@ -595,17 +605,13 @@ class SpiceDB:
             },
             "consistency": {"fullyConsistent": True},
         }
-        try:
-            lines = self.call("/v1/permissions/resources", body)
-        except RuntimeError:
-            return "error"  # on cyclic data, its depth limit
-        if any("error" in line for line in lines):
+        results = self.results("/v1/permissions/resources", body)
+        if results is None:
             return "error"
         return sorted(
-            line["result"]["resourceObjectId"]
-            for line in lines
-            if line["result"].get("permissionship")
-            == "LOOKUP_PERMISSIONSHIP_HAS_PERMISSION"
+            result["resourceObjectId"]
+            for result in results
+            if result.get("permissionship") == "LOOKUP_PERMISSIONSHIP_HAS_PERMISSION"
         )
 
     def lookup_subjects(
@@ -618,22 +624,18 @@ class SpiceDB:
             **({"optionalSubjectRelation": subjects[1]} if subjects[1] else {}),
             "consistency": {"fullyConsistent": True},
         }
-        try:
-            lines = self.call("/v1/permissions/subjects", body)
-        except RuntimeError:
-            return "error"  # on cyclic data, its depth limit
-        if any("error" in line for line in lines):
+        results = self.results("/v1/permissions/subjects", body)
+        if results is None:
             return "error"
         wildcard, excluded, concrete = False, set(), set()
-        for line in lines:
-            subject = line["result"]["subject"]
+        for result in results:
+            subject = result["subject"]
             if subject.get("permissionship") != "LOOKUP_PERMISSIONSHIP_HAS_PERMISSION":
                 continue
             if subject["subjectObjectId"] == "*":
                 wildcard = True
                 excluded = {
-                    e["subjectObjectId"]
-                    for e in line["result"].get("excludedSubjects", [])
+                    e["subjectObjectId"] for e in result.get("excludedSubjects", [])
                 }
             else:
                 concrete.add(subject["subjectObjectId"])
@@ -772,12 +774,9 @@ def main() -> int:
     try:
         database_url = None
         if args.warden_postgres:
-            database = f"warden_differential_{uuid.uuid4().hex[:12]}"
-            subprocess.run(
-                ["psql", args.warden_postgres, "-qc", f"CREATE DATABASE {database}"],
-                check=True,
+            database, database_url = fresh_database(
+                args.warden_postgres, "warden_differential"
             )
-            database_url = args.warden_postgres.rsplit("/", 1)[0] + "/" + database
         _, warden_addr, _, token = start_warden(
             work, servers, admin=True, database_url=database_url
         )

@@ -53,7 +53,6 @@ import threading
 import time
 import urllib.error
 import urllib.request
-import uuid
 
 from compare import (
     GO_BIN,
@@ -61,6 +60,7 @@ from compare import (
     add_arguments,
     agree,
     free_port,
+    fresh_database,
     ghz,
     rss_mib,
     start_warden,
@@ -485,12 +485,7 @@ def main() -> int:
         # it) both servers share (migrated, then loaded once).
         if args.openfga_postgres:
             engine = "postgres"
-            database = f"openfga_bench_{uuid.uuid4().hex[:12]}"
-            subprocess.run(
-                ["psql", args.openfga_postgres, "-qc", f"CREATE DATABASE {database}"],
-                check=True,
-            )
-            uri = args.openfga_postgres.rsplit("/", 1)[0] + "/" + database
+            database, uri = fresh_database(args.openfga_postgres, "openfga_bench")
         elif args.openfga_sqlite:
             engine = "sqlite"
             uri = f"file:{work / 'openfga.sqlite'}"

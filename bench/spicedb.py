@@ -31,7 +31,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 
 from compare import (
     GO_BIN,
@@ -39,6 +38,7 @@ from compare import (
     add_arguments,
     agree,
     free_port,
+    fresh_database,
     ghz,
     grpcurl,
     rss_mib,
@@ -120,12 +120,7 @@ def main() -> int:
         # SpiceDB's datastore: its own memory (each server loads the file),
         # or a fresh PostgreSQL database both servers share (loaded once).
         if args.spicedb_postgres:
-            database = f"spicedb_bench_{uuid.uuid4().hex[:12]}"
-            subprocess.run(
-                ["psql", args.spicedb_postgres, "-qc", f"CREATE DATABASE {database}"],
-                check=True,
-            )
-            uri = args.spicedb_postgres.rsplit("/", 1)[0] + "/" + database
+            database, uri = fresh_database(args.spicedb_postgres, "spicedb_bench")
             datastore = ["--datastore-engine", "postgres", "--datastore-conn-uri", uri]
             subprocess.run(
                 [
