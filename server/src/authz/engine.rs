@@ -679,6 +679,7 @@ enum Member {
 enum Op {
     Ref(u32),
     Arrow(u32, u32),
+    ArrowAll(u32, u32),
     Union(Vec<Op>),
     Intersection(Vec<Op>),
     Exclusion(Box<Op>, Box<Op>),
@@ -689,6 +690,9 @@ impl Interner {
         match expr {
             Expr::Ref(name) => Op::Ref(self.intern(name)),
             Expr::Arrow(relation, target) => Op::Arrow(self.intern(relation), self.intern(target)),
+            Expr::ArrowAll(relation, target) => {
+                Op::ArrowAll(self.intern(relation), self.intern(target))
+            }
             Expr::Union(items) => Op::Union(items.iter().map(|e| self.compile(e)).collect()),
             Expr::Intersection(items) => {
                 Op::Intersection(items.iter().map(|e| self.compile(e)).collect())
@@ -1930,6 +1934,28 @@ impl<'a> Checker<'a> {
                 }
                 Ok(false)
             }
+            Op::ArrowAll(relation, name) => {
+                let Some(slot) = self.index.slot((object_type, object_id, *relation)) else {
+                    return Ok(false);
+                };
+                // As `->` reads them: live plain objects (the schema allows
+                // no others through an arrow).
+                let mut any = false;
+                for (stored, expiry) in slot.iter() {
+                    if expiry <= self.now_ms
+                        || stored.relation != NO_RELATION
+                        || stored.object_id == self.index.model.wildcard
+                    {
+                        continue;
+                    }
+                    any = true;
+                    let hop = (stored.object_type, stored.object_id, *name);
+                    if !self.visit(hop, target, depth + 1, path)? {
+                        return Ok(false);
+                    }
+                }
+                Ok(any)
+            }
             Op::Union(items) => {
                 for item in items {
                     if self.op(object_type, object_id, item, target, depth, path)? {
@@ -2136,6 +2162,52 @@ mod tests {
             index.resource_ids("document").is_empty(),
             "no empty object is left behind"
         );
+    }
+
+    #[test]
+    fn all_needs_the_permission_on_every_live_object_and_at_least_one() {
+        let schema = parse(
+            "definition user {}\n\
+             definition folder { relation viewer: user | user:* }\n\
+             definition doc {\n\
+               relation parents: folder\n\
+               permission in_all = parents.all(viewer)\n\
+               permission in_any = parents.any(viewer)\n\
+             }",
+        )
+        .unwrap();
+        let mut index = Index::default();
+        index.set_schema(&schema);
+        for t in [
+            "doc:d#parents@folder:f1",
+            "folder:f1#viewer@user:both",
+            "folder:f2#viewer@user:both",
+            "folder:f1#viewer@user:one",
+            "folder:f3#viewer@user:*",
+            "doc:public#parents@folder:f3",
+            "doc:public#parents@folder:f1",
+        ] {
+            index.insert(tuple(t), None);
+        }
+        index.insert(tuple("doc:d#parents@folder:f2"), Some(100));
+        let ask = |now: i64, doc: &str, permission: &str, who: &str| {
+            Checker::new(&index, now)
+                .check("doc", doc, permission, &user(who))
+                .unwrap()
+        };
+        assert!(ask(0, "d", "in_all", "both"));
+        assert!(!ask(0, "d", "in_all", "one"), "f2 does not grant it");
+        assert!(ask(0, "d", "in_any", "one"));
+        assert!(
+            ask(200, "d", "in_all", "one"),
+            "f2's link expired: f1 alone"
+        );
+        assert!(!ask(0, "nothing", "in_all", "both"), "no parent, no grant");
+        assert!(
+            ask(0, "public", "in_all", "one"),
+            "f3 is public, f1 names one"
+        );
+        assert!(!ask(0, "public", "in_all", "stranger"));
     }
 
     #[test]
@@ -2683,6 +2755,16 @@ mod tests {
                             && p.object_id != "*"
                             && self.check((&p.object_type, &p.object_id, name), target, path)
                     })
+                }
+                Expr::ArrowAll(relation, name) => {
+                    let parents: Vec<Subject> = (self.live(t, id, relation))
+                        .filter(|p| p.relation.is_none() && p.object_id != "*")
+                        .cloned()
+                        .collect();
+                    !parents.is_empty()
+                        && parents
+                            .iter()
+                            .all(|p| self.check((&p.object_type, &p.object_id, name), target, path))
                 }
                 Expr::Union(items) => items.iter().any(|e| self.expr(t, id, e, target, path)),
                 Expr::Intersection(items) => {

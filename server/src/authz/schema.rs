@@ -2,7 +2,8 @@
 //! `relation name: type | type#relation | type:*` and
 //! `permission name = expr`, where `expr` combines relations and permissions
 //! of the same definition with `+` (union), `&` (intersection), `-`
-//! (exclusion), `->` (arrow through a relation) and parentheses. Comments are
+//! (exclusion), `->` or `.any()` (arrow through a relation), `.all()` (arrow
+//! to every object of the relation) and parentheses. Comments are
 //! `//` and `/* */`. As in SpiceDB, `+` binds tightest, then `&`, then `-`
 //! (from left to right): `a + b & c` is `(a + b) & c`, `a - b & c` is
 //! `a - (b & c)` and `a - b - c` is `(a - b) - c`. (Until 2026-11-30 `&` and
@@ -66,8 +67,12 @@ pub enum AllowedSubject {
 pub enum Expr {
     /// A relation or permission of the same definition.
     Ref(String),
-    /// `relation->name`: `name` on every object the relation points to.
+    /// `relation->name` (or `relation.any(name)`): `name` on any object the
+    /// relation points to.
     Arrow(String, String),
+    /// `relation.all(name)`: `name` on every object the relation points to,
+    /// and there is at least one.
+    ArrowAll(String, String),
     /// Any of.
     Union(Vec<Expr>),
     /// All of.
@@ -374,20 +379,23 @@ impl Parser {
             let (target, _) = self.ident("permission name after ->")?;
             return Ok((Expr::Arrow(name, target), 0));
         }
-        // SpiceDB's `parent.any(view)` is `parent->view`; `.all()` (every
-        // subject of the relation must hold it) is not supported.
+        // SpiceDB's `parent.any(view)` is `parent->view`; `parent.all(view)`
+        // needs `view` on every parent.
         if self.eat(".") {
-            let (function, at) = self.ident("`any`")?;
-            if function != "any" {
+            let (function, at) = self.ident("`any` or `all`")?;
+            if function != "any" && function != "all" {
                 return Err(SchemaError {
                     at,
-                    message: format!("`.{function}()` is not supported; `.any()` is `->`"),
+                    message: format!("unknown function `.{function}()`: `.any()` or `.all()`"),
                 });
             }
             self.symbol("(")?;
-            let (target, _) = self.ident("permission name in .any()")?;
+            let (target, _) = self.ident("permission name")?;
             self.symbol(")")?;
-            return Ok((Expr::Arrow(name, target), 0));
+            return Ok(match function.as_str() {
+                "any" => (Expr::Arrow(name, target), 0),
+                _ => (Expr::ArrowAll(name, target), 0),
+            });
         }
         Ok((Expr::Ref(name), 0))
     }
@@ -592,7 +600,7 @@ fn check_expr(
                 ));
             }
         }
-        Expr::Arrow(rel, target) => {
+        Expr::Arrow(rel, target) | Expr::ArrowAll(rel, target) => {
             let Some(allowed) = def.relations.get(rel) else {
                 return fail(format!(
                     "arrow {rel}->{target}: {rel:?} is not a relation of {def_name:?}"
@@ -749,20 +757,30 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn any_is_an_arrow_and_all_is_refused() {
+    fn any_is_an_arrow_and_all_an_arrow_to_every_object() {
         let text = |expr: &str| {
             format!(
                 "definition user {{}}\ndefinition folder {{\n  relation viewer: user\n}}\n\
-                 definition doc {{\n  relation parent: folder\n  permission view = {expr}\n}}"
+                 definition doc {{\n  relation parent: folder | folder#viewer\n  \
+                 relation folder: folder\n  permission view = {expr}\n}}"
             )
         };
-        let any = parse(&text("parent.any(viewer)")).unwrap();
-        let arrow = parse(&text("parent->viewer")).unwrap();
-        assert_eq!(any, arrow);
+        let any = parse(&text("folder.any(viewer)")).unwrap();
+        assert_eq!(any, parse(&text("folder->viewer")).unwrap());
+        let all = parse(&text("folder.all(viewer)")).unwrap();
+        assert_eq!(
+            all.definitions["doc"].permissions["view"],
+            Expr::ArrowAll("folder".into(), "viewer".into())
+        );
         for (expr, at, needle) in [
-            ("parent.all(viewer)", (7, 28), "`.all()` is not supported"),
-            ("parent.any viewer", (7, 32), "expected `(`"),
-            ("parent.any(viewer", (8, 1), "expected `)`"),
+            ("folder.none(viewer)", (8, 28), "unknown function `.none()`"),
+            ("folder.any viewer", (8, 32), "expected `(`"),
+            ("folder.any(viewer", (9, 1), "expected `)`"),
+            (
+                "parent.all(viewer)",
+                (8, 14),
+                "arrows need plain object types",
+            ),
         ] {
             refused(&text(expr), at, needle);
         }
