@@ -212,9 +212,13 @@ def random_leaf(rng: random.Random, defs: dict, kind: str, name: str) -> str:
         if target == kind:
             names.append(name)
         target_name = rng.choice(names)
-        # SpiceDB's other spelling of an arrow, now and then.
-        if rng.random() < 0.3:
+        # SpiceDB's other spelling of an arrow, and its arrow to every
+        # object, now and then.
+        spelling = rng.random()
+        if spelling < 0.2:
             return f"{through}.any({target_name})"
+        if spelling < 0.4:
+            return f"{through}.all({target_name})"
         return f"{through}->{target_name}"
     return rng.choice(list(here["relations"]) + list(here["permissions"]))
 
