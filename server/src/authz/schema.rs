@@ -601,9 +601,14 @@ fn check_expr(
             }
         }
         Expr::Arrow(rel, target) | Expr::ArrowAll(rel, target) => {
+            // As written: `rel->target`, or `rel.all(target)`.
+            let arrow = match expr {
+                Expr::ArrowAll(..) => format!("{rel}.all({target})"),
+                _ => format!("{rel}->{target}"),
+            };
             let Some(allowed) = def.relations.get(rel) else {
                 return fail(format!(
-                    "arrow {rel}->{target}: {rel:?} is not a relation of {def_name:?}"
+                    "arrow {arrow}: {rel:?} is not a relation of {def_name:?}"
                 ));
             };
             let mut reachable = false;
@@ -614,15 +619,13 @@ fn check_expr(
                     }
                     _ => {
                         return fail(format!(
-                            "arrow {rel}->{target}: {rel:?} allows subject sets or wildcards; arrows need plain object types"
+                            "arrow {arrow}: {rel:?} allows subject sets or wildcards; arrows need plain object types"
                         ))
                     }
                 }
             }
             if !reachable {
-                return fail(format!(
-                    "arrow {rel}->{target}: no type of {rel:?} has {target:?}"
-                ));
+                return fail(format!("arrow {arrow}: no type of {rel:?} has {target:?}"));
             }
         }
         Expr::Union(items) | Expr::Intersection(items) => {
