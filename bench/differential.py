@@ -729,22 +729,17 @@ def compare(case: dict, warden: Warden, spicedb: SpiceDB) -> dict:
             result["spicedb_errors"] += 1
         elif a != b:
             result["differ"].append({"check": question, "warden": a, "spicedb": b})
-    for question in lookup_resources:
-        a, b = warden.lookup_resources(*question), spicedb.lookup_resources(*question)
-        if b == "error":
-            result["spicedb_errors"] += 1
-        elif a != b:
-            result["differ"].append(
-                {"lookup_resources": question, "warden": a, "spicedb": b}
-            )
-    for question in lookup_subjects:
-        a, b = warden.lookup_subjects(*question), spicedb.lookup_subjects(*question)
-        if b == "error":
-            result["spicedb_errors"] += 1
-        elif a != b:
-            result["differ"].append(
-                {"lookup_subjects": question, "warden": a, "spicedb": b}
-            )
+    for lookup, questions_of_kind in [
+        ("lookup_resources", lookup_resources),
+        ("lookup_subjects", lookup_subjects),
+    ]:
+        for question in questions_of_kind:
+            a = getattr(warden, lookup)(*question)
+            b = getattr(spicedb, lookup)(*question)
+            if b == "error":
+                result["spicedb_errors"] += 1
+            elif a != b:
+                result["differ"].append({lookup: question, "warden": a, "spicedb": b})
     return result
 
 
