@@ -160,6 +160,22 @@ async fn write(authz: &mut Authz, token: &str, updates: Vec<RelationshipUpdate>)
         .unwrap()
 }
 
+fn check_request(
+    resource: &str,
+    permission: &str,
+    who: &str,
+    consistency: Option<Consistency>,
+    with_tracing: bool,
+) -> CheckPermissionRequest {
+    CheckPermissionRequest {
+        resource: Some(object(resource)),
+        permission: permission.into(),
+        subject: Some(subject(who)),
+        consistency,
+        with_tracing,
+    }
+}
+
 async fn check_at(
     authz: &mut Authz,
     token: &str,
@@ -168,17 +184,9 @@ async fn check_at(
     who: &str,
     consistency: Option<Consistency>,
 ) -> Result<bool, tonic::Status> {
+    let request = check_request(resource, permission, who, consistency, false);
     let answer = authz
-        .check_permission(bearer(
-            CheckPermissionRequest {
-                resource: Some(object(resource)),
-                permission: permission.into(),
-                subject: Some(subject(who)),
-                consistency,
-                with_tracing: false,
-            },
-            token,
-        ))
+        .check_permission(bearer(request, token))
         .await?
         .into_inner();
     assert!(answer.checked_at.is_some());
@@ -193,17 +201,9 @@ async fn check_traced(
     permission: &str,
     who: &str,
 ) -> (bool, CheckTrace) {
+    let request = check_request(resource, permission, who, None, true);
     let answer = authz
-        .check_permission(bearer(
-            CheckPermissionRequest {
-                resource: Some(object(resource)),
-                permission: permission.into(),
-                subject: Some(subject(who)),
-                consistency: None,
-                with_tracing: true,
-            },
-            token,
-        ))
+        .check_permission(bearer(request, token))
         .await
         .unwrap()
         .into_inner();
