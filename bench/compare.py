@@ -1,6 +1,8 @@
-"""What bench/spicedb.py and bench/openfga.py share (and bench/deletes.py,
-bench/streams.py and bench/costly.py use): the data set written for Warden and the other system, Warden started
-on it with a token, its answers, ghz runs, ports, health and resident sizes.
+"""What bench/spicedb.py, bench/openfga.py and bench/keto.py share (and
+bench/deletes.py, bench/streams.py and bench/costly.py use): the data set
+written for Warden and the other system, its schema and relationships read
+back, Warden started on it with a token, its answers, ghz runs, ports, health
+and resident sizes.
 
 Not a script: the scripts import it from their directory.
 """
@@ -21,6 +23,36 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 GO_BIN = pathlib.Path.home() / "go" / "bin"
 TARGET = pathlib.Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target")) / "release"
 WARDEN_CHECK = "warden.authz.v1.AuthzService/CheckPermission"
+
+
+# The schema of `warden-bench export-dataset` (bench/src/dataset.rs, SCHEMA),
+# as bench/openfga.py and bench/keto.py translate it by hand. They stop if
+# the exported schema is not this one: theirs would no longer be its
+# translation.
+SCHEMA = """
+definition user {}
+
+definition group {
+    relation member: user | group#member
+}
+
+definition folder {
+    relation parent: folder
+    relation owner: user
+    relation viewer: user | group#member
+    permission view = viewer + owner + parent->view
+}
+
+definition document {
+    relation parent: folder
+    relation owner: user
+    relation editor: user | group#member
+    relation viewer: user | group#member | user:*
+    relation banned: user
+    permission edit = owner + editor
+    permission view = (viewer + edit + parent->view) - banned
+}
+"""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -304,3 +336,32 @@ def agree(sample: list[dict], expected: list[str], got: list[str], other: str) -
     granted = expected.count("PERMISSIONSHIP_HAS_PERMISSION")
     print(json.dumps({"answers_agree": len(expected), "granted": granted}))
     return True
+
+
+def read_bootstrap(path: pathlib.Path) -> tuple[str, list[dict]]:
+    """The schema text and the relationships of a SpiceDB bootstrap file (as
+    `warden-bench export-dataset` writes it), the latter as OpenFGA tuple
+    keys: `document:d1#viewer@group:g2#member` is
+    {object: document:d1, relation: viewer, user: group:g2#member}."""
+    schema: list[str] = []
+    tuples = []
+    block = None
+    for line in path.read_text().splitlines():
+        if not line.startswith(" "):
+            block = line.split(":")[0]
+            continue
+        line = line.strip()
+        if block == "schema":
+            schema.append(line)
+        elif block == "relationships" and line:
+            resource, subject = line.split("@")
+            obj, relation = resource.split("#")
+            tuples.append({"object": obj, "relation": relation, "user": subject})
+    return "\n".join(schema), tuples
+
+
+def same_schema(exported: str) -> bool:
+    def words(text: str) -> list[str]:
+        return text.split()
+
+    return words(exported) == words(SCHEMA)

@@ -62,7 +62,9 @@ from compare import (
     free_port,
     fresh_database,
     ghz,
+    read_bootstrap,
     rss_mib,
+    same_schema,
     start_warden,
     tear_down,
     wait_healthy,
@@ -72,34 +74,6 @@ from compare import (
 
 OPENFGA_KEY = "bench-preshared-key"
 OPENFGA_CHECK = "openfga.v1.OpenFGAService/Check"
-
-# The schema of `warden-bench export-dataset` (bench/src/dataset.rs, SCHEMA),
-# as translated by hand into MODEL below. The script stops if the exported
-# schema is not this one: the model would no longer be its translation.
-SCHEMA = """
-definition user {}
-
-definition group {
-    relation member: user | group#member
-}
-
-definition folder {
-    relation parent: folder
-    relation owner: user
-    relation viewer: user | group#member
-    permission view = viewer + owner + parent->view
-}
-
-definition document {
-    relation parent: folder
-    relation owner: user
-    relation editor: user | group#member
-    relation viewer: user | group#member | user:*
-    relation banned: user
-    permission edit = owner + editor
-    permission view = (viewer + edit + parent->view) - banned
-}
-"""
 
 
 def this() -> dict:
@@ -133,7 +107,7 @@ def types(*names: str) -> dict:
     return {"directly_related_user_types": restrictions}
 
 
-# SCHEMA by hand as an OpenFGA (schema 1.1) authorization model, the JSON of
+# compare.SCHEMA by hand as an OpenFGA (schema 1.1) authorization model, the JSON of
 # WriteAuthorizationModel. In OpenFGA's DSL:
 #
 #   type user
@@ -229,35 +203,6 @@ MODEL = {
         },
     ],
 }
-
-
-def read_bootstrap(path: pathlib.Path) -> tuple[str, list[dict]]:
-    """The schema text and the relationships of a SpiceDB bootstrap file (as
-    `warden-bench export-dataset` writes it), the latter as OpenFGA tuple
-    keys: `document:d1#viewer@group:g2#member` is
-    {object: document:d1, relation: viewer, user: group:g2#member}."""
-    schema: list[str] = []
-    tuples = []
-    block = None
-    for line in path.read_text().splitlines():
-        if not line.startswith(" "):
-            block = line.split(":")[0]
-            continue
-        line = line.strip()
-        if block == "schema":
-            schema.append(line)
-        elif block == "relationships" and line:
-            resource, subject = line.split("@")
-            obj, relation = resource.split("#")
-            tuples.append({"object": obj, "relation": relation, "user": subject})
-    return "\n".join(schema), tuples
-
-
-def same_schema(exported: str) -> bool:
-    def words(text: str) -> list[str]:
-        return text.split()
-
-    return words(exported) == words(SCHEMA)
 
 
 def fga(http: str, path: str, body: dict | None = None) -> dict:
