@@ -226,17 +226,35 @@ const OP_SCHEMA: i64 = 3;
 const OP_NOTHING: i64 = 0;
 
 fn tuple_from_row(row: &AnyRow) -> Result<Tuple, sqlx::Error> {
-    let subject_relation: String = row.try_get("subject_relation")?;
-    Ok(Tuple {
-        resource_type: row.try_get("resource_type")?,
-        resource_id: row.try_get("resource_id")?,
-        relation: row.try_get("relation")?,
+    Ok(tuple_from_columns(
+        [
+            row.try_get("resource_type")?,
+            row.try_get("resource_id")?,
+            row.try_get("relation")?,
+        ],
+        [
+            row.try_get("subject_type")?,
+            row.try_get("subject_id")?,
+            row.try_get("subject_relation")?,
+        ],
+    ))
+}
+
+/// A relationship from its stored columns: the resource's type, id and
+/// relation, and the subject's type, id and relation (empty for none).
+fn tuple_from_columns(resource: [String; 3], subject: [String; 3]) -> Tuple {
+    let [resource_type, resource_id, relation] = resource;
+    let [object_type, object_id, subject_relation] = subject;
+    Tuple {
+        resource_type,
+        resource_id,
+        relation,
         subject: Subject {
-            object_type: row.try_get("subject_type")?,
-            object_id: row.try_get("subject_id")?,
+            object_type,
+            object_id,
             relation: (!subject_relation.is_empty()).then_some(subject_relation),
         },
-    })
+    }
 }
 
 const TUPLE_COLUMNS: &str =
@@ -256,6 +274,16 @@ async fn next_revision_and_schema(tx: &mut Transaction<'_, Any>) -> Result<(i64,
     .await?;
     Ok((row.try_get("revision")?, row.try_get("schema_text")?))
 }
+
+/// Relationships in one page of a load from SQLite (see
+/// [`SqlStore::each_relationship_in_pages`]): about 60 KB of JSON, read and
+/// indexed in about 2 ms between two returns to the runtime.
+const LOAD_PAGE: i64 = 1000;
+
+/// A relationship as a load page lists it: the [`TUPLE_COLUMNS`], then
+/// `expires_at`.
+#[derive(serde::Deserialize)]
+struct LoadedRow(String, String, String, String, String, String, Option<i64>);
 
 /// Rows read between two returns to the runtime (see [`each_row`]).
 const ROWS_BETWEEN_YIELDS: usize = 256;
@@ -494,6 +522,9 @@ impl SqlStore {
         &self,
         mut each: impl FnMut(Tuple, Option<i64>),
     ) -> Result<(), Error> {
+        if self.dialect() == Dialect::Sqlite {
+            return self.each_relationship_in_pages(each).await;
+        }
         let sql = format!("SELECT {TUPLE_COLUMNS}, expires_at FROM relationships");
         let rows = sqlx::query(&sql).fetch(self.pool());
         each_row(rows, |row| {
@@ -501,6 +532,50 @@ impl SqlStore {
             Ok(())
         })
         .await
+    }
+
+    /// [`Self::each_relationship`] on SQLite. sqlx's SQLite driver reads on a
+    /// thread of its own and hands each row over with a copy of each value,
+    /// which the reader's thread frees: at 1,000,000 rows the two threads
+    /// spent more time waiting on a lock and waking each other than reading
+    /// (9.2 s to load; 2.3 s in pages). So SQLite packs [`LOAD_PAGE`] rows into one
+    /// JSON array, a page at a time in `rowid` order, all in one read
+    /// transaction: one snapshot, as one query would read.
+    async fn each_relationship_in_pages(
+        &self,
+        mut each: impl FnMut(Tuple, Option<i64>),
+    ) -> Result<(), Error> {
+        let sql = format!(
+            "SELECT json_group_array(json_array({TUPLE_COLUMNS}, expires_at)) AS page, \
+             MAX(rowid) AS last FROM \
+             (SELECT rowid, * FROM relationships WHERE rowid > $1 ORDER BY rowid LIMIT $2)"
+        );
+        let mut tx = self.pool().begin().await?;
+        let mut after = i64::MIN;
+        loop {
+            let row = sqlx::query(&sql)
+                .bind(after)
+                .bind(LOAD_PAGE)
+                .fetch_one(&mut *tx)
+                .await?;
+            let Some(last) = row.try_get::<Option<i64>, _>("last")? else {
+                break;
+            };
+            let page: String = row.try_get("page")?;
+            let rows: Vec<LoadedRow> = serde_json::from_str(&page)
+                .map_err(|e| Error::Internal(format!("relationships page: {e}")))?;
+            for LoadedRow(resource_type, resource_id, relation, kind, id, set, expires) in rows {
+                let subject = [kind, id, set];
+                each(
+                    tuple_from_columns([resource_type, resource_id, relation], subject),
+                    expires,
+                );
+            }
+            after = last;
+            tokio::task::yield_now().await;
+        }
+        tx.rollback().await?;
+        Ok(())
     }
 
     /// Changes after `revision`, in order, at most `limit` revisions' worth
@@ -874,6 +949,53 @@ mod tests {
         assert_eq!(stored, want);
         let (changes, _) = store.changes_since(revision - 1, 1).await.unwrap();
         assert_eq!(changes.len(), updates.len(), "the log keeps every update");
+    }
+
+    #[tokio::test]
+    async fn a_load_reads_every_relationship_once_across_pages() {
+        let (_dir, store) = store_with_schema().await;
+        // Three pages and more, with ids JSON must escape, subject sets and
+        // expiries; then every seventh deleted, leaving gaps in the rowids.
+        let stored_as = |i: i64| {
+            let mut t = tuple(&format!("d{i}\"q\\ü"));
+            if i % 3 == 0 {
+                t.subject = Subject::set("group", &format!("g{i}"), "member");
+            }
+            (t, (i % 5 == 0).then_some(i * 1_000))
+        };
+        let count = 2 * LOAD_PAGE + 345;
+        let updates: Vec<_> = (0..count)
+            .map(|i| {
+                let (t, expires) = stored_as(i);
+                (WriteOp::Touch, t, expires)
+            })
+            .collect();
+        store
+            .write_relationships(&updates, &[], SCHEMA, 0)
+            .await
+            .unwrap()
+            .unwrap();
+        let deletes: Vec<_> = (0..count)
+            .filter(|i| i % 7 == 0)
+            .map(|i| (WriteOp::Delete, stored_as(i).0, None))
+            .collect();
+        store
+            .write_relationships(&deletes, &[], SCHEMA, 0)
+            .await
+            .unwrap()
+            .unwrap();
+        let mut loaded = Vec::new();
+        store
+            .each_relationship(|t, expires| loaded.push((t, expires)))
+            .await
+            .unwrap();
+        let mut want: Vec<_> = (0..count).filter(|i| i % 7 != 0).map(stored_as).collect();
+        let key =
+            |(t, _): &(Tuple, Option<i64>)| (t.resource_id.clone(), t.subject.object_id.clone());
+        loaded.sort_by_key(key);
+        want.sort_by_key(key);
+        assert_eq!(loaded.len(), want.len());
+        assert_eq!(loaded, want);
     }
 
     #[tokio::test]
