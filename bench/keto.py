@@ -226,9 +226,9 @@ def write_config(
 def load_keto(write: str, tuples: list[dict], args: argparse.Namespace) -> float:
     """Every tuple through PATCH /admin/relation-tuples, `--tuples-per-write`
     a call and `--writers` calls in flight. Returns the seconds it took."""
+    size = args.tuples_per_write
     batches = [
         [{"action": "insert", "relation_tuple": t} for t in tuples[at : at + size]]
-        for size in [args.tuples_per_write]
         for at in range(0, len(tuples), size)
     ]
     started = time.monotonic()
