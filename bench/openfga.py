@@ -107,8 +107,8 @@ def types(*names: str) -> dict:
     return {"directly_related_user_types": restrictions}
 
 
-# compare.SCHEMA by hand as an OpenFGA (schema 1.1) authorization model, the JSON of
-# WriteAuthorizationModel. In OpenFGA's DSL:
+# compare.SCHEMA by hand as an OpenFGA (schema 1.1) authorization model, the
+# JSON of WriteAuthorizationModel. In OpenFGA's DSL:
 #
 #   type user
 #   type group

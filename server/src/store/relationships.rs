@@ -538,9 +538,9 @@ impl SqlStore {
     /// thread of its own and hands each row over with a copy of each value,
     /// which the reader's thread frees: at 1,000,000 rows the two threads
     /// spent more time waiting on a lock and waking each other than reading
-    /// (9.2 s to load; 2.3 s in pages). So SQLite packs [`LOAD_PAGE`] rows into one
-    /// JSON array, a page at a time in `rowid` order, all in one read
-    /// transaction: one snapshot, as one query would read.
+    /// (9.2 s to load; 2.3 s in pages). So this asks SQLite for
+    /// [`LOAD_PAGE`] rows at a time packed into one JSON array, in `rowid`
+    /// order, all in one read transaction: one snapshot, as one query reads.
     async fn each_relationship_in_pages(
         &self,
         mut each: impl FnMut(Tuple, Option<i64>),
