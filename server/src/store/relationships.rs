@@ -390,7 +390,9 @@ async fn log_changes(
 /// Deletes every relationship matching `conds` (bound to `binds` as `$1`,
 /// `$2`, ...) and logs each under `revision`, in two statements: the rows
 /// never leave the database. Read out and logged back in, as a limited
-/// delete does, 116,392 rows took seconds on SQLite. Returns how many.
+/// delete does, the 116,392 viewers of the 1,000,000 data set took 4.4-11.4
+/// s to delete on SQLite; this way, with the log read back in pages, 1.5-2.7
+/// s. Returns how many.
 async fn log_and_delete_matches(
     tx: &mut Transaction<'_, Any>,
     dialect: Dialect,
