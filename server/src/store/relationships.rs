@@ -302,6 +302,52 @@ struct LoggedRow(
     Option<String>,
 );
 
+impl LoggedRow {
+    /// The revision and the change.
+    fn change(self) -> (i64, Change) {
+        let LoggedRow(revision, _, op, r_type, r_id, relation, kind, id, set, expires, schema) =
+            self;
+        let tuple = tuple_from_columns([r_type, r_id, relation], [kind, id, set]);
+        (revision, change_from(op, tuple, expires, schema))
+    }
+}
+
+/// Up to [`LOAD_PAGE`] changes of the SQLite log after `after` (revision,
+/// seq) up to revision `until`, in order, read in one query as JSON.
+async fn changes_page<'e>(
+    executor: impl sqlx::Executor<'e, Database = Any>,
+    after: (i64, i64),
+    until: i64,
+) -> Result<Vec<LoggedRow>, Error> {
+    let sql = format!(
+        "SELECT json_group_array(json_array(revision, seq, op, {TUPLE_COLUMNS}, expires_at, \
+         schema_text) ORDER BY revision, seq) AS page FROM \
+         (SELECT * FROM relationship_changes WHERE (revision, seq) > ($1, $2) \
+         AND revision <= $3 ORDER BY revision, seq LIMIT $4)"
+    );
+    let page: String = sqlx::query(&sql)
+        .bind(after.0)
+        .bind(after.1)
+        .bind(until)
+        .bind(LOAD_PAGE)
+        .fetch_one(executor)
+        .await?
+        .try_get("page")?;
+    serde_json::from_str(&page).map_err(|e| Error::Internal(format!("change log page: {e}")))
+}
+
+/// The oldest revision the change log holds.
+async fn oldest_logged<'e>(
+    executor: impl sqlx::Executor<'e, Database = Any>,
+) -> Result<Option<i64>, Error> {
+    Ok(
+        sqlx::query("SELECT MIN(revision) AS oldest FROM relationship_changes")
+            .fetch_one(executor)
+            .await?
+            .try_get("oldest")?,
+    )
+}
+
 /// A logged change from its columns: `op`, the relationship (empty but for
 /// upserts and deletes), `expires_at` and `schema_text`.
 fn change_from(op: i64, tuple: Tuple, expires: Option<i64>, schema: Option<String>) -> Change {
@@ -684,62 +730,46 @@ impl SqlStore {
             Ok(())
         })
         .await?;
-        let oldest = sqlx::query("SELECT MIN(revision) AS oldest FROM relationship_changes")
-            .fetch_one(self.pool())
-            .await?
-            .try_get("oldest")?;
-        Ok((changes, oldest))
+        Ok((changes, oldest_logged(self.pool()).await?))
     }
 
     /// [`Self::changes_since`] on SQLite, [`LOAD_PAGE`] changes a query
-    /// packed as JSON, in (revision, seq) order, all in one read
-    /// transaction, for the reason [`Self::each_relationship_in_pages`]
-    /// gives: a replica reads back every change of a large write (116,392
-    /// for a delete of every `document#viewer` at 1,000,000).
+    /// packed as JSON, in (revision, seq) order, for the reason
+    /// [`Self::each_relationship_in_pages`] gives: a replica reads back every
+    /// change of a large write (116,392 for a delete of every
+    /// `document#viewer` at 1,000,000). One page, the usual catch-up after a
+    /// write, is one query, as on PostgreSQL; more are read again in one
+    /// read transaction, so that no page sees the log after a prune the
+    /// earlier ones did not.
     async fn changes_since_in_pages(
         &self,
         revision: i64,
         limit: i64,
     ) -> Result<(Vec<(i64, Change)>, Option<i64>), Error> {
-        let sql = format!(
-            "SELECT json_group_array(json_array(revision, seq, op, {TUPLE_COLUMNS}, expires_at, \
-             schema_text) ORDER BY revision, seq) AS page FROM \
-             (SELECT * FROM relationship_changes WHERE (revision, seq) > ($1, $2) \
-             AND revision <= $3 ORDER BY revision, seq LIMIT $4)"
-        );
         let until = revision.saturating_add(limit);
         // Past every change of `revision` itself.
-        let mut after = (revision, i64::MAX);
-        let mut changes = Vec::new();
+        let start = (revision, i64::MAX);
+        let first = changes_page(self.pool(), start, until).await?;
+        if first.len() < LOAD_PAGE as usize {
+            let changes = first.into_iter().map(LoggedRow::change).collect();
+            return Ok((changes, oldest_logged(self.pool()).await?));
+        }
         let mut tx = self.pool().begin().await?;
+        let mut changes = Vec::new();
+        let mut after = start;
         loop {
-            let page: String = sqlx::query(&sql)
-                .bind(after.0)
-                .bind(after.1)
-                .bind(until)
-                .bind(LOAD_PAGE)
-                .fetch_one(&mut *tx)
-                .await?
-                .try_get("page")?;
-            let rows: Vec<LoggedRow> = serde_json::from_str(&page)
-                .map_err(|e| Error::Internal(format!("change log page: {e}")))?;
-            let full = rows.len() as i64 == LOAD_PAGE;
-            for row in rows {
-                let LoggedRow(rev, seq, op, r_type, r_id, relation, kind, id, set, expires, schema) =
-                    row;
-                after = (rev, seq);
-                let tuple = tuple_from_columns([r_type, r_id, relation], [kind, id, set]);
-                changes.push((rev, change_from(op, tuple, expires, schema)));
+            let page = changes_page(&mut *tx, after, until).await?;
+            let full = page.len() == LOAD_PAGE as usize;
+            for row in page {
+                after = (row.0, row.1);
+                changes.push(row.change());
             }
             if !full {
                 break;
             }
             tokio::task::yield_now().await;
         }
-        let oldest = sqlx::query("SELECT MIN(revision) AS oldest FROM relationship_changes")
-            .fetch_one(&mut *tx)
-            .await?
-            .try_get("oldest")?;
+        let oldest = oldest_logged(&mut *tx).await?;
         tx.rollback().await?;
         Ok((changes, oldest))
     }
