@@ -739,8 +739,8 @@ impl SqlStore {
     /// change of a large write (116,392 for a delete of every
     /// `document#viewer` at 1,000,000). One page, the usual catch-up after a
     /// write, is one query, as on PostgreSQL; more are read again in one
-    /// read transaction, so that no page sees the log after a prune the
-    /// earlier ones did not.
+    /// read transaction, so that every page sees the same log (a prune
+    /// between two pages could split a revision).
     async fn changes_since_in_pages(
         &self,
         revision: i64,
