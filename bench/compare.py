@@ -18,6 +18,7 @@ import socket
 import subprocess
 import time
 import uuid
+from typing import NamedTuple
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 GO_BIN = pathlib.Path.home() / "go" / "bin"
@@ -229,6 +230,38 @@ def ghz(
         raise RuntimeError(f"ghz {method} on {addr}: {out.stderr.strip()}")
     report = json.loads(out.stdout)
     return {"rps": round(report["rps"]), **ghz_latency(report)}
+
+
+class Target(NamedTuple):
+    """A server for `rounds` to drive: its name, address, method, key, the
+    requests (a ghz data file), and whether it wants its key on reflection
+    too."""
+
+    name: str
+    addr: str
+    method: str
+    key: str
+    data: pathlib.Path
+    reflect_with_key: bool = False
+
+
+def rounds(targets: list[Target], args: argparse.Namespace) -> None:
+    """ghz on each target in turn, `--rounds` times, printing one JSON object
+    a run, then a summary: each one's best rate, and Warden's (the target
+    named "warden") over each other's."""
+    runs: dict[str, list[dict]] = {}
+    for round_ in range(args.rounds):
+        for t in targets:
+            result = ghz(t.addr, t.method, t.key, t.data, args, t.reflect_with_key)
+            runs.setdefault(t.name, []).append(result)
+            print(json.dumps({"system": t.name, "round": round_ + 1, **result}))
+    best = {name: max(r["rps"] for r in rs) for name, rs in runs.items()}
+    ratios = {
+        f"warden_over_{name}": round(best["warden"] / max(rps, 1), 2)
+        for name, rps in best.items()
+        if name != "warden"
+    }
+    print(json.dumps({"summary": "best rps of each", **best, **ratios}))
 
 
 def checks_during(

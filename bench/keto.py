@@ -52,12 +52,13 @@ import urllib.request
 from compare import (
     GO_BIN,
     WARDEN_CHECK,
+    Target,
     add_arguments,
     agree,
     free_port,
     fresh_database,
-    ghz,
     read_bootstrap,
+    rounds,
     rss_mib,
     same_schema,
     start_warden,
@@ -398,30 +399,13 @@ def main() -> int:
 
         keto_checks = work / "keto-checks.json"
         keto_checks.write_text(json.dumps([keto_check(c) for c in checks]))
-        targets = [
-            ("warden", warden_addr, WARDEN_CHECK, work / "export" / "checks.json")
+        warden_checks = work / "export" / "checks.json"
+        targets = [Target("warden", warden_addr, WARDEN_CHECK, token, warden_checks)]
+        targets += [
+            Target(n, k["read"], KETO_CHECK, token, keto_checks)
+            for n, k in ketos.items()
         ]
-        targets += [(n, k["read"], KETO_CHECK, keto_checks) for n, k in ketos.items()]
-        runs: dict[str, list[dict]] = {}
-        for round_ in range(args.rounds):
-            for name, addr, method, data in targets:
-                result = ghz(addr, method, token, data, args)
-                runs.setdefault(name, []).append(result)
-                print(json.dumps({"system": name, "round": round_ + 1, **result}))
-        best = {name: max(r["rps"] for r in rs) for name, rs in runs.items()}
-        print(
-            json.dumps(
-                {
-                    "summary": "best rps of each",
-                    **best,
-                    **{
-                        f"warden_over_{name}": round(best["warden"] / max(rps, 1), 2)
-                        for name, rps in best.items()
-                        if name != "warden"
-                    },
-                }
-            )
-        )
+        rounds(targets, args)
         return 0
     finally:
         tear_down(servers, work, args.keto_postgres, database)

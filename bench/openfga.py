@@ -57,12 +57,13 @@ import urllib.request
 from compare import (
     GO_BIN,
     WARDEN_CHECK,
+    Target,
     add_arguments,
     agree,
     free_port,
     fresh_database,
-    ghz,
     read_bootstrap,
+    rounds,
     rss_mib,
     same_schema,
     start_warden,
@@ -507,33 +508,13 @@ def main() -> int:
             data[name].write_text(
                 json.dumps([openfga_check(c, o["store"], o["model"]) for c in checks])
             )
-        runs: dict[str, list[dict]] = {}
-        for round_ in range(args.rounds):
-            targets = [("warden", warden_addr, WARDEN_CHECK, token)] + [
-                (name, o["addr"], OPENFGA_CHECK, OPENFGA_KEY)
-                for name, o in openfgas.items()
-            ]
-            for name, addr, method, key in targets:
-                # OpenFGA wants its key on reflection too.
-                reflect = name != "warden"
-                result = ghz(addr, method, key, data[name], args, reflect)
-                runs.setdefault(name, []).append(result)
-                print(json.dumps({"system": name, "round": round_ + 1, **result}))
-        best = {name: max(r["rps"] for r in rs) for name, rs in runs.items()}
-        print(
-            json.dumps(
-                {
-                    "summary": "best rps of each",
-                    **best,
-                    "warden_over_openfga": round(
-                        best["warden"] / max(best["openfga"], 1), 2
-                    ),
-                    "warden_over_openfga_check_caches": round(
-                        best["warden"] / max(best["openfga_check_caches"], 1), 2
-                    ),
-                }
-            )
-        )
+        # OpenFGA wants its key on reflection too.
+        targets = [Target("warden", warden_addr, WARDEN_CHECK, token, data["warden"])]
+        targets += [
+            Target(name, o["addr"], OPENFGA_CHECK, OPENFGA_KEY, data[name], True)
+            for name, o in openfgas.items()
+        ]
+        rounds(targets, args)
         return 0
     except LoadTooSlow as e:
         print(json.dumps(e.args[0]))

@@ -35,12 +35,13 @@ import time
 from compare import (
     GO_BIN,
     WARDEN_CHECK,
+    Target,
     add_arguments,
     agree,
     free_port,
     fresh_database,
-    ghz,
     grpcurl,
+    rounds,
     rss_mib,
     start_warden,
     tear_down,
@@ -175,29 +176,12 @@ def main() -> int:
         )
 
         data = work / "export" / "checks.json"
-        runs: dict[str, list[dict]] = {}
-        for round_ in range(args.rounds):
-            targets = [("warden", warden_addr, WARDEN_CHECK, token)] + [
-                (name, addr, SPICEDB_CHECK, SPICEDB_KEY)
-                for name, (_, addr, _) in spicedbs.items()
-            ]
-            for name, addr, method, key in targets:
-                result = ghz(addr, method, key, data, args)
-                runs.setdefault(name, []).append(result)
-                print(json.dumps({"system": name, "round": round_ + 1, **result}))
-        best = {name: max(r["rps"] for r in rs) for name, rs in runs.items()}
-        print(
-            json.dumps(
-                {
-                    "summary": "best rps of each",
-                    **best,
-                    "warden_over_spicedb": round(best["warden"] / best["spicedb"], 2),
-                    "warden_over_spicedb_no_dispatch_cache": round(
-                        best["warden"] / best["spicedb_no_dispatch_cache"], 2
-                    ),
-                }
-            )
-        )
+        targets = [Target("warden", warden_addr, WARDEN_CHECK, token, data)]
+        targets += [
+            Target(name, addr, SPICEDB_CHECK, SPICEDB_KEY, data)
+            for name, (_, addr, _) in spicedbs.items()
+        ]
+        rounds(targets, args)
         return 0
     finally:
         tear_down(servers, work, args.spicedb_postgres, database)
