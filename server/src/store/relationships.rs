@@ -1021,6 +1021,16 @@ mod tests {
     /// The schema of these tests.
     const SCHEMA: &str = "definition user {}\ndefinition document { relation viewer: user }";
 
+    /// Writes `updates` against [`SCHEMA`] at time 0, which must succeed:
+    /// the new revision.
+    async fn write(store: &SqlStore, updates: &[Update]) -> i64 {
+        store
+            .write_relationships(updates, &[], SCHEMA, 0)
+            .await
+            .unwrap()
+            .unwrap()
+    }
+
     /// A store on SQLite in a temporary directory (kept while it lives), with
     /// [`SCHEMA`] written.
     async fn store_with_schema() -> (tempfile::TempDir, SqlStore) {
@@ -1046,11 +1056,7 @@ mod tests {
         let mut count = 0;
         store.each_relationship(|_, _| count += 1).await.unwrap();
         assert_eq!(count, 0);
-        let r2 = store
-            .write_relationships(&update, &[], schema, 0)
-            .await
-            .unwrap()
-            .unwrap();
+        let r2 = write(&store, &update).await;
         assert!(r2 > r1);
         // CREATE of the same relationship is refused; the log holds each revision.
         let create = [(WriteOp::Create, tuple("d1"), None)];
@@ -1073,17 +1079,12 @@ mod tests {
     #[tokio::test]
     async fn the_table_ends_as_each_relationships_last_update_leaves_it() {
         let (_dir, store) = store_with_schema().await;
-        let schema = SCHEMA;
         let (touch, delete) = (WriteOp::Touch, WriteOp::Delete);
         let mut updates: Vec<_> = (0..400)
             .map(|i| (touch, tuple(&format!("d{i:03}")), None))
             .collect();
         updates.push((touch, tuple("back"), None));
-        store
-            .write_relationships(&updates, &[], schema, 0)
-            .await
-            .unwrap()
-            .unwrap();
+        write(&store, &updates).await;
         // 300 deletes (several statements); a relationship touched then
         // deleted, one deleted then touched again, one touched twice.
         let mut updates: Vec<_> = (0..300)
@@ -1097,11 +1098,7 @@ mod tests {
             (touch, tuple("twice"), None),
             (touch, tuple("twice"), Some(77)),
         ]);
-        let revision = store
-            .write_relationships(&updates, &[], schema, 0)
-            .await
-            .unwrap()
-            .unwrap();
+        let revision = write(&store, &updates).await;
         let mut stored = Vec::new();
         store
             .each_relationship(|t, expires| stored.push((t.resource_id, expires)))
@@ -1136,20 +1133,12 @@ mod tests {
                 (WriteOp::Touch, t, expires)
             })
             .collect();
-        store
-            .write_relationships(&updates, &[], SCHEMA, 0)
-            .await
-            .unwrap()
-            .unwrap();
+        write(&store, &updates).await;
         let deletes: Vec<_> = (0..count)
             .filter(|i| i % 7 == 0)
             .map(|i| (WriteOp::Delete, stored_as(i).0, None))
             .collect();
-        store
-            .write_relationships(&deletes, &[], SCHEMA, 0)
-            .await
-            .unwrap()
-            .unwrap();
+        write(&store, &deletes).await;
         let mut loaded = Vec::new();
         store
             .each_relationship(|t, expires| loaded.push((t, expires)))
@@ -1183,11 +1172,7 @@ mod tests {
             })
             .collect();
         updates.extend((0..50).map(|i| (WriteOp::Touch, by(&format!("d{i:03}"), "u2"), None)));
-        store
-            .write_relationships(&updates, &[], SCHEMA, 0)
-            .await
-            .unwrap()
-            .unwrap();
+        write(&store, &updates).await;
         let u1 = RelationshipFilter {
             resource_type: "document".into(),
             subject_id: Some("u1".into()),
@@ -1242,11 +1227,7 @@ mod tests {
             touches(1_500..1_501),
             touches(1_501..2_201),
         ] {
-            let revision = store
-                .write_relationships(&updates, &[], SCHEMA, 0)
-                .await
-                .unwrap()
-                .unwrap();
+            let revision = write(&store, &updates).await;
             revisions.push((revision, updates));
         }
         let first = revisions[0].0;
@@ -1274,11 +1255,7 @@ mod tests {
         let updates: Vec<_> = (0..600)
             .map(|i| (WriteOp::Touch, tuple(&format!("d{i:03}")), None))
             .collect();
-        store
-            .write_relationships(&updates, &[], SCHEMA, 0)
-            .await
-            .unwrap()
-            .unwrap();
+        write(&store, &updates).await;
         let documents = RelationshipFilter {
             resource_type: "document".into(),
             ..Default::default()
@@ -1391,11 +1368,7 @@ mod tests {
             .collect();
         updates.insert(300, (WriteOp::Delete, tuple("d007"), None));
         updates.push((WriteOp::Touch, tuple("d009"), Some(9_999)));
-        let revision = store
-            .write_relationships(&updates, &[], schema, 0)
-            .await
-            .unwrap()
-            .unwrap();
+        let revision = write(&store, &updates).await;
         let mut stored = Vec::new();
         store
             .each_relationship(|t, expires| stored.push((t.resource_id, expires)))
