@@ -129,10 +129,10 @@ class document implements Namespace {
 """
 
 # Keto's defaults would not answer exactly: a check stops 5 steps deep
-# (max_read_depth; the folder chain alone is 9 deep at 1,000,000) and looks
-# at no more than 100 subject sets of a relation (max_read_width; a document
-# viewed by everyone reaches every user), answering "not allowed" past
-# either. Both are raised to their maximum.
+# (max_read_depth; the folder chain alone is 9 deep at 1,000,000), and of a
+# relation with more than 100 subject sets it follows only the first 99
+# (max_read_width), answering without an error past either. Both are raised
+# to their maximum.
 KETO_LIMITS = {"max_read_depth": 65535, "max_read_width": 65535}
 
 
