@@ -340,17 +340,17 @@ def main() -> int:
         load = None
         for name, strict in [("keto", False), ("keto_strict", True)]:
             config, read, write = write_config(work, name, dsn, strict)
-            keto = [str(GO_BIN / "keto"), "-c", str(config)]
+            keto, flags = str(GO_BIN / "keto"), ["-c", str(config)]
             if engine != "memory" and load is None:
                 subprocess.run(
-                    [*keto[:1], "migrate", "up", "-y", *keto[1:]],
+                    [keto, "migrate", "up", "-y", *flags],
                     check=True,
                     stdout=subprocess.DEVNULL,
                     stderr=subprocess.DEVNULL,
                 )
             started = time.monotonic()
             process = subprocess.Popen(
-                [*keto[:1], "serve", *keto[1:]],
+                [keto, "serve", *flags],
                 stdout=(work / f"{name}.log").open("w"),
                 stderr=subprocess.STDOUT,
             )
