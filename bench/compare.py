@@ -1,5 +1,6 @@
 """What bench/spicedb.py, bench/openfga.py and bench/keto.py share (and
-bench/deletes.py, bench/streams.py and bench/costly.py use): the data set
+bench/deletes.py, bench/streams.py, bench/costly.py and bench/floor.py
+use): the data set
 written for Warden and the other system, its schema and relationships read
 back, Warden started on it with a token, its answers, ghz runs, ports, health
 and resident sizes.
@@ -271,9 +272,14 @@ def checks_during(
     rate: int,
     seconds: int,
     concurrency: int = 16,
+    method: str = WARDEN_CHECK,
+    proto: pathlib.Path | None = None,
+    connections: int = 1,
 ) -> subprocess.Popen:
-    """ghz checking at `rate` a second for `seconds`, started now: the
-    requests in the file `data`, or the one request `data`."""
+    """ghz calling `method` (CheckPermission unless told) at `rate` a second
+    for `seconds`, started now: the requests in the file `data`, or the one
+    request `data`; described by `proto` for a server without reflection;
+    over `connections`."""
     metadata = json.dumps({"authorization": f"Bearer {token}"})
     requests = (
         ["-D", str(data)]
@@ -285,7 +291,8 @@ def checks_during(
             str(GO_BIN / "ghz"),
             "--insecure",
             "--call",
-            WARDEN_CHECK,
+            method,
+            *(["--proto", str(proto)] if proto else []),
             *requests,
             "--metadata",
             metadata,
@@ -293,6 +300,8 @@ def checks_during(
             str(rate),
             "-c",
             str(concurrency),
+            "--connections",
+            str(connections),
             "-z",
             f"{seconds}s",
             "--format",

@@ -170,6 +170,14 @@ enum Scenario {
         #[arg(long)]
         database_url: Option<String>,
     },
+    /// A tonic server with nothing of Warden: the echo service and gRPC health,
+    /// no layers, no token (the floor `bench/floor.py` measures Warden beside).
+    #[command(hide = true)]
+    BareServer {
+        /// Address to listen on.
+        #[arg(long)]
+        listen: std::net::SocketAddr,
+    },
     /// Writes the data set of `check` into a database and prints its shape
     /// (used by `check` in a child process).
     #[command(hide = true)]
@@ -306,6 +314,7 @@ async fn main() -> anyhow::Result<()> {
             )
             .await
         }
+        Scenario::BareServer { listen } => bare_server(listen).await,
         Scenario::LoadDataset {
             data_dir,
             database_url,
@@ -361,6 +370,19 @@ mod interceptor;
 mod refresh;
 
 const PASSWORD: &str = "correct horse battery staple";
+
+/// Serves the echo service and gRPC health (SERVING) on `listen` until
+/// killed: tonic's defaults, on this runtime, with nothing else.
+async fn bare_server(listen: std::net::SocketAddr) -> anyhow::Result<()> {
+    use warden_bench::echo::{echo_service_server::EchoServiceServer, Echo};
+    let (_reporter, health) = tonic_health::server::health_reporter();
+    tonic::transport::Server::builder()
+        .add_service(health)
+        .add_service(EchoServiceServer::new(Echo))
+        .serve(listen)
+        .await?;
+    Ok(())
+}
 
 /// Raw argon2id verifications per second on `threads` threads, through the
 /// crate's `verify_password` (allocating its memory per call) or, with
