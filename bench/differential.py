@@ -9,8 +9,10 @@ the schema is in SpiceDB's expiration syntax (`use expiration`,
 `user | user with expiration`) and some relationships expire before the
 questions, others long after. Both servers get the case. In about two cases
 of five a random DeleteRelationships (a type, maybe an id, a relation, a
-subject filter) follows, and both must delete as many. Then both must read
-back the same relationships, and answer alike every check (each resource,
+subject filter) follows, and both must delete as many; half of those have a
+limit, mostly with partial deletions allowed, repeated until complete: both
+must refuse alike and delete as many in each call. Then both must read back
+the same relationships, and answer alike every check (each resource,
 relation and permission, with each user, group and group member set as the
 subject), every LookupResources (each type and permission, for users and
 member sets) and every LookupSubjects (each resource and permission; users,
@@ -93,6 +95,13 @@ EXPIRED_IN = 2
 # The share of cases in which a random DeleteRelationships runs before the
 # questions (both must delete as many, and keep the same relationships).
 DELETING_CASES = 0.4
+# The share of those deletes with a limit (optional_limit), of which most
+# allow partial deletions. Drawn from the filter, not from the case's
+# generator, so that the cases of a seed stay those of earlier runs.
+LIMITED_DELETES = 0.5
+PARTIAL_DELETES = 0.6
+# Calls a partial delete may take before it counts as never completing.
+MOST_DELETE_CALLS = 1_000
 # Differences printed per case.
 SHOWN = 3
 # Relations that only ever hold plain objects of one type: what arrows go through.
@@ -166,7 +175,41 @@ def random_delete(rng: random.Random, defs: dict) -> dict:
         if subject_type == "group" and rng.random() < 0.5:
             subject["relation"] = "member"
         found["subject"] = subject
+    limits = random.Random(json.dumps(found, sort_keys=True))
+    if limits.random() < LIMITED_DELETES:
+        found["partial"] = limits.random() < PARTIAL_DELETES
+        # Smaller limits where all or nothing goes, so that some refuse.
+        found["limit"] = limits.choice([1, 2, 3, 5, 8] if found["partial"] else [1, 2])
     return found
+
+
+def deleting(call, found: dict) -> list[int] | str:
+    """A delete of `found` repeated until it answers complete: each call's
+    count, or "refused" if its first call refused to delete over its limit.
+    `call()` answers (count, partial), or None for that refusal."""
+    counts: list[int] = []
+    while len(counts) < MOST_DELETE_CALLS:
+        answer = call()
+        if answer is None:
+            if counts:
+                raise RuntimeError(f"a delete refused after {counts}: {found}")
+            return "refused"
+        count, partial = answer
+        counts.append(count)
+        if not partial:
+            return counts
+    raise RuntimeError(f"a delete never completed: {found}")
+
+
+def deleted_alike(warden: list[int] | str, spicedb: list[int] | str) -> bool:
+    """Whether two servers' calls of one delete deleted alike. A call that
+    deleted exactly its limit is partial to SpiceDB even when nothing else
+    matched, and complete to Warden (which counts one more than the limit),
+    so SpiceDB's next call deletes nothing: calls that deleted nothing are
+    left out."""
+    if isinstance(warden, str) or isinstance(spicedb, str):
+        return warden == spicedb
+    return [c for c in warden if c] == [c for c in spicedb if c]
 
 
 def reaches_wildcard(defs: dict, subject_set: str, seen: set | None = None) -> bool:
@@ -343,7 +386,7 @@ class Warden:
                 pb.WriteRelationshipsRequest(updates=updates), metadata=self.metadata
             )
 
-    def delete(self, found: dict) -> int:
+    def delete(self, found: dict) -> list[int] | str:
         subject = found.get("subject")
         request = pb.DeleteRelationshipsRequest(
             filter=pb.RelationshipFilter(
@@ -357,11 +400,21 @@ class Warden:
                 )
                 if subject
                 else None,
-            )
+            ),
+            optional_limit=found.get("limit", 0),
+            optional_allow_partial_deletions=found.get("partial", False),
         )
-        return self.stub.DeleteRelationships(
-            request, metadata=self.metadata
-        ).deleted_count
+
+        def call() -> tuple[int, bool] | None:
+            try:
+                r = self.stub.DeleteRelationships(request, metadata=self.metadata)
+            except grpc.RpcError as e:
+                if e.code() == grpc.StatusCode.FAILED_PRECONDITION and "limit" in found:
+                    return None
+                raise
+            return r.deleted_count, r.deletion_progress == pb.DELETION_PROGRESS_PARTIAL
+
+        return deleting(call, found)
 
     def read(self, kind: str) -> list[tuple]:
         request = pb.ReadRelationshipsRequest(
@@ -533,10 +586,32 @@ class SpiceDB:
                     if subject
                     else {}
                 ),
-            }
+            },
+            **(
+                {
+                    "optionalLimit": found["limit"],
+                    "optionalAllowPartialDeletions": found["partial"],
+                }
+                if "limit" in found
+                else {}
+            ),
         }
-        (response,) = self.call("/v1/relationships/delete", body)
-        return int(response.get("relationshipsDeletedCount", 0))
+
+        def call() -> tuple[int, bool] | None:
+            try:
+                (r,) = self.call("/v1/relationships/delete", body)
+            except RuntimeError as e:
+                # More match than the limit: INVALID_ARGUMENT to SpiceDB,
+                # FAILED_PRECONDITION to Warden (the request is fine; the
+                # data is what it does not fit).
+                too_many = "TOO_MANY_RELATIONSHIPS_FOR_TRANSACTIONAL_DELETE"
+                if too_many in str(e) and "limit" in found:
+                    return None
+                raise
+            partial = r.get("deletionProgress") == "DELETION_PROGRESS_PARTIAL"
+            return int(r.get("relationshipsDeletedCount", 0)), partial
+
+        return deleting(call, found)
 
     def read(self, kind: str) -> list[tuple]:
         body = {
@@ -713,9 +788,11 @@ def compare(case: dict, warden: Warden, spicedb: SpiceDB) -> dict:
     result = {"checks": len(checks), "spicedb_errors": 0, "differ": []}
     if case.get("delete"):
         a, b = warden.delete(case["delete"]), spicedb.delete(case["delete"])
-        result["deleted"] = a
+        result["deleted"] = a if isinstance(a, str) else sum(a)
+        if "limit" in case["delete"]:
+            result["limited"] = {"limit": case["delete"]["limit"], "calls": a}
         # An expired relationship may be gone already, or still counted.
-        if a != b and not case.get("expiring"):
+        if not deleted_alike(a, b) and not case.get("expiring"):
             result["differ"].append(
                 {"deleted": case["delete"], "warden": a, "spicedb": b}
             )
@@ -770,6 +847,11 @@ def main() -> int:
     servers: list[subprocess.Popen] = []
     database = None
     totals = {"cases": 0, "checks": 0, "spicedb_errors": 0, "differing_cases": 0}
+    totals |= {
+        "limited_deletes": 0,
+        "limited_deletes_refused": 0,
+        "limited_delete_calls": 0,
+    }
     try:
         database_url = None
         if args.warden_postgres:
@@ -816,11 +898,20 @@ def main() -> int:
             if any(r[6] == EXPIRED_IN for r in case["relationships"]):
                 time.sleep(max(0.0, int(now) + EXPIRED_IN + 1 - time.time()))
             result = compare(case, warden, spicedb)
+            limited = result.get("limited")
             print(
                 f"case {n}: {result['checks']} checks, {result.get('deleted', 'no')} "
-                f"deleted, {len(result['differ'])} differ",
+                f"deleted{f' {limited}' if limited else ''}, "
+                f"{len(result['differ'])} differ",
                 file=sys.stderr,
             )
+            if limited:
+                refused_delete = limited["calls"] == "refused"
+                totals["limited_deletes"] += 1
+                totals["limited_deletes_refused"] += refused_delete
+                totals["limited_delete_calls"] += (
+                    0 if refused_delete else len(limited["calls"])
+                )
             totals["cases"] += 1
             totals["checks"] += result["checks"]
             totals["spicedb_errors"] += result["spicedb_errors"]
