@@ -1,9 +1,8 @@
 """What bench/spicedb.py, bench/openfga.py and bench/keto.py share (and
 bench/deletes.py, bench/streams.py, bench/costly.py and bench/floor.py
-use): the data set
-written for Warden and the other system, its schema and relationships read
-back, Warden started on it with a token, its answers, ghz runs, ports, health
-and resident sizes.
+use): the data set written for Warden and the other system, its schema and
+relationships read back, Warden started on it with a token, its answers, ghz
+runs, ports, health and resident sizes.
 
 Not a script: the scripts import it from their directory.
 """

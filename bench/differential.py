@@ -846,8 +846,11 @@ def main() -> int:
     work = pathlib.Path(tempfile.mkdtemp(prefix="warden-differential-"))
     servers: list[subprocess.Popen] = []
     database = None
-    totals = {"cases": 0, "checks": 0, "spicedb_errors": 0, "differing_cases": 0}
-    totals |= {
+    totals = {
+        "cases": 0,
+        "checks": 0,
+        "spicedb_errors": 0,
+        "differing_cases": 0,
         "limited_deletes": 0,
         "limited_deletes_refused": 0,
         "limited_delete_calls": 0,

@@ -15,7 +15,7 @@ drives, at each rate of --rates and at half that maximum, round after round:
 
 Prints one JSON object a round (p50, p99 and slowest, in µs) and a summary:
 each target's worst p99 at each rate. Where the bare server misses a p99,
-no server can meet it on this machine with this load generator.
+the machine and the load generator set it, not the server's work.
 
 With --idle-poll it keeps /dev/cpu_dma_latency at 0 while it runs (root
 only): idle cores poll instead of halting, as tuned's latency-performance
