@@ -257,21 +257,30 @@ impl Shared {
     }
 
     async fn authenticate(&self, headers: &http::HeaderMap) -> Result<AuthContext, AuthError> {
-        let value = headers
-            .get(http::header::AUTHORIZATION)
-            .ok_or(AuthError::MissingToken)?;
-        if value.len() > MAX_TOKEN_BYTES + 16 {
+        let mut values = headers.get_all(http::header::AUTHORIZATION).iter();
+        let value = values.next().ok_or(AuthError::MissingToken)?;
+        // Two credentials are ambiguous: which one a proxy on the way checked
+        // is unknown, so neither is taken.
+        if values.next().is_some() || value.len() > MAX_TOKEN_BYTES + 16 {
             return Err(AuthError::MalformedToken);
         }
         let token = bearer_token(value)?;
         let claims = self.verifier.verify_cached(token).await?;
-        let session = self.session(&claims.sid, token).await?;
-        if session.user_id != claims.sub {
-            return Err(AuthError::SessionRevoked);
-        }
         let now = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map_or(0, |d| d.as_secs() as i64);
+        let session = match self.session(&claims.sid, token).await {
+            // Warden never signs a token past its session's end, so a token in
+            // the leeway after its `exp` whose session is gone most likely
+            // outlived it: the session expired rather than being revoked.
+            Err(AuthError::SessionRevoked) if now >= claims.exp as i64 => {
+                return Err(AuthError::SessionExpired)
+            }
+            found => found?,
+        };
+        if session.user_id != claims.sub {
+            return Err(AuthError::SessionRevoked);
+        }
         if session
             .expires_at
             .as_ref()
@@ -609,6 +618,65 @@ mod tests {
         let err = ctx.require_role("editor").unwrap_err();
         assert_eq!(err.code(), tonic::Code::PermissionDenied);
         assert_eq!(err.reason(), "PERMISSION_DENIED");
+    }
+
+    /// One session, as the store holds it (`None`: gone).
+    struct Fixed(Option<Session>);
+
+    #[async_trait]
+    impl SessionSource for Fixed {
+        async fn session(&self, _: &str) -> Result<Option<Session>, AuthError> {
+            Ok(self.0.clone())
+        }
+
+        async fn session_for_token(
+            &self,
+            session_id: &str,
+            _: &str,
+        ) -> Result<Option<Session>, AuthError> {
+            self.session(session_id).await
+        }
+    }
+
+    #[tokio::test]
+    async fn a_session_past_its_end_or_of_another_user_is_refused() {
+        let (token, jwk) = signed_token();
+        let mut headers = http::HeaderMap::new();
+        headers.insert(
+            http::header::AUTHORIZATION,
+            format!("Bearer {token}").parse().unwrap(),
+        );
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap()
+            .as_secs() as i64;
+        let session = |user: &str, end: i64| Session {
+            session_id: "s".into(),
+            user_id: user.into(),
+            expires_at: Some(prost_types::Timestamp {
+                seconds: end,
+                nanos: 0,
+            }),
+            enriched_at: Some(prost_types::Timestamp::default()),
+            ..Default::default()
+        };
+        for (stored, expected) in [
+            // A store (or a cache) still handing out a session past its end.
+            (Some(session("u", now - 1)), Some(AuthError::SessionExpired)),
+            (
+                Some(session("someone-else", now + 60)),
+                Some(AuthError::SessionRevoked),
+            ),
+            // Gone while the token has most of its minute left: ended by someone.
+            (None, Some(AuthError::SessionRevoked)),
+            (Some(session("u", now + 60)), None),
+        ] {
+            let layer = WardenLayer::builder("warden", "warden")
+                .key_source(Arc::new(OneKey(jwk.clone())))
+                .session_source(Arc::new(Fixed(stored)))
+                .build();
+            assert_eq!(layer.authenticate(&headers).await.err(), expected);
+        }
     }
 
     #[tokio::test]

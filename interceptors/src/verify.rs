@@ -45,6 +45,9 @@ struct Header {
     alg: String,
     kid: Option<String>,
     typ: Option<String>,
+    /// Extensions the signer says a verifier must understand. Warden signs
+    /// with none and understands none, so any is refused (RFC 7515, 4.1.11).
+    crit: Option<serde_json::Value>,
 }
 
 /// One published key, with the only algorithm it verifies.
@@ -54,8 +57,12 @@ struct PinnedKey {
 }
 
 /// Builds a pinned key from a JWK; `None` for anything but the three
-/// asymmetric algorithms Warden signs with, or a JWK whose type does not fit.
+/// asymmetric algorithms Warden signs with, a JWK whose type does not fit, or
+/// one published for another use than signatures.
 fn pinned(jwk: &Jwk) -> Option<PinnedKey> {
+    if !jwk.r#use.is_empty() && jwk.r#use != "sig" {
+        return None;
+    }
     let (algorithm, key) = match (jwk.alg.as_str(), jwk.kty.as_str(), jwk.crv.as_str()) {
         ("EdDSA", "OKP", "Ed25519") => (
             Algorithm::EdDSA,
@@ -270,6 +277,9 @@ impl TokenVerifier {
             .map_err(|_| AuthError::MalformedToken)?;
         let header: Header =
             serde_json::from_slice(&header_json).map_err(|_| AuthError::MalformedToken)?;
+        if header.crit.is_some() {
+            return Err(AuthError::MalformedToken);
+        }
         let kid = header.kid.ok_or(AuthError::UnknownKey)?;
         let keys = self.keys.key(&kid).await?;
         let key = &keys[&kid];
@@ -300,6 +310,11 @@ impl TokenVerifier {
         // The header is authenticated now: it must declare an access token.
         if header.typ.as_deref() != Some("at+jwt") {
             return Err(AuthError::InvalidTokenType);
+        }
+        // Issued in the future (beyond the skew tolerated): not a token this
+        // issuer's clock made.
+        if data.claims.iat > Self::now() + self.leeway.as_secs() {
+            return Err(AuthError::TokenNotYetValid);
         }
         Ok(data.claims)
     }
@@ -348,15 +363,108 @@ mod tests {
     }
 
     fn token(encoding: &jsonwebtoken::EncodingKey, kid: &str) -> String {
+        token_with(encoding, kid, |_| {})
+    }
+
+    /// A token of `kid` whose claims `tune` may change.
+    fn token_with(
+        encoding: &jsonwebtoken::EncodingKey,
+        kid: &str,
+        tune: impl FnOnce(&mut serde_json::Value),
+    ) -> String {
         let now = TokenVerifier::now();
         let mut header = jsonwebtoken::Header::new(Algorithm::EdDSA);
         header.kid = Some(kid.into());
         header.typ = Some("at+jwt".into());
-        let claims = serde_json::json!({
+        let mut claims = serde_json::json!({
             "iss": "warden", "aud": "warden", "sub": "u", "sid": "s",
             "iat": now, "nbf": now, "exp": now + 60, "jti": "j"
         });
+        tune(&mut claims);
         jsonwebtoken::encode(&header, &claims, encoding).unwrap()
+    }
+
+    fn verifier_of(jwks: Vec<Jwk>, leeway: Duration) -> TokenVerifier {
+        TokenVerifier::new(
+            JwksCache::new(Arc::new(Keys(Mutex::new(jwks))), Duration::ZERO),
+            "warden".into(),
+            "warden".into(),
+            leeway,
+        )
+    }
+
+    #[tokio::test]
+    async fn a_remembered_token_is_refused_once_it_expires() {
+        let (k1, jwk1) = key("k1");
+        let verifier = verifier_of(vec![jwk1], Duration::ZERO);
+        let exp = TokenVerifier::now() + 1;
+        let short = token_with(&k1, "k1", |c| c["exp"] = exp.into());
+        verifier.verify_cached(&short).await.unwrap();
+        assert_eq!(verifier.remembered(), 1);
+        while TokenVerifier::now() <= exp {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        assert_eq!(
+            verifier.verify_cached(&short).await.unwrap_err(),
+            AuthError::TokenExpired,
+            "remembering a token never outlives its exp"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_token_issued_in_the_future_is_not_yet_valid() {
+        let (k1, jwk1) = key("k1");
+        let verifier = verifier_of(vec![jwk1], Duration::from_secs(30));
+        let later = TokenVerifier::now() + 3600;
+        // nbf is now: only iat says the token comes from a clock an hour ahead.
+        let early = token_with(&k1, "k1", |c| c["iat"] = later.into());
+        assert_eq!(
+            verifier.verify(&early).await.unwrap_err(),
+            AuthError::TokenNotYetValid
+        );
+        // Within the leeway it passes: clocks differ by that much.
+        let skewed = token_with(&k1, "k1", |c| c["iat"] = (later - 3600 + 20).into());
+        verifier.verify(&skewed).await.unwrap();
+    }
+
+    #[tokio::test]
+    async fn a_key_published_for_encryption_verifies_nothing() {
+        let (k1, mut jwk1) = key("k1");
+        jwk1.r#use = "enc".into();
+        let verifier = verifier_of(vec![jwk1], Duration::ZERO);
+        assert_eq!(
+            verifier.verify(&token(&k1, "k1")).await.unwrap_err(),
+            AuthError::UnknownKey
+        );
+        // A JWK without `use` is a signing key, as RFC 7517 allows.
+        let (k2, mut jwk2) = key("k2");
+        jwk2.r#use = String::new();
+        let verifier = verifier_of(vec![jwk2], Duration::ZERO);
+        verifier.verify(&token(&k2, "k2")).await.unwrap();
+    }
+
+    #[tokio::test]
+    async fn a_critical_header_extension_is_refused_even_correctly_signed() {
+        let (k1, jwk1) = key("k1");
+        let verifier = verifier_of(vec![jwk1], Duration::ZERO);
+        let good = token(&k1, "k1");
+        let (_, rest) = good.split_once('.').unwrap();
+        for header in [
+            serde_json::json!({"alg": "EdDSA", "kid": "k1", "typ": "at+jwt", "crit": ["exp"]}),
+            serde_json::json!({"alg": "EdDSA", "kid": "k1", "typ": "at+jwt", "crit": ["b64"], "b64": false}),
+        ] {
+            let header = URL_SAFE_NO_PAD.encode(header.to_string());
+            let (payload, _) = rest.split_once('.').unwrap();
+            let input = format!("{header}.{payload}");
+            let signature =
+                jsonwebtoken::crypto::sign(input.as_bytes(), &k1, Algorithm::EdDSA).unwrap();
+            let critical = format!("{input}.{signature}");
+            assert_eq!(
+                verifier.verify(&critical).await.unwrap_err(),
+                AuthError::MalformedToken,
+                "{header}"
+            );
+        }
     }
 
     #[tokio::test]

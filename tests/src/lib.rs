@@ -10,6 +10,9 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+
 use tonic::transport::Channel;
 use warden_proto::auth::v1::auth_service_client::AuthServiceClient;
 use warden_proto::auth::v1::{LoginRequest, RegisterRequest, Tokens};
@@ -365,6 +368,16 @@ impl TestWarden {
         header: &jsonwebtoken::Header,
         claims: &serde_json::Value,
     ) -> String {
+        let (kid, key) = self.server_key();
+        let mut header = header.clone();
+        if header.kid.is_none() {
+            header.kid = Some(kid);
+        }
+        jsonwebtoken::encode(&header, claims, &key).unwrap()
+    }
+
+    /// The id of the server's first EdDSA key, and the key.
+    pub fn server_key(&self) -> (String, jsonwebtoken::EncodingKey) {
         let manifest: serde_json::Value = serde_json::from_str(
             &std::fs::read_to_string(self.config.key_dir.join("keyset.json")).expect("keyset.json"),
         )
@@ -372,11 +385,23 @@ impl TestWarden {
         let kid = manifest["keys"][0]["kid"].as_str().unwrap();
         let pem = std::fs::read(self.config.key_dir.join(format!("{kid}.pem"))).unwrap();
         let key = jsonwebtoken::EncodingKey::from_ed_pem(&pem).expect("EdDSA key");
-        let mut header = header.clone();
-        if header.kid.is_none() {
-            header.kid = Some(kid.to_owned());
-        }
-        jsonwebtoken::encode(&header, claims, &key).unwrap()
+        (kid.to_owned(), key)
+    }
+
+    /// A token with exactly this header and payload JSON (duplicate keys,
+    /// odd fields and all), signed with the server's EdDSA key whatever the
+    /// header says.
+    pub fn sign_raw_with_server_key(&self, header_json: &str, payload_json: &str) -> String {
+        let (_, key) = self.server_key();
+        let input = format!(
+            "{}.{}",
+            URL_SAFE_NO_PAD.encode(header_json),
+            URL_SAFE_NO_PAD.encode(payload_json)
+        );
+        let signature =
+            jsonwebtoken::crypto::sign(input.as_bytes(), &key, jsonwebtoken::Algorithm::EdDSA)
+                .unwrap();
+        format!("{input}.{signature}")
     }
 
     /// The HTTP base URL.

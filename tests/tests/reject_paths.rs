@@ -174,11 +174,186 @@ async fn run(backend: Backend) {
                 "MALFORMED_TOKEN",
             ),
         ];
+    // Tokens whose header or payload JSON is written out by hand, signed with
+    // the server's own key: only the point under test is wrong.
+    let header = |extra: &str| format!(r#"{{"alg":"EdDSA","typ":"at+jwt","kid":"{kid}"{extra}}}"#);
+    let payload_without = |claim: &str| {
+        let mut c = claims(json!({}));
+        c.as_object_mut().unwrap().remove(claim);
+        c.to_string()
+    };
+    let good_payload = claims(json!({})).to_string();
+    let raw = |header: &str, payload: &str| warden.sign_raw_with_server_key(header, payload);
+    let mut cases = cases;
+    cases.extend([
+        (
+            "no kid",
+            Some(raw(r#"{"alg":"EdDSA","typ":"at+jwt"}"#, &good_payload)),
+            "UNKNOWN_KEY",
+        ),
+        (
+            "ES256 named on the EdDSA key",
+            Some(raw(
+                &format!(r#"{{"alg":"ES256","typ":"at+jwt","kid":"{kid}"}}"#),
+                &good_payload,
+            )),
+            "UNSUPPORTED_ALGORITHM",
+        ),
+        (
+            "RS256 named on the EdDSA key",
+            Some(raw(
+                &format!(r#"{{"alg":"RS256","typ":"at+jwt","kid":"{kid}"}}"#),
+                &good_payload,
+            )),
+            "UNSUPPORTED_ALGORITHM",
+        ),
+        (
+            "a critical extension",
+            Some(raw(&header(r#","crit":["exp"]"#), &good_payload)),
+            "MALFORMED_TOKEN",
+        ),
+        (
+            "unencoded payload (b64 false)",
+            Some(raw(
+                &header(r#","crit":["b64"],"b64":false"#),
+                &good_payload,
+            )),
+            "MALFORMED_TOKEN",
+        ),
+        (
+            "duplicate key in the header",
+            Some(raw(&header(r#","kid":"other""#), &good_payload)),
+            "MALFORMED_TOKEN",
+        ),
+        (
+            "duplicate key in the payload",
+            Some(raw(
+                &header(""),
+                &good_payload.replacen('{', r#"{"sub":"someone-else","#, 1),
+            )),
+            "MALFORMED_TOKEN",
+        ),
+        (
+            "issued in the future",
+            Some(raw(
+                &header(""),
+                &claims(json!({"iat": t + 3600})).to_string(),
+            )),
+            "TOKEN_NOT_YET_VALID",
+        ),
+        (
+            "signature stripped",
+            Some(format!("{}.{}.", parts[0], parts[1])),
+            "INVALID_SIGNATURE",
+        ),
+        (
+            "signature of another token",
+            Some(format!(
+                "{}.{}.{}",
+                parts[0],
+                parts[1],
+                good.split('.').nth(2).unwrap()
+            )),
+            "INVALID_SIGNATURE",
+        ),
+    ]);
+    for claim in ["iss", "aud", "sub", "sid", "iat", "nbf", "exp", "jti"] {
+        cases.push((
+            claim,
+            Some(raw(&header(""), &payload_without(claim))),
+            "MALFORMED_TOKEN",
+        ));
+    }
+    // A key of the caller's own, offered in the header (`jwk`) or by URL
+    // (`jku`, `x5u`): only published keys verify, so each is refused.
+    let pkcs8 =
+        ring::signature::Ed25519KeyPair::generate_pkcs8(&ring::rand::SystemRandom::new()).unwrap();
+    let own_key = jsonwebtoken::EncodingKey::from_ed_der(pkcs8.as_ref());
+    let own_public = {
+        use ring::signature::KeyPair;
+        let pair = ring::signature::Ed25519KeyPair::from_pkcs8(pkcs8.as_ref()).unwrap();
+        URL_SAFE_NO_PAD.encode(pair.public_key().as_ref())
+    };
+    let own = |header: serde_json::Value| {
+        let input = format!(
+            "{}.{}",
+            URL_SAFE_NO_PAD.encode(header.to_string()),
+            URL_SAFE_NO_PAD.encode(&good_payload)
+        );
+        let signature =
+            jsonwebtoken::crypto::sign(input.as_bytes(), &own_key, Algorithm::EdDSA).unwrap();
+        format!("{input}.{signature}")
+    };
+    let jwk = json!({"kty": "OKP", "crv": "Ed25519", "x": own_public});
+    cases.extend([
+        (
+            "own key in jwk, published kid",
+            Some(own(
+                json!({"alg": "EdDSA", "typ": "at+jwt", "kid": kid, "jwk": jwk}),
+            )),
+            "INVALID_SIGNATURE",
+        ),
+        (
+            "own key in jwk, its own kid",
+            Some(own(
+                json!({"alg": "EdDSA", "typ": "at+jwt", "kid": "mine", "jwk": jwk}),
+            )),
+            "UNKNOWN_KEY",
+        ),
+        (
+            "own key set by jku",
+            Some(own(json!({"alg": "EdDSA", "typ": "at+jwt", "kid": "mine",
+                "jku": "http://127.0.0.1:9/jwks.json"}))),
+            "UNKNOWN_KEY",
+        ),
+        (
+            "own certificate by x5u",
+            Some(own(json!({"alg": "EdDSA", "typ": "at+jwt", "kid": kid,
+                "x5u": "http://127.0.0.1:9/cert.pem"}))),
+            "INVALID_SIGNATURE",
+        ),
+    ]);
     for (name, token, expected) in cases {
         let request = match &token {
             Some(token) => bearer(GetCurrentSessionRequest {}, token),
             None => tonic::Request::new(GetCurrentSessionRequest {}),
         };
+        let err = sessions.get_current_session(request).await.expect_err(name);
+        assert_eq!(err.code(), Code::Unauthenticated, "{name}: {err:?}");
+        assert_eq!(reason(&err), expected, "{name}");
+    }
+
+    // The credential must be one bearer token: other schemes, a bare token
+    // and two `authorization` values are refused.
+    let good_value = format!("Bearer {}", tokens.access_token);
+    for (name, values, expected) in [
+        (
+            "Basic scheme",
+            vec!["Basic dXNlcjpwYXNz".to_owned()],
+            "MISSING_TOKEN",
+        ),
+        (
+            "token without a scheme",
+            vec![tokens.access_token.clone()],
+            "MISSING_TOKEN",
+        ),
+        (
+            "two authorization values",
+            vec![good_value.clone(), good_value.clone()],
+            "MALFORMED_TOKEN",
+        ),
+        (
+            "a forged one first, a good one second",
+            vec![format!("Bearer {}", "x".repeat(40)), good_value.clone()],
+            "MALFORMED_TOKEN",
+        ),
+    ] {
+        let mut request = tonic::Request::new(GetCurrentSessionRequest {});
+        for value in values {
+            request
+                .metadata_mut()
+                .append("authorization", value.parse().unwrap());
+        }
         let err = sessions.get_current_session(request).await.expect_err(name);
         assert_eq!(err.code(), Code::Unauthenticated, "{name}: {err:?}");
         assert_eq!(reason(&err), expected, "{name}");

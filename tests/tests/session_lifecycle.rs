@@ -656,6 +656,85 @@ async fn idle_timeout(backend: Backend) {
     warden.stop().await;
 }
 
+/// The `exp` claim of an access token (read, not verified: the server checks it).
+fn exp_of(access_token: &str) -> i64 {
+    use base64::Engine;
+    let payload = access_token.split('.').nth(1).unwrap();
+    let claims: serde_json::Value = serde_json::from_slice(
+        &base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(payload)
+            .unwrap(),
+    )
+    .unwrap();
+    claims["exp"].as_i64().unwrap()
+}
+
+async fn session_lifetime_end(backend: Backend) {
+    // Access tokens would last longer than the whole session.
+    let warden = TestWarden::start_tuned(backend, |c| {
+        c.session_lifetime = Duration::from_secs(3);
+        c.access_token_ttl = Duration::from_secs(600);
+    })
+    .await;
+    let mut auth = warden.auth().await;
+    let mut sessions = warden.sessions().await;
+    let (_, tokens) = register_and_login(&mut auth).await;
+    let session = sessions
+        .get_current_session(bearer(GetCurrentSessionRequest {}, &tokens.access_token))
+        .await
+        .unwrap()
+        .into_inner()
+        .session
+        .unwrap();
+    let end = session.expires_at.unwrap().seconds;
+    assert_eq!(
+        exp_of(&tokens.access_token),
+        end,
+        "capped at the session's end"
+    );
+    assert!(
+        tokens.expires_in <= 3,
+        "expires_in says so: {}",
+        tokens.expires_in
+    );
+    let refreshed = auth
+        .refresh(RefreshRequest {
+            refresh_token: tokens.refresh_token.clone(),
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .tokens
+        .unwrap();
+    assert_eq!(
+        exp_of(&refreshed.access_token),
+        end,
+        "a refresh cannot extend it"
+    );
+
+    while std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
+        <= end
+    {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    // Within the verifier's leeway the tokens still verify; their session is
+    // gone because it ran out, not because anyone ended it.
+    for token in [&tokens.access_token, &refreshed.access_token] {
+        let err = sessions
+            .get_current_session(bearer(GetCurrentSessionRequest {}, token))
+            .await
+            .unwrap_err();
+        assert_eq!(
+            (err.code(), reason(&err).as_str()),
+            (Code::Unauthenticated, "SESSION_EXPIRED")
+        );
+    }
+    warden.stop().await;
+}
+
 macro_rules! on_both_backends {
     ($($name:ident),* $(,)?) => {
         mod embedded {
@@ -674,4 +753,5 @@ on_both_backends!(
     session_service_and_password_change,
     api_keys,
     idle_timeout,
+    session_lifetime_end,
 );

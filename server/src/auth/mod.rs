@@ -234,6 +234,7 @@ impl Auth {
             .store()
             .create(&session, &refresh_token_hash(&secret))
             .await?;
+        let session_end = session.expires_at.as_ref().map(|t| t.seconds);
         let event = Event::SessionCreated(events_pb::SessionCreated {
             event_id: new_event_id(),
             occurred_at: Some(now.into()),
@@ -247,21 +248,31 @@ impl Auth {
             let _ = self.sessions.store().delete(&session_id, user_id).await;
             return Err(e);
         }
-        self.tokens(user_id, &session_id, refresh_token, now)
+        self.tokens(user_id, &session_id, session_end, refresh_token, now)
     }
 
+    /// Tokens for a session that ends at `session_end` (Unix seconds): the
+    /// access token never outlives it.
     fn tokens(
         &self,
         user_id: &str,
         session_id: &str,
+        session_end: Option<i64>,
         refresh_token: String,
         now: SystemTime,
     ) -> Result<pb::Tokens, Error> {
+        let iat = now
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        let exp = session_end
+            .and_then(|end| u64::try_from(end).ok())
+            .map_or(u64::MAX, |end| end.max(iat))
+            .min(iat + self.settings.access_token_ttl.as_secs());
         Ok(pb::Tokens {
-            access_token: self.sign_access_token(user_id, session_id, now)?,
+            access_token: self.sign_access_token(user_id, session_id, iat, exp)?,
             refresh_token,
             token_type: "Bearer".into(),
-            expires_in: self.settings.access_token_ttl.as_secs() as i64,
+            expires_in: (exp - iat) as i64,
             session_id: session_id.to_owned(),
             user_id: user_id.to_owned(),
         })
@@ -397,7 +408,14 @@ impl Auth {
             RefreshOutcome::Unknown => return Err(Error::InvalidRefreshToken),
         }
         let refresh_token = format!("{REFRESH_TOKEN_PREFIX}{session_id}.{next_secret}");
-        let tokens = self.tokens(&session.user_id, session_id, refresh_token, now)?;
+        let session_end = session.expires_at.as_ref().map(|t| t.seconds);
+        let tokens = self.tokens(
+            &session.user_id,
+            session_id,
+            session_end,
+            refresh_token,
+            now,
+        )?;
         Ok(pb::RefreshResponse {
             tokens: Some(tokens),
         })
@@ -574,11 +592,9 @@ impl Auth {
         &self,
         user_id: &str,
         session_id: &str,
-        now: SystemTime,
+        iat: u64,
+        exp: u64,
     ) -> Result<String, Error> {
-        let iat = now
-            .duration_since(SystemTime::UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs());
         let claims = Claims {
             iss: self.settings.issuer.clone(),
             aud: self.settings.audience.clone(),
@@ -586,7 +602,7 @@ impl Auth {
             sid: session_id.to_owned(),
             iat,
             nbf: iat,
-            exp: iat + self.settings.access_token_ttl.as_secs(),
+            exp,
             jti: URL_SAFE_NO_PAD.encode(self.random_bytes::<16>()?),
         };
         self.keys.snapshot().sign(&claims)

@@ -313,6 +313,45 @@ mod tests {
             .unwrap());
     }
 
+    #[tokio::test]
+    async fn a_full_pool_refuses_at_once_and_recovers() {
+        let hasher = Arc::new(PasswordHasher::new(cheap(), 1).unwrap());
+        // Hold the only thread, so that admitted work waits for it.
+        let (release, held) = std::sync::mpsc::channel::<()>();
+        let blocker = tokio::spawn({
+            let hasher = hasher.clone();
+            async move { hasher.run(move || held.recv()).await }
+        });
+        while hasher.admission.available_permits() == 16 {
+            tokio::task::yield_now().await;
+        }
+        let waiting: Vec<_> = (0..15)
+            .map(|_| {
+                let hasher = hasher.clone();
+                tokio::spawn(async move { hasher.verify("pw".into(), None).await })
+            })
+            .collect();
+        while hasher.admission.available_permits() > 0 {
+            tokio::task::yield_now().await;
+        }
+        let err = hasher.verify("pw".into(), None).await.unwrap_err();
+        assert!(matches!(err, Error::Overloaded), "{err:?}");
+        assert_eq!(
+            tonic::Status::from(err).code(),
+            tonic::Code::ResourceExhausted
+        );
+
+        release.send(()).unwrap();
+        blocker.await.unwrap().unwrap().unwrap();
+        for w in waiting {
+            assert!(!w.await.unwrap().unwrap(), "admitted work completes");
+        }
+        assert!(
+            !hasher.verify("pw".into(), None).await.unwrap(),
+            "and the pool takes more"
+        );
+    }
+
     #[test]
     fn password_rules_follow_nist() {
         assert!(check_new_password("p", "").is_some());
