@@ -5,6 +5,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use anyhow::Context;
 use fred::interfaces::ClientLike;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
@@ -147,16 +148,26 @@ pub async fn start_with_routes(
     extra: tonic::service::Routes,
 ) -> anyhow::Result<RunningWarden> {
     crate::telemetry::metrics_handle();
-    let grpc_listener = TcpListener::bind(config.listen).await?;
-    let http_listener = TcpListener::bind(config.http_listen).await?;
+    let grpc_listener = TcpListener::bind(config.listen)
+        .await
+        .with_context(|| format!("listen (gRPC) on {}", config.listen))?;
+    let http_listener = TcpListener::bind(config.http_listen)
+        .await
+        .with_context(|| format!("http_listen on {}", config.http_listen))?;
     let grpc_addr = grpc_listener.local_addr()?;
     let http_addr = http_listener.local_addr()?;
     let (shutdown, shutdown_rx) = watch::channel(false);
 
-    let sql = SqlStore::connect(config.database_url.as_deref(), &config.data_dir).await?;
+    let sql = SqlStore::connect(config.database_url.as_deref(), &config.data_dir)
+        .await
+        .context(if config.database_url.is_some() {
+            "database_url"
+        } else {
+            "data_dir"
+        })?;
     let (sessions, redis): (Arc<dyn SessionStore>, _) = match &config.redis_url {
         Some(url) => {
-            let redis = Arc::new(RedisSessionStore::connect(url).await?);
+            let redis = Arc::new(RedisSessionStore::connect(url).await.context("redis_url")?);
             (redis.clone(), Some(redis))
         }
         None => {
@@ -255,6 +266,12 @@ pub async fn start_with_routes(
     let (health_reporter, health_service) = tonic_health::server::health_reporter();
     health_reporter
         .set_serving::<AuthServiceServer<Auth>>()
+        .await;
+    health_reporter
+        .set_serving::<SessionServiceServer<SessionApi>>()
+        .await;
+    health_reporter
+        .set_serving::<AuthzServiceServer<Authz>>()
         .await;
     let served = [
         "warden.auth.v1.AuthService",

@@ -74,7 +74,14 @@ async fn main() -> anyhow::Result<()> {
                 }
             };
             warden_server::telemetry::init_logging(config.log_format);
-            let running = warden_server::app::start(config).await?;
+            let running = match warden_server::app::start(config).await {
+                Ok(running) => running,
+                Err(e) => {
+                    // `{:#}`: what failed, then why, on one line.
+                    eprintln!("warden: {e:#}");
+                    std::process::exit(1);
+                }
+            };
             shutdown_signal().await;
             tracing::info!("shutting down");
             running.stop().await
@@ -89,6 +96,15 @@ async fn main() -> anyhow::Result<()> {
                 eprintln!("warden: email {}", v.description);
                 std::process::exit(2)
             });
+            let embedded = data_dir.join("warden.db");
+            if database_url.is_none() && !embedded.exists() {
+                // A mistyped --data-dir would otherwise get a new, empty database.
+                eprintln!(
+                    "warden: no database at {}; give the server's --data-dir (or --database-url)",
+                    embedded.display()
+                );
+                std::process::exit(2)
+            }
             let sql =
                 warden_server::store::sql::SqlStore::connect(database_url.as_deref(), &data_dir)
                     .await?;

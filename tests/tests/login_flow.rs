@@ -92,6 +92,35 @@ async fn embedded_register_login_and_verify_the_token() {
     check_tokens(&warden, &user_id, &tokens).await;
     let (status, body) = http_get(&warden.http_base(), "/healthz").await;
     assert_eq!((status, body.trim()), (200, "ok"));
+    // gRPC health answers for the server and for each of its services.
+    let mut health = tonic_health::pb::health_client::HealthClient::new(warden.channel().await);
+    for service in [
+        "",
+        "warden.auth.v1.AuthService",
+        "warden.session.v1.SessionService",
+        "warden.authz.v1.AuthzService",
+    ] {
+        let status = health
+            .check(tonic_health::pb::HealthCheckRequest {
+                service: service.into(),
+            })
+            .await
+            .unwrap()
+            .into_inner()
+            .status;
+        assert_eq!(
+            status,
+            tonic_health::pb::health_check_response::ServingStatus::Serving as i32,
+            "{service:?}"
+        );
+    }
+    let unknown = health
+        .check(tonic_health::pb::HealthCheckRequest {
+            service: "warden.nope.v1.Nope".into(),
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(unknown.code(), tonic::Code::NotFound);
     let (status, metrics) = http_get(&warden.http_base(), "/metrics").await;
     assert_eq!(status, 200);
     assert!(

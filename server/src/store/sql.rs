@@ -32,6 +32,32 @@ pub struct SqlStore {
     dialect: Dialect,
 }
 
+/// `warden.db` in `data_dir`, created readable by its owner alone (it holds
+/// password and API-key hashes; SQLite gives its `-wal` and `-shm` files the
+/// same mode), in a directory created likewise when it does not exist.
+fn private_database_file(data_dir: &Path) -> Result<std::path::PathBuf, Error> {
+    use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+    let failed = |what: &str, e: std::io::Error| {
+        Error::Internal(format!("{what} {}: {e}", data_dir.display()))
+    };
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(data_dir)
+        .map_err(|e| failed("create data dir", e))?;
+    let db = data_dir.join("warden.db");
+    match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(&db)
+    {
+        Ok(_) => Ok(db),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(db),
+        Err(e) => Err(failed("create the database in", e)),
+    }
+}
+
 impl SqlStore {
     /// Opens `database_url`, or `warden.db` in `data_dir` when it is `None`,
     /// and applies the migrations.
@@ -41,11 +67,9 @@ impl SqlStore {
             Some(url) if url.starts_with("sqlite:") => (url.to_owned(), Dialect::Sqlite),
             Some(url) => (url.to_owned(), Dialect::Postgres),
             None => {
-                std::fs::create_dir_all(data_dir).map_err(|e| {
-                    Error::Internal(format!("create data dir {}: {e}", data_dir.display()))
-                })?;
+                let db = private_database_file(data_dir)?;
                 (
-                    format!("sqlite://{}?mode=rwc", data_dir.join("warden.db").display()),
+                    format!("sqlite://{}?mode=rwc", db.display()),
                     Dialect::Sqlite,
                 )
             }
@@ -465,6 +489,37 @@ mod tests {
             created_at_ms: 1,
             suspended_at_ms: None,
         }
+    }
+
+    #[tokio::test]
+    async fn the_embedded_database_is_readable_by_its_owner_alone() {
+        use std::os::unix::fs::PermissionsExt;
+        let parent = tempfile::tempdir().unwrap();
+        let data_dir = parent.path().join("data");
+        let store = SqlStore::connect(None, &data_dir).await.unwrap();
+        store
+            .create_user(&user("u1", "a@example.com"))
+            .await
+            .unwrap();
+        let mode = |name: &str| {
+            std::fs::metadata(data_dir.join(name))
+                .unwrap()
+                .permissions()
+                .mode()
+                & 0o777
+        };
+        assert_eq!(mode(""), 0o700, "the data dir");
+        for file in ["warden.db", "warden.db-wal", "warden.db-shm"] {
+            assert_eq!(mode(file), 0o600, "{file}");
+        }
+        // Opened again, an existing database is kept as it is.
+        drop(store);
+        let again = SqlStore::connect(None, &data_dir).await.unwrap();
+        assert!(again
+            .find_user_by_email("a@example.com")
+            .await
+            .unwrap()
+            .is_some());
     }
 
     #[tokio::test]
