@@ -164,6 +164,23 @@ impl Error {
     }
 }
 
+/// Longest text of a caller-visible description or message. Many quote the
+/// caller's input, which may be megabytes: a status carries its start, so an
+/// error never amplifies a request (or outgrows what proxies pass on).
+const MAX_SHOWN: usize = 512;
+
+/// `text`, cut to [`MAX_SHOWN`] bytes at a character boundary, saying so.
+fn bounded(text: &str) -> Cow<'_, str> {
+    if text.len() <= MAX_SHOWN {
+        return Cow::Borrowed(text);
+    }
+    let mut end = MAX_SHOWN;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    Cow::Owned(format!("{}… ({} bytes in all)", &text[..end], text.len()))
+}
+
 impl From<Error> for Status {
     fn from(err: Error) -> Self {
         match &err {
@@ -178,10 +195,10 @@ impl From<Error> for Status {
         let mut details = ErrorDetails::with_error_info(err.reason(), ERROR_DOMAIN, HashMap::new());
         if let Error::InvalidArgument(violations) = &err {
             for v in violations {
-                details.add_bad_request_violation(v.field, v.description.clone());
+                details.add_bad_request_violation(v.field, bounded(&v.description));
             }
         }
-        Status::with_error_details(err.code(), err.public_message(), details)
+        Status::with_error_details(err.code(), bounded(&err.public_message()), details)
     }
 }
 
@@ -256,6 +273,38 @@ mod tests {
             assert!(!status.message().contains("10.0.0.1"));
             assert!(!status.message().contains("SELECT"));
         }
+    }
+
+    #[test]
+    fn quoted_input_is_cut_short_in_what_the_caller_sees() {
+        let huge = "é".repeat(600_000);
+        for err in [
+            Error::invalid("resource", format!("object_id {huge:?} is not valid")),
+            Error::Rejected {
+                code: Code::FailedPrecondition,
+                reason: "SCHEMA_ORPHANS",
+                message: huge.clone(),
+            },
+        ] {
+            let status = Status::from(err);
+            let details = status.get_error_details();
+            let shown = details
+                .bad_request()
+                .map_or(status.message().to_owned(), |b| {
+                    b.field_violations[0].description.clone()
+                });
+            assert!(shown.len() < 600, "{} bytes", shown.len());
+            assert!(shown.ends_with(" bytes in all)"), "says it was cut");
+            assert!(
+                status.details().len() < 1_000,
+                "the whole status stays small"
+            );
+        }
+        // Short text is passed on as it is.
+        assert_eq!(
+            bounded("object_id \"a b\" is not valid"),
+            "object_id \"a b\" is not valid"
+        );
     }
 
     #[test]

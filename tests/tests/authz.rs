@@ -9,6 +9,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use tonic::transport::Channel;
 use tonic::Code;
+use tonic_types::StatusExt;
 use warden_e2e::{bearer, reason, register_and_login, Backend, TestWarden};
 use warden_proto::authz::v1::authz_service_client::AuthzServiceClient;
 use warden_proto::authz::v1::{
@@ -17,8 +18,8 @@ use warden_proto::authz::v1::{
     CheckTrace, Consistency, DeleteRelationshipsRequest, DeleteRelationshipsResponse,
     DeletionProgress, LookupResourcesRequest, LookupSubjectsRequest, ObjectReference,
     Permissionship, Precondition, ReadRelationshipsRequest, ReadSchemaRequest, Relationship,
-    RelationshipFilter, RelationshipUpdate, Revision, SubjectReference, WriteRelationshipsRequest,
-    WriteSchemaRequest,
+    RelationshipFilter, RelationshipUpdate, Revision, SubjectFilter, SubjectReference,
+    WriteRelationshipsRequest, WriteSchemaRequest,
 };
 
 type Authz = AuthzServiceClient<Channel>;
@@ -794,10 +795,13 @@ async fn rejects_bad_input(backend: Backend) {
         "no part of a refused write was applied"
     );
 
-    // Checks on unknown names and bad tokens are errors, never denials.
-    for (resource, permission, who) in [
-        ("memo:m1", "view", "user:u"),
-        ("document:readme", "delete", "user:u"),
+    // Checks on unknown names and bad tokens are errors, never denials, each
+    // reported against the field that holds the name.
+    for (resource, permission, who, field) in [
+        ("memo:m1", "view", "user:u", "resource"),
+        ("document:readme", "delete", "user:u", "permission"),
+        ("document:readme", "view", "robot:r2", "subject"),
+        ("document:readme", "view", "group:eng#owner", "subject"),
     ] {
         let status = check_at(&mut authz, &admin, resource, permission, who, None)
             .await
@@ -805,9 +809,83 @@ async fn rejects_bad_input(backend: Backend) {
         assert_eq!(
             status.code(),
             Code::InvalidArgument,
-            "{resource}#{permission}"
+            "{resource}#{permission}@{who}"
         );
+        let details = status.get_error_details();
+        let violation = &details.bad_request().unwrap().field_violations[0];
+        assert_eq!(violation.field, field, "{}", violation.description);
     }
+    let unknown_subject = LookupResourcesRequest {
+        resource_object_type: "document".into(),
+        permission: "view".into(),
+        subject: Some(subject("robot:r2")),
+        ..Default::default()
+    };
+    let status = authz
+        .lookup_resources(bearer(unknown_subject, &admin))
+        .await
+        .unwrap_err();
+    assert_eq!(status.code(), Code::InvalidArgument);
+    // A filter naming what the schema does not know matches nothing by
+    // mistake: refused, and a delete by it takes no revision.
+    let head = |authz: &mut Authz| {
+        let request = check_request(
+            "document:readme",
+            "view",
+            "user:u",
+            Some(Consistency {
+                requirement: Some(consistency::Requirement::FullyConsistent(true)),
+            }),
+            false,
+        );
+        let mut authz = authz.clone();
+        let admin = admin.clone();
+        async move {
+            let answer = authz.check_permission(bearer(request, &admin)).await;
+            let answer = answer.unwrap().into_inner();
+            (answer.permissionship, answer.checked_at.unwrap().token)
+        }
+    };
+    let before = head(&mut authz).await;
+    for filter in [
+        RelationshipFilter {
+            resource_type: "memo".into(),
+            ..Default::default()
+        },
+        RelationshipFilter {
+            resource_type: "document".into(),
+            optional_relation: "nosuch".into(),
+            ..Default::default()
+        },
+        RelationshipFilter {
+            resource_type: "document".into(),
+            optional_subject_filter: Some(SubjectFilter {
+                subject_type: "robot".into(),
+                ..Default::default()
+            }),
+            ..Default::default()
+        },
+    ] {
+        let request = DeleteRelationshipsRequest {
+            filter: Some(filter.clone()),
+            ..Default::default()
+        };
+        let status = authz
+            .delete_relationships(bearer(request, &admin))
+            .await
+            .unwrap_err();
+        assert_eq!(status.code(), Code::InvalidArgument, "{filter:?}");
+        let read = ReadRelationshipsRequest {
+            filter: Some(filter.clone()),
+            ..Default::default()
+        };
+        let status = authz
+            .read_relationships(bearer(read, &admin))
+            .await
+            .unwrap_err();
+        assert_eq!(status.code(), Code::InvalidArgument, "{filter:?}");
+    }
+    assert_eq!(before, head(&mut authz).await, "no revision taken");
     let status = check_at(
         &mut authz,
         &admin,

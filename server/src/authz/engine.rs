@@ -39,6 +39,12 @@ pub enum CheckError {
     /// The permission or relation is not in the resource's definition.
     #[error("{0:?} has no relation or permission {1:?}")]
     UnknownPermission(String, String),
+    /// The subject's type is not in the schema.
+    #[error("unknown subject type {0:?}")]
+    UnknownSubjectType(String),
+    /// The subject's relation is not in its type's definition.
+    #[error("subject type {0:?} has no relation or permission {1:?}")]
+    UnknownSubjectRelation(String, String),
     /// The evaluation went deeper than [`MAX_DEPTH`].
     #[error("the check went deeper than {MAX_DEPTH} levels; the schema or data nest too deeply")]
     DepthExceeded,
@@ -1421,6 +1427,7 @@ impl<'a> Checker<'a> {
         walked: &mut Option<Walked>,
     ) -> Result<Vec<String>, CheckError> {
         let (wanted, _) = self.validate(resource_type, permission)?;
+        self.validate_subject(&subject.object_type, subject.relation.as_deref())?;
         let index = self.index;
         let granted = |id: &str| self.check(resource_type, id, permission, subject);
         // A subject set is its own member: `group:eng#member` on `group:eng`,
@@ -1536,6 +1543,7 @@ impl<'a> Checker<'a> {
         walked: &mut Option<Walked>,
     ) -> Result<Vec<String>, CheckError> {
         self.validate(resource_type, permission)?;
+        self.validate_subject(subject_type, subject_relation)?;
         let candidates = match walked.take() {
             Some(Walked::Reached(candidates)) => candidates,
             _ => self.in_id_order(self.index.reachable_subjects(
@@ -1631,6 +1639,33 @@ impl<'a> Checker<'a> {
         Ok((type_id, name))
     }
 
+    /// The ids of a subject type and of its relation ([`NO_RELATION`] for
+    /// none): a type of the schema, and a relation or permission of it.
+    fn validate_subject(
+        &self,
+        subject_type: &str,
+        relation: Option<&str>,
+    ) -> Result<(u32, u32), CheckError> {
+        let Model {
+            names, definitions, ..
+        } = &self.index.model;
+        let (type_id, members) = names
+            .get(subject_type)
+            .and_then(|&t| Some((t, definitions.get(&t)?)))
+            .ok_or_else(|| CheckError::UnknownSubjectType(subject_type.into()))?;
+        let Some(relation) = relation else {
+            return Ok((type_id, NO_RELATION));
+        };
+        let relation_id = names
+            .get(relation)
+            .copied()
+            .filter(|r| members.contains_key(r))
+            .ok_or_else(|| {
+                CheckError::UnknownSubjectRelation(subject_type.into(), relation.into())
+            })?;
+        Ok((type_id, relation_id))
+    }
+
     /// Whether `subject` has `permission` (or relation) on `resource_type:resource_id`.
     pub fn check(
         &self,
@@ -1640,14 +1675,12 @@ impl<'a> Checker<'a> {
         subject: &Subject,
     ) -> Result<bool, CheckError> {
         let (type_id, name) = self.validate(resource_type, permission)?;
-        let schema_id = |name: &str| match self.index.model.names.get(name) {
-            Some(&id) => id,
-            None => self.id(name),
-        };
+        let (subject_type, relation) =
+            self.validate_subject(&subject.object_type, subject.relation.as_deref())?;
         let target = IdSubject {
-            object_type: schema_id(&subject.object_type),
+            object_type: subject_type,
             object_id: self.id(&subject.object_id),
-            relation: subject.relation.as_deref().map_or(NO_RELATION, schema_id),
+            relation,
         };
         {
             let mut memo = self.memo.borrow_mut();

@@ -224,6 +224,23 @@ impl Authz {
         Ok((out, state.schema_text.clone()))
     }
 
+    /// `f`, if every name in it is in the schema: this replica's, or the
+    /// store's when this replica's does not know a name yet.
+    async fn known_filter(
+        &self,
+        f: RelationshipFilter,
+        field: &'static str,
+    ) -> Result<RelationshipFilter, Error> {
+        if unknown_in_filter(&self.replica.read().schema, &f).is_none() {
+            return Ok(f);
+        }
+        self.replica.catch_up().await?;
+        match unknown_in_filter(&self.replica.read().schema, &f) {
+            None => Ok(f),
+            Some(why) => Err(Error::invalid(field, why)),
+        }
+    }
+
     /// Re-enriches the live sessions of `users` after a role change.
     async fn reenrich(&self, users: &[String]) -> Result<(), Error> {
         for user in users {
@@ -278,7 +295,8 @@ fn object(
     field: &'static str,
     allow_wildcard: bool,
 ) -> Result<(String, String), Error> {
-    let r = reference.ok_or_else(|| Error::invalid(field, "is required"))?;
+    let r = reference
+        .ok_or_else(|| Error::invalid(field, "an object (object_type, object_id) is required"))?;
     if !valid_type(&r.object_type) {
         return Err(Error::invalid(
             field,
@@ -335,7 +353,17 @@ fn relationship(
     r: Option<&pb::Relationship>,
     field: &'static str,
 ) -> Result<(Tuple, Option<i64>), Error> {
-    let r = r.ok_or_else(|| Error::invalid(field, "is required"))?;
+    let r = r.ok_or_else(|| Error::invalid(field, "relationship is required"))?;
+    let missing = if r.resource.is_none() {
+        Some("relationship.resource is required")
+    } else if r.subject.as_ref().is_none_or(|s| s.object.is_none()) {
+        Some("relationship.subject.object is required")
+    } else {
+        None
+    };
+    if let Some(missing) = missing {
+        return Err(Error::invalid(field, missing));
+    }
     let (resource_type, resource_id) = object(r.resource.as_ref(), field, false)?;
     if !valid_type(&r.relation) {
         return Err(Error::invalid(
@@ -451,6 +479,29 @@ fn filter(
     Ok(out)
 }
 
+/// What in `f` the schema does not know, if anything: a filter that names an
+/// unknown type or relation is a mistake (no relationship could match it),
+/// refused as unknown names are elsewhere.
+fn unknown_in_filter(schema: &Schema, f: &RelationshipFilter) -> Option<String> {
+    let Some(def) = schema.definitions.get(&f.resource_type) else {
+        return Some(format!("unknown resource_type {:?}", f.resource_type));
+    };
+    if let Some(relation) = f.relation.as_deref().filter(|r| !def.has(r)) {
+        return Some(format!(
+            "{:?} has no relation or permission {relation:?}",
+            f.resource_type
+        ));
+    }
+    let subject_type = f.subject_type.as_deref()?;
+    let Some(subject_def) = schema.definitions.get(subject_type) else {
+        return Some(format!("unknown subject_type {subject_type:?}"));
+    };
+    f.subject_relation
+        .as_deref()
+        .filter(|r| !r.is_empty() && !subject_def.has(r))
+        .map(|r| format!("subject type {subject_type:?} has no relation or permission {r:?}"))
+}
+
 fn preconditions(list: &[pb::Precondition]) -> Result<Vec<Precondition>, Error> {
     list.iter()
         .map(|p| {
@@ -503,8 +554,15 @@ fn refusal(r: WriteRefusal, updates: &[Update]) -> Error {
     }
 }
 
-fn check_error(e: CheckError, field: &'static str) -> Error {
+/// `e` as the caller sees it; an unknown name is reported against its
+/// request field: `fields` names the resource type's and the subject's.
+fn check_error(e: CheckError, fields: (&'static str, &'static str)) -> Error {
     match e {
+        CheckError::UnknownType(_) => Error::invalid(fields.0, e.to_string()),
+        CheckError::UnknownPermission(..) => Error::invalid("permission", e.to_string()),
+        CheckError::UnknownSubjectType(_) | CheckError::UnknownSubjectRelation(..) => {
+            Error::invalid(fields.1, e.to_string())
+        }
         CheckError::DepthExceeded => Error::Rejected {
             code: Code::FailedPrecondition,
             reason: "MAX_DEPTH_EXCEEDED",
@@ -526,7 +584,6 @@ fn check_error(e: CheckError, field: &'static str) -> Error {
             reason: "CHECK_STOPPED",
             message: "the check was stopped; retry".into(),
         },
-        other => Error::invalid(field, other.to_string()),
     }
 }
 
@@ -612,10 +669,12 @@ where
 /// A lookup's results, [`paged`]: each page from `lookup` on the replica as
 /// it then is, with the walk handed from page to page while the replica stays
 /// at the revision it was walked at; `respond` makes each id a response,
-/// given the revision of its page.
+/// given the revision of its page. `fields` name the request's resource type
+/// and subject type, for errors.
 fn lookup_stream<T, X, L, R>(
     replica: Arc<Replica>,
     (after, limit): (Option<String>, u32),
+    fields: (&'static str, &'static str),
     mut lookup: L,
     respond: R,
 ) -> Result<ResponseStream<T>, Status>
@@ -634,7 +693,7 @@ where
             .filter(|(revision, _)| *revision == state.revision)
             .map(|(_, walk)| walk);
         let ids = lookup(&Checker::new(&state.index, now_ms()), page, &mut reuse)
-            .map_err(|e| check_error(e, "permission"))?;
+            .map_err(|e| check_error(e, fields))?;
         walked = reuse.map(|walk| (state.revision, walk));
         let at = revision_token(state.revision);
         Ok(ids
@@ -752,7 +811,7 @@ impl authz_service_server::AuthzService for Authz {
                 (allowed, checker.take_trace())
             },
         );
-        let allowed = allowed.map_err(|e| check_error(e, "permission"))?;
+        let allowed = allowed.map_err(|e| check_error(e, ("resource", "subject")))?;
         Ok(Response::new(pb::CheckPermissionResponse {
             permissionship: permissionship(allowed),
             checked_at: Some(revision_token(state.revision)),
@@ -782,7 +841,7 @@ impl authz_service_server::AuthzService for Authz {
                     let s = subject(item.subject.as_ref(), "subject", false)?;
                     checker
                         .check(&t, &id, &item.permission, &s)
-                        .map_err(|e| check_error(e, "permission"))
+                        .map_err(|e| check_error(e, ("resource", "subject")))
                 };
                 r.items.iter().map(answer).collect::<Vec<_>>()
             },
@@ -850,7 +909,9 @@ impl authz_service_server::AuthzService for Authz {
     ) -> Result<Response<pb::DeleteRelationshipsResponse>, Status> {
         self.require_admin(&req).await?;
         let r = req.get_ref();
-        let filter = filter(r.filter.as_ref(), "filter")?;
+        let filter = self
+            .known_filter(filter(r.filter.as_ref(), "filter")?, "filter")
+            .await?;
         let preconditions = preconditions(&r.preconditions)?;
         let limit = (r.optional_limit > 0).then_some(DeleteLimit {
             at_most: r.optional_limit as usize,
@@ -884,6 +945,7 @@ impl authz_service_server::AuthzService for Authz {
         let filter = filter(r.filter.as_ref(), "filter")?;
         let after = cursor_after(&r.optional_cursor, "optional_cursor")?;
         self.consistent(r.consistency.as_ref()).await?;
+        let filter = self.known_filter(filter, "filter").await?;
         let replica = self.replica.clone();
         let results = paged(after, r.optional_limit, move |page| {
             let state = replica.read();
@@ -922,6 +984,7 @@ impl authz_service_server::AuthzService for Authz {
         let results = lookup_stream(
             self.replica.clone(),
             (after, r.optional_limit),
+            ("resource_object_type", "subject"),
             move |checker, page, walked| {
                 let ids = checker.lookup_resources_in_stream(
                     &resource_type,
@@ -962,6 +1025,7 @@ impl authz_service_server::AuthzService for Authz {
         let results = lookup_stream(
             self.replica.clone(),
             (after, r.optional_limit),
+            ("resource", "subject_object_type"),
             move |checker, page, walked| {
                 let resource = (resource_type.as_str(), resource_id.as_str());
                 let ids = checker.lookup_subjects_in_stream(
