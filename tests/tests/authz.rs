@@ -1548,6 +1548,63 @@ fn same_ids(got: &[String], want: &[String], what: &str) {
 
 /// Each test on both backends, on a runtime of two workers as `warden
 /// serve` runs (work the server moves off its workers runs as it would).
+/// Names with SpiceDB's `prefix/`: the schema and relationships agree on them.
+async fn prefixed_names(backend: Backend) {
+    let (warden, admin) = start(backend).await;
+    let mut authz = warden.authz().await;
+    let schema = "definition acme/user {}\n\
+                  definition acme/doc {\n  relation viewer: acme/user\n  permission view = viewer\n}";
+    authz
+        .write_schema(bearer(
+            WriteSchemaRequest {
+                schema: schema.into(),
+            },
+            &admin,
+        ))
+        .await
+        .expect("prefixed names");
+    let at = write(
+        &mut authz,
+        &admin,
+        vec![touch("acme/doc:d1#viewer@acme/user:ann")],
+    )
+    .await;
+    assert!(check_at(
+        &mut authz,
+        &admin,
+        "acme/doc:d1",
+        "view",
+        "acme/user:ann",
+        fresh(&at)
+    )
+    .await
+    .unwrap());
+    // A name the schema refuses is refused in a relationship too, and the
+    // other way round: a relation cannot carry a prefix.
+    let status = authz
+        .write_schema(bearer(
+            WriteSchemaRequest {
+                schema: format!("definition {} {{}}", "y".repeat(65)),
+            },
+            &admin,
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(status.code(), Code::InvalidArgument);
+    let status = authz
+        .write_relationships(bearer(
+            WriteRelationshipsRequest {
+                updates: vec![touch("acme/doc:d1#acme/viewer@acme/user:ann")],
+                preconditions: vec![],
+            },
+            &admin,
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(status.code(), Code::InvalidArgument);
+    warden.stop().await;
+}
+
 macro_rules! on_both_backends {
     ($($name:ident),* $(,)?) => {
         mod embedded {
@@ -1566,5 +1623,6 @@ on_both_backends!(
     rejects_bad_input,
     lookups,
     large_writes_apply_whole,
-    long_streams_read_in_pages
+    long_streams_read_in_pages,
+    prefixed_names
 );

@@ -18,7 +18,7 @@ use tokio::sync::{watch, Mutex};
 
 use super::engine::{Expired, Index};
 use super::off_the_runtime;
-use super::schema::{parse, Schema};
+use super::schema::{self, Schema};
 use crate::error::Error;
 use crate::store::relationships::Change;
 use crate::store::sql::SqlStore;
@@ -68,7 +68,7 @@ pub struct Replica {
 fn parse_stored(text: &str) -> Schema {
     // Only validated schemas are stored; an unreadable one (written by a
     // newer version) leaves the replica without definitions, which denies.
-    let schema = parse(text).unwrap_or_else(|e| {
+    let schema = schema::parse_stored(text).unwrap_or_else(|e| {
         tracing::error!(error = %e, "stored authorization schema does not parse");
         Schema::default()
     });

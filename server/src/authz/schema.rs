@@ -214,6 +214,26 @@ struct Parser {
     /// Whether the last intersection parsed joined operands with `&`
     /// itself (not inside parentheses).
     joined_by_and: bool,
+    /// Whether names must be ones relationships can use ([`valid_name`]);
+    /// off for stored schemas, written when the rule was looser.
+    strict_names: bool,
+}
+
+/// Whether `name` may name a definition (`prefixed`: one `prefix/` allowed,
+/// as in SpiceDB) or a relation or permission: each part 1 to 64 lower-case
+/// letters, digits and `_`, starting with a letter. The schema and the
+/// relationships written against it follow this one rule.
+pub fn valid_name(name: &str, prefixed: bool) -> bool {
+    let part = |p: &str| {
+        (1..=64).contains(&p.len())
+            && p.as_bytes()[0].is_ascii_lowercase()
+            && p.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+    };
+    match name.split_once('/') {
+        None => part(name),
+        Some((prefix, rest)) => prefixed && part(prefix) && part(rest),
+    }
 }
 
 impl Parser {
@@ -252,17 +272,24 @@ impl Parser {
     fn ident(&mut self, what: &str) -> Result<(String, Position), SchemaError> {
         match self.tokens.get(self.next) {
             Some((Token::Ident(name), at)) => {
-                let valid = name.split('/').all(|part| {
-                    part.starts_with(|c: char| c.is_ascii_lowercase())
-                        && part
-                            .chars()
-                            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
-                }) && name.matches('/').count() <= 1;
+                let prefixed = what == "definition name" || what == "subject type";
+                let valid = if self.strict_names {
+                    valid_name(name, prefixed)
+                } else {
+                    name.split('/').all(|part| {
+                        part.starts_with(|c: char| c.is_ascii_lowercase())
+                            && part
+                                .chars()
+                                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+                    }) && name.matches('/').count() <= 1
+                };
                 if !valid {
+                    let prefix = if prefixed { " (and one `prefix/`)" } else { "" };
                     return Err(SchemaError {
                         at: *at,
                         message: format!(
-                            "invalid {what} {name:?}: use lower case letters, digits and _"
+                            "invalid {what} {name:?}: 1 to 64 lower case letters, digits and _, \
+                             starting with a letter{prefix}"
                         ),
                     });
                 }
@@ -424,6 +451,17 @@ struct Spans {
 
 /// Parses and validates a schema.
 pub fn parse(text: &str) -> Result<Schema, SchemaError> {
+    parse_with(text, true)
+}
+
+/// [`parse`] for a schema read back from the store: names are held to the
+/// rule they were written under, so a schema stored before [`valid_name`]
+/// still loads.
+pub fn parse_stored(text: &str) -> Result<Schema, SchemaError> {
+    parse_with(text, false)
+}
+
+fn parse_with(text: &str, strict_names: bool) -> Result<Schema, SchemaError> {
     let lines: Vec<&str> = text.lines().collect();
     let end = Position {
         line: lines.len().max(1),
@@ -436,6 +474,7 @@ pub fn parse(text: &str) -> Result<Schema, SchemaError> {
         nesting: 0,
         read_differently_before: None,
         joined_by_and: false,
+        strict_names,
     };
     let mut schema = Schema::default();
     let mut spans = Spans {
@@ -821,6 +860,46 @@ pub(crate) mod tests {
         for (text, at, needle) in cases {
             refused(text, at, needle);
         }
+    }
+
+    #[test]
+    fn names_are_those_relationships_can_use() {
+        let long = "n".repeat(65);
+        for (text, at, needle) in [
+            (
+                format!("definition {long} {{}}"),
+                (1, 12),
+                "invalid definition name",
+            ),
+            (
+                format!("definition user {{}}\ndefinition doc {{\n  relation {long}: user\n}}"),
+                (3, 12),
+                "invalid relation name",
+            ),
+            (
+                "definition user {}\ndefinition doc {\n  relation a/b: user\n}".to_owned(),
+                (3, 12),
+                "invalid relation name",
+            ),
+            (
+                "definition a/b/c {}".to_owned(),
+                (1, 12),
+                "invalid definition name",
+            ),
+        ] {
+            refused(&text, at, needle);
+        }
+        // SpiceDB's prefixes, on definitions and subject types.
+        let prefixed = "definition ns/user {}\ndefinition ns/doc {\n  relation viewer: ns/user\n}";
+        assert!(parse(prefixed).unwrap().definitions.contains_key("ns/doc"));
+        assert!(valid_name("ns/doc", true) && !valid_name("ns/doc", false));
+        assert!(valid_name(&"n".repeat(64), false) && !valid_name(&long, false));
+        // A schema stored under the looser rule still loads.
+        let stored = format!("definition {long} {{}}");
+        assert!(parse_stored(&stored)
+            .unwrap()
+            .definitions
+            .contains_key(&long));
     }
 
     #[test]

@@ -22,7 +22,7 @@ use super::engine::{
 use super::enrichment::Enricher;
 use super::off_the_runtime;
 use super::replica::Replica;
-use super::schema::{parse, AllowedSubject, Schema};
+use super::schema::{parse, valid_name, AllowedSubject, Schema};
 use crate::error::{Error, FieldViolation};
 use crate::events::{new_event_id, Event, EventBus};
 use crate::store::relationships::{
@@ -262,12 +262,11 @@ fn parse_revision(token: &str) -> Option<i64> {
 }
 
 fn valid_type(name: &str) -> bool {
-    let bytes = name.as_bytes();
-    (2..=64).contains(&bytes.len())
-        && bytes[0].is_ascii_lowercase()
-        && bytes
-            .iter()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'_')
+    valid_name(name, true)
+}
+
+fn valid_relation(name: &str) -> bool {
+    valid_name(name, false)
 }
 
 fn valid_id(id: &str) -> bool {
@@ -325,7 +324,7 @@ fn subject(
     let (object_type, object_id) = object(r.object.as_ref(), field, allow_wildcard)?;
     let relation = if r.optional_relation.is_empty() {
         None
-    } else if valid_type(&r.optional_relation) {
+    } else if valid_relation(&r.optional_relation) {
         Some(r.optional_relation.clone())
     } else {
         return Err(Error::invalid(
@@ -365,7 +364,7 @@ fn relationship(
         return Err(Error::invalid(field, missing));
     }
     let (resource_type, resource_id) = object(r.resource.as_ref(), field, false)?;
-    if !valid_type(&r.relation) {
+    if !valid_relation(&r.relation) {
         return Err(Error::invalid(
             field,
             format!("relation {:?} is not a valid relation name", r.relation),
