@@ -47,7 +47,7 @@ pub async fn load(
     let data = Dataset::generate(relationships, SEED);
     let store = SqlStore::connect(database_url.as_deref(), &data_dir).await?;
     store
-        .write_schema(SCHEMA, |_| true)
+        .write_schema(SCHEMA, |_| true, 0)
         .await?
         .map_err(|_| anyhow::anyhow!("schema refused"))?;
     for chunk in data.tuples.chunks(10_000) {

@@ -1548,6 +1548,70 @@ fn same_ids(got: &[String], want: &[String], what: &str) {
 
 /// Each test on both backends, on a runtime of two workers as `warden
 /// serve` runs (work the server moves off its workers runs as it would).
+/// Relationships that expired count as absent before the collector removes
+/// them: in deletes (their count and limit) and in a schema change.
+async fn expired_count_as_absent(backend: Backend) {
+    let (warden, admin) = start(backend).await;
+    let mut authz = warden.authz().await;
+    let schema = |extra: &str| {
+        format!("definition user {{}}\ndefinition doc {{\n  relation viewer: user\n{extra}}}")
+    };
+    let client = authz.clone();
+    let write_schema = |text: String| {
+        let mut authz = client.clone();
+        let admin = admin.clone();
+        async move {
+            authz
+                .write_schema(bearer(WriteSchemaRequest { schema: text }, &admin))
+                .await
+        }
+    };
+    write_schema(schema("  relation draft: user\n"))
+        .await
+        .unwrap();
+    let past = prost_types::Timestamp {
+        seconds: SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap()
+            .as_secs() as i64
+            - 60,
+        nanos: 0,
+    };
+    let expired = |text: &str| {
+        let mut relationship = rel(text);
+        relationship.expires_at = Some(past);
+        update(relationship_update::Operation::Touch, relationship)
+    };
+    let mut updates: Vec<_> = (0..3)
+        .map(|i| touch(&format!("doc:d{i}#viewer@user:u")))
+        .collect();
+    updates.extend((3..6).map(|i| expired(&format!("doc:d{i}#viewer@user:u"))));
+    updates.push(expired("doc:d0#draft@user:u"));
+    write(&mut authz, &admin, updates).await;
+
+    // The expired draft is no reason to keep `draft` in the schema.
+    write_schema(schema(""))
+        .await
+        .expect("nothing live is orphaned");
+    // Three live viewers: a limit of three holds them, and three are deleted.
+    let request = DeleteRelationshipsRequest {
+        filter: Some(RelationshipFilter {
+            resource_type: "doc".into(),
+            ..Default::default()
+        }),
+        optional_limit: 3,
+        ..Default::default()
+    };
+    let deleted = authz
+        .delete_relationships(bearer(request, &admin))
+        .await
+        .expect("within the limit")
+        .into_inner();
+    assert_eq!(deleted.deleted_count, 3);
+    assert_eq!(deleted.deletion_progress, DeletionProgress::Complete as i32);
+    warden.stop().await;
+}
+
 /// Names with SpiceDB's `prefix/`: the schema and relationships agree on them.
 async fn prefixed_names(backend: Backend) {
     let (warden, admin) = start(backend).await;
@@ -1624,5 +1688,6 @@ on_both_backends!(
     lookups,
     large_writes_apply_whole,
     long_streams_read_in_pages,
-    prefixed_names
+    prefixed_names,
+    expired_count_as_absent
 );

@@ -353,7 +353,11 @@ mod tests {
     async fn on_a_new_store() -> (tempfile::TempDir, SqlStore, Arc<Replica>) {
         let dir = tempfile::tempdir().unwrap();
         let store = SqlStore::connect(None, dir.path()).await.unwrap();
-        store.write_schema(SCHEMA, |_| true).await.unwrap().unwrap();
+        store
+            .write_schema(SCHEMA, |_| true, 0)
+            .await
+            .unwrap()
+            .unwrap();
         let replica = Replica::load(store.clone()).await.unwrap();
         (dir, store, replica)
     }

@@ -1071,7 +1071,7 @@ impl authz_service_server::AuthzService for Authz {
         let schema = parse(text).map_err(|e| Error::invalid("schema", e.to_string()))?;
         let revision = self
             .store
-            .write_schema(text, |shape| schema_accepts(&schema, shape))
+            .write_schema(text, |shape| schema_accepts(&schema, shape), now_ms())
             .await?
             .map_err(|refused| {
                 let examples: Vec<String> = refused
@@ -1092,8 +1092,9 @@ impl authz_service_server::AuthzService for Authz {
                     code: Code::FailedPrecondition,
                     reason: "SCHEMA_ORPHANS_RELATIONSHIPS",
                     message: format!(
-                        "the new schema no longer accepts {} kind(s) of stored relationships ({}); delete them first; nothing was written",
+                        "the new schema no longer accepts {} kind(s) of stored relationships ({}{}); delete them first; nothing was written",
                         refused.len(),
+                        if refused.len() > examples.len() { "the first 5: " } else { "" },
                         examples.join(", ")
                     ),
                 }

@@ -124,9 +124,10 @@ impl RelationshipFilter {
             )
     }
 
-    /// `WHERE` conditions for live (unexpired) matches, with their binds,
-    /// numbering placeholders from `$first`.
-    fn sql(&self, first: usize, now_ms: i64) -> (String, Vec<String>, i64) {
+    /// `WHERE` conditions for matches live (unexpired) at `now_ms`, with
+    /// their binds, numbering placeholders from `$first`. The time is a
+    /// literal: a number this code formats, never the caller's text.
+    fn sql(&self, first: usize, now_ms: i64) -> (String, Vec<String>) {
         let mut conds = vec![format!("resource_type = ${first}")];
         let mut binds = vec![self.resource_type.clone()];
         for (column, value) in [
@@ -141,11 +142,8 @@ impl RelationshipFilter {
                 conds.push(format!("{column} = ${}", first + binds.len() - 1));
             }
         }
-        conds.push(format!(
-            "(expires_at IS NULL OR expires_at > ${})",
-            first + binds.len()
-        ));
-        (conds.join(" AND "), binds, now_ms)
+        conds.push(format!("(expires_at IS NULL OR expires_at > {now_ms})"));
+        (conds.join(" AND "), binds)
     }
 }
 
@@ -634,13 +632,13 @@ async fn any_match(
     filter: &RelationshipFilter,
     now_ms: i64,
 ) -> Result<bool, Error> {
-    let (conds, binds, now) = filter.sql(1, now_ms);
+    let (conds, binds) = filter.sql(1, now_ms);
     let sql = format!("SELECT 1 AS one FROM relationships WHERE {conds} LIMIT 1");
     let mut query = sqlx::query(&sql);
     for b in &binds {
         query = query.bind(b.as_str());
     }
-    Ok(query.bind(now).fetch_optional(&mut **tx).await?.is_some())
+    Ok(query.fetch_optional(&mut **tx).await?.is_some())
 }
 
 async fn check_preconditions(
@@ -905,12 +903,9 @@ impl SqlStore {
         if let Some(i) = check_preconditions(&mut tx, preconditions, now_ms).await? {
             return Ok(Err(WriteRefusal::Precondition(i)));
         }
-        // The filter without the expiry condition: expired rows go as well.
-        let (conds, binds, _) = filter.sql(1, now_ms);
-        let conds = conds
-            .rsplit_once(" AND (expires_at")
-            .map_or(conds.as_str(), |(c, _)| c)
-            .to_owned();
+        // Live matches only: an expired relationship counts as absent (in
+        // the count, the limit and the log); the collector removes it.
+        let (conds, binds) = filter.sql(1, now_ms);
         let matches = (conds.as_str(), binds.as_slice());
         // With a limit, counting one more than it tells whether more match.
         let first = match limit {
@@ -934,20 +929,25 @@ impl SqlStore {
         }))
     }
 
-    /// Replaces the schema if `accepts` approves every shape of stored
-    /// relationship (else returns the shapes it refused); returns the revision.
+    /// Replaces the schema if `accepts` approves every shape of relationship
+    /// live at `now_ms` (else returns the shapes it refused); returns the
+    /// revision. Expired ones count as absent here too: the engine never
+    /// reads them, and the collector removes them.
     pub async fn write_schema(
         &self,
         text: &str,
         accepts: impl Fn(&RelationshipShape) -> bool,
+        now_ms: i64,
     ) -> Result<Result<i64, Vec<RelationshipShape>>, Error> {
         let dialect = self.dialect();
         let mut tx = self.pool().begin().await?;
         let revision = next_revision(&mut tx).await?;
         let rows = sqlx::query(
             "SELECT DISTINCT resource_type, relation, subject_type, subject_relation, \
-             CAST(CASE WHEN subject_id = '*' THEN 1 ELSE 0 END AS BIGINT) AS wildcard FROM relationships",
+             CAST(CASE WHEN subject_id = '*' THEN 1 ELSE 0 END AS BIGINT) AS wildcard \
+             FROM relationships WHERE expires_at IS NULL OR expires_at > $1",
         )
+        .bind(now_ms)
         .fetch_all(&mut *tx)
         .await?;
         let mut refused = Vec::new();
@@ -1039,7 +1039,11 @@ mod tests {
     async fn store_with_schema() -> (tempfile::TempDir, SqlStore) {
         let dir = tempfile::tempdir().unwrap();
         let store = SqlStore::connect(None, dir.path()).await.unwrap();
-        store.write_schema(SCHEMA, |_| true).await.unwrap().unwrap();
+        store
+            .write_schema(SCHEMA, |_| true, 0)
+            .await
+            .unwrap()
+            .unwrap();
         (dir, store)
     }
 
@@ -1048,7 +1052,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = SqlStore::connect(None, dir.path()).await.unwrap();
         let schema = "definition user {}\ndefinition document { relation viewer: user }";
-        let r1 = store.write_schema(schema, |_| true).await.unwrap().unwrap();
+        let r1 = store
+            .write_schema(schema, |_| true, 0)
+            .await
+            .unwrap()
+            .unwrap();
         let update = [(WriteOp::Touch, tuple("d1"), None)];
         // Validated against an older schema text: refused, nothing written.
         let stale = store
@@ -1183,7 +1191,7 @@ mod tests {
         };
         let delete = || store.delete_relationships(&u1, &[], None, 1_000);
         let deleted = delete().await.unwrap().unwrap();
-        assert_eq!((deleted.count, deleted.complete), (300, true));
+        assert_eq!((deleted.count, deleted.complete), (295, true));
         let (changes, _) = store.changes_since(deleted.revision - 1, 1).await.unwrap();
         let mut logged: Vec<String> = changes
             .into_iter()
@@ -1197,14 +1205,17 @@ mod tests {
             })
             .collect();
         logged.sort();
-        let want: Vec<String> = (0..300).map(|i| format!("d{i:03}")).collect();
-        assert_eq!(logged, want, "each match once, the expired ones too");
+        let want: Vec<String> = (5..300).map(|i| format!("d{i:03}")).collect();
+        assert_eq!(logged, want, "each live match once");
         let mut left = Vec::new();
         store
             .each_relationship(|t, _| left.push(t.subject.object_id))
             .await
             .unwrap();
-        assert_eq!(left, vec!["u2"; 50]);
+        left.sort();
+        let mut want = vec!["u1"; 5];
+        want.extend(vec!["u2"; 50]);
+        assert_eq!(left, want, "expired ones wait for the collector");
         // Nothing matches now: a revision all the same, logged as such.
         let none = delete().await.unwrap().unwrap();
         assert_eq!((none.count, none.revision), (0, deleted.revision + 1));
@@ -1255,8 +1266,10 @@ mod tests {
     #[tokio::test]
     async fn deletes_stop_at_their_limit() {
         let (_dir, store) = store_with_schema().await;
-        // Every seventh document has expired: a delete counts and removes
-        // those too. Folders match no delete below.
+        // Every seventh document has expired by the time of the deletes
+        // (now = 10): absent for them, counted nowhere and left to the
+        // collector. Folders match no delete below.
+        const NOW: i64 = 10;
         let mut updates: Vec<_> = (0..600)
             .map(|i| {
                 let expires = (i % 7 == 0).then_some(1);
@@ -1279,7 +1292,7 @@ mod tests {
             async move {
                 let limit = Some(DeleteLimit { at_most, partial });
                 store
-                    .delete_relationships(&documents, &[], limit, 0)
+                    .delete_relationships(&documents, &[], limit, NOW)
                     .await
                     .unwrap()
             }
@@ -1297,14 +1310,29 @@ mod tests {
             ids.sort();
             ids
         };
-        // More match than the limit: refused, nothing deleted.
-        assert_eq!(delete(599, false).await, Err(WriteRefusal::OverLimit(599)));
+        let id = |i: usize| format!("d{i:03}");
+        let live: Vec<usize> = (0..600).filter(|i| i % 7 != 0).collect();
+        let expired: Vec<String> = (0..600).filter(|i| i % 7 == 0).map(id).collect();
+        assert_eq!(live.len(), 514);
+        // More live ones match than the limit: refused, nothing deleted. The
+        // expired ones would have put 514 over a limit of 514.
+        assert_eq!(delete(513, false).await, Err(WriteRefusal::OverLimit(513)));
         assert_eq!(stored().await.len(), 600);
-        // Partial: the first 300 in key order (two statements' worth), then
-        // the last 300, which is all that is left.
+        let all = delete(514, false).await.unwrap();
+        assert_eq!((all.count, all.complete), (514, true), "within the limit");
+        assert_eq!(
+            stored().await,
+            expired,
+            "expired ones are left to the collector"
+        );
+        write(&store, &updates).await;
+        // Partial: the first 300 live ones in key order (two statements'
+        // worth), then the last 214, which is all that is left.
         let first = delete(300, true).await.unwrap();
         assert_eq!((first.count, first.complete), (300, false));
-        let want: Vec<String> = (300..600).map(|i| format!("d{i:03}")).collect();
+        let mut want: Vec<String> = live[300..].iter().map(|&i| id(i)).collect();
+        want.extend(expired.iter().cloned());
+        want.sort();
         assert_eq!(stored().await, want);
         let (changes, _) = store.changes_since(first.revision - 1, 1).await.unwrap();
         let logged: Vec<String> = changes
@@ -1314,10 +1342,12 @@ mod tests {
                 other => panic!("logged {other:?}"),
             })
             .collect();
-        let want: Vec<String> = (0..300).map(|i| format!("d{i:03}")).collect();
+        let want: Vec<String> = live[..300].iter().map(|&i| id(i)).collect();
         assert_eq!(logged, want, "the log holds each deleted one, in key order");
         let rest = delete(300, true).await.unwrap();
-        assert_eq!((rest.count, rest.complete), (300, true));
+        assert_eq!((rest.count, rest.complete), (214, true));
+        assert_eq!(stored().await, expired);
+        assert_eq!(store.collect_expired(NOW).await.unwrap(), 86);
         assert!(stored().await.is_empty());
         let mut folders = 0;
         store.each_relationship(|_, _| folders += 1).await.unwrap();
