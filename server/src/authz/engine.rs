@@ -1882,15 +1882,12 @@ impl<'a> Checker<'a> {
                 if subjects.iter().any(|(s, e)| direct(s) && live(*e)) {
                     return Ok(true);
                 }
-                for (stored, expiry) in subjects.iter() {
-                    if stored.relation != NO_RELATION
-                        && live(*expiry)
-                        && self.reaches(*stored, target, depth, path)?
-                    {
-                        return Ok(true);
-                    }
-                }
-                Ok(false)
+                any_of(
+                    subjects
+                        .iter()
+                        .filter(|(stored, expiry)| stored.relation != NO_RELATION && live(*expiry))
+                        .map(|(stored, _)| self.reaches(*stored, target, depth, path)),
+                )
             }
             Some(Slot::Many(members)) => {
                 if plain {
@@ -1903,12 +1900,11 @@ impl<'a> Checker<'a> {
                         return Ok(true);
                     }
                 }
-                for (stored, expiry) in &members.sets {
-                    if live(*expiry) && self.reaches(*stored, target, depth, path)? {
-                        return Ok(true);
-                    }
-                }
-                Ok(false)
+                any_of(
+                    (members.sets.iter())
+                        .filter(|(_, expiry)| live(*expiry))
+                        .map(|(stored, _)| self.reaches(*stored, target, depth, path)),
+                )
             }
         }
     }
@@ -1951,21 +1947,18 @@ impl<'a> Checker<'a> {
                 let Some(slot) = self.index.slot((object_type, object_id, *relation)) else {
                     return Ok(false);
                 };
-                for (stored, expiry) in slot.iter() {
-                    if expiry > self.now_ms
-                        && stored.relation == NO_RELATION
-                        && stored.object_id != self.index.model.wildcard
-                        && self.visit(
-                            (stored.object_type, stored.object_id, *name),
-                            target,
-                            depth + 1,
-                            path,
-                        )?
-                    {
-                        return Ok(true);
-                    }
-                }
-                Ok(false)
+                any_of(
+                    slot.iter()
+                        .filter(|&(stored, expiry)| {
+                            expiry > self.now_ms
+                                && stored.relation == NO_RELATION
+                                && stored.object_id != self.index.model.wildcard
+                        })
+                        .map(|(stored, _)| {
+                            let hop = (stored.object_type, stored.object_id, *name);
+                            self.visit(hop, target, depth + 1, path)
+                        }),
+                )
             }
             Op::ArrowAll(relation, name) => {
                 let Some(slot) = self.index.slot((object_type, object_id, *relation)) else {
@@ -1974,43 +1967,79 @@ impl<'a> Checker<'a> {
                 // As `->` reads them: live plain objects (the schema allows
                 // no others through an arrow).
                 let mut any = false;
-                for (stored, expiry) in slot.iter() {
-                    if expiry <= self.now_ms
-                        || stored.relation != NO_RELATION
-                        || stored.object_id == self.index.model.wildcard
-                    {
-                        continue;
-                    }
-                    any = true;
-                    let hop = (stored.object_type, stored.object_id, *name);
-                    if !self.visit(hop, target, depth + 1, path)? {
-                        return Ok(false);
-                    }
-                }
-                Ok(any)
+                let every = all_of(
+                    slot.iter()
+                        .filter(|&(stored, expiry)| {
+                            expiry > self.now_ms
+                                && stored.relation == NO_RELATION
+                                && stored.object_id != self.index.model.wildcard
+                        })
+                        .map(|(stored, _)| {
+                            any = true;
+                            let hop = (stored.object_type, stored.object_id, *name);
+                            self.visit(hop, target, depth + 1, path)
+                        }),
+                )?;
+                Ok(every && any)
             }
-            Op::Union(items) => {
-                for item in items {
-                    if self.op(object_type, object_id, item, target, depth, path)? {
-                        return Ok(true);
-                    }
-                }
-                Ok(false)
-            }
-            Op::Intersection(items) => {
-                for item in items {
-                    if !self.op(object_type, object_id, item, target, depth, path)? {
-                        return Ok(false);
-                    }
-                }
-                Ok(true)
-            }
+            Op::Union(items) => any_of(
+                (items.iter())
+                    .map(|item| self.op(object_type, object_id, item, target, depth, path)),
+            ),
+            Op::Intersection(items) => all_of(
+                (items.iter())
+                    .map(|item| self.op(object_type, object_id, item, target, depth, path)),
+            ),
             Op::Exclusion(base, minus) => {
-                Ok(self.op(object_type, object_id, base, target, depth, path)?
-                    && !self.op(object_type, object_id, minus, target, depth, path)?)
+                let base = match self.op(object_type, object_id, base, target, depth, path) {
+                    Ok(false) => return Ok(false),
+                    granted_or_failed => granted_or_failed,
+                };
+                match (
+                    base,
+                    self.op(object_type, object_id, minus, target, depth, path),
+                ) {
+                    // Excluded is proven, whatever the base failed with.
+                    (_, Ok(true)) => Ok(false),
+                    (Err(e), _) | (_, Err(e)) => Err(e),
+                    (Ok(_), Ok(false)) => Ok(true),
+                }
             }
         }
     }
+}
+
+/// Whether one of `answers` is true. A true one is proven whatever another
+/// alternative failed with, so a path too deep is the answer only when no
+/// alternative is true: the answer does not depend on the order the schema
+/// or the data list the alternatives in. The alternatives after a true one
+/// are not evaluated. Running out of steps ends the check at once: every
+/// later step would fail the same way.
+fn any_of(answers: impl Iterator<Item = Result<bool, CheckError>>) -> Result<bool, CheckError> {
+    first_proven(answers, true)
+}
+
+/// Whether all of `answers` are true: [`any_of`] turned around, a false one
+/// is proven whatever another failed with.
+fn all_of(answers: impl Iterator<Item = Result<bool, CheckError>>) -> Result<bool, CheckError> {
+    first_proven(answers, false).map(|found_false| !found_false)
+}
+
+/// Whether one of `answers` is `proof`, as [`any_of`] reads them.
+fn first_proven(
+    answers: impl Iterator<Item = Result<bool, CheckError>>,
+    proof: bool,
+) -> Result<bool, CheckError> {
+    let mut too_deep = None;
+    for answer in answers {
+        match answer {
+            Ok(answer) if answer == proof => return Ok(true),
+            Ok(_) => {}
+            Err(CheckError::DepthExceeded) => too_deep = Some(CheckError::DepthExceeded),
+            Err(e) => return Err(e),
+        }
+    }
+    too_deep.map_or(Ok(false), Err)
 }
 
 #[cfg(test)]
@@ -2986,6 +3015,41 @@ mod tests {
             Err(CheckError::DepthExceeded)
         );
         assert!(c.check("folder", "f10", "view", &user("root")).unwrap());
+    }
+
+    #[test]
+    fn a_path_too_deep_does_not_decide_what_another_proves_in_any_order() {
+        let text = "definition user {}\ndefinition folder {\n  relation parent: folder\n  \
+            relation viewer: user\n  relation banned: user\n  \
+            permission view = viewer + parent->view\n  \
+            permission deep_first = parent->view + viewer\n  \
+            permission deep_and = parent->view & viewer\n  \
+            permission viewer_and = viewer & parent->view\n  \
+            permission deep_but = parent->view - banned\n}";
+        let mut index = Index::default();
+        index.set_schema(&parse(text).unwrap());
+        for i in 0..60 {
+            let parent = format!("folder:f{}#parent@folder:f{i}", i + 1);
+            index.insert(tuple(&parent), None);
+        }
+        index.insert(tuple("folder:f60#viewer@user:ann"), None);
+        index.insert(tuple("folder:f60#banned@user:bob"), None);
+        let c = Checker::new(&index, 0);
+        let check = |permission: &str, who: &str| c.check("folder", "f60", permission, &user(who));
+        // A direct viewer holds the union either way round.
+        assert_eq!(check("view", "ann"), Ok(true));
+        assert_eq!(check("deep_first", "ann"), Ok(true));
+        // Nobody shown not to be a viewer is refused by the intersection,
+        // whichever side is listed first.
+        assert_eq!(check("deep_and", "carl"), Ok(false));
+        assert_eq!(check("viewer_and", "carl"), Ok(false));
+        // The banned are excluded whatever the base failed with.
+        assert_eq!(check("deep_but", "bob"), Ok(false));
+        // Where nothing else decides, too deep is the answer, never a guess.
+        for permission in ["view", "deep_first", "deep_but"] {
+            assert_eq!(check(permission, "carl"), Err(CheckError::DepthExceeded));
+        }
+        assert_eq!(check("deep_and", "ann"), Err(CheckError::DepthExceeded));
     }
 
     #[test]
