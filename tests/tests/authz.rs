@@ -764,6 +764,29 @@ async fn rejects_bad_input(backend: Backend) {
         let details = format!("{:?}", tonic_types::StatusExt::get_error_details(&status));
         assert!(details.contains(needle), "{bad}: {details}");
     }
+    // Expiries outside google.protobuf.Timestamp's range, or with impossible
+    // nanoseconds: refused, never stored as "never" or as the year 10000.
+    for (seconds, nanos) in [
+        (i64::MAX, 0),
+        (253_402_300_800, 0),
+        (-62_135_596_801, 0),
+        (1_900_000_000, 1_000_000_000),
+        (1_900_000_000, -1),
+    ] {
+        let mut relationship = rel("document:fine#viewer@user:ok");
+        relationship.expires_at = Some(prost_types::Timestamp { seconds, nanos });
+        let status = authz
+            .write_relationships(bearer(
+                WriteRelationshipsRequest {
+                    updates: vec![update(relationship_update::Operation::Touch, relationship)],
+                    preconditions: vec![],
+                },
+                &admin,
+            ))
+            .await
+            .unwrap_err();
+        assert_eq!(status.code(), Code::InvalidArgument, "{seconds} {nanos}");
+    }
     let duplicate = authz
         .write_relationships(bearer(
             WriteRelationshipsRequest {
@@ -886,22 +909,31 @@ async fn rejects_bad_input(backend: Backend) {
         assert_eq!(status.code(), Code::InvalidArgument, "{filter:?}");
     }
     assert_eq!(before, head(&mut authz).await, "no revision taken");
-    let status = check_at(
-        &mut authz,
-        &admin,
-        "document:readme",
-        "view",
-        "user:victor",
-        fresh(&Revision {
-            token: "not-a-revision".into(),
-        }),
-    )
-    .await
-    .unwrap_err();
-    assert_eq!(status.code(), Code::InvalidArgument);
-    // A revision this deployment never reached: bounded wait, then UNAVAILABLE.
+    // Tokens Warden never writes: not decimal, signed, zero-padded.
+    let issued = first.token.parse::<i64>().unwrap();
+    for token in [
+        "not-a-revision".to_owned(),
+        format!("+{issued}"),
+        format!("0{issued}"),
+    ] {
+        let status = check_at(
+            &mut authz,
+            &admin,
+            "document:readme",
+            "view",
+            "user:victor",
+            fresh(&Revision {
+                token: token.clone(),
+            }),
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(status.code(), Code::InvalidArgument, "{token}");
+    }
+    // A revision this deployment never issued: after the bounded wait, a
+    // mistake to correct (INVALID_ARGUMENT), not a retry forever.
     let future = Revision {
-        token: (first.token.parse::<i64>().unwrap() + 1_000_000).to_string(),
+        token: (issued + 1_000_000).to_string(),
     };
     let status = check_at(
         &mut authz,
@@ -913,8 +945,13 @@ async fn rejects_bad_input(backend: Backend) {
     )
     .await
     .unwrap_err();
-    assert_eq!(status.code(), Code::Unavailable);
-    assert_eq!(reason(&status), "REVISION_NOT_READY");
+    assert_eq!(status.code(), Code::InvalidArgument);
+    let details = status.get_error_details();
+    let violation = &details.bad_request().unwrap().field_violations[0];
+    assert!(
+        violation.description.contains("never issued"),
+        "{violation:?}"
+    );
 
     // Data a check cannot finish: errors, never an answer, and the server
     // goes on answering. A folder chain deeper than the depth limit; groups

@@ -141,17 +141,26 @@ impl Authz {
                     )
                 })?;
                 if self.replica.wait_for(wanted).await? {
-                    Ok(())
-                } else {
-                    Err(Error::Rejected {
-                        code: Code::Unavailable,
-                        reason: "REVISION_NOT_READY",
-                        message: format!(
-                            "this server has not reached revision {} yet; retry",
-                            revision.token
-                        ),
-                    })
+                    return Ok(());
                 }
+                // Every revision a client holds was committed before it got it:
+                // one past the store's head was never issued, and waiting or
+                // retrying would not change that.
+                let (head, _) = self.store.authz_head().await?;
+                if wanted > head {
+                    return Err(Error::invalid(
+                        "consistency.at_least_as_fresh",
+                        format!("revision {wanted} was never issued (the latest is {head})"),
+                    ));
+                }
+                Err(Error::Rejected {
+                    code: Code::Unavailable,
+                    reason: "REVISION_NOT_READY",
+                    message: format!(
+                        "this server has not reached revision {} yet; retry",
+                        revision.token
+                    ),
+                })
             }
         }
     }
@@ -257,8 +266,13 @@ pub fn revision_token(revision: i64) -> pb::Revision {
     }
 }
 
+/// The revision of a token exactly as Warden writes one: decimal digits, no
+/// sign, no leading zero.
 fn parse_revision(token: &str) -> Option<i64> {
-    token.parse::<i64>().ok().filter(|r| *r >= 0)
+    let canonical = token.bytes().all(|b| b.is_ascii_digit())
+        && !token.is_empty()
+        && (token == "0" || !token.starts_with('0'));
+    canonical.then(|| token.parse::<i64>().ok()).flatten()
 }
 
 fn valid_type(name: &str) -> bool {
@@ -371,10 +385,22 @@ fn relationship(
         ));
     }
     let subject = subject(r.subject.as_ref(), field, true)?;
-    let expires = r
-        .expires_at
-        .as_ref()
-        .map(|t| t.seconds.saturating_mul(1000) + i64::from(t.nanos / 1_000_000));
+    let expires = match &r.expires_at {
+        None => None,
+        // google.protobuf.Timestamp's own range: 0001-01-01 to 9999-12-31.
+        Some(t)
+            if (-62_135_596_800..=253_402_300_799).contains(&t.seconds)
+                && (0..1_000_000_000).contains(&t.nanos) =>
+        {
+            Some(t.seconds * 1000 + i64::from(t.nanos / 1_000_000))
+        }
+        Some(_) => {
+            return Err(Error::invalid(
+                field,
+                "expires_at must be a valid timestamp, 0001-01-01 to 9999-12-31",
+            ))
+        }
+    };
     Ok((
         Tuple {
             resource_type,
