@@ -1192,6 +1192,7 @@ async fn lookups(backend: Backend) {
 
     // Pages of 10 with cursors: 10, 10, 5, then nothing.
     let (mut paged, mut cursor, mut sizes) = (Vec::new(), String::new(), Vec::new());
+    let mut page_ten_cursor = String::new();
     loop {
         let mut stream = authz
             .lookup_resources(bearer(lookup(cursor.clone(), 10), &admin))
@@ -1203,6 +1204,9 @@ async fn lookups(backend: Backend) {
             cursor = item.after_result_cursor;
             paged.push(item.resource_object_id);
             page += 1;
+        }
+        if paged.len() == 10 {
+            page_ten_cursor = cursor.clone();
         }
         sizes.push(page);
         if page < 10 {
@@ -1272,12 +1276,53 @@ async fn lookups(backend: Backend) {
     }
     let want: Vec<String> = (0..24).map(|i| format!("other{i:02}")).collect();
     assert_eq!(ids, want);
+    // A cursor continues the request that returned it, and nothing else:
+    // text that is not a cursor, one made up, and real ones handed to
+    // another request are refused, never read as "after some key".
+    let made_up = {
+        use base64::Engine as _;
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode("zzz")
+    };
+    for bad in ["%%%".to_owned(), made_up, page_ten_cursor.clone()] {
+        let status = authz
+            .read_relationships(bearer(read(bad.clone(), 0), &admin))
+            .await
+            .map(drop)
+            .unwrap_err();
+        assert_eq!(status.code(), Code::InvalidArgument, "{bad}");
+    }
+    let mut other_filter = read(cursor.clone(), 0);
+    other_filter.filter.as_mut().unwrap().optional_relation = "editor".into();
     let status = authz
-        .read_relationships(bearer(read("%%%".into(), 0), &admin))
+        .read_relationships(bearer(other_filter, &admin))
         .await
         .map(drop)
         .unwrap_err();
     assert_eq!(status.code(), Code::InvalidArgument);
+    let mut other_permission = lookup(page_ten_cursor.clone(), 10);
+    other_permission.permission = "edit".into();
+    let status = authz
+        .lookup_resources(bearer(other_permission, &admin))
+        .await
+        .map(drop)
+        .unwrap_err();
+    assert_eq!(status.code(), Code::InvalidArgument);
+    // The same request with another limit or consistency is the same request.
+    let mut same = lookup(page_ten_cursor, 3);
+    same.consistency = None;
+    let rest: Vec<String> = {
+        let mut stream = authz
+            .lookup_resources(bearer(same, &admin))
+            .await
+            .unwrap()
+            .into_inner();
+        let mut rest = Vec::new();
+        while let Some(item) = stream.message().await.unwrap() {
+            rest.push(item.resource_object_id);
+        }
+        rest
+    };
+    assert_eq!(rest, all[10..13]);
     warden.stop().await;
 }
 

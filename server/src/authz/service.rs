@@ -628,20 +628,53 @@ fn permissionship(allowed: bool) -> i32 {
     }
 }
 
-fn cursor_after(cursor: &str, field: &'static str) -> Result<Option<String>, Error> {
-    if cursor.is_empty() {
-        return Ok(None);
-    }
-    URL_SAFE_NO_PAD
-        .decode(cursor)
-        .ok()
-        .and_then(|b| String::from_utf8(b).ok())
-        .map(Some)
-        .ok_or_else(|| Error::invalid(field, "not a cursor returned by Warden"))
-}
+/// What a cursor belongs to: a digest of the request it continues (the
+/// method and every field that selects results, not the limit). A cursor is
+/// `base64url(scope ‖ key)`; one from another request, or not from Warden,
+/// is refused instead of silently skipping or repeating results.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct CursorScope([u8; 8]);
 
-fn cursor_for(key: &str) -> String {
-    URL_SAFE_NO_PAD.encode(key)
+impl CursorScope {
+    fn of(method: &str, fields: &[&str]) -> Self {
+        let mut digest = ring::digest::Context::new(&ring::digest::SHA256);
+        for part in std::iter::once(method).chain(fields.iter().copied()) {
+            // Length-prefixed, so no two requests' fields run together alike.
+            digest.update(&(part.len() as u64).to_be_bytes());
+            digest.update(part.as_bytes());
+        }
+        let mut scope = [0; 8];
+        scope.copy_from_slice(&digest.finish().as_ref()[..8]);
+        Self(scope)
+    }
+
+    /// The key a cursor continues after, if it is one of this scope's.
+    fn after(self, cursor: &str, field: &'static str) -> Result<Option<String>, Error> {
+        if cursor.is_empty() {
+            return Ok(None);
+        }
+        let bytes = URL_SAFE_NO_PAD
+            .decode(cursor)
+            .map_err(|_| Error::invalid(field, "not a cursor returned by Warden"))?;
+        match bytes.split_first_chunk::<8>() {
+            Some((scope, key)) if *scope == self.0 => String::from_utf8(key.to_vec())
+                .map(Some)
+                .map_err(|_| Error::invalid(field, "not a cursor returned by Warden")),
+            _ => Err(Error::invalid(
+                field,
+                "not a cursor of this request: a cursor continues the request that returned it, \
+                 with the same fields",
+            )),
+        }
+    }
+
+    /// The cursor that continues after `key`.
+    fn cursor_for(self, key: &str) -> String {
+        let mut bytes = Vec::with_capacity(8 + key.len());
+        bytes.extend_from_slice(&self.0);
+        bytes.extend_from_slice(key.as_bytes());
+        URL_SAFE_NO_PAD.encode(bytes)
+    }
 }
 
 /// How many results a streamed read computes at a time. Each page is read
@@ -968,7 +1001,29 @@ impl authz_service_server::AuthzService for Authz {
         self.require_reader(&req).await?;
         let r = req.get_ref();
         let filter = filter(r.filter.as_ref(), "filter")?;
-        let after = cursor_after(&r.optional_cursor, "optional_cursor")?;
+        let scope = {
+            let f = &filter;
+            fn text(o: &Option<String>) -> &str {
+                o.as_deref().unwrap_or("")
+            }
+            CursorScope::of(
+                "ReadRelationships",
+                &[
+                    &f.resource_type,
+                    text(&f.resource_id),
+                    text(&f.relation),
+                    if f.subject_type.is_some() {
+                        "subject"
+                    } else {
+                        ""
+                    },
+                    text(&f.subject_type),
+                    text(&f.subject_id),
+                    text(&f.subject_relation),
+                ],
+            )
+        };
+        let after = scope.after(&r.optional_cursor, "optional_cursor")?;
         self.consistent(r.consistency.as_ref()).await?;
         let filter = self.known_filter(filter, "filter").await?;
         let replica = self.replica.clone();
@@ -982,7 +1037,7 @@ impl authz_service_server::AuthzService for Authz {
                     let result = pb::ReadRelationshipsResponse {
                         read_at: Some(read_at.clone()),
                         relationship: Some(relationship_pb(t, e)),
-                        after_result_cursor: cursor_for(&key),
+                        after_result_cursor: scope.cursor_for(&key),
                     };
                     (key, result)
                 })
@@ -1003,7 +1058,17 @@ impl authz_service_server::AuthzService for Authz {
             return Err(Error::invalid("resource_object_type", "must be a valid type name").into());
         }
         let subject = subject(r.subject.as_ref(), "subject", false)?;
-        let after = cursor_after(&r.optional_cursor, "optional_cursor")?;
+        let scope = CursorScope::of(
+            "LookupResources",
+            &[
+                &r.resource_object_type,
+                &r.permission,
+                &subject.object_type,
+                &subject.object_id,
+                subject.relation.as_deref().unwrap_or(""),
+            ],
+        );
+        let after = scope.after(&r.optional_cursor, "optional_cursor")?;
         self.consistent(r.consistency.as_ref()).await?;
         let (resource_type, permission) = (r.resource_object_type.clone(), r.permission.clone());
         let results = lookup_stream(
@@ -1020,9 +1085,9 @@ impl authz_service_server::AuthzService for Authz {
                 )?;
                 Ok(ids.into_iter().map(|id| (id, ())).collect())
             },
-            |id, (), at| pb::LookupResourcesResponse {
+            move |id, (), at| pb::LookupResourcesResponse {
                 looked_up_at: Some(at.clone()),
-                after_result_cursor: cursor_for(&id),
+                after_result_cursor: scope.cursor_for(&id),
                 resource_object_id: id,
             },
         )?;
@@ -1043,7 +1108,17 @@ impl authz_service_server::AuthzService for Authz {
         }
         let relation = (!r.optional_subject_relation.is_empty())
             .then_some(r.optional_subject_relation.as_str());
-        let after = cursor_after(&r.optional_cursor, "optional_cursor")?;
+        let scope = CursorScope::of(
+            "LookupSubjects",
+            &[
+                &resource_type,
+                &resource_id,
+                &r.permission,
+                &r.subject_object_type,
+                &r.optional_subject_relation,
+            ],
+        );
+        let after = scope.after(&r.optional_cursor, "optional_cursor")?;
         self.consistent(r.consistency.as_ref()).await?;
         let relation = relation.map(str::to_owned);
         let (permission, subject_type) = (r.permission.clone(), r.subject_object_type.clone());
@@ -1074,9 +1149,9 @@ impl authz_service_server::AuthzService for Authz {
                     })
                     .collect())
             },
-            |id, excluded: Vec<String>, at| pb::LookupSubjectsResponse {
+            move |id, excluded: Vec<String>, at| pb::LookupSubjectsResponse {
                 looked_up_at: Some(at.clone()),
-                after_result_cursor: cursor_for(&id),
+                after_result_cursor: scope.cursor_for(&id),
                 subject: Some(pb::ResolvedSubject {
                     subject_object_id: id,
                 }),
