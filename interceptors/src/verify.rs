@@ -46,8 +46,17 @@ struct Header {
     kid: Option<String>,
     typ: Option<String>,
     /// Extensions the signer says a verifier must understand. Warden signs
-    /// with none and understands none, so any is refused (RFC 7515, 4.1.11).
+    /// with none and understands none, so any is refused (RFC 7515, 4.1.11),
+    /// `null` included: `Some` whenever the member is present.
+    #[serde(default, deserialize_with = "present")]
     crit: Option<serde_json::Value>,
+}
+
+/// A member that is present, whatever its value (`null` too).
+fn present<'de, D: serde::Deserializer<'de>>(
+    value: D,
+) -> Result<Option<serde_json::Value>, D::Error> {
+    serde_json::Value::deserialize(value).map(Some)
 }
 
 /// One published key, with the only algorithm it verifies.
@@ -452,6 +461,7 @@ mod tests {
         for header in [
             serde_json::json!({"alg": "EdDSA", "kid": "k1", "typ": "at+jwt", "crit": ["exp"]}),
             serde_json::json!({"alg": "EdDSA", "kid": "k1", "typ": "at+jwt", "crit": ["b64"], "b64": false}),
+            serde_json::json!({"alg": "EdDSA", "kid": "k1", "typ": "at+jwt", "crit": null}),
         ] {
             let header = URL_SAFE_NO_PAD.encode(header.to_string());
             let (payload, _) = rest.split_once('.').unwrap();

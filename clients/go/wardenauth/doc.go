@@ -2,15 +2,19 @@
 // doing what Warden's Rust warden-interceptor does:
 //
 //   - client-sent x-warden-* metadata is removed;
-//   - the bearer token is verified locally against Warden's JWKS, with the
+//   - the bearer token (exactly one authorization value; two are
+//     MALFORMED_TOKEN) is verified locally against Warden's JWKS, with the
 //     algorithm of the key named by kid (EdDSA, ES256 or RS256; never none
-//     or HMAC), typ "at+jwt", iss, aud, exp and nbf with leeway; a verified
+//     or HMAC; a JWK whose use is not "sig" is ignored), no crit header,
+//     typ "at+jwt", iss, aud, exp, nbf and iat with leeway; a verified
 //     token is remembered by its exact text until exp, and forgotten when
 //     the key set changes;
 //   - the session is loaded by sid, from Warden's Redis or from
 //     SessionService, optionally behind a cache that SessionRevoked,
 //     SessionUpdated and UserSuspended events evict (bypassed while the
-//     event feed is down); a missing session is refused at once;
+//     event feed is down); a missing session is refused at once
+//     (SESSION_REVOKED, or SESSION_EXPIRED when the token is already past
+//     its exp, within the leeway);
 //   - a session without enriched_at (Warden has not added its roles yet,
 //     just after login) means "roles not known yet", never "no roles": the
 //     call waits for it, re-reading the session source, for at most

@@ -190,7 +190,9 @@ func bearer(md metadata.MD) (string, error) {
 		return "", refuse(ReasonMissingToken)
 	}
 	value := values[0]
-	if len(value) > MaxTokenBytes+16 {
+	// Two credentials are ambiguous: which one a proxy on the way checked is
+	// unknown, so neither is taken.
+	if len(values) > 1 || len(value) > MaxTokenBytes+16 {
 		return "", refuse(ReasonMalformedToken)
 	}
 	scheme, token, ok := strings.Cut(value, " ")
@@ -225,7 +227,8 @@ func (i *Interceptor) Authenticate(ctx context.Context) (*AuthContext, error) {
 }
 
 // loadSession reads the live session of claims from the session source
-// (SESSION_REVOKED when it is gone, SESSION_EXPIRED past its lifetime).
+// (SESSION_REVOKED when it is gone, SESSION_EXPIRED past its lifetime, or
+// gone while the token is past its exp).
 func (i *Interceptor) loadSession(ctx context.Context, claims *Claims, token string) (*sessionv1.Session, error) {
 	session, err := i.sessions.Session(ctx, claims.SessionID, token)
 	if err != nil {
@@ -235,10 +238,20 @@ func (i *Interceptor) loadSession(ctx context.Context, claims *Claims, token str
 		}
 		return nil, unavailable("session source: " + err.Error())
 	}
-	if session == nil || session.GetUserId() != claims.Subject {
+	now := i.now()
+	if session == nil {
+		// Warden never signs a token past its session's end, so a token in
+		// the leeway after its exp whose session is gone most likely outlived
+		// it: the session expired rather than being revoked.
+		if now >= 0 && uint64(now) >= claims.Expiry {
+			return nil, refuse(ReasonSessionExpired)
+		}
 		return nil, refuse(ReasonSessionRevoked)
 	}
-	if exp := session.GetExpiresAt(); exp != nil && exp.GetSeconds() <= i.now() {
+	if session.GetUserId() != claims.Subject {
+		return nil, refuse(ReasonSessionRevoked)
+	}
+	if exp := session.GetExpiresAt(); exp != nil && exp.GetSeconds() <= now {
 		return nil, refuse(ReasonSessionExpired)
 	}
 	return session, nil

@@ -357,3 +357,54 @@ func TestErrorsCarryErrorInfoAndHideBackendDetails(t *testing.T) {
 		}
 	}
 }
+
+func TestInterceptorRefusesTwoAuthorizationValues(t *testing.T) {
+	f := newInterceptorFixture(t)
+	token := f.key.sign(t, nil, claimsAt(f.clock.Now()))
+	// Which of two credentials a proxy on the way checked is unknown: neither
+	// is taken, even the same valid token twice.
+	for _, second := range []string{"Bearer " + token, "Basic dXNlcjpwdw==", "Bearer garbage"} {
+		seen, err := f.call(incoming("authorization", "Bearer "+token, "authorization", second), method)
+		if seen != nil {
+			t.Fatalf("%q: handler ran", second)
+		}
+		wantReason(t, err, ReasonMalformedToken)
+		if status.Code(err) != codes.Unauthenticated {
+			t.Fatalf("code %s; want Unauthenticated", status.Code(err))
+		}
+	}
+	// Refused before anything is parsed: no token was verified.
+	if n := f.source.reads.Load(); n != 0 {
+		t.Fatalf("%d key-source reads; want 0", n)
+	}
+}
+
+func TestInterceptorGoneSessionOfATokenPastItsExpIsExpired(t *testing.T) {
+	f := newInterceptorFixture(t) // 30 s leeway
+	t0 := f.clock.Now().Unix()
+	f.sessions.sessions["other-user"] = &sessionv1.Session{SessionId: "other-user", UserId: "user-2"}
+	sign := func(sid string, exp int64) string {
+		return f.key.sign(t, nil, claimsAt(f.clock.Now()).with(fields{"sid": sid, "exp": exp, "iat": t0 - 600, "nbf": t0 - 600}))
+	}
+	cases := []struct {
+		name  string
+		token string
+		want  Reason
+	}{
+		// Warden never signs a token past its session's end: a session gone
+		// while its token is in the leeway after exp ran out.
+		{"gone, token past exp", sign("gone", t0-10), ReasonSessionExpired},
+		{"gone, token at exp", sign("gone", t0), ReasonSessionExpired},
+		{"gone, token before exp", sign("gone", t0+1), ReasonSessionRevoked},
+		{"another user's session, token past exp", sign("other-user", t0-10), ReasonSessionRevoked},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			seen, err := f.call(incoming("authorization", "Bearer "+c.token), method)
+			if seen != nil {
+				t.Fatal("handler ran")
+			}
+			wantReason(t, err, c.want)
+		})
+	}
+}

@@ -104,8 +104,12 @@ type pinnedKey struct {
 var b64 = base64.RawURLEncoding.Strict()
 
 // pin builds a pinned key from a JWK; false for anything but the three
-// asymmetric algorithms Warden signs with, or a JWK whose fields do not fit.
+// asymmetric algorithms Warden signs with, a JWK whose fields do not fit, or
+// one published for another use than signatures (use absent or "sig").
 func pin(jwk *authv1.Jwk) (pinnedKey, bool) {
+	if use := jwk.GetUse(); use != "" && use != "sig" {
+		return pinnedKey{}, false
+	}
 	switch {
 	case jwk.GetAlg() == "EdDSA" && jwk.GetKty() == "OKP" && jwk.GetCrv() == "Ed25519":
 		x, err := b64.DecodeString(jwk.GetX())

@@ -36,7 +36,7 @@ func buildOptions(opts []Option) *options {
 	return o
 }
 
-// WithLeeway sets the clock skew tolerated on exp and nbf (default 30 s).
+// WithLeeway sets the clock skew tolerated on exp, nbf and iat (default 30 s).
 func WithLeeway(d time.Duration) Option {
 	return func(o *options) { o.leeway = d }
 }

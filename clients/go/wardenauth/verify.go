@@ -56,11 +56,16 @@ type header struct {
 	Alg *string `json:"alg"`
 	Kid *string `json:"kid"`
 	Typ *string `json:"typ"`
+	// Crit lists extensions the signer says a verifier must understand.
+	// Warden signs with none and understands none, so any crit member (even
+	// null) is refused (RFC 7515, 4.1.11).
+	Crit json.RawMessage `json:"crit"`
 }
 
 // Verifier checks Warden access tokens locally: the signature with the key
 // named by kid and that key's algorithm only (EdDSA, ES256 or RS256; never
-// none or HMAC), then exp and nbf (with leeway), iss, aud and typ "at+jwt".
+// none or HMAC), then exp and nbf (with leeway), iss, aud, typ "at+jwt" and
+// an iat no later than now (with leeway). A header with crit is refused.
 // A token that verified is remembered by its exact text until its exp, and
 // forgotten when the set of published keys changes. It is safe for
 // concurrent use.
@@ -214,6 +219,9 @@ func (v *Verifier) verify(ctx context.Context, token string) (*Claims, error) {
 	if err := json.Unmarshal(headerJSON, &h); err != nil || h.Alg == nil {
 		return nil, refuse(ReasonMalformedToken)
 	}
+	if h.Crit != nil {
+		return nil, refuse(ReasonMalformedToken)
+	}
 	if h.Kid == nil {
 		return nil, refuse(ReasonUnknownKey)
 	}
@@ -260,6 +268,11 @@ func (v *Verifier) verify(ctx context.Context, token string) (*Claims, error) {
 	// The header is authenticated now: it must declare an access token.
 	if h.Typ == nil || *h.Typ != "at+jwt" {
 		return nil, refuse(ReasonInvalidTokenType)
+	}
+	// Issued in the future (beyond the skew tolerated): not a token this
+	// issuer's clock made.
+	if claims.IssuedAt > now+uint64(v.leeway/time.Second) {
+		return nil, refuse(ReasonTokenNotYetValid)
 	}
 	return claims, nil
 }

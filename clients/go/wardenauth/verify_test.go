@@ -268,3 +268,67 @@ func TestPinIgnoresKeysOfOtherTypes(t *testing.T) {
 		}
 	}
 }
+
+func TestVerifierRefusesACritHeaderBeforeLookingUpTheKey(t *testing.T) {
+	f := newVerifierFixture(t)
+	ctx := context.Background()
+	good := claimsAt(f.clock.Now())
+	// Correctly signed by the published key: only crit is wrong. Warden
+	// understands no extension, so any crit member is refused (RFC 7515, 4.1.11).
+	for _, crit := range []any{[]string{"exp"}, []string{"b64"}, []string{}, "b64", json.RawMessage("null")} {
+		_, err := f.verifier.Verify(ctx, f.key.sign(t, fields{"crit": crit}, good))
+		wantReason(t, err, ReasonMalformedToken)
+	}
+	// Refused before the key lookup: a crit header naming an unknown kid
+	// reloads nothing.
+	_, err := f.verifier.Verify(ctx, newKey(t, "EdDSA", "k9").sign(t, fields{"crit": []string{"exp"}}, good))
+	wantReason(t, err, ReasonMalformedToken)
+	if n := f.source.reads.Load(); n != 0 {
+		t.Fatalf("%d key-source reads for crit headers; want 0", n)
+	}
+	if n := f.verifier.Remembered(); n != 0 {
+		t.Fatalf("remembered %d tokens with a crit header", n)
+	}
+	if _, err := f.verifier.Verify(ctx, f.key.sign(t, nil, good)); err != nil {
+		t.Fatalf("the same token without crit: %v", err)
+	}
+}
+
+func TestVerifierRefusesATokenIssuedInTheFuture(t *testing.T) {
+	f := newVerifierFixture(t, WithLeeway(30*time.Second))
+	ctx := context.Background()
+	t0 := f.clock.Now().Unix()
+	good := claimsAt(f.clock.Now())
+	// nbf is now: only iat says the token comes from a clock ahead of ours.
+	for _, iat := range []int64{t0 + 3600, t0 + 31} {
+		_, err := f.verifier.Verify(ctx, f.key.sign(t, nil, good.with(fields{"iat": iat})))
+		wantReason(t, err, ReasonTokenNotYetValid)
+	}
+	// Checked after the signature and the other claims.
+	_, err := f.verifier.Verify(ctx, f.key.sign(t, nil, good.with(fields{"iat": t0 + 3600, "iss": "evil"})))
+	wantReason(t, err, ReasonInvalidIssuer)
+	_, err = f.verifier.Verify(ctx, f.key.sign(t, fields{"typ": "JWT"}, good.with(fields{"iat": t0 + 3600})))
+	wantReason(t, err, ReasonInvalidTokenType)
+	// Within the leeway it passes: clocks differ by that much.
+	if _, err := f.verifier.Verify(ctx, f.key.sign(t, nil, good.with(fields{"iat": t0 + 30}))); err != nil {
+		t.Fatalf("iat within the leeway refused: %v", err)
+	}
+}
+
+func TestKeysPublishedForAnotherUseVerifyNothing(t *testing.T) {
+	f := newVerifierFixture(t)
+	ctx := context.Background()
+	encryption := newKey(t, "EdDSA", "k-enc")
+	encryption.jwk.Use = "enc"
+	bare := newKey(t, "EdDSA", "k-bare")
+	bare.jwk.Use = "" // no use: a signing key, as RFC 7517 allows
+	f.source.set(f.key.jwk, encryption.jwk, bare.jwk)
+	if _, ok := pin(encryption.jwk); ok {
+		t.Fatal("a JWK with use enc was pinned")
+	}
+	_, err := f.verifier.Verify(ctx, encryption.sign(t, nil, claimsAt(f.clock.Now())))
+	wantReason(t, err, ReasonUnknownKey)
+	if _, err := f.verifier.Verify(ctx, bare.sign(t, nil, claimsAt(f.clock.Now()))); err != nil {
+		t.Fatalf("a JWK without use: %v", err)
+	}
+}

@@ -316,3 +316,37 @@ async def test_the_session_cache_follows_events_and_is_bypassed_without_a_feed()
     reads = inner.reads
     await cache.session("a", "t")
     assert inner.reads == reads + 1, "a lost feed empties and bypasses the cache"
+
+
+async def test_two_authorization_values_are_malformed(store: MemorySessions) -> None:
+    keys = StaticKeys([KEY.jwk])
+    interceptor = WardenInterceptor(keys, store)
+    token = KEY.sign(claims())
+    async with serve(interceptor) as (address, _):
+        async with grpc.aio.insecure_channel(address) as channel:
+            stub = session_pb2_grpc.SessionServiceStub(channel)
+            # Which of two credentials a proxy on the way checked is unknown:
+            # neither is taken, even the same valid token twice.
+            for second in (f"Bearer {token}", "Basic dXNlcjpwYXNz", "Bearer garbage"):
+                metadata = (*bearer(token), ("authorization", second))
+                call = stub.GetCurrentSession(WHOAMI, metadata=metadata)
+                assert await refused(call) == (UNAUTHENTICATED, "MALFORMED_TOKEN"), second
+            assert (await stub.GetCurrentSession(WHOAMI, metadata=bearer(token))).session
+    assert keys.reads == 1, "refused before any token was verified"
+    assert store.reads == 1
+
+
+async def test_a_gone_session_of_a_token_past_its_exp_expired(stub, store: MemorySessions) -> None:
+    now = int(time.time())
+    store.sessions["theirs"] = live_session("theirs", user="user-2")
+    past = {"exp": now - 10, "iat": now - 600, "nbf": now - 600}  # within the 30 s leeway
+    cases = [
+        # Warden never signs a token past its session's end: a session gone
+        # while its token is in the leeway after `exp` ran out.
+        (claims(sid="gone", **past), Reason.SESSION_EXPIRED),
+        (claims(sid="gone"), Reason.SESSION_REVOKED),
+        (claims(sid="theirs", **past), Reason.SESSION_REVOKED),
+    ]
+    for token_claims, reason in cases:
+        call = stub.GetCurrentSession(WHOAMI, metadata=bearer(KEY.sign(token_claims)))
+        assert await refused(call) == (UNAUTHENTICATED, reason.value), token_claims

@@ -10,7 +10,7 @@ import json
 import time
 
 import pytest
-from keys import SigningKey, StaticKeys, claims, hs256, unsigned
+from keys import SigningKey, StaticKeys, b64, claims, hs256, unsigned
 
 from warden_client.server import (
     MAX_TOKEN_BYTES,
@@ -231,3 +231,58 @@ def test_every_reason_maps_to_its_code_and_hides_backend_details() -> None:
         if reason is not Reason.PERMISSION_DENIED:
             assert "10.1.2.3" not in status.details
         assert rpc_status is not None
+
+
+def _ed_signed(key: SigningKey, header: dict[str, object]) -> str:
+    """A token with exactly `header`, correctly signed by the EdDSA `key`."""
+    head = b64(json.dumps(header).encode())
+    body = b64(json.dumps(claims()).encode())
+    return f"{head}.{body}.{b64(key.private.sign(f'{head}.{body}'.encode()))}"
+
+
+async def test_a_crit_header_is_refused_before_the_key_lookup() -> None:
+    source = StaticKeys([ED.jwk])
+    v = verifier(source)
+    base = {"alg": "EdDSA", "kid": ED.kid, "typ": "at+jwt"}
+    # Correctly signed by a published key: only `crit` is wrong. PyJWT itself
+    # understands `b64` (and lets this first one through); Warden understands
+    # no extension, so any `crit` is refused (RFC 7515, 4.1.11).
+    for extra in (
+        {"crit": ["b64"], "b64": True},
+        {"crit": ["exp"]},
+        {"crit": []},
+        {"crit": None},
+    ):
+        token = _ed_signed(ED, {**base, **extra})
+        assert await reason_of(v, token) is Reason.MALFORMED_TOKEN, extra
+    # Refused before the key lookup: an unknown kid with `crit` reloads nothing.
+    token = _ed_signed(UNPUBLISHED, {**base, "kid": UNPUBLISHED.kid, "crit": ["exp"]})
+    assert await reason_of(v, token) is Reason.MALFORMED_TOKEN
+    assert source.reads == 0
+    assert v.remembered == 0
+    assert (await v.verify(_ed_signed(ED, base))).sub == "user-1"
+
+
+async def test_a_token_issued_in_the_future_is_not_yet_valid() -> None:
+    now = int(time.time())
+    v = verifier()  # 5 s leeway
+    # nbf is now: only iat says the token comes from a clock ahead of ours.
+    assert await reason_of(v, ED.sign(claims(iat=now + 3600))) is Reason.TOKEN_NOT_YET_VALID
+    assert await reason_of(v, ED.sign(claims(iat=now + 60))) is Reason.TOKEN_NOT_YET_VALID
+    # Checked after the signature and the other claims.
+    future = claims(iat=now + 3600)
+    assert await reason_of(v, ED.sign({**future, "iss": "evil"})) is Reason.INVALID_ISSUER
+    assert await reason_of(v, ED.sign(future, typ="JWT")) is Reason.INVALID_TOKEN_TYPE
+    # Within the leeway it passes: clocks differ by that much.
+    assert (await v.verify(ED.sign(claims(iat=now + 2)))).iat == now + 2
+
+
+async def test_a_key_published_for_another_use_verifies_nothing() -> None:
+    encryption = SigningKey("EdDSA", "enc-1")
+    encryption.jwk["use"] = "enc"
+    bare = SigningKey("EdDSA", "bare-1")
+    del bare.jwk["use"]  # no `use`: a signing key, as RFC 7517 allows
+    assert pin(encryption.jwk) is None
+    v = verifier(StaticKeys([ED.jwk, encryption.jwk, bare.jwk]))
+    assert await reason_of(v, encryption.sign(claims())) is Reason.UNKNOWN_KEY
+    assert (await v.verify(bare.sign(claims()))).sub == "user-1"

@@ -260,9 +260,14 @@ class WardenInterceptor(grpc.aio.ServerInterceptor):
 
     async def authenticate(self, metadata: Iterable[tuple[str, Any]]) -> AuthContext:
         """Verifies the bearer token in `metadata` and loads its session."""
-        value = next((v for k, v in metadata if k == "authorization"), None)
-        if value is None:
+        values = [v for k, v in metadata if k == "authorization"]
+        if not values:
             raise AuthError(Reason.MISSING_TOKEN)
+        value = values[0]
+        # Two credentials are ambiguous: which one a proxy on the way checked
+        # is unknown, so neither is taken.
+        if len(values) > 1:
+            raise AuthError(Reason.MALFORMED_TOKEN)
         if not isinstance(value, str) or len(value) > MAX_TOKEN_BYTES + 16:
             raise AuthError(Reason.MALFORMED_TOKEN)
         if not _is_visible_ascii(value):
@@ -284,14 +289,21 @@ class WardenInterceptor(grpc.aio.ServerInterceptor):
 
     async def _load_session(self, claims: Claims, token: str) -> session_pb2.Session:
         """The live session of `claims` (SESSION_REVOKED when gone, SESSION_EXPIRED
-        past its lifetime)."""
+        past its lifetime, or gone while the token is past its `exp`)."""
         try:
             session = await self.sessions.session(claims.sid, token)
         except AuthError:
             raise
         except Exception as error:
             raise AuthError.unavailable(f"{type(error).__name__}: {error}") from error
-        if session is None or session.user_id != claims.sub:
+        if session is None:
+            # Warden never signs a token past its session's end, so a token in
+            # the leeway after its `exp` whose session is gone most likely
+            # outlived it: the session expired rather than being revoked.
+            if _now() >= claims.exp:
+                raise AuthError(Reason.SESSION_EXPIRED)
+            raise AuthError(Reason.SESSION_REVOKED)
+        if session.user_id != claims.sub:
             raise AuthError(Reason.SESSION_REVOKED)
         if session.HasField("expires_at") and session.expires_at.ToSeconds() <= _now():
             raise AuthError(Reason.SESSION_EXPIRED)

@@ -69,8 +69,12 @@ class KeySource(Protocol):
 
 def pin(jwk: Mapping[str, str]) -> jwt.PyJWK | None:
     """The verification key of a JWK, bound to the JWK's own algorithm; None for
-    anything but the three asymmetric algorithms Warden signs with, or a JWK
-    whose key type or curve does not fit its algorithm."""
+    anything but the three asymmetric algorithms Warden signs with, a JWK whose
+    key type or curve does not fit its algorithm, or one published for another
+    use than signatures (`use` absent or `sig`)."""
+    use = jwk.get("use")
+    if use and use != "sig":
+        return None
     alg, kty = jwk.get("alg", ""), jwk.get("kty", "")
     if (alg, kty) not in _PINNABLE:
         return None
@@ -219,6 +223,10 @@ class TokenVerifier:
             raise AuthError(Reason.MALFORMED_TOKEN) from error
         if not isinstance(header, dict) or not isinstance(header.get("alg"), str):
             raise AuthError(Reason.MALFORMED_TOKEN)
+        # Extensions the signer says a verifier must understand: Warden signs
+        # with none and understands none, so any is refused (RFC 7515, 4.1.11).
+        if "crit" in header:
+            raise AuthError(Reason.MALFORMED_TOKEN)
         kid = header.get("kid")
         if kid is None:
             raise AuthError(Reason.UNKNOWN_KEY)
@@ -246,6 +254,10 @@ class TokenVerifier:
         # The header is authenticated now: it must declare an access token.
         if header.get("typ") != "at+jwt":
             raise AuthError(Reason.INVALID_TOKEN_TYPE)
+        # Issued in the future (beyond the skew tolerated): not a token this
+        # issuer's clock made.
+        if claims.iat > int(time.time()) + self._leeway:
+            raise AuthError(Reason.TOKEN_NOT_YET_VALID)
         return claims
 
     def _validate(self, payload: dict[str, Any]) -> Claims:
