@@ -187,10 +187,26 @@ fn lex(text: &str) -> Result<Lexer, SchemaError> {
                     '-' => "-",
                     '.' => ".",
                     _ => {
-                        return Err(SchemaError {
-                            at,
-                            message: format!("unexpected character {c:?}"),
-                        })
+                        // Inside a caveat (a CEL expression, `>` and quotes
+                        // and all), what to say is that caveats are refused.
+                        let caveat = tokens.windows(3).rev().find_map(|w| match w {
+                            [(Token::Ident(k), at), (Token::Ident(_), _), (Token::Symbol("("), _)]
+                                if k == "caveat" =>
+                            {
+                                Some(*at)
+                            }
+                            _ => None,
+                        });
+                        return Err(match caveat {
+                            Some(at) => SchemaError {
+                                at,
+                                message: "caveats are not supported".into(),
+                            },
+                            None => SchemaError {
+                                at,
+                                message: format!("unexpected character {c:?}"),
+                            },
+                        });
                     }
                 }
             };
@@ -214,9 +230,10 @@ struct Parser {
     /// Whether the last intersection parsed joined operands with `&`
     /// itself (not inside parentheses).
     joined_by_and: bool,
-    /// Whether names must be ones relationships can use ([`valid_name`]);
-    /// off for stored schemas, written when the rule was looser.
-    strict_names: bool,
+    /// Whether the rules added since schemas were first stored apply: names
+    /// relationships can use ([`valid_name`]), no subject type allowed
+    /// twice. Off for stored schemas, written when the rules were looser.
+    strict: bool,
 }
 
 /// Whether `name` may name a definition (`prefixed`: one `prefix/` allowed,
@@ -273,7 +290,7 @@ impl Parser {
         match self.tokens.get(self.next) {
             Some((Token::Ident(name), at)) => {
                 let prefixed = what == "definition name" || what == "subject type";
-                let valid = if self.strict_names {
+                let valid = if self.strict {
                     valid_name(name, prefixed)
                 } else {
                     name.split('/').all(|part| {
@@ -436,7 +453,8 @@ fn within_depth(depth: usize, at: Position) -> Result<(), SchemaError> {
             at,
             message: format!(
                 "expression nested more than {MAX_EXPRESSION_DEPTH} levels deep \
-                 (`a - b - c` is two levels, `a - (b + c)` one)"
+                 (an operator over another adds a level: `a + b + c` is one, \
+                 `a - b - c` and `a - (b + c)` are two)"
             ),
         });
     }
@@ -454,14 +472,16 @@ pub fn parse(text: &str) -> Result<Schema, SchemaError> {
     parse_with(text, true)
 }
 
-/// [`parse`] for a schema read back from the store: names are held to the
-/// rule they were written under, so a schema stored before [`valid_name`]
-/// still loads.
+/// [`parse`] for a schema read back from the store: held to the rules it was
+/// written under, so a schema stored before [`valid_name`] (or with a subject
+/// type allowed twice) still loads.
 pub fn parse_stored(text: &str) -> Result<Schema, SchemaError> {
     parse_with(text, false)
 }
 
-fn parse_with(text: &str, strict_names: bool) -> Result<Schema, SchemaError> {
+fn parse_with(text: &str, strict: bool) -> Result<Schema, SchemaError> {
+    // A byte-order mark, as some editors on Windows save files: not text.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let lines: Vec<&str> = text.lines().collect();
     let end = Position {
         line: lines.len().max(1),
@@ -474,7 +494,7 @@ fn parse_with(text: &str, strict_names: bool) -> Result<Schema, SchemaError> {
         nesting: 0,
         read_differently_before: None,
         joined_by_and: false,
-        strict_names,
+        strict,
     };
     let mut schema = Schema::default();
     let mut spans = Spans {
@@ -534,16 +554,23 @@ fn parse_with(text: &str, strict_names: bool) -> Result<Schema, SchemaError> {
                     p.symbol(":")?;
                     let mut allowed = Vec::new();
                     loop {
-                        let (ty, _) = p.ident("subject type")?;
-                        if p.eat("#") {
+                        let (ty, ty_at) = p.ident("subject type")?;
+                        let subject = if p.eat("#") {
                             let (sub, _) = p.ident("subject relation")?;
-                            allowed.push(AllowedSubject::Set(ty, sub));
+                            AllowedSubject::Set(ty, sub)
                         } else if p.eat(":") {
                             p.symbol("*")?;
-                            allowed.push(AllowedSubject::Wildcard(ty));
+                            AllowedSubject::Wildcard(ty)
                         } else {
-                            allowed.push(AllowedSubject::Object(ty));
+                            AllowedSubject::Object(ty)
+                        };
+                        if p.strict && allowed.contains(&subject) {
+                            return Err(SchemaError {
+                                at: ty_at,
+                                message: format!("{rel:?} allows the same subject type twice"),
+                            });
                         }
+                        allowed.push(subject);
                         p.expiration_trait()?;
                         if !p.eat("|") {
                             break;
@@ -847,6 +874,16 @@ pub(crate) mod tests {
                 "caveats are not supported",
             ),
             (
+                "definition user {}\ncaveat adult(age int) { age > 17 }",
+                (2, 1),
+                "caveats are not supported",
+            ),
+            (
+                "caveat in_region(region string) { region == \"eu\" }\ndefinition user {}",
+                (1, 1),
+                "caveats are not supported",
+            ),
+            (
                 "definition user {}\ndefinition doc {\n  relation v: user with on_vpn\n}",
                 (3, 25),
                 "caveats are not supported",
@@ -860,6 +897,12 @@ pub(crate) mod tests {
         for (text, at, needle) in cases {
             refused(text, at, needle);
         }
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_not_part_of_the_schema() {
+        let with_mark = "\u{feff}definition user {}\ndefinition doc {\n  relation v: user\n}";
+        assert_eq!(parse(with_mark).unwrap(), parse(&with_mark[3..]).unwrap());
     }
 
     #[test]
@@ -908,6 +951,7 @@ pub(crate) mod tests {
             ("definition user {}\ndefinition doc {\n  relation owner: usr\n}", (3, 12), "unknown type"),
             ("definition user {}\ndefinition doc {\n  relation owner: user\n  permission view = ownr\n}", (4, 14), "not a relation"),
             ("definition user {}\ndefinition user {}", (2, 12), "duplicate definition"),
+            ("definition user {}\ndefinition doc {\n  relation v: user | user:* | user\n}", (3, 31), "the same subject type twice"),
             ("definition user {}\ndefinition doc {\n  relation a: user\n  permission a = a\n}", (4, 14), "duplicate name"),
             ("definition user {}\ndefinition doc {\n  relation a: user\n  permission p = a->view\n}", (4, 14), "no type of"),
             ("definition user {}\ndefinition doc {\n  relation a: user\n  permission p = b->view\n}", (4, 14), "not a relation of"),
