@@ -181,6 +181,29 @@ async fn run(backend: Backend) {
         Code::InvalidArgument,
         "an admin cannot suspend themselves"
     );
+    for user_id in [String::new(), "u".repeat(129)] {
+        let err = auth
+            .suspend_user(bearer(
+                SuspendUserRequest {
+                    user_id: user_id.clone(),
+                    reason: "typo".into(),
+                },
+                &admin.access_token,
+            ))
+            .await
+            .unwrap_err();
+        assert_eq!(err.code(), Code::InvalidArgument, "{} bytes", user_id.len());
+        let err = auth
+            .reinstate_user(bearer(
+                ReinstateUserRequest {
+                    user_id: user_id.clone(),
+                },
+                &admin.access_token,
+            ))
+            .await
+            .unwrap_err();
+        assert_eq!(err.code(), Code::InvalidArgument, "{} bytes", user_id.len());
+    }
     let suspended = auth
         .suspend_user(bearer(
             SuspendUserRequest {

@@ -206,6 +206,27 @@ async fn enrichment_and_live_updates(backend: Backend) {
     assert_eq!(by_admin, ["editor"]);
 
     // Bad requests.
+    for (user_id, role) in [
+        (user_id.clone(), String::new()),
+        (user_id.clone(), "Editor role".to_owned()),
+        (String::new(), "editor".to_owned()),
+        ("u".repeat(1 << 20), "editor".to_owned()),
+    ] {
+        let request = AssignRoleRequest {
+            user_id: user_id.clone(),
+            role: role.clone(),
+        };
+        let status = authz
+            .assign_role(bearer(request, &admin.access_token))
+            .await
+            .unwrap_err();
+        assert_eq!(
+            status.code(),
+            Code::InvalidArgument,
+            "{role:?}, {} bytes",
+            user_id.len()
+        );
+    }
     let status = authz
         .assign_role(bearer(assign("no-such-role"), &admin.access_token))
         .await

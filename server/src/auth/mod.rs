@@ -20,8 +20,8 @@ use crate::events::{new_event_id, Event};
 use crate::keys::KeyRing;
 use crate::lifecycle::SessionLifecycle;
 use crate::store::{
-    timestamp_from_ms, unix_ms, ApiKeyRecord, ApiKeyStore, RefreshOutcome, RefreshWindows,
-    RoleStore, User, UserStore, ADMIN_ROLE,
+    required_user_id, timestamp_from_ms, unix_ms, ApiKeyRecord, ApiKeyStore, RefreshOutcome,
+    RefreshWindows, RoleStore, User, UserStore, ADMIN_ROLE,
 };
 
 pub mod password;
@@ -301,9 +301,7 @@ impl Auth {
         req: pb::SuspendUserRequest,
     ) -> Result<pb::SuspendUserResponse, Error> {
         self.require_admin(ctx).await?;
-        if req.user_id.is_empty() {
-            return Err(Error::invalid("user_id", "must not be empty"));
-        }
+        required_user_id(&req.user_id)?;
         if req.user_id == ctx.user_id {
             return Err(Error::invalid(
                 "user_id",
@@ -344,6 +342,7 @@ impl Auth {
         req: pb::ReinstateUserRequest,
     ) -> Result<pb::ReinstateUserResponse, Error> {
         self.require_admin(ctx).await?;
+        required_user_id(&req.user_id)?;
         if !self.users.set_suspended(&req.user_id, None).await? {
             return Err(Error::NotFound("user"));
         }

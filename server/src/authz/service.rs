@@ -29,7 +29,9 @@ use crate::store::relationships::{
     DeleteLimit, Precondition, RelationshipFilter, RelationshipShape, Update, WriteOp, WriteRefusal,
 };
 use crate::store::sql::SqlStore;
-use crate::store::{timestamp_from_ms, unix_ms, RoleStore, UserStore, ADMIN_ROLE};
+use crate::store::{
+    required_user_id, timestamp_from_ms, unix_ms, RoleStore, UserStore, ADMIN_ROLE,
+};
 
 /// Most updates one `WriteRelationships` may carry.
 pub const MAX_UPDATES: usize = 1_000;
@@ -288,6 +290,18 @@ fn valid_id(id: &str) -> bool {
         && id
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b"/_|-=+@.:".contains(&b))
+}
+
+/// `role` of a request, if it may name a role.
+fn required_role(role: &str) -> Result<&str, Error> {
+    if valid_role(role) {
+        Ok(role)
+    } else {
+        Err(Error::invalid(
+            "role",
+            "1 to 64 lower-case letters, digits and _.:-, starting with a letter",
+        ))
+    }
 }
 
 /// Whether `name` may name a role.
@@ -1264,9 +1278,8 @@ impl authz_service_server::AuthzService for Authz {
     ) -> Result<Response<pb::AssignRoleResponse>, Status> {
         self.require_admin(&req).await?;
         let r = req.get_ref();
-        if r.user_id.is_empty() {
-            return Err(Error::invalid("user_id", "must not be empty").into());
-        }
+        required_user_id(&r.user_id)?;
+        required_role(&r.role)?;
         if !self.roles.role_exists(&r.role).await? {
             return Err(Error::Rejected {
                 code: Code::NotFound,
@@ -1289,9 +1302,8 @@ impl authz_service_server::AuthzService for Authz {
     ) -> Result<Response<pb::UnassignRoleResponse>, Status> {
         self.require_admin(&req).await?;
         let r = req.get_ref();
-        if r.user_id.is_empty() || r.role.is_empty() {
-            return Err(Error::invalid("user_id", "user_id and role are required").into());
-        }
+        required_user_id(&r.user_id)?;
+        required_role(&r.role)?;
         self.roles.revoke_role(&r.user_id, &r.role).await?;
         // Also when nothing was removed: the sessions then get the current grants again.
         self.reenrich(std::slice::from_ref(&r.user_id)).await?;
@@ -1308,7 +1320,7 @@ impl authz_service_server::AuthzService for Authz {
             id if id == ctx.user_id => id.to_owned(),
             id => {
                 self.require_admin(&req).await?;
-                id.to_owned()
+                required_user_id(id)?.to_owned()
             }
         };
         Ok(Response::new(pb::ListUserRolesResponse {

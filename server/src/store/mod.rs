@@ -91,6 +91,22 @@ pub trait RoleStore: Send + Sync {
     async fn users_with_role(&self, role: &str) -> Result<Vec<String>, Error>;
 }
 
+/// The longest user id a request may name. Warden's own are UUIDs; the
+/// bound keeps a megabyte of id from reaching the store and the logs.
+pub const MAX_USER_ID: usize = 128;
+
+/// `user_id` of a request that must name a user.
+pub fn required_user_id(user_id: &str) -> Result<&str, Error> {
+    match user_id.len() {
+        0 => Err(Error::invalid("user_id", "must not be empty")),
+        n if n > MAX_USER_ID => Err(Error::invalid(
+            "user_id",
+            format!("at most {MAX_USER_ID} bytes, not {n}"),
+        )),
+        _ => Ok(user_id),
+    }
+}
+
 /// Name of the built-in role that may administer Warden.
 pub const ADMIN_ROLE: &str = "admin";
 
