@@ -320,9 +320,10 @@ impl Parser {
 
     /// SpiceDB's `with expiration` after a subject type: accepted, as
     /// any relationship may expire here. A caveat (`with name`) is refused.
-    fn expiration_trait(&mut self) -> Result<(), SchemaError> {
+    /// Whether `with expiration` follows.
+    fn expiration_trait(&mut self) -> Result<bool, SchemaError> {
         if self.peek() != Some(&Token::Ident("with".into())) {
-            return Ok(());
+            return Ok(false);
         }
         self.next += 1;
         let (name, at) = self.ident("`expiration`")?;
@@ -334,7 +335,7 @@ impl Parser {
                 ),
             });
         }
-        Ok(())
+        Ok(true)
     }
 
     fn keyword(&mut self) -> Option<String> {
@@ -552,7 +553,7 @@ fn parse_with(text: &str, strict: bool) -> Result<Schema, SchemaError> {
                         });
                     }
                     p.symbol(":")?;
-                    let mut allowed = Vec::new();
+                    let (mut allowed, mut forms) = (Vec::new(), Vec::new());
                     loop {
                         let (ty, ty_at) = p.ident("subject type")?;
                         let subject = if p.eat("#") {
@@ -564,14 +565,19 @@ fn parse_with(text: &str, strict: bool) -> Result<Schema, SchemaError> {
                         } else {
                             AllowedSubject::Object(ty)
                         };
-                        if p.strict && allowed.contains(&subject) {
+                        // `user | user with expiration` is SpiceDB's way to
+                        // let some relationships expire: two forms, one type.
+                        let form = (subject.clone(), p.expiration_trait()?);
+                        if p.strict && forms.contains(&form) {
                             return Err(SchemaError {
                                 at: ty_at,
                                 message: format!("{rel:?} allows the same subject type twice"),
                             });
                         }
-                        allowed.push(subject);
-                        p.expiration_trait()?;
+                        forms.push(form);
+                        if !allowed.contains(&subject) {
+                            allowed.push(subject);
+                        }
                         if !p.eat("|") {
                             break;
                         }
@@ -857,7 +863,7 @@ pub(crate) mod tests {
 
     #[test]
     fn spicedb_expiration_syntax_is_accepted_and_caveats_refused() {
-        let text = "use expiration\n\ndefinition user {}\ndefinition doc {\n  relation viewer: user with expiration | user:* with expiration\n  relation owner: user\n  permission view = viewer + owner\n}";
+        let text = "use expiration\n\ndefinition user {}\ndefinition doc {\n  relation viewer: user | user with expiration | user:* with expiration\n  relation owner: user\n  permission view = viewer + owner\n}";
         let schema = parse(text).unwrap();
         assert_eq!(
             schema.definitions["doc"].relations["viewer"],
@@ -952,6 +958,7 @@ pub(crate) mod tests {
             ("definition user {}\ndefinition doc {\n  relation owner: user\n  permission view = ownr\n}", (4, 14), "not a relation"),
             ("definition user {}\ndefinition user {}", (2, 12), "duplicate definition"),
             ("definition user {}\ndefinition doc {\n  relation v: user | user:* | user\n}", (3, 31), "the same subject type twice"),
+            ("use expiration\ndefinition user {}\ndefinition doc {\n  relation v: user with expiration | user | user with expiration\n}", (4, 45), "the same subject type twice"),
             ("definition user {}\ndefinition doc {\n  relation a: user\n  permission a = a\n}", (4, 14), "duplicate name"),
             ("definition user {}\ndefinition doc {\n  relation a: user\n  permission p = a->view\n}", (4, 14), "no type of"),
             ("definition user {}\ndefinition doc {\n  relation a: user\n  permission p = b->view\n}", (4, 14), "not a relation of"),
