@@ -319,8 +319,8 @@ impl Parser {
     }
 
     /// SpiceDB's `with expiration` after a subject type: accepted, as
-    /// any relationship may expire here. A caveat (`with name`) is refused.
-    /// Whether `with expiration` follows.
+    /// any relationship may expire here; `true` if it was there. A caveat
+    /// (`with name`) is refused.
     fn expiration_trait(&mut self) -> Result<bool, SchemaError> {
         if self.peek() != Some(&Token::Ident("with".into())) {
             return Ok(false);
