@@ -234,9 +234,15 @@ func (s *TokenSource) Logout(ctx context.Context) error {
 }
 
 // GetRequestMetadata implements credentials.PerRPCCredentials: it attaches
-// "authorization: Bearer <token>" to every call but Warden's open RPCs.
+// "authorization: Bearer <token>" to every call but Warden's open RPCs and
+// calls that set their own.
 func (s *TokenSource) GetRequestMetadata(ctx context.Context, _ ...string) (map[string]string, error) {
 	if info, ok := credentials.RequestInfoFromContext(ctx); ok && openMethods[info.Method] {
+		return nil, nil
+	}
+	// A call that carries its own authorization keeps it (Logout names the
+	// token whose session it ends): Warden refuses two values.
+	if md, ok := metadata.FromOutgoingContext(ctx); ok && len(md.Get("authorization")) > 0 {
 		return nil, nil
 	}
 	token, err := s.Token(ctx)
