@@ -259,9 +259,10 @@ impl Shared {
     async fn authenticate(&self, headers: &http::HeaderMap) -> Result<AuthContext, AuthError> {
         let mut values = headers.get_all(http::header::AUTHORIZATION).iter();
         let value = values.next().ok_or(AuthError::MissingToken)?;
-        // Two credentials are ambiguous: which one a proxy on the way checked
-        // is unknown, so neither is taken.
-        if values.next().is_some() || value.len() > MAX_TOKEN_BYTES + 16 {
+        // Two different credentials are ambiguous: which one a proxy on the
+        // way checked is unknown, so neither is taken. The same one twice
+        // (a client whose channel and call both add it) is one credential.
+        if values.any(|other| other != value) || value.len() > MAX_TOKEN_BYTES + 16 {
             return Err(AuthError::MalformedToken);
         }
         let token = bearer_token(value)?;

@@ -324,7 +324,7 @@ async fn run(backend: Backend) {
     }
 
     // The credential must be one bearer token: other schemes, a bare token
-    // and two `authorization` values are refused.
+    // and two different `authorization` values are refused.
     let good_value = format!("Bearer {}", tokens.access_token);
     for (name, values, expected) in [
         (
@@ -338,8 +338,8 @@ async fn run(backend: Backend) {
             "MISSING_TOKEN",
         ),
         (
-            "two authorization values",
-            vec![good_value.clone(), good_value.clone()],
+            "two different authorization values",
+            vec![good_value.clone(), format!("Bearer {good}")],
             "MALFORMED_TOKEN",
         ),
         (
@@ -358,6 +358,19 @@ async fn run(backend: Backend) {
         assert_eq!(err.code(), Code::Unauthenticated, "{name}: {err:?}");
         assert_eq!(reason(&err), expected, "{name}");
     }
+
+    // The same credential twice (a channel and a call that both add it) is
+    // one credential.
+    let mut twice = tonic::Request::new(GetCurrentSessionRequest {});
+    for _ in 0..2 {
+        twice
+            .metadata_mut()
+            .append("authorization", good_value.parse().unwrap());
+    }
+    sessions
+        .get_current_session(twice)
+        .await
+        .expect("the same token twice");
 
     // Identity-looking metadata from the client is stripped, and a 64 KiB
     // value elsewhere does not break a valid call.

@@ -2,8 +2,8 @@
 // doing what Warden's Rust warden-interceptor does:
 //
 //   - client-sent x-warden-* metadata is removed;
-//   - the bearer token (exactly one authorization value; two are
-//     MALFORMED_TOKEN) is verified locally against Warden's JWKS, with the
+//   - the bearer token (one authorization value, or the same one
+//     repeated; two different are MALFORMED_TOKEN) is verified locally against Warden's JWKS, with the
 //     algorithm of the key named by kid (EdDSA, ES256 or RS256; never none
 //     or HMAC; a JWK whose use is not "sig" is ignored), no crit header,
 //     typ "at+jwt", iss, aud, exp, nbf and iat with leeway; a verified

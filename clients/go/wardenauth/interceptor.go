@@ -190,9 +190,15 @@ func bearer(md metadata.MD) (string, error) {
 		return "", refuse(ReasonMissingToken)
 	}
 	value := values[0]
-	// Two credentials are ambiguous: which one a proxy on the way checked is
-	// unknown, so neither is taken.
-	if len(values) > 1 || len(value) > MaxTokenBytes+16 {
+	// Two different credentials are ambiguous: which one a proxy on the way
+	// checked is unknown, so neither is taken. The same one twice (a channel
+	// and a call that both add it) is one credential.
+	for _, other := range values[1:] {
+		if other != value {
+			return "", refuse(ReasonMalformedToken)
+		}
+	}
+	if len(value) > MaxTokenBytes+16 {
 		return "", refuse(ReasonMalformedToken)
 	}
 	scheme, token, ok := strings.Cut(value, " ")

@@ -361,9 +361,9 @@ func TestErrorsCarryErrorInfoAndHideBackendDetails(t *testing.T) {
 func TestInterceptorRefusesTwoAuthorizationValues(t *testing.T) {
 	f := newInterceptorFixture(t)
 	token := f.key.sign(t, nil, claimsAt(f.clock.Now()))
-	// Which of two credentials a proxy on the way checked is unknown: neither
-	// is taken, even the same valid token twice.
-	for _, second := range []string{"Bearer " + token, "Basic dXNlcjpwdw==", "Bearer garbage"} {
+	// Which of two different credentials a proxy on the way checked is
+	// unknown: neither is taken.
+	for _, second := range []string{"Basic dXNlcjpwdw==", "Bearer garbage", "bearer " + token} {
 		seen, err := f.call(incoming("authorization", "Bearer "+token, "authorization", second), method)
 		if seen != nil {
 			t.Fatalf("%q: handler ran", second)
@@ -376,6 +376,11 @@ func TestInterceptorRefusesTwoAuthorizationValues(t *testing.T) {
 	// Refused before anything is parsed: no token was verified.
 	if n := f.source.reads.Load(); n != 0 {
 		t.Fatalf("%d key-source reads; want 0", n)
+	}
+	// The same credential twice (a channel and a call that both add it) is one.
+	seen, err := f.call(incoming("authorization", "Bearer "+token, "authorization", "Bearer "+token), method)
+	if err != nil || seen == nil {
+		t.Fatalf("the same token twice: %v", err)
 	}
 }
 

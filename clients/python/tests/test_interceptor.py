@@ -325,15 +325,19 @@ async def test_two_authorization_values_are_malformed(store: MemorySessions) -> 
     async with serve(interceptor) as (address, _):
         async with grpc.aio.insecure_channel(address) as channel:
             stub = session_pb2_grpc.SessionServiceStub(channel)
-            # Which of two credentials a proxy on the way checked is unknown:
-            # neither is taken, even the same valid token twice.
-            for second in (f"Bearer {token}", "Basic dXNlcjpwYXNz", "Bearer garbage"):
+            # Which of two different credentials a proxy on the way checked is
+            # unknown: neither is taken.
+            for second in ("Basic dXNlcjpwYXNz", "Bearer garbage", f"bearer {token}"):
                 metadata = (*bearer(token), ("authorization", second))
                 call = stub.GetCurrentSession(WHOAMI, metadata=metadata)
                 assert await refused(call) == (UNAUTHENTICATED, "MALFORMED_TOKEN"), second
+            assert keys.reads == 0, "refused before any token was verified"
+            # The same credential twice (a channel and a call that both add it) is one.
+            twice = (*bearer(token), *bearer(token))
+            assert (await stub.GetCurrentSession(WHOAMI, metadata=twice)).session
             assert (await stub.GetCurrentSession(WHOAMI, metadata=bearer(token))).session
-    assert keys.reads == 1, "refused before any token was verified"
-    assert store.reads == 1
+    assert keys.reads == 1
+    assert store.reads == 2
 
 
 async def test_a_gone_session_of_a_token_past_its_exp_expired(stub, store: MemorySessions) -> None:

@@ -264,9 +264,10 @@ class WardenInterceptor(grpc.aio.ServerInterceptor):
         if not values:
             raise AuthError(Reason.MISSING_TOKEN)
         value = values[0]
-        # Two credentials are ambiguous: which one a proxy on the way checked
-        # is unknown, so neither is taken.
-        if len(values) > 1:
+        # Two different credentials are ambiguous: which one a proxy on the way
+        # checked is unknown, so neither is taken. The same one twice (a channel
+        # and a call that both add it) is one credential.
+        if any(other != value for other in values[1:]):
             raise AuthError(Reason.MALFORMED_TOKEN)
         if not isinstance(value, str) or len(value) > MAX_TOKEN_BYTES + 16:
             raise AuthError(Reason.MALFORMED_TOKEN)
