@@ -673,6 +673,20 @@ impl Default for Model {
     }
 }
 
+impl Model {
+    /// The id of the definition `type_name` and its members, if the schema
+    /// has it.
+    fn definition(&self, type_name: &str) -> Option<(u32, &HashMap<u32, Member>)> {
+        let id = *self.names.get(type_name)?;
+        Some((id, self.definitions.get(&id)?))
+    }
+
+    /// The id of `name` if it is one of `members` (a relation or permission).
+    fn member(&self, members: &HashMap<u32, Member>, name: &str) -> Option<u32> {
+        (self.names.get(name).copied()).filter(|id| members.contains_key(id))
+    }
+}
+
 /// A relation or permission of a definition.
 #[derive(Debug, Clone)]
 enum Member {
@@ -1622,20 +1636,12 @@ impl<'a> Checker<'a> {
 
     /// The ids of a definition and of one of its relations or permissions.
     fn validate(&self, resource_type: &str, permission: &str) -> Result<(u32, u32), CheckError> {
-        let Model {
-            names, definitions, ..
-        } = &self.index.model;
-        let (type_id, members) = names
-            .get(resource_type)
-            .and_then(|&t| Some((t, definitions.get(&t)?)))
+        let model = &self.index.model;
+        let (type_id, members) = (model.definition(resource_type))
             .ok_or_else(|| CheckError::UnknownType(resource_type.into()))?;
-        let name = names
-            .get(permission)
-            .copied()
-            .filter(|n| members.contains_key(n))
-            .ok_or_else(|| {
-                CheckError::UnknownPermission(resource_type.into(), permission.into())
-            })?;
+        let name = model.member(members, permission).ok_or_else(|| {
+            CheckError::UnknownPermission(resource_type.into(), permission.into())
+        })?;
         Ok((type_id, name))
     }
 
@@ -1646,23 +1652,15 @@ impl<'a> Checker<'a> {
         subject_type: &str,
         relation: Option<&str>,
     ) -> Result<(u32, u32), CheckError> {
-        let Model {
-            names, definitions, ..
-        } = &self.index.model;
-        let (type_id, members) = names
-            .get(subject_type)
-            .and_then(|&t| Some((t, definitions.get(&t)?)))
+        let model = &self.index.model;
+        let (type_id, members) = (model.definition(subject_type))
             .ok_or_else(|| CheckError::UnknownSubjectType(subject_type.into()))?;
         let Some(relation) = relation else {
             return Ok((type_id, NO_RELATION));
         };
-        let relation_id = names
-            .get(relation)
-            .copied()
-            .filter(|r| members.contains_key(r))
-            .ok_or_else(|| {
-                CheckError::UnknownSubjectRelation(subject_type.into(), relation.into())
-            })?;
+        let relation_id = model.member(members, relation).ok_or_else(|| {
+            CheckError::UnknownSubjectRelation(subject_type.into(), relation.into())
+        })?;
         Ok((type_id, relation_id))
     }
 
