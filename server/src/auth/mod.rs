@@ -24,6 +24,7 @@ use crate::store::{
     RefreshWindows, RoleStore, User, UserStore, ADMIN_ROLE,
 };
 
+pub mod attempts;
 pub mod password;
 
 use password::{check_new_password, check_presented_password, PasswordHasher};
@@ -68,6 +69,8 @@ pub struct Auth {
     keys: Arc<KeyRing>,
     refresh_derivation: ring::hmac::Key,
     hasher: Arc<PasswordHasher>,
+    /// Password checks running, by account.
+    attempts: attempts::InFlight,
     settings: TokenSettings,
     rng: SystemRandom,
 }
@@ -106,6 +109,7 @@ impl Auth {
             keys: deps.keys,
             refresh_derivation: ring::hmac::Key::new(ring::hmac::HMAC_SHA256, &deps.refresh_secret),
             hasher: deps.hasher,
+            attempts: attempts::InFlight::default(),
             settings: deps.settings,
             rng: SystemRandom::new(),
         }
@@ -178,6 +182,8 @@ impl Auth {
         if !violations.is_empty() {
             return Err(Error::InvalidArgument(violations));
         }
+        // A flood against one account takes a few of the pool's places.
+        let _attempt = self.attempts.enter(&email)?;
         let user = self.users.find_user_by_email(&email).await?;
         // An unknown email costs one dummy verify, like a wrong password.
         let ok = self
