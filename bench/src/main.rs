@@ -33,7 +33,7 @@ enum Scenario {
         /// Seconds per measurement.
         #[arg(long, default_value_t = 10)]
         seconds: u64,
-        /// Concurrent login clients during the flood.
+        /// Concurrent login clients during the flood, each its own user.
         #[arg(long, default_value_t = 16)]
         concurrency: usize,
         /// Password-hashing threads (the server's pool and the raw baseline alike).
@@ -472,12 +472,13 @@ async fn health_latencies(channel: Channel, rate: u64, duration: Duration) -> Ve
     out
 }
 
-/// Runs `concurrency` clients logging in for `duration`; returns logins per
-/// second and, when `health` is given, the Health/Check latencies measured meanwhile.
+/// Runs a client per email logging in for `duration`; returns logins per
+/// second and, when `health` is given, the Health/Check latencies measured
+/// meanwhile. Each client is its own user: Warden runs at most 4 password
+/// checks of one account at a time.
 async fn login_flood(
     auth: &AuthServiceClient<Channel>,
-    email: &str,
-    concurrency: usize,
+    emails: &[String],
     duration: Duration,
     health: Option<(Channel, u64)>,
 ) -> anyhow::Result<(f64, Vec<Duration>)> {
@@ -485,9 +486,9 @@ async fn login_flood(
     let logins = Arc::new(AtomicU64::new(0));
     let mut workers = Vec::new();
     let start = Instant::now();
-    for _ in 0..concurrency {
+    for email in emails {
         let (mut auth, email, stop, logins) =
-            (auth.clone(), email.to_owned(), stop.clone(), logins.clone());
+            (auth.clone(), email.clone(), stop.clone(), logins.clone());
         workers.push(tokio::spawn(async move {
             while !stop.load(Ordering::Relaxed) {
                 if auth
@@ -539,13 +540,17 @@ async fn login(
         .connect()
         .await?;
     let mut auth = AuthServiceClient::new(channel.clone());
-    let email = format!("bench-{}@example.com", uuid::Uuid::new_v4().simple());
-    auth.register(RegisterRequest {
-        email: email.clone(),
-        password: PASSWORD.into(),
-        display_name: String::new(),
-    })
-    .await?;
+    let mut emails = Vec::with_capacity(concurrency);
+    for _ in 0..concurrency {
+        let email = format!("bench-{}@example.com", uuid::Uuid::new_v4().simple());
+        auth.register(RegisterRequest {
+            email: email.clone(),
+            password: PASSWORD.into(),
+            display_name: String::new(),
+        })
+        .await?;
+        emails.push(email);
+    }
 
     // 1. Raw argon2id, same parameters, same number of threads, both ways;
     // the ratio is taken against the faster one.
@@ -561,11 +566,10 @@ async fn login(
     let idle = health_latencies(channel.clone(), health_rate, duration).await;
 
     // 3. Login throughput alone; 4. Health/Check latency during the same flood.
-    let (login_rate, _) = login_flood(&auth, &email, concurrency, duration, None).await?;
+    let (login_rate, _) = login_flood(&auth, &emails, duration, None).await?;
     let (_, busy) = login_flood(
         &auth,
-        &email,
-        concurrency,
+        &emails,
         duration,
         Some((channel.clone(), health_rate)),
     )
