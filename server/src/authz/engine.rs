@@ -1930,6 +1930,23 @@ impl<'a> Checker<'a> {
         )
     }
 
+    /// Where an arrow through `relation` leads: `name` on each live plain
+    /// object it names (the schema allows no others through an arrow);
+    /// `None` when it names nothing.
+    fn hops(&self, relation: IdKey, name: u32) -> Option<impl Iterator<Item = IdKey> + '_> {
+        let slot = self.index.slot(relation)?;
+        let wildcard = self.index.model.wildcard;
+        Some(
+            (slot.iter())
+                .filter(move |&(stored, expiry)| {
+                    expiry > self.now_ms
+                        && stored.relation == NO_RELATION
+                        && stored.object_id != wildcard
+                })
+                .map(move |(stored, _)| (stored.object_type, stored.object_id, name)),
+        )
+    }
+
     fn op(
         &self,
         object_type: u32,
@@ -1942,42 +1959,20 @@ impl<'a> Checker<'a> {
         match op {
             Op::Ref(name) => self.visit((object_type, object_id, *name), target, depth, path),
             Op::Arrow(relation, name) => {
-                let Some(slot) = self.index.slot((object_type, object_id, *relation)) else {
+                let Some(hops) = self.hops((object_type, object_id, *relation), *name) else {
                     return Ok(false);
                 };
-                any_of(
-                    slot.iter()
-                        .filter(|&(stored, expiry)| {
-                            expiry > self.now_ms
-                                && stored.relation == NO_RELATION
-                                && stored.object_id != self.index.model.wildcard
-                        })
-                        .map(|(stored, _)| {
-                            let hop = (stored.object_type, stored.object_id, *name);
-                            self.visit(hop, target, depth + 1, path)
-                        }),
-                )
+                any_of(hops.map(|hop| self.visit(hop, target, depth + 1, path)))
             }
             Op::ArrowAll(relation, name) => {
-                let Some(slot) = self.index.slot((object_type, object_id, *relation)) else {
+                let Some(hops) = self.hops((object_type, object_id, *relation), *name) else {
                     return Ok(false);
                 };
-                // As `->` reads them: live plain objects (the schema allows
-                // no others through an arrow).
                 let mut any = false;
-                let every = all_of(
-                    slot.iter()
-                        .filter(|&(stored, expiry)| {
-                            expiry > self.now_ms
-                                && stored.relation == NO_RELATION
-                                && stored.object_id != self.index.model.wildcard
-                        })
-                        .map(|(stored, _)| {
-                            any = true;
-                            let hop = (stored.object_type, stored.object_id, *name);
-                            self.visit(hop, target, depth + 1, path)
-                        }),
-                )?;
+                let every = all_of(hops.map(|hop| {
+                    any = true;
+                    self.visit(hop, target, depth + 1, path)
+                }))?;
                 Ok(every && any)
             }
             Op::Union(items) => any_of(
