@@ -10,7 +10,7 @@
 //! `-` were one level here, read from left to right, so `a - b & c` was
 //! `(a - b) & c`; `bench/differential.py` found it against SpiceDB.)
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 
 /// How deeply a permission's expression may nest: parentheses within
@@ -613,6 +613,9 @@ fn parse_with(text: &str, strict: bool) -> Result<Schema, SchemaError> {
         schema.definitions.insert(name, def);
     }
     validate(&schema, &spans)?;
+    if p.strict {
+        no_alias_cycles(&schema, &spans)?;
+    }
     schema.read_differently_before = p.read_differently_before;
     Ok(schema)
 }
@@ -645,6 +648,49 @@ fn validate(schema: &Schema, spans: &Spans) -> Result<(), SchemaError> {
         for (perm, expr) in &def.permissions {
             let at = spans.items[&(def_name.clone(), perm.clone())];
             check_expr(schema, def_name, def, perm, expr, at)?;
+        }
+    }
+    Ok(())
+}
+
+/// Refuses permissions that are only other permissions of the same definition,
+/// round in a circle (`permission a = b`, `permission b = a`): they can never
+/// grant anything. SpiceDB refuses the same (as "there exists a cycle in
+/// permissions"); a cycle through a union, an intersection or an arrow is a
+/// legitimate recursive rule and is kept. Strict only: a stored schema loads.
+fn no_alias_cycles(schema: &Schema, spans: &Spans) -> Result<(), SchemaError> {
+    for (def_name, def) in &schema.definitions {
+        // Each permission is walked once: `ends` holds those whose chain of
+        // references was followed to its end without a cycle.
+        let mut ends: HashSet<&str> = HashSet::new();
+        for start in def.permissions.keys() {
+            let mut chain: Vec<&str> = Vec::new();
+            let mut on_chain: HashMap<&str, usize> = HashMap::new();
+            let mut at = start.as_str();
+            loop {
+                if ends.contains(at) {
+                    break;
+                }
+                if let Some(&i) = on_chain.get(at) {
+                    // Reported at the cycle's first permission by name.
+                    let mut cycle = chain[i..].to_vec();
+                    cycle.sort_unstable();
+                    return Err(SchemaError {
+                        at: spans.items[&(def_name.clone(), cycle[0].to_owned())],
+                        message: format!(
+                            "definition {def_name:?}: permissions that only refer to each other in a cycle: {}",
+                            cycle.join(", ")
+                        ),
+                    });
+                }
+                on_chain.insert(at, chain.len());
+                chain.push(at);
+                match def.permissions.get(at) {
+                    Some(Expr::Ref(next)) => at = next,
+                    _ => break,
+                }
+            }
+            ends.extend(chain);
         }
     }
     Ok(())
@@ -902,6 +948,46 @@ pub(crate) mod tests {
         ];
         for (text, at, needle) in cases {
             refused(text, at, needle);
+        }
+    }
+
+    #[test]
+    fn permissions_that_only_name_each_other_in_a_cycle_are_refused() {
+        let head = "definition user {}\ndefinition doc {\n  relation parent: doc\n  relation viewer: user\n";
+        for (body, at, cycle) in [
+            ("  permission view = view\n", (5, 14), "view"),
+            (
+                "  permission view = read\n  permission read = look\n  permission look = view\n",
+                (7, 14),
+                "look, read, view",
+            ),
+            // A chain into a cycle: the cycle is named, not the chain.
+            (
+                "  permission edit = read\n  permission read = view\n  permission view = read\n",
+                (6, 14),
+                "read, view",
+            ),
+        ] {
+            let text = format!("{head}{body}}}");
+            refused(
+                &text,
+                at,
+                &format!("only refer to each other in a cycle: {cycle}"),
+            );
+            // Written before the rule, it still loads.
+            assert!(parse_stored(&text).is_ok(), "{text}");
+        }
+        // Recursion with a way out is a rule, as in SpiceDB: through a
+        // union, an intersection, an exclusion or an arrow; and chains.
+        for body in [
+            "  permission view = viewer + view\n",
+            "  permission view = edit & viewer\n  permission edit = view & viewer\n",
+            "  permission view = viewer - view\n",
+            "  permission view = viewer + parent->view\n",
+            "  permission view = read\n  permission read = look\n  permission look = viewer\n",
+        ] {
+            let text = format!("{head}{body}}}");
+            assert!(parse(&text).is_ok(), "{text}");
         }
     }
 
