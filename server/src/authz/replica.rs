@@ -10,6 +10,7 @@
 //! applied to a copy made under the read lock, and the copy is swapped in:
 //! checks go on meanwhile, and none ever sees half of a revision.
 
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock, RwLockReadGuard};
 use std::time::{Duration, SystemTime};
@@ -63,6 +64,22 @@ pub struct Replica {
     /// The thread freeing the state a large change replaced (see
     /// [`Replica::retire`]). Touched only by the holder of `writer`.
     retiring: std::sync::Mutex<Option<std::thread::JoinHandle<()>>>,
+}
+
+/// Hands the pages glibc's allocator holds free back to the system. Its
+/// per-thread arenas keep them otherwise: writing a schema of 60,000 small
+/// definitions left the resident size 170 MB up for good, and each such
+/// write added more (BENCHMARKS.md, "Writing a large schema").
+fn release_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        // SAFETY: malloc_trim takes a plain integer and only works on the
+        // allocator's own free lists; it returns whether it released any.
+        #[allow(unsafe_code)]
+        unsafe {
+            libc::malloc_trim(0);
+        }
+    }
 }
 
 fn parse_stored(text: &str) -> Schema {
@@ -249,6 +266,15 @@ impl Replica {
     }
 
     fn apply(&self, changes: Vec<(i64, Change)>, last: i64) {
+        // Schemas are parsed before the state is locked: a schema of
+        // megabytes takes most of a second, which checks need not wait for.
+        let mut schemas: HashMap<i64, Schema> = (changes.iter())
+            .filter_map(|(revision, change)| match change {
+                Change::Schema(text) => Some((*revision, parse_stored(text))),
+                _ => None,
+            })
+            .collect();
+        let new_schema = !schemas.is_empty();
         self.update(changes.len(), |state| {
             for (revision, change) in changes {
                 if revision <= state.revision {
@@ -260,7 +286,8 @@ impl Replica {
                         state.index.remove(&tuple);
                     }
                     Change::Schema(text) => {
-                        state.schema = parse_stored(&text);
+                        state.schema =
+                            (schemas.remove(&revision)).unwrap_or_else(|| parse_stored(&text));
                         let State { schema, index, .. } = &mut *state;
                         index.set_schema(schema);
                         state.schema_text = text;
@@ -271,6 +298,11 @@ impl Replica {
             state.revision = state.revision.max(last);
         });
         self.applied.send_replace(self.read().revision);
+        if new_schema {
+            // The schema replaced, and the parse's own working memory, were
+            // many small allocations, freed now.
+            release_freed_memory();
+        }
     }
 
     /// Waits until the replica has applied `revision`: catches up from the

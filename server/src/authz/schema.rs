@@ -85,15 +85,90 @@ pub enum Expr {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Definition {
     /// Relations by name, with the subject types they accept.
-    pub relations: BTreeMap<String, Vec<AllowedSubject>>,
+    pub relations: Members<Vec<AllowedSubject>>,
     /// Permissions by name.
-    pub permissions: BTreeMap<String, Expr>,
+    pub permissions: Members<Expr>,
 }
 
 impl Definition {
     /// Whether `name` is a relation or a permission here.
     pub fn has(&self, name: &str) -> bool {
         self.relations.contains_key(name) || self.permissions.contains_key(name)
+    }
+}
+
+/// A definition's relations or permissions by name: a vector sorted by name.
+/// Most definitions have a few; a map node each (about 500 bytes in a
+/// `BTreeMap`, however few entries it holds) made a schema of 60,000 small
+/// definitions take 85 MB.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Members<V>(Vec<(String, V)>);
+
+impl<V> Default for Members<V> {
+    fn default() -> Self {
+        Self(Vec::new())
+    }
+}
+
+impl<V> Members<V> {
+    /// The value named `name`.
+    pub fn get(&self, name: &str) -> Option<&V> {
+        let found = self.0.binary_search_by(|(n, _)| n.as_str().cmp(name));
+        found.ok().map(|i| &self.0[i].1)
+    }
+
+    /// Whether `name` is here.
+    pub fn contains_key(&self, name: &str) -> bool {
+        self.get(name).is_some()
+    }
+
+    /// The names, in order.
+    pub fn keys(&self) -> impl Iterator<Item = &String> {
+        self.0.iter().map(|(n, _)| n)
+    }
+
+    /// Names and values, in name order.
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &V)> {
+        self.0.iter().map(|(n, v)| (n, v))
+    }
+
+    /// How many.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// From names that are all different (the parser refuses a name twice).
+impl<V> FromIterator<(String, V)> for Members<V> {
+    fn from_iter<I: IntoIterator<Item = (String, V)>>(items: I) -> Self {
+        let mut items: Vec<_> = items.into_iter().collect();
+        items.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        items.shrink_to_fit();
+        Self(items)
+    }
+}
+
+impl<'a, V> IntoIterator for &'a Members<V> {
+    type Item = (&'a String, &'a V);
+    type IntoIter =
+        std::iter::Map<std::slice::Iter<'a, (String, V)>, fn(&'a (String, V)) -> Self::Item>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter().map(|(n, v)| (n, v))
+    }
+}
+
+impl<V> std::ops::Index<&str> for Members<V> {
+    type Output = V;
+
+    fn index(&self, name: &str) -> &V {
+        self.get(name)
+            .unwrap_or_else(|| panic!("no member {name:?}"))
     }
 }
 
@@ -108,120 +183,132 @@ pub struct Schema {
     pub read_differently_before: Option<Position>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
-enum Token {
-    Ident(String),
+/// A token, borrowed from the schema text.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Token<'a> {
+    Ident(&'a str),
     Symbol(&'static str),
 }
 
-struct Lexer {
-    tokens: Vec<(Token, Position)>,
+/// Tokens one at a time, as the parser asks for them: nothing of the text
+/// is copied (a schema may be megabytes; the parser keeps one token).
+struct Lexer<'a> {
+    text: &'a str,
+    /// Byte offset of the next character.
+    i: usize,
+    line: usize,
+    column: usize,
 }
 
-fn lex(text: &str) -> Result<Lexer, SchemaError> {
-    let chars: Vec<char> = text.chars().collect();
-    let (mut i, mut line, mut column) = (0, 1, 1);
-    let mut tokens = Vec::new();
-    let advance = |i: &mut usize, line: &mut usize, column: &mut usize, chars: &[char]| {
-        let c = chars[*i];
-        *i += 1;
-        if c == '\n' {
-            *line += 1;
-            *column = 1;
-        } else {
-            *column += 1;
-        }
-    };
-    while i < chars.len() {
-        let c = chars[i];
-        let at = Position { line, column };
-        if c.is_whitespace() {
-            advance(&mut i, &mut line, &mut column, &chars);
-        } else if c == '/' && chars.get(i + 1) == Some(&'/') {
-            while i < chars.len() && chars[i] != '\n' {
-                advance(&mut i, &mut line, &mut column, &chars);
-            }
-        } else if c == '/' && chars.get(i + 1) == Some(&'*') {
-            advance(&mut i, &mut line, &mut column, &chars);
-            advance(&mut i, &mut line, &mut column, &chars);
-            loop {
-                if i + 1 >= chars.len() {
-                    return Err(SchemaError {
-                        at,
-                        message: "unterminated /* comment".into(),
-                    });
-                }
-                if chars[i] == '*' && chars[i + 1] == '/' {
-                    advance(&mut i, &mut line, &mut column, &chars);
-                    advance(&mut i, &mut line, &mut column, &chars);
-                    break;
-                }
-                advance(&mut i, &mut line, &mut column, &chars);
-            }
-        } else if c.is_ascii_alphanumeric() || c == '_' {
-            let mut ident = String::new();
-            while i < chars.len()
-                && (chars[i].is_ascii_alphanumeric() || chars[i] == '_' || chars[i] == '/')
-            {
-                ident.push(chars[i]);
-                advance(&mut i, &mut line, &mut column, &chars);
-            }
-            tokens.push((Token::Ident(ident), at));
-        } else {
-            let two: String = chars[i..(i + 2).min(chars.len())].iter().collect();
-            let symbol = if two == "->" {
-                "->"
-            } else {
-                match c {
-                    '{' => "{",
-                    '}' => "}",
-                    '(' => "(",
-                    ')' => ")",
-                    ':' => ":",
-                    '|' => "|",
-                    '#' => "#",
-                    '*' => "*",
-                    '=' => "=",
-                    '+' => "+",
-                    '&' => "&",
-                    '-' => "-",
-                    '.' => ".",
-                    _ => {
-                        // Inside a caveat (a CEL expression, `>` and quotes
-                        // and all), what to say is that caveats are refused.
-                        let caveat = tokens.windows(3).rev().find_map(|w| match w {
-                            [(Token::Ident(k), at), (Token::Ident(_), _), (Token::Symbol("("), _)]
-                                if k == "caveat" =>
-                            {
-                                Some(*at)
-                            }
-                            _ => None,
-                        });
-                        return Err(match caveat {
-                            Some(at) => SchemaError {
-                                at,
-                                message: "caveats are not supported".into(),
-                            },
-                            None => SchemaError {
-                                at,
-                                message: format!("unexpected character {c:?}"),
-                            },
-                        });
-                    }
-                }
-            };
-            for _ in symbol.chars() {
-                advance(&mut i, &mut line, &mut column, &chars);
-            }
-            tokens.push((Token::Symbol(symbol), at));
+impl<'a> Lexer<'a> {
+    fn new(text: &'a str) -> Self {
+        Self {
+            text,
+            i: 0,
+            line: 1,
+            column: 1,
         }
     }
-    Ok(Lexer { tokens })
+
+    fn peek_char(&self, ahead: usize) -> Option<char> {
+        self.text[self.i..].chars().nth(ahead)
+    }
+
+    fn advance(&mut self) {
+        if let Some(c) = self.peek_char(0) {
+            self.i += c.len_utf8();
+            if c == '\n' {
+                self.line += 1;
+                self.column = 1;
+            } else {
+                self.column += 1;
+            }
+        }
+    }
+
+    /// The next token and where it starts, or `None` at the end.
+    fn next_token(&mut self) -> Result<Option<(Token<'a>, Position)>, SchemaError> {
+        loop {
+            let at = Position {
+                line: self.line,
+                column: self.column,
+            };
+            let Some(c) = self.peek_char(0) else {
+                return Ok(None);
+            };
+            let next = self.peek_char(1);
+            if c.is_whitespace() {
+                self.advance();
+            } else if c == '/' && next == Some('/') {
+                while self.peek_char(0).is_some_and(|c| c != '\n') {
+                    self.advance();
+                }
+            } else if c == '/' && next == Some('*') {
+                self.advance();
+                self.advance();
+                loop {
+                    match (self.peek_char(0), self.peek_char(1)) {
+                        (Some('*'), Some('/')) => break,
+                        (_, None) => {
+                            return Err(SchemaError {
+                                at,
+                                message: "unterminated /* comment".into(),
+                            })
+                        }
+                        _ => self.advance(),
+                    }
+                }
+                self.advance();
+                self.advance();
+            } else if c.is_ascii_alphanumeric() || c == '_' {
+                let start = self.i;
+                while self
+                    .peek_char(0)
+                    .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_' || c == '/')
+                {
+                    self.advance();
+                }
+                return Ok(Some((Token::Ident(&self.text[start..self.i]), at)));
+            } else {
+                let symbol = match (c, next) {
+                    ('-', Some('>')) => "->",
+                    ('{', _) => "{",
+                    ('}', _) => "}",
+                    ('(', _) => "(",
+                    (')', _) => ")",
+                    (':', _) => ":",
+                    ('|', _) => "|",
+                    ('#', _) => "#",
+                    ('*', _) => "*",
+                    ('=', _) => "=",
+                    ('+', _) => "+",
+                    ('&', _) => "&",
+                    ('-', _) => "-",
+                    ('.', _) => ".",
+                    _ => {
+                        return Err(SchemaError {
+                            at,
+                            message: format!("unexpected character {c:?}"),
+                        })
+                    }
+                };
+                for _ in symbol.chars() {
+                    self.advance();
+                }
+                return Ok(Some((Token::Symbol(symbol), at)));
+            }
+        }
+    }
 }
 
-struct Parser {
-    tokens: Vec<(Token, Position)>,
-    next: usize,
+struct Parser<'a> {
+    lexer: Lexer<'a>,
+    /// The token the parser is at, and where it is (`None` at the end, or
+    /// after the lexer refused something).
+    current: Option<(Token<'a>, Position)>,
+    /// What the lexer refused: the parser's answer, whatever it made of the
+    /// tokens before.
+    lex_error: Option<SchemaError>,
     end: Position,
     /// How many parentheses are open.
     nesting: usize,
@@ -253,13 +340,24 @@ pub fn valid_name(name: &str, prefixed: bool) -> bool {
     }
 }
 
-impl Parser {
-    fn peek(&self) -> Option<&Token> {
-        self.tokens.get(self.next).map(|(t, _)| t)
+impl<'a> Parser<'a> {
+    fn peek(&self) -> Option<&Token<'a>> {
+        self.current.as_ref().map(|(t, _)| t)
     }
 
     fn at(&self) -> Position {
-        self.tokens.get(self.next).map_or(self.end, |(_, p)| *p)
+        self.current.map_or(self.end, |(_, p)| p)
+    }
+
+    /// Moves to the next token.
+    fn bump(&mut self) {
+        self.current = None;
+        if self.lex_error.is_none() {
+            match self.lexer.next_token() {
+                Ok(token) => self.current = token,
+                Err(e) => self.lex_error = Some(e),
+            }
+        }
     }
 
     fn error<T>(&self, message: impl Into<String>) -> Result<T, SchemaError> {
@@ -270,8 +368,7 @@ impl Parser {
     }
 
     fn symbol(&mut self, s: &'static str) -> Result<(), SchemaError> {
-        if self.peek() == Some(&Token::Symbol(s)) {
-            self.next += 1;
+        if self.eat(s) {
             Ok(())
         } else {
             self.error(format!("expected `{s}`"))
@@ -281,13 +378,13 @@ impl Parser {
     fn eat(&mut self, s: &'static str) -> bool {
         let hit = self.peek() == Some(&Token::Symbol(s));
         if hit {
-            self.next += 1;
+            self.bump();
         }
         hit
     }
 
-    fn ident(&mut self, what: &str) -> Result<(String, Position), SchemaError> {
-        match self.tokens.get(self.next) {
+    fn ident(&mut self, what: &str) -> Result<(&'a str, Position), SchemaError> {
+        match self.current {
             Some((Token::Ident(name), at)) => {
                 let prefixed = what == "definition name" || what == "subject type";
                 let valid = if self.strict {
@@ -303,16 +400,15 @@ impl Parser {
                 if !valid {
                     let prefix = if prefixed { " (and one `prefix/`)" } else { "" };
                     return Err(SchemaError {
-                        at: *at,
+                        at,
                         message: format!(
                             "invalid {what} {name:?}: 1 to 64 lower case letters, digits and _, \
                              starting with a letter{prefix}"
                         ),
                     });
                 }
-                let found = (name.clone(), *at);
-                self.next += 1;
-                Ok(found)
+                self.bump();
+                Ok((name, at))
             }
             _ => self.error(format!("expected {what}")),
         }
@@ -322,10 +418,10 @@ impl Parser {
     /// any relationship may expire here; `true` if it was there. A caveat
     /// (`with name`) is refused.
     fn expiration_trait(&mut self) -> Result<bool, SchemaError> {
-        if self.peek() != Some(&Token::Ident("with".into())) {
+        if self.peek() != Some(&Token::Ident("with")) {
             return Ok(false);
         }
-        self.next += 1;
+        self.bump();
         let (name, at) = self.ident("`expiration`")?;
         if name != "expiration" {
             return Err(SchemaError {
@@ -338,11 +434,10 @@ impl Parser {
         Ok(true)
     }
 
-    fn keyword(&mut self) -> Option<String> {
-        match self.peek() {
-            Some(Token::Ident(k)) => {
-                let k = k.clone();
-                self.next += 1;
+    fn keyword(&mut self) -> Option<&'a str> {
+        match self.current {
+            Some((Token::Ident(k), _)) => {
+                self.bump();
                 Some(k)
             }
             _ => None,
@@ -422,7 +517,7 @@ impl Parser {
         let (name, _) = self.ident("relation or permission name")?;
         if self.eat("->") {
             let (target, _) = self.ident("permission name after ->")?;
-            return Ok((Expr::Arrow(name, target), 0));
+            return Ok((Expr::Arrow(name.into(), target.into()), 0));
         }
         // SpiceDB's `parent.any(view)` is `parent->view`; `parent.all(view)`
         // needs `view` on every parent.
@@ -437,12 +532,12 @@ impl Parser {
             self.symbol("(")?;
             let (target, _) = self.ident("permission name")?;
             self.symbol(")")?;
-            return Ok(match function.as_str() {
-                "any" => (Expr::Arrow(name, target), 0),
-                _ => (Expr::ArrowAll(name, target), 0),
+            return Ok(match function {
+                "any" => (Expr::Arrow(name.into(), target.into()), 0),
+                _ => (Expr::ArrowAll(name.into(), target.into()), 0),
             });
         }
-        Ok((Expr::Ref(name), 0))
+        Ok((Expr::Ref(name.into()), 0))
     }
 }
 
@@ -462,10 +557,16 @@ fn within_depth(depth: usize, at: Position) -> Result<(), SchemaError> {
     Ok(())
 }
 
-/// Where each named item was declared, for validation messages.
-struct Spans {
-    definitions: BTreeMap<String, Position>,
-    items: BTreeMap<(String, String), Position>,
+/// Where each relation and permission was declared, for validation messages.
+#[derive(Default)]
+struct Spans<'a> {
+    items: HashMap<(&'a str, &'a str), Position>,
+}
+
+impl Spans<'_> {
+    fn of(&self, definition: &str, member: &str) -> Position {
+        self.items[&(definition, member)]
+    }
 }
 
 /// Parses and validates a schema.
@@ -483,28 +584,44 @@ pub fn parse_stored(text: &str) -> Result<Schema, SchemaError> {
 fn parse_with(text: &str, strict: bool) -> Result<Schema, SchemaError> {
     // A byte-order mark, as some editors on Windows save files: not text.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let lines: Vec<&str> = text.lines().collect();
+    // An error at the end is reported after the last line's last character.
     let end = Position {
-        line: lines.len().max(1),
-        column: lines.last().map_or(1, |l| l.chars().count() + 1),
+        line: text.lines().count().max(1),
+        column: text.lines().last().map_or(1, |l| l.chars().count() + 1),
     };
     let mut p = Parser {
-        tokens: lex(text)?.tokens,
-        next: 0,
+        lexer: Lexer::new(text),
+        current: None,
+        lex_error: None,
         end,
         nesting: 0,
         read_differently_before: None,
         joined_by_and: false,
         strict,
     };
+    p.bump();
+    let mut spans = Spans::default();
+    let parsed = definitions(&mut p, &mut spans);
+    // What the lexer refused comes first: the parser stopped there, and
+    // what it made of the text cut short says less.
+    if let Some(e) = p.lex_error.take() {
+        return Err(e);
+    }
+    let mut schema = parsed?;
+    validate(&schema, &spans)?;
+    if strict {
+        no_alias_cycles(&schema, &spans)?;
+    }
+    schema.read_differently_before = p.read_differently_before;
+    Ok(schema)
+}
+
+/// The definitions, as written (validated later).
+fn definitions<'a>(p: &mut Parser<'a>, spans: &mut Spans<'a>) -> Result<Schema, SchemaError> {
     let mut schema = Schema::default();
-    let mut spans = Spans {
-        definitions: BTreeMap::new(),
-        items: BTreeMap::new(),
-    };
     while p.peek().is_some() {
         let at = p.at();
-        match p.keyword().as_deref() {
+        match p.keyword() {
             Some("definition") => {}
             // SpiceDB's switch for relationships that expire. Any
             // relationship may expire here, so there is nothing to switch on.
@@ -533,20 +650,22 @@ fn parse_with(text: &str, strict: bool) -> Result<Schema, SchemaError> {
             None => return p.error("expected `definition`"),
         }
         let (name, name_at) = p.ident("definition name")?;
-        if schema.definitions.contains_key(&name) {
+        if schema.definitions.contains_key(name) {
             return Err(SchemaError {
                 at: name_at,
                 message: format!("duplicate definition {name:?}"),
             });
         }
         p.symbol("{")?;
-        let mut def = Definition::default();
+        // Names the definition has so far; kept sorted only at its end.
+        let mut seen: HashSet<&str> = HashSet::new();
+        let (mut relations, mut permissions) = (Vec::new(), Vec::new());
         while !p.eat("}") {
             let at = p.at();
-            match p.keyword().as_deref() {
+            match p.keyword() {
                 Some("relation") => {
                     let (rel, rel_at) = p.ident("relation name")?;
-                    if def.has(&rel) {
+                    if !seen.insert(rel) {
                         return Err(SchemaError {
                             at: rel_at,
                             message: format!("duplicate name {rel:?} in {name:?}"),
@@ -558,12 +677,12 @@ fn parse_with(text: &str, strict: bool) -> Result<Schema, SchemaError> {
                         let (ty, ty_at) = p.ident("subject type")?;
                         let subject = if p.eat("#") {
                             let (sub, _) = p.ident("subject relation")?;
-                            AllowedSubject::Set(ty, sub)
+                            AllowedSubject::Set(ty.into(), sub.into())
                         } else if p.eat(":") {
                             p.symbol("*")?;
-                            AllowedSubject::Wildcard(ty)
+                            AllowedSubject::Wildcard(ty.into())
                         } else {
-                            AllowedSubject::Object(ty)
+                            AllowedSubject::Object(ty.into())
                         };
                         // `user | user with expiration` is SpiceDB's way to
                         // let some relationships expire: two forms, one type.
@@ -582,12 +701,12 @@ fn parse_with(text: &str, strict: bool) -> Result<Schema, SchemaError> {
                             break;
                         }
                     }
-                    spans.items.insert((name.clone(), rel.clone()), rel_at);
-                    def.relations.insert(rel, allowed);
+                    spans.items.insert((name, rel), rel_at);
+                    relations.push((rel.to_owned(), allowed));
                 }
                 Some("permission") => {
                     let (perm, perm_at) = p.ident("permission name")?;
-                    if def.has(&perm) {
+                    if !seen.insert(perm) {
                         return Err(SchemaError {
                             at: perm_at,
                             message: format!("duplicate name {perm:?} in {name:?}"),
@@ -595,8 +714,8 @@ fn parse_with(text: &str, strict: bool) -> Result<Schema, SchemaError> {
                     }
                     p.symbol("=")?;
                     let (expr, _) = p.expr()?;
-                    spans.items.insert((name.clone(), perm.clone()), perm_at);
-                    def.permissions.insert(perm, expr);
+                    spans.items.insert((name, perm), perm_at);
+                    permissions.push((perm.to_owned(), expr));
                 }
                 Some(other) => {
                     return Err(SchemaError {
@@ -609,21 +728,19 @@ fn parse_with(text: &str, strict: bool) -> Result<Schema, SchemaError> {
                 None => return p.error("expected `relation`, `permission` or `}`"),
             }
         }
-        spans.definitions.insert(name.clone(), name_at);
-        schema.definitions.insert(name, def);
+        let definition = Definition {
+            relations: relations.into_iter().collect(),
+            permissions: permissions.into_iter().collect(),
+        };
+        schema.definitions.insert(name.to_owned(), definition);
     }
-    validate(&schema, &spans)?;
-    if p.strict {
-        no_alias_cycles(&schema, &spans)?;
-    }
-    schema.read_differently_before = p.read_differently_before;
     Ok(schema)
 }
 
 fn validate(schema: &Schema, spans: &Spans) -> Result<(), SchemaError> {
     for (def_name, def) in &schema.definitions {
         for (rel, allowed) in &def.relations {
-            let at = spans.items[&(def_name.clone(), rel.clone())];
+            let at = spans.of(def_name, rel);
             for subject in allowed {
                 let (ty, sub) = match subject {
                     AllowedSubject::Object(t) | AllowedSubject::Wildcard(t) => (t, None),
@@ -646,7 +763,7 @@ fn validate(schema: &Schema, spans: &Spans) -> Result<(), SchemaError> {
             }
         }
         for (perm, expr) in &def.permissions {
-            let at = spans.items[&(def_name.clone(), perm.clone())];
+            let at = spans.of(def_name, perm);
             check_expr(schema, def_name, def, perm, expr, at)?;
         }
     }
@@ -676,7 +793,7 @@ fn no_alias_cycles(schema: &Schema, spans: &Spans) -> Result<(), SchemaError> {
                     let mut cycle = chain[i..].to_vec();
                     cycle.sort_unstable();
                     return Err(SchemaError {
-                        at: spans.items[&(def_name.clone(), cycle[0].to_owned())],
+                        at: spans.of(def_name, cycle[0]),
                         message: format!(
                             "definition {def_name:?}: permissions that only refer to each other in a cycle: {}",
                             cycle.join(", ")

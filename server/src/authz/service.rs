@@ -1214,6 +1214,9 @@ impl authz_service_server::AuthzService for Authz {
                     ),
                 }
             })?;
+        // The replica parses the stored text again as it applies it: one
+        // parse at a time (a schema of megabytes parses to hundreds).
+        drop(schema);
         Ok(Response::new(pb::WriteSchemaResponse {
             written_at: Some(self.after_write(revision).await),
         }))
