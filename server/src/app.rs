@@ -204,6 +204,7 @@ pub async fn start_with_routes(
         keys: keys.clone(),
         refresh_secret,
         hasher,
+        client_ip_header: config.client_ip_header.clone(),
         settings: TokenSettings {
             issuer: config.issuer.clone(),
             audience: config.audience.clone(),

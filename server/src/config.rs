@@ -90,6 +90,9 @@ pub struct ServeArgs {
     /// Role that authorization reads need (checks, lookups, ReadRelationships, ReadSchema), besides admin [default: none; any authenticated caller may read].
     #[arg(long, env = "WARDEN_AUTHZ_READ_ROLE")]
     pub authz_read_role: Option<String>,
+    /// Metadata a proxy in front of Warden sets to the client's address (x-forwarded-for, x-real-ip); its last value is the client's address [default: none; the connection's peer address].
+    #[arg(long, env = "WARDEN_CLIENT_IP_HEADER")]
+    pub client_ip_header: Option<String>,
 }
 
 /// The keys the TOML file may hold; an unknown key is an error naming it.
@@ -120,6 +123,7 @@ struct FileConfig {
     bootstrap_admin_email: Option<String>,
     enrichment_queue: Option<String>,
     authz_read_role: Option<String>,
+    client_ip_header: Option<String>,
 }
 
 /// How logs are written.
@@ -201,6 +205,9 @@ pub struct Config {
     /// The role authorization reads need besides `admin` (`None`: any
     /// authenticated caller may read).
     pub authz_read_role: Option<String>,
+    /// Metadata holding the client's address, set by a proxy (`None`: the
+    /// connection's peer address).
+    pub client_ip_header: Option<String>,
 }
 
 /// A configuration value was rejected; the message names the key.
@@ -235,6 +242,7 @@ impl Config {
             bootstrap_admin_email: None,
             enrichment_queue: crate::authz::enrichment::QUEUE.to_owned(),
             authz_read_role: None,
+            client_ip_header: None,
         }
     }
 
@@ -337,6 +345,20 @@ impl Config {
                 )));
             }
             config.authz_read_role = Some(v);
+        }
+        if let Some(v) = non_empty(args.client_ip_header.or(file.client_ip_header)) {
+            let v = v.to_ascii_lowercase();
+            let token = |b: u8| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'.';
+            if v.len() > 64
+                || !v.bytes().all(token)
+                || v.ends_with("-bin")
+                || v.starts_with("grpc-")
+            {
+                return Err(ConfigError(format!(
+                    "client_ip_header: {v:?} is not a usable metadata name (letters, digits and -_., at most 64, not -bin or grpc-)"
+                )));
+            }
+            config.client_ip_header = Some(v);
         }
         config.validate()?;
         Ok(config)
@@ -534,6 +556,22 @@ mod tests {
         assert_eq!(
             Config::load(args).unwrap().authz_read_role.as_deref(),
             Some("authz-reader")
+        );
+        for bad in ["x forwarded for", "grpc-peer", "x-ip-bin", "x:ip"] {
+            let args = ServeArgs {
+                client_ip_header: Some(bad.into()),
+                ..Default::default()
+            };
+            let err = Config::load(args).unwrap_err().to_string();
+            assert!(err.contains("client_ip_header"), "{bad}: {err}");
+        }
+        let args = ServeArgs {
+            client_ip_header: Some("X-Forwarded-For".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            Config::load(args).unwrap().client_ip_header.as_deref(),
+            Some("x-forwarded-for")
         );
     }
 }

@@ -1,6 +1,7 @@
-//! At most a few password checks of one account at a time. The hashing pool
-//! sheds load for everyone once it is full; this keeps a flood of logins
-//! against one account to a few of its places, so other users still log in.
+//! Shares of the hashing pool. The pool sheds load for everyone once it is
+//! full; these keep a flood of logins against one account to a few of its
+//! places, and a flood from one client address (over any number of
+//! accounts) to half of them, so other users still log in.
 
 use std::collections::HashMap;
 use std::sync::{Mutex, PoisonError};
@@ -12,9 +13,11 @@ use crate::error::Error;
 /// pool's admission (16 a hashing thread).
 pub const PER_ACCOUNT: usize = 4;
 
-/// The password checks running, by account (normalized email).
-#[derive(Debug, Default)]
+/// The password checks running, by key (an account's normalized email, or a
+/// client's address), each key at most `limit` at once.
+#[derive(Debug)]
 pub struct InFlight {
+    limit: usize,
     counts: Mutex<HashMap<String, usize>>,
 }
 
@@ -26,12 +29,20 @@ pub struct Attempt<'a> {
 }
 
 impl InFlight {
+    /// At most `limit` checks of each key at once.
+    pub fn new(limit: usize) -> Self {
+        Self {
+            limit,
+            counts: Mutex::default(),
+        }
+    }
+
     /// A place for one more check of `account`, or `Overloaded` when it has
-    /// [`PER_ACCOUNT`] running.
+    /// its limit running.
     pub fn enter(&self, account: &str) -> Result<Attempt<'_>, Error> {
         let mut counts = self.counts.lock().unwrap_or_else(PoisonError::into_inner);
         let running = counts.entry(account.to_owned()).or_insert(0);
-        if *running >= PER_ACCOUNT {
+        if *running >= self.limit {
             return Err(Error::Overloaded);
         }
         *running += 1;
@@ -41,7 +52,7 @@ impl InFlight {
         })
     }
 
-    /// How many accounts have a check running.
+    /// How many keys have a check running.
     pub fn accounts(&self) -> usize {
         self.counts
             .lock()
@@ -68,7 +79,7 @@ mod tests {
 
     #[test]
     fn one_account_gets_a_few_places_and_the_others_theirs() {
-        let in_flight = InFlight::default();
+        let in_flight = InFlight::new(PER_ACCOUNT);
         let mut held: Vec<_> = (0..PER_ACCOUNT)
             .map(|_| in_flight.enter("victim@example.com").unwrap())
             .collect();
@@ -84,5 +95,18 @@ mod tests {
         let again = in_flight.enter("victim@example.com").unwrap();
         drop((held, again, other));
         assert_eq!(in_flight.accounts(), 0, "nothing is kept for idle accounts");
+    }
+
+    #[test]
+    fn the_limit_is_per_key() {
+        let clients = InFlight::new(2);
+        let held = [
+            clients.enter("10.0.0.1").unwrap(),
+            clients.enter("10.0.0.1").unwrap(),
+        ];
+        assert!(matches!(clients.enter("10.0.0.1"), Err(Error::Overloaded)));
+        let other = clients.enter("10.0.0.2").unwrap();
+        drop((held, other));
+        assert_eq!(clients.accounts(), 0);
     }
 }

@@ -71,6 +71,10 @@ pub struct Auth {
     hasher: Arc<PasswordHasher>,
     /// Password checks running, by account.
     attempts: attempts::InFlight,
+    /// Hashing jobs (logins, registrations) running, by client address.
+    clients: attempts::InFlight,
+    /// See [`AuthDeps::client_ip_header`].
+    client_ip_header: Option<String>,
     settings: TokenSettings,
     rng: SystemRandom,
 }
@@ -93,6 +97,10 @@ pub struct AuthDeps {
     pub refresh_secret: [u8; 32],
     /// Password hashing pool.
     pub hasher: Arc<PasswordHasher>,
+    /// Metadata naming the client's address, set by a proxy in front of
+    /// Warden (`x-forwarded-for`, `x-real-ip`); its last value is used. `None`:
+    /// the connection's peer address.
+    pub client_ip_header: Option<String>,
     /// Token settings.
     pub settings: TokenSettings,
 }
@@ -108,11 +116,19 @@ impl Auth {
             sessions: deps.sessions,
             keys: deps.keys,
             refresh_derivation: ring::hmac::Key::new(ring::hmac::HMAC_SHA256, &deps.refresh_secret),
+            attempts: attempts::InFlight::new(attempts::PER_ACCOUNT),
+            // One address may fill half the pool: a flood from it over many
+            // accounts leaves the other half to everyone else.
+            clients: attempts::InFlight::new((deps.hasher.places() / 2).max(1)),
+            client_ip_header: deps.client_ip_header,
             hasher: deps.hasher,
-            attempts: attempts::InFlight::default(),
             settings: deps.settings,
             rng: SystemRandom::new(),
         }
+    }
+
+    fn client_of<T>(&self, req: &Request<T>) -> ClientInfo {
+        ClientInfo::of(req, self.client_ip_header.as_deref())
     }
 
     fn random_bytes<const N: usize>(&self) -> Result<[u8; N], Error> {
@@ -123,7 +139,11 @@ impl Auth {
         Ok(buf)
     }
 
-    async fn register(&self, req: pb::RegisterRequest) -> Result<pb::RegisterResponse, Error> {
+    async fn register(
+        &self,
+        req: pb::RegisterRequest,
+        client: ClientInfo,
+    ) -> Result<pb::RegisterResponse, Error> {
         let mut violations = Vec::new();
         let email = normalize_email(&req.email)
             .map_err(|v| violations.push(v))
@@ -141,6 +161,7 @@ impl Auth {
         let (Some(email), true) = (email, violations.is_empty()) else {
             return Err(Error::InvalidArgument(violations));
         };
+        let _client = self.clients.enter(&client.ip)?;
         let password_hash = self.hasher.hash(req.password).await?;
         let user = User {
             id: uuid::Uuid::new_v4().to_string(),
@@ -182,7 +203,9 @@ impl Auth {
         if !violations.is_empty() {
             return Err(Error::InvalidArgument(violations));
         }
-        // A flood against one account takes a few of the pool's places.
+        // A flood from one address takes at most half the pool's places, one
+        // against one account a few.
+        let _client = self.clients.enter(&client.ip)?;
         let _attempt = self.attempts.enter(&email)?;
         let user = self.users.find_user_by_email(&email).await?;
         // An unknown email costs one dummy verify, like a wrong password.
@@ -632,11 +655,19 @@ pub struct ClientInfo {
 }
 
 impl ClientInfo {
-    fn of<T>(req: &Request<T>) -> Self {
+    /// The client of `req`: its address is the last value of `ip_header`
+    /// when that is set and holds an IP address (what the proxy nearest to
+    /// Warden saw), else the connection's peer address.
+    fn of<T>(req: &Request<T>, ip_header: Option<&str>) -> Self {
+        let forwarded = ip_header
+            .and_then(|name| req.metadata().get_all(name).iter().next_back())
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.rsplit(',').next())
+            .and_then(|v| v.trim().parse::<std::net::IpAddr>().ok());
         Self {
-            ip: req
-                .remote_addr()
-                .map(|a| a.ip().to_string())
+            ip: forwarded
+                .or_else(|| req.remote_addr().map(|a| a.ip()))
+                .map(|ip| ip.to_string())
                 .unwrap_or_default(),
             user_agent: req
                 .metadata()
@@ -715,14 +746,17 @@ impl auth_service_server::AuthService for Auth {
         &self,
         req: Request<pb::RegisterRequest>,
     ) -> Result<Response<pb::RegisterResponse>, Status> {
-        Ok(Response::new(self.register(req.into_inner()).await?))
+        let client = self.client_of(&req);
+        Ok(Response::new(
+            self.register(req.into_inner(), client).await?,
+        ))
     }
 
     async fn login(
         &self,
         req: Request<pb::LoginRequest>,
     ) -> Result<Response<pb::LoginResponse>, Status> {
-        let client = ClientInfo::of(&req);
+        let client = self.client_of(&req);
         Ok(Response::new(self.login(req.into_inner(), client).await?))
     }
 
@@ -730,7 +764,7 @@ impl auth_service_server::AuthService for Auth {
         &self,
         req: Request<pb::LoginWithApiKeyRequest>,
     ) -> Result<Response<pb::LoginWithApiKeyResponse>, Status> {
-        let client = ClientInfo::of(&req);
+        let client = self.client_of(&req);
         Ok(Response::new(
             self.login_with_api_key(req.into_inner(), client).await?,
         ))
@@ -844,6 +878,36 @@ mod tests {
             assert!(normalize_email(bad).is_err(), "{bad:?} should be rejected");
         }
         assert!(normalize_email(&format!("{}@example.com", "a".repeat(65))).is_err());
+    }
+
+    #[test]
+    fn the_client_address_is_the_peer_or_the_proxy_header_last_value() {
+        let request = |values: &[&str]| {
+            let mut req = Request::new(());
+            req.extensions_mut()
+                .insert(tonic::transport::server::TcpConnectInfo {
+                    local_addr: None,
+                    remote_addr: Some("10.0.0.9:40000".parse().unwrap()),
+                });
+            for v in values {
+                req.metadata_mut()
+                    .append("x-forwarded-for", v.parse().unwrap());
+            }
+            req
+        };
+        let ip =
+            |values: &[&str], header: Option<&str>| ClientInfo::of(&request(values), header).ip;
+        // Without the setting, the header is the client's to write: ignored.
+        assert_eq!(ip(&["203.0.113.7"], None), "10.0.0.9");
+        let xff = Some("x-forwarded-for");
+        assert_eq!(ip(&[], xff), "10.0.0.9");
+        // The last value is what the proxy nearest to Warden saw; the ones
+        // before it came from the client.
+        assert_eq!(ip(&["198.51.100.1, 203.0.113.7"], xff), "203.0.113.7");
+        assert_eq!(ip(&["198.51.100.1", "2001:db8::1"], xff), "2001:db8::1");
+        // Not an address: the peer.
+        assert_eq!(ip(&["203.0.113.7, unknown"], xff), "10.0.0.9");
+        assert_eq!(ip(&[""], xff), "10.0.0.9");
     }
 
     #[test]

@@ -61,6 +61,8 @@ pub struct PasswordHasher {
     dummy_hash: String,
     jobs: Mutex<mpsc::Sender<Job>>,
     admission: Arc<Semaphore>,
+    /// The admission's size.
+    places: usize,
 }
 
 impl PasswordHasher {
@@ -103,7 +105,14 @@ impl PasswordHasher {
             dummy_hash,
             jobs: Mutex::new(tx),
             admission: Arc::new(Semaphore::new(threads * 16)),
+            places: threads * 16,
         })
+    }
+
+    /// How many hashing jobs the pool admits at once (running and queued);
+    /// past that it answers `Overloaded`.
+    pub fn places(&self) -> usize {
+        self.places
     }
 
     async fn run<T: Send + 'static>(
