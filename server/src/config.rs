@@ -288,7 +288,21 @@ impl Config {
             config.session_lifetime = parse_duration("session_lifetime", &v)?;
         }
         if let Some(v) = args.session_idle_timeout.or(file.session_idle_timeout) {
-            config.session_idle_timeout = parse_duration("session_idle_timeout", &v)?;
+            let idle = parse_duration("session_idle_timeout", &v)?;
+            // Shorter than a token, a session would end between two
+            // refreshes; longer than the lifetime, it would never apply.
+            if idle < config.access_token_ttl || idle > config.session_lifetime {
+                return Err(ConfigError(format!(
+                    "session_idle_timeout: {v} must be at least access_token_ttl and at most session_lifetime"
+                )));
+            }
+            config.session_idle_timeout = idle;
+        } else {
+            // The default (24h) within the same bounds.
+            config.session_idle_timeout = (config.session_idle_timeout).clamp(
+                config.access_token_ttl,
+                config.session_lifetime.max(config.access_token_ttl),
+            );
         }
         if let Some(v) = args.refresh_grace.or(file.refresh_grace) {
             config.refresh_grace = parse_duration("refresh_grace", &v)?;
@@ -557,6 +571,29 @@ mod tests {
             Config::load(args).unwrap().authz_read_role.as_deref(),
             Some("authz-reader")
         );
+        // The idle timeout: within [access_token_ttl, session_lifetime].
+        for (lifetime, idle) in [("1h", "2h"), ("8h", "5m")] {
+            let args = ServeArgs {
+                session_lifetime: Some(lifetime.into()),
+                session_idle_timeout: Some(idle.into()),
+                ..Default::default()
+            };
+            let err = Config::load(args).unwrap_err().to_string();
+            assert!(err.contains("session_idle_timeout"), "{idle}: {err}");
+        }
+        // Unset, the default of 24h comes within them.
+        let args = ServeArgs {
+            session_lifetime: Some("1h".into()),
+            ..Default::default()
+        };
+        let config = Config::load(args).unwrap();
+        assert_eq!(config.session_idle_timeout, Duration::from_secs(3600));
+        let args = ServeArgs {
+            access_token_ttl: Some("30h".into()),
+            ..Default::default()
+        };
+        let config = Config::load(args).unwrap();
+        assert_eq!(config.session_idle_timeout, Duration::from_secs(30 * 3600));
         for bad in ["x forwarded for", "grpc-peer", "x-ip-bin", "x:ip"] {
             let args = ServeArgs {
                 client_ip_header: Some(bad.into()),
