@@ -205,6 +205,7 @@ pub async fn start_with_routes(
         refresh_secret,
         hasher,
         client_ip_header: config.client_ip_header.clone(),
+        max_failed_logins: config.max_failed_logins,
         settings: TokenSettings {
             issuer: config.issuer.clone(),
             audience: config.audience.clone(),

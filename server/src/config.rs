@@ -93,6 +93,9 @@ pub struct ServeArgs {
     /// Metadata a proxy in front of Warden sets to the client's address (x-forwarded-for, x-real-ip); its last value is the client's address [default: none; the connection's peer address].
     #[arg(long, env = "WARDEN_CLIENT_IP_HEADER")]
     pub client_ip_header: Option<String>,
+    /// Failed logins of one account after which its logins are refused (TOO_MANY_ATTEMPTS) until one is forgotten, one a minute; 0 turns it off [default: 10].
+    #[arg(long, env = "WARDEN_MAX_FAILED_LOGINS")]
+    pub max_failed_logins: Option<u32>,
 }
 
 /// The keys the TOML file may hold; an unknown key is an error naming it.
@@ -124,6 +127,7 @@ struct FileConfig {
     enrichment_queue: Option<String>,
     authz_read_role: Option<String>,
     client_ip_header: Option<String>,
+    max_failed_logins: Option<u32>,
 }
 
 /// How logs are written.
@@ -208,6 +212,8 @@ pub struct Config {
     /// Metadata holding the client's address, set by a proxy (`None`: the
     /// connection's peer address).
     pub client_ip_header: Option<String>,
+    /// Failed logins of one account before its logins wait (0: no limit).
+    pub max_failed_logins: u32,
 }
 
 /// A configuration value was rejected; the message names the key.
@@ -243,6 +249,7 @@ impl Config {
             enrichment_queue: crate::authz::enrichment::QUEUE.to_owned(),
             authz_read_role: None,
             client_ip_header: None,
+            max_failed_logins: 10,
         }
     }
 
@@ -359,6 +366,9 @@ impl Config {
                 )));
             }
             config.authz_read_role = Some(v);
+        }
+        if let Some(v) = args.max_failed_logins.or(file.max_failed_logins) {
+            config.max_failed_logins = v;
         }
         if let Some(v) = non_empty(args.client_ip_header.or(file.client_ip_header)) {
             let v = v.to_ascii_lowercase();

@@ -72,6 +72,13 @@ pub enum Error {
     /// The server is shedding load (password-hashing queue full).
     #[error("overloaded")]
     Overloaded,
+    /// An account with too many recent failed logins; it may try again
+    /// after `retry_after`.
+    #[error("too many failed logins")]
+    TooManyAttempts {
+        /// Until one more attempt is allowed.
+        retry_after: std::time::Duration,
+    },
     /// A backend (database, Redis, broker) cannot be reached.
     #[error("backend unavailable: {0}")]
     Unavailable(String),
@@ -112,7 +119,7 @@ impl Error {
             | Self::ApiKeyExpired => Code::Unauthenticated,
             Self::PermissionDenied(_) | Self::UserSuspended => Code::PermissionDenied,
             Self::NotFound(_) => Code::NotFound,
-            Self::Overloaded => Code::ResourceExhausted,
+            Self::Overloaded | Self::TooManyAttempts { .. } => Code::ResourceExhausted,
             Self::Unavailable(_) => Code::Unavailable,
             Self::Internal(_) => Code::Internal,
             Self::Rejected { code, .. } => *code,
@@ -135,6 +142,7 @@ impl Error {
             Self::PermissionDenied(_) => "PERMISSION_DENIED",
             Self::NotFound(_) => "NOT_FOUND",
             Self::Overloaded => "OVERLOADED",
+            Self::TooManyAttempts { .. } => "TOO_MANY_ATTEMPTS",
             Self::Unavailable(_) => "BACKEND_UNAVAILABLE",
             Self::Internal(_) => "INTERNAL",
             Self::Rejected { reason, .. } => reason,
@@ -157,6 +165,9 @@ impl Error {
             Self::PermissionDenied(_) => "permission denied",
             Self::NotFound(_) => "not found",
             Self::Overloaded => "too many concurrent logins, retry later",
+            Self::TooManyAttempts { .. } => {
+                "too many failed logins for this account, retry later (RetryInfo says when)"
+            }
             Self::Unavailable(_) => "a backend is temporarily unavailable, retry later",
             Self::Internal(_) => "internal error",
             Self::Rejected { message, .. } => return Cow::Owned(message.clone()),
@@ -197,6 +208,11 @@ impl From<Error> for Status {
             for v in violations {
                 details.add_bad_request_violation(v.field, bounded(&v.description));
             }
+        }
+        if let Error::TooManyAttempts { retry_after } = &err {
+            // Whole seconds, rounded up: never sooner than allowed.
+            let seconds = retry_after.as_secs() + u64::from(retry_after.subsec_nanos() > 0);
+            details.set_retry_info(Some(std::time::Duration::from_secs(seconds)));
         }
         Status::with_error_details(err.code(), bounded(&err.public_message()), details)
     }
@@ -239,6 +255,9 @@ mod tests {
             Error::PermissionDenied("admin role"),
             Error::NotFound("session"),
             Error::Overloaded,
+            Error::TooManyAttempts {
+                retry_after: std::time::Duration::from_secs(1),
+            },
             Error::Unavailable("redis: connection refused to 10.0.0.1".into()),
             Error::Internal("database: syntax error near SELECT".into()),
             Error::Rejected {

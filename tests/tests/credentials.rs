@@ -3,8 +3,8 @@
 
 use tonic::{Code, Status};
 use tonic_types::StatusExt;
-use warden_e2e::{unique_email, Backend, TestWarden, PASSWORD};
-use warden_proto::auth::v1::{LoginRequest, RegisterRequest};
+use warden_e2e::{bearer, unique_email, Backend, TestWarden, PASSWORD};
+use warden_proto::auth::v1::{ChangePasswordRequest, LoginRequest, RegisterRequest};
 
 fn reason(status: &Status) -> String {
     status
@@ -138,4 +138,82 @@ async fn embedded_rejects_bad_credentials_and_input() {
 #[tokio::test]
 async fn real_backends_reject_bad_credentials_and_input() {
     run(Backend::Real).await;
+}
+
+/// After `max_failed_logins` wrong passwords an account's logins are refused
+/// before any check, the right password too, with when to retry; other
+/// accounts, and unknown emails alike, are counted each on their own.
+async fn failed_logins_are_limited(backend: Backend) {
+    let warden = TestWarden::start_tuned(backend, |c| c.max_failed_logins = 3).await;
+    let mut auth = warden.auth().await;
+    let (victim, other) = (unique_email(), unique_email());
+    for email in [&victim, &other] {
+        auth.register(register(email, PASSWORD)).await.unwrap();
+    }
+    let login = |email: &str, password: &str| LoginRequest {
+        email: email.into(),
+        password: password.into(),
+    };
+    // Two failures, then a success: the count starts again.
+    for _ in 0..2 {
+        let err = auth
+            .login(login(&victim, "not the password"))
+            .await
+            .unwrap_err();
+        assert_eq!(reason(&err), "INVALID_CREDENTIALS");
+    }
+    let victim_login = auth.login(login(&victim, PASSWORD)).await.unwrap();
+    let token = victim_login.into_inner().tokens.unwrap().access_token;
+    for _ in 0..3 {
+        let err = auth
+            .login(login(&victim, "not the password"))
+            .await
+            .unwrap_err();
+        assert_eq!(reason(&err), "INVALID_CREDENTIALS");
+    }
+    // The limit: refused, the right password too (nothing is checked).
+    let err = auth.login(login(&victim, PASSWORD)).await.unwrap_err();
+    assert_eq!(
+        (err.code(), reason(&err).as_str()),
+        (Code::ResourceExhausted, "TOO_MANY_ATTEMPTS")
+    );
+    let retry = err
+        .get_error_details()
+        .retry_info()
+        .and_then(|r| r.retry_delay);
+    let retry = retry.expect("RetryInfo with a delay");
+    assert!((1..=60).contains(&retry.as_secs()), "{retry:?}");
+    // Guessing the current password with the account's token counts the same.
+    let change = ChangePasswordRequest {
+        current_password: PASSWORD.into(),
+        new_password: "a brand new passphrase".into(),
+    };
+    let err = auth
+        .change_password(bearer(change, &token))
+        .await
+        .unwrap_err();
+    assert_eq!(reason(&err), "TOO_MANY_ATTEMPTS");
+    // Other accounts log in; an unknown email is refused as any wrong one,
+    // then limited the same way, so the limit tells nothing of who exists.
+    auth.login(login(&other, PASSWORD)).await.unwrap();
+    let nobody = unique_email();
+    for _ in 0..3 {
+        let err = auth
+            .login(login(&nobody, "not the password"))
+            .await
+            .unwrap_err();
+        assert_eq!(reason(&err), "INVALID_CREDENTIALS");
+    }
+    let err = auth.login(login(&nobody, PASSWORD)).await.unwrap_err();
+    assert_eq!(reason(&err), "TOO_MANY_ATTEMPTS");
+}
+
+#[tokio::test]
+async fn embedded_failed_logins_are_limited() {
+    failed_logins_are_limited(Backend::Embedded).await;
+}
+
+#[tokio::test]
+async fn real_backends_failed_logins_are_limited() {
+    failed_logins_are_limited(Backend::Real).await;
 }

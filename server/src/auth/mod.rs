@@ -3,7 +3,7 @@
 //! suspension, and the JWKS.
 
 use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -75,6 +75,8 @@ pub struct Auth {
     clients: attempts::InFlight,
     /// See [`AuthDeps::client_ip_header`].
     client_ip_header: Option<String>,
+    /// Failed password checks, by account (normalized email).
+    failures: attempts::Failures,
     settings: TokenSettings,
     rng: SystemRandom,
 }
@@ -101,6 +103,9 @@ pub struct AuthDeps {
     /// Warden (`x-forwarded-for`, `x-real-ip`); its last value is used. `None`:
     /// the connection's peer address.
     pub client_ip_header: Option<String>,
+    /// Failed password checks of one account after which its logins wait
+    /// ([`attempts::Failures`]); 0: no limit.
+    pub max_failed_logins: u32,
     /// Token settings.
     pub settings: TokenSettings,
 }
@@ -121,6 +126,7 @@ impl Auth {
             // accounts leaves the other half to everyone else.
             clients: attempts::InFlight::new((deps.hasher.places() / 2).max(1)),
             client_ip_header: deps.client_ip_header,
+            failures: attempts::Failures::new(deps.max_failed_logins, attempts::FORGET_EVERY),
             hasher: deps.hasher,
             settings: deps.settings,
             rng: SystemRandom::new(),
@@ -207,6 +213,8 @@ impl Auth {
         // against one account a few.
         let _client = self.clients.enter(&client.ip)?;
         let _attempt = self.attempts.enter(&email)?;
+        // Unknown emails count too, so the refusal tells nothing of them.
+        self.failures.check(&email, Instant::now())?;
         let user = self.users.find_user_by_email(&email).await?;
         // An unknown email costs one dummy verify, like a wrong password.
         let ok = self
@@ -216,11 +224,13 @@ impl Auth {
         let user = match (ok, user) {
             (true, Some(user)) => user,
             _ => {
+                self.failures.failed(&email, Instant::now());
                 metrics::counter!("warden_logins_total", "result" => "invalid_credentials")
                     .increment(1);
                 return Err(Error::InvalidCredentials);
             }
         };
+        self.failures.succeeded(&email);
         // Only a caller who knows the password learns of the suspension.
         if user.suspended_at_ms.is_some() {
             return Err(Error::UserSuspended);
@@ -469,13 +479,19 @@ impl Auth {
             return Err(Error::InvalidArgument(violations));
         }
         let user = self.users.find_user(&ctx.user_id).await?;
+        // Guesses of the current password (with a stolen access token) count
+        // against the account as failed logins do.
+        let email = user.as_ref().map(|u| u.email.clone()).unwrap_or_default();
+        self.failures.check(&email, Instant::now())?;
         if !self
             .hasher
             .verify(req.current_password, user.map(|u| u.password_hash))
             .await?
         {
+            self.failures.failed(&email, Instant::now());
             return Err(Error::InvalidCredentials);
         }
+        self.failures.succeeded(&email);
         let hash = self.hasher.hash(req.new_password).await?;
         self.users.update_password(&ctx.user_id, &hash).await?;
         let keep = ctx.session_id.clone();
