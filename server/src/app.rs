@@ -12,6 +12,7 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use warden_proto::auth::v1::auth_service_server::AuthServiceServer;
 
+use crate::auth::attempts::{FailureStore, MemoryFailures};
 use crate::auth::password::PasswordHasher;
 use crate::auth::{Auth, AuthDeps, TokenSettings};
 use crate::authz::enrichment::Enricher;
@@ -165,17 +166,19 @@ pub async fn start_with_routes(
         } else {
             "data_dir"
         })?;
-    let (sessions, redis): (Arc<dyn SessionStore>, _) = match &config.redis_url {
-        Some(url) => {
-            let redis = Arc::new(RedisSessionStore::connect(url).await.context("redis_url")?);
-            (redis.clone(), Some(redis))
-        }
-        None => {
-            let memory = Arc::new(MemorySessionStore::new());
-            tokio::spawn(sweep_memory_sessions(memory.clone(), shutdown_rx.clone()));
-            (memory, None)
-        }
-    };
+    // Failed logins are counted where sessions live: shared in Redis.
+    let (sessions, redis, failure_store): (Arc<dyn SessionStore>, _, Arc<dyn FailureStore>) =
+        match &config.redis_url {
+            Some(url) => {
+                let redis = Arc::new(RedisSessionStore::connect(url).await.context("redis_url")?);
+                (redis.clone(), Some(redis.clone()), redis)
+            }
+            None => {
+                let memory = Arc::new(MemorySessionStore::new());
+                tokio::spawn(sweep_memory_sessions(memory.clone(), shutdown_rx.clone()));
+                (memory, None, Arc::new(MemoryFailures::default()))
+            }
+        };
     let events: Arc<dyn EventBus> = match &config.amqp_url {
         Some(url) => Arc::new(RabbitMqBus::start(
             url.clone(),
@@ -206,6 +209,7 @@ pub async fn start_with_routes(
         hasher,
         client_ip_header: config.client_ip_header.clone(),
         max_failed_logins: config.max_failed_logins,
+        failure_store,
         settings: TokenSettings {
             issuer: config.issuer.clone(),
             audience: config.audience.clone(),

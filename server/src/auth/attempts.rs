@@ -4,8 +4,10 @@
 //! accounts) to half of them, so other users still log in.
 
 use std::collections::HashMap;
-use std::sync::{Mutex, PoisonError};
-use std::time::{Duration, Instant};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use async_trait::async_trait;
 
 use crate::error::Error;
 
@@ -82,12 +84,129 @@ pub const FORGET_EVERY: Duration = Duration::from_secs(60);
 /// bucket): once an account has `limit` not yet forgotten, its logins are
 /// refused before any check, for the right password too, until one more is
 /// forgotten. Guessing one account's password then goes at one try a minute,
-/// not at the pool's hashing rate. A successful login forgets them all.
-#[derive(Debug)]
+/// not at the pool's hashing rate. A successful login forgets them all. The
+/// count lives in a [`FailureStore`]: Redis where sessions are, so servers
+/// sharing it share the count.
 pub struct Failures {
     /// 0: no limit.
     limit: u32,
-    forget_every: Duration,
+    forget_every_ms: i64,
+    store: Arc<dyn FailureStore>,
+}
+
+impl Failures {
+    /// At most `limit` failures of an account not yet forgotten (0: none
+    /// counted), one forgotten every `forget_every`, counted in `store`.
+    pub fn new(limit: u32, forget_every: Duration, store: Arc<dyn FailureStore>) -> Self {
+        Self {
+            limit,
+            forget_every_ms: i64::try_from(forget_every.as_millis())
+                .unwrap_or(i64::MAX)
+                .max(1),
+            store,
+        }
+    }
+
+    /// `TooManyAttempts` if `account` has reached the limit, with the time
+    /// until it may try again.
+    pub async fn check(&self, account: &str, now_ms: i64) -> Result<(), Error> {
+        if self.limit == 0 {
+            return Ok(());
+        }
+        let bucket = self.store.failures(account).await?;
+        let bucket = bucket.map(|b| b.at(now_ms, self.forget_every_ms));
+        match bucket {
+            Some(b) if b.level >= self.limit => {
+                let wait = (b.since_ms + self.forget_every_ms - now_ms).max(0);
+                Err(Error::TooManyAttempts {
+                    retry_after: Duration::from_millis(wait.unsigned_abs()),
+                })
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Counts a failed check of `account`.
+    pub async fn failed(&self, account: &str, now_ms: i64) -> Result<(), Error> {
+        if self.limit == 0 {
+            return Ok(());
+        }
+        (self.store)
+            .add_failure(account, now_ms, self.forget_every_ms, self.limit)
+            .await
+    }
+
+    /// A successful check of `account`: its failures are forgotten.
+    pub async fn succeeded(&self, account: &str) -> Result<(), Error> {
+        if self.limit == 0 {
+            return Ok(());
+        }
+        self.store.clear_failures(account).await
+    }
+}
+
+/// An account's failures not yet forgotten, as of `since_ms` (Unix ms).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Bucket {
+    /// Failures not yet forgotten.
+    pub level: u32,
+    /// When the oldest of them began to be forgotten.
+    pub since_ms: i64,
+}
+
+impl Bucket {
+    /// As of `now_ms`, one failure forgotten every `every_ms`. (The Redis
+    /// store's script computes the same.)
+    pub fn at(self, now_ms: i64, every_ms: i64) -> Self {
+        let periods = (now_ms - self.since_ms).max(0) / every_ms.max(1);
+        let forgotten = u32::try_from(periods).unwrap_or(u32::MAX);
+        if forgotten >= self.level {
+            return Self {
+                level: 0,
+                since_ms: now_ms,
+            };
+        }
+        Self {
+            level: self.level - forgotten,
+            since_ms: self.since_ms + every_ms * i64::from(forgotten),
+        }
+    }
+
+    /// One more failure at `now_ms`, at most `limit`.
+    pub fn add(bucket: Option<Self>, now_ms: i64, every_ms: i64, limit: u32) -> Self {
+        let mut next = bucket.map_or(
+            Self {
+                level: 0,
+                since_ms: now_ms,
+            },
+            |b| b.at(now_ms, every_ms),
+        );
+        next.level = (next.level + 1).min(limit);
+        next
+    }
+}
+
+/// Where failed logins are counted.
+#[async_trait]
+pub trait FailureStore: Send + Sync {
+    /// The bucket of `account`, if one is kept.
+    async fn failures(&self, account: &str) -> Result<Option<Bucket>, Error>;
+    /// Adds a failure at `now_ms` ([`Bucket::add`]) atomically, and keeps the
+    /// bucket until all of it is forgotten.
+    async fn add_failure(
+        &self,
+        account: &str,
+        now_ms: i64,
+        every_ms: i64,
+        limit: u32,
+    ) -> Result<(), Error>;
+    /// Forgets `account`'s failures.
+    async fn clear_failures(&self, account: &str) -> Result<(), Error>;
+}
+
+/// Failed logins counted in this server's memory (embedded mode).
+#[derive(Debug, Default)]
+pub struct MemoryFailures {
     buckets: Mutex<Buckets>,
 }
 
@@ -98,101 +217,48 @@ struct Buckets {
     sweep_at: usize,
 }
 
-#[derive(Debug, Clone, Copy)]
-struct Bucket {
-    /// Failures not yet forgotten as of `since`.
-    level: u32,
-    since: Instant,
-}
-
-impl Bucket {
-    /// As of `now`: the level, and when the next failure is forgotten.
-    fn at(self, now: Instant, forget_every: Duration) -> Self {
-        let periods =
-            now.saturating_duration_since(self.since).as_nanos() / forget_every.as_nanos().max(1);
-        let forgotten = u32::try_from(periods).unwrap_or(u32::MAX);
-        if forgotten >= self.level {
-            return Self {
-                level: 0,
-                since: now,
-            };
-        }
-        Self {
-            level: self.level - forgotten,
-            since: self.since + forget_every * forgotten,
-        }
-    }
-}
-
-impl Failures {
-    /// At most `limit` failures of an account not yet forgotten (0: none
-    /// counted), one forgotten every `forget_every`.
-    pub fn new(limit: u32, forget_every: Duration) -> Self {
-        Self {
-            limit,
-            forget_every,
-            buckets: Mutex::default(),
-        }
-    }
-
+impl MemoryFailures {
     fn buckets(&self) -> std::sync::MutexGuard<'_, Buckets> {
         self.buckets.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// `TooManyAttempts` if `account` has reached the limit, with the time
-    /// until it may try again.
-    pub fn check(&self, account: &str, now: Instant) -> Result<(), Error> {
-        if self.limit == 0 {
-            return Ok(());
-        }
-        let Some(bucket) = self.buckets().by_account.get(account).copied() else {
-            return Ok(());
-        };
-        let bucket = bucket.at(now, self.forget_every);
-        if bucket.level < self.limit {
-            return Ok(());
-        }
-        let retry_after = (bucket.since + self.forget_every).saturating_duration_since(now);
-        Err(Error::TooManyAttempts { retry_after })
+    /// How many accounts have failures kept (some possibly forgotten).
+    pub fn accounts(&self) -> usize {
+        self.buckets().by_account.len()
+    }
+}
+
+#[async_trait]
+impl FailureStore for MemoryFailures {
+    async fn failures(&self, account: &str) -> Result<Option<Bucket>, Error> {
+        Ok(self.buckets().by_account.get(account).copied())
     }
 
-    /// Counts a failed check of `account`.
-    pub fn failed(&self, account: &str, now: Instant) {
-        if self.limit == 0 {
-            return;
-        }
+    async fn add_failure(
+        &self,
+        account: &str,
+        now_ms: i64,
+        every_ms: i64,
+        limit: u32,
+    ) -> Result<(), Error> {
         let mut buckets = self.buckets();
-        let bucket = buckets
-            .by_account
-            .entry(account.to_owned())
-            .or_insert(Bucket {
-                level: 0,
-                since: now,
-            });
-        let mut next = bucket.at(now, self.forget_every);
-        next.level = (next.level + 1).min(self.limit);
-        *bucket = next;
+        let bucket = buckets.by_account.get(account).copied();
+        let next = Bucket::add(bucket, now_ms, every_ms, limit);
+        buckets.by_account.insert(account.to_owned(), next);
         // Accounts whose failures are all forgotten are dropped now and then,
         // so the map holds about the accounts of the last few minutes.
         if buckets.by_account.len() >= buckets.sweep_at {
-            let forget_every = self.forget_every;
             buckets
                 .by_account
-                .retain(|_, b| b.at(now, forget_every).level > 0);
+                .retain(|_, b| b.at(now_ms, every_ms).level > 0);
             buckets.sweep_at = (buckets.by_account.len() * 2).max(1024);
         }
+        Ok(())
     }
 
-    /// A successful check of `account`: its failures are forgotten.
-    pub fn succeeded(&self, account: &str) {
-        if self.limit > 0 {
-            self.buckets().by_account.remove(account);
-        }
-    }
-
-    /// How many accounts have failures counted (some possibly forgotten).
-    pub fn accounts(&self) -> usize {
-        self.buckets().by_account.len()
+    async fn clear_failures(&self, account: &str) -> Result<(), Error> {
+        self.buckets().by_account.remove(account);
+        Ok(())
     }
 }
 
@@ -233,56 +299,98 @@ mod tests {
         assert_eq!(clients.accounts(), 0);
     }
 
-    #[test]
-    fn failures_refuse_an_account_at_its_limit_until_one_is_forgotten() {
-        let minute = Duration::from_secs(60);
-        let failures = Failures::new(3, minute);
-        let t0 = Instant::now();
+    #[tokio::test]
+    async fn failures_refuse_an_account_at_its_limit_until_one_is_forgotten() {
+        let minute = 60_000;
+        let store = Arc::new(MemoryFailures::default());
+        let failures = Failures::new(3, Duration::from_secs(60), store.clone());
+        let t0 = 1_700_000_000_000;
         for i in 0..3 {
-            failures.check("victim@example.com", t0).unwrap();
-            failures.failed("victim@example.com", t0 + Duration::from_secs(i));
+            failures.check("victim@example.com", t0).await.unwrap();
+            failures
+                .failed("victim@example.com", t0 + i * 1000)
+                .await
+                .unwrap();
         }
-        let refused = failures.check("victim@example.com", t0 + Duration::from_secs(10));
+        let refused = failures.check("victim@example.com", t0 + 10_000).await;
         let Err(Error::TooManyAttempts { retry_after }) = refused else {
             panic!("not refused: {refused:?}");
         };
         // The first failure (at t0) is forgotten at t0 + 60 s.
         assert_eq!(retry_after, Duration::from_secs(50));
         // Other accounts are untouched.
-        failures.check("alice@example.com", t0).unwrap();
+        failures.check("alice@example.com", t0).await.unwrap();
         // One forgotten: one more try; failing it refuses again.
-        let later = t0 + minute + Duration::from_secs(1);
-        failures.check("victim@example.com", later).unwrap();
-        failures.failed("victim@example.com", later);
-        assert!(failures.check("victim@example.com", later).is_err());
+        let later = t0 + minute + 1000;
+        failures.check("victim@example.com", later).await.unwrap();
+        failures.failed("victim@example.com", later).await.unwrap();
+        assert!(failures.check("victim@example.com", later).await.is_err());
         // All forgotten after three more minutes.
+        let much_later = later + 3 * minute;
         failures
-            .check("victim@example.com", later + minute * 3)
+            .check("victim@example.com", much_later)
+            .await
             .unwrap();
         // A success forgets them at once.
-        failures.succeeded("victim@example.com");
-        failures.check("victim@example.com", later).unwrap();
-        assert_eq!(failures.accounts(), 0);
+        failures.succeeded("victim@example.com").await.unwrap();
+        failures.check("victim@example.com", later).await.unwrap();
+        assert_eq!(store.accounts(), 0);
+    }
+
+    #[tokio::test]
+    async fn no_limit_counts_nothing_and_forgotten_accounts_are_swept() {
+        let store = Arc::new(MemoryFailures::default());
+        let off = Failures::new(0, Duration::from_secs(60), store.clone());
+        for _ in 0..100 {
+            off.failed("a@example.com", 0).await.unwrap();
+        }
+        off.check("a@example.com", 0).await.unwrap();
+        assert_eq!(store.accounts(), 0);
+
+        let failures = Failures::new(10, Duration::from_secs(60), store.clone());
+        // A sweep at 1,024 accounts (none forgotten yet) sets the next at 2,048.
+        for i in 0..2047 {
+            failures
+                .failed(&format!("u{i}@example.com"), 0)
+                .await
+                .unwrap();
+        }
+        assert_eq!(store.accounts(), 2047);
+        // An hour later the next failure sweeps out every forgotten account.
+        failures
+            .failed("late@example.com", 3_600_000)
+            .await
+            .unwrap();
+        assert_eq!(store.accounts(), 1);
     }
 
     #[test]
-    fn no_limit_counts_nothing_and_forgotten_accounts_are_swept() {
-        let off = Failures::new(0, Duration::from_secs(60));
-        for _ in 0..100 {
-            off.failed("a@example.com", Instant::now());
-        }
-        off.check("a@example.com", Instant::now()).unwrap();
-        assert_eq!(off.accounts(), 0);
-
-        let failures = Failures::new(10, Duration::from_secs(60));
-        let t0 = Instant::now();
-        // A sweep at 1,024 accounts (none forgotten yet) sets the next at 2,048.
-        for i in 0..2047 {
-            failures.failed(&format!("u{i}@example.com"), t0);
-        }
-        assert_eq!(failures.accounts(), 2047);
-        // An hour later the next failure sweeps out every forgotten account.
-        failures.failed("late@example.com", t0 + Duration::from_secs(3600));
-        assert_eq!(failures.accounts(), 1);
+    fn a_bucket_forgets_one_failure_a_period_and_holds_at_most_the_limit() {
+        let b = Bucket::add(None, 0, 100, 3);
+        assert_eq!(
+            b,
+            Bucket {
+                level: 1,
+                since_ms: 0
+            }
+        );
+        let b = Bucket::add(Some(Bucket::add(Some(b), 10, 100, 3)), 20, 100, 3);
+        assert_eq!(b.level, 3);
+        assert_eq!(Bucket::add(Some(b), 30, 100, 3).level, 3, "capped");
+        // 250 ms on: two forgotten, the next at 300.
+        assert_eq!(
+            b.at(250, 100),
+            Bucket {
+                level: 1,
+                since_ms: 200
+            }
+        );
+        assert_eq!(
+            b.at(300, 100),
+            Bucket {
+                level: 0,
+                since_ms: 300
+            }
+        );
     }
 }

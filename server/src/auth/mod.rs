@@ -3,7 +3,7 @@
 //! suspension, and the JWKS.
 
 use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, SystemTime};
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -106,6 +106,8 @@ pub struct AuthDeps {
     /// Failed password checks of one account after which its logins wait
     /// ([`attempts::Failures`]); 0: no limit.
     pub max_failed_logins: u32,
+    /// Where failed logins are counted (Redis where sessions are).
+    pub failure_store: Arc<dyn attempts::FailureStore>,
     /// Token settings.
     pub settings: TokenSettings,
 }
@@ -126,7 +128,11 @@ impl Auth {
             // accounts leaves the other half to everyone else.
             clients: attempts::InFlight::new((deps.hasher.places() / 2).max(1)),
             client_ip_header: deps.client_ip_header,
-            failures: attempts::Failures::new(deps.max_failed_logins, attempts::FORGET_EVERY),
+            failures: attempts::Failures::new(
+                deps.max_failed_logins,
+                attempts::FORGET_EVERY,
+                deps.failure_store,
+            ),
             hasher: deps.hasher,
             settings: deps.settings,
             rng: SystemRandom::new(),
@@ -214,7 +220,9 @@ impl Auth {
         let _client = self.clients.enter(&client.ip)?;
         let _attempt = self.attempts.enter(&email)?;
         // Unknown emails count too, so the refusal tells nothing of them.
-        self.failures.check(&email, Instant::now())?;
+        self.failures
+            .check(&email, unix_ms(SystemTime::now()))
+            .await?;
         let user = self.users.find_user_by_email(&email).await?;
         // An unknown email costs one dummy verify, like a wrong password.
         let ok = self
@@ -224,13 +232,15 @@ impl Auth {
         let user = match (ok, user) {
             (true, Some(user)) => user,
             _ => {
-                self.failures.failed(&email, Instant::now());
+                self.failures
+                    .failed(&email, unix_ms(SystemTime::now()))
+                    .await?;
                 metrics::counter!("warden_logins_total", "result" => "invalid_credentials")
                     .increment(1);
                 return Err(Error::InvalidCredentials);
             }
         };
-        self.failures.succeeded(&email);
+        self.failures.succeeded(&email).await?;
         // Only a caller who knows the password learns of the suspension.
         if user.suspended_at_ms.is_some() {
             return Err(Error::UserSuspended);
@@ -482,16 +492,20 @@ impl Auth {
         // Guesses of the current password (with a stolen access token) count
         // against the account as failed logins do.
         let email = user.as_ref().map(|u| u.email.clone()).unwrap_or_default();
-        self.failures.check(&email, Instant::now())?;
+        self.failures
+            .check(&email, unix_ms(SystemTime::now()))
+            .await?;
         if !self
             .hasher
             .verify(req.current_password, user.map(|u| u.password_hash))
             .await?
         {
-            self.failures.failed(&email, Instant::now());
+            self.failures
+                .failed(&email, unix_ms(SystemTime::now()))
+                .await?;
             return Err(Error::InvalidCredentials);
         }
-        self.failures.succeeded(&email);
+        self.failures.succeeded(&email).await?;
         let hash = self.hasher.hash(req.new_password).await?;
         self.users.update_password(&ctx.user_id, &hash).await?;
         let keep = ctx.session_id.clone();

@@ -4,6 +4,8 @@
 //! = set of the user's session ids. Warden's private refresh-token state is
 //! `warden:refresh:<sid>` (a hash), on the session's own key so rotation can be
 //! atomic on one key, which keeps every operation Redis-Cluster safe.
+//! Failed logins are counted in `warden:login-failures:<sha256 of the email>`
+//! (private too; a hash, so no email is a key), shared by the servers.
 
 use std::time::Duration;
 
@@ -14,6 +16,7 @@ use warden_proto::session::v1::Session;
 use warden_proto::session_json;
 
 use super::{remaining, RefreshOutcome, RefreshWindows, SessionStore, SessionVersion};
+use crate::auth::attempts::{Bucket, FailureStore};
 use crate::error::Error;
 
 /// Key of a session.
@@ -30,6 +33,33 @@ pub fn user_sessions_key(user_id: &str) -> String {
 pub fn refresh_key(session_id: &str) -> String {
     format!("warden:refresh:{session_id}")
 }
+
+/// Key of an account's failed logins (private to Warden): the hex SHA-256 of
+/// the normalized email.
+pub fn login_failures_key(account: &str) -> String {
+    let digest = ring::digest::digest(&ring::digest::SHA256, account.as_bytes());
+    format!("warden:login-failures:{}", hex::encode(digest))
+}
+
+/// One more failed login on `warden:login-failures:<hash>` (a hash of
+/// `level` and `since`, Unix ms), as `Bucket::add` computes it: the failures
+/// forgotten since, then one more, at most the limit. The key expires when
+/// all are forgotten.
+const ADD_FAILURE: &str = r#"
+local now, every, limit = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+local kept = redis.call('HMGET', KEYS[1], 'level', 'since')
+local level, since = tonumber(kept[1]) or 0, tonumber(kept[2]) or now
+local forgotten = math.floor(math.max(now - since, 0) / every)
+if forgotten >= level then
+  level, since = 0, now
+else
+  level, since = level - forgotten, since + forgotten * every
+end
+level = math.min(level + 1, limit)
+redis.call('HSET', KEYS[1], 'level', level, 'since', since)
+redis.call('PEXPIRE', KEYS[1], math.max(since + level * every - now, 1))
+return level
+"#;
 
 /// Atomic refresh-token rotation on `warden:refresh:<sid>` (one key, so it is
 /// Redis-Cluster safe). Fields: `current`, `rotated_at` and `last_seen` (ms),
@@ -243,5 +273,41 @@ impl SessionStore for RedisSessionStore {
             .hget(refresh_key(session_id), "last_seen")
             .await?;
         Ok(last_seen)
+    }
+}
+
+#[async_trait]
+impl FailureStore for RedisSessionStore {
+    async fn failures(&self, account: &str) -> Result<Option<Bucket>, Error> {
+        let (level, since_ms): (Option<u32>, Option<i64>) = self
+            .client
+            .hmget(login_failures_key(account), vec!["level", "since"])
+            .await?;
+        Ok(level
+            .zip(since_ms)
+            .map(|(level, since_ms)| Bucket { level, since_ms }))
+    }
+
+    async fn add_failure(
+        &self,
+        account: &str,
+        now_ms: i64,
+        every_ms: i64,
+        limit: u32,
+    ) -> Result<(), Error> {
+        let _level: i64 = self
+            .client
+            .eval(
+                ADD_FAILURE,
+                vec![login_failures_key(account)],
+                vec![now_ms.to_string(), every_ms.to_string(), limit.to_string()],
+            )
+            .await?;
+        Ok(())
+    }
+
+    async fn clear_failures(&self, account: &str) -> Result<(), Error> {
+        let _: i64 = self.client.del(login_failures_key(account)).await?;
+        Ok(())
     }
 }
