@@ -108,10 +108,11 @@ impl Failures {
     }
 
     /// `TooManyAttempts` if `account` has reached the limit, with the time
-    /// until it may try again.
-    pub async fn check(&self, account: &str, now_ms: i64) -> Result<(), Error> {
+    /// until it may try again; else whether it has failures to forget on a
+    /// success ([`Failures::succeeded`]).
+    pub async fn check(&self, account: &str, now_ms: i64) -> Result<bool, Error> {
         if self.limit == 0 {
-            return Ok(());
+            return Ok(false);
         }
         let bucket = self.store.failures(account).await?;
         let bucket = bucket.map(|b| b.at(now_ms, self.forget_every_ms));
@@ -122,7 +123,8 @@ impl Failures {
                     retry_after: Duration::from_millis(wait.unsigned_abs()),
                 })
             }
-            _ => Ok(()),
+            Some(b) => Ok(b.level > 0),
+            None => Ok(false),
         }
     }
 

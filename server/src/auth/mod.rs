@@ -220,7 +220,7 @@ impl Auth {
         let _client = self.clients.enter(&client.ip)?;
         let _attempt = self.attempts.enter(&email)?;
         // Unknown emails count too, so the refusal tells nothing of them.
-        self.failures
+        let failed_before = (self.failures)
             .check(&email, unix_ms(SystemTime::now()))
             .await?;
         let user = self.users.find_user_by_email(&email).await?;
@@ -240,7 +240,9 @@ impl Auth {
                 return Err(Error::InvalidCredentials);
             }
         };
-        self.failures.succeeded(&email).await?;
+        if failed_before {
+            self.failures.succeeded(&email).await?;
+        }
         // Only a caller who knows the password learns of the suspension.
         if user.suspended_at_ms.is_some() {
             return Err(Error::UserSuspended);
@@ -492,7 +494,7 @@ impl Auth {
         // Guesses of the current password (with a stolen access token) count
         // against the account as failed logins do.
         let email = user.as_ref().map(|u| u.email.clone()).unwrap_or_default();
-        self.failures
+        let failed_before = (self.failures)
             .check(&email, unix_ms(SystemTime::now()))
             .await?;
         if !self
@@ -505,7 +507,9 @@ impl Auth {
                 .await?;
             return Err(Error::InvalidCredentials);
         }
-        self.failures.succeeded(&email).await?;
+        if failed_before {
+            self.failures.succeeded(&email).await?;
+        }
         let hash = self.hasher.hash(req.new_password).await?;
         self.users.update_password(&ctx.user_id, &hash).await?;
         let keep = ctx.session_id.clone();
