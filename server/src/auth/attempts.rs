@@ -1,7 +1,9 @@
-//! Shares of the hashing pool. The pool sheds load for everyone once it is
-//! full; these keep a flood of logins against one account to a few of its
-//! places, and a flood from one client address (over any number of
-//! accounts) to half of them, so other users still log in.
+//! Limits on password checks. Shares of the hashing pool: the pool sheds
+//! load for everyone once it is full; these keep a flood of logins against
+//! one account to a few of its places, and a flood from one client address
+//! (over any number of accounts) to half of them, so other users still log
+//! in. And the count of failed logins by account ([`Failures`]), which slows
+//! the guessing of one account's password to one try a minute.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
