@@ -52,7 +52,9 @@ type AuthServiceClient interface {
 	Register(ctx context.Context, in *RegisterRequest, opts ...grpc.CallOption) (*RegisterResponse, error)
 	// Login checks an email and password and starts a session. A wrong password
 	// and an unknown email give exactly the same UNAUTHENTICATED error (reason
-	// `INVALID_CREDENTIALS`).
+	// `INVALID_CREDENTIALS`). After too many of them for one email, its logins
+	// are RESOURCE_EXHAUSTED (reason `TOO_MANY_ATTEMPTS`, with a RetryInfo
+	// saying when to retry) until a failure is forgotten, one a minute.
 	Login(ctx context.Context, in *LoginRequest, opts ...grpc.CallOption) (*LoginResponse, error)
 	// LoginWithApiKey exchanges an API key for tokens; the session has
 	// `auth_method = AUTH_METHOD_API_KEY`.
@@ -229,7 +231,9 @@ type AuthServiceServer interface {
 	Register(context.Context, *RegisterRequest) (*RegisterResponse, error)
 	// Login checks an email and password and starts a session. A wrong password
 	// and an unknown email give exactly the same UNAUTHENTICATED error (reason
-	// `INVALID_CREDENTIALS`).
+	// `INVALID_CREDENTIALS`). After too many of them for one email, its logins
+	// are RESOURCE_EXHAUSTED (reason `TOO_MANY_ATTEMPTS`, with a RetryInfo
+	// saying when to retry) until a failure is forgotten, one a minute.
 	Login(context.Context, *LoginRequest) (*LoginResponse, error)
 	// LoginWithApiKey exchanges an API key for tokens; the session has
 	// `auth_method = AUTH_METHOD_API_KEY`.

@@ -2601,7 +2601,9 @@ export const AuthServiceService = {
   /**
    * Login checks an email and password and starts a session. A wrong password
    * and an unknown email give exactly the same UNAUTHENTICATED error (reason
-   * `INVALID_CREDENTIALS`).
+   * `INVALID_CREDENTIALS`). After too many of them for one email, its logins
+   * are RESOURCE_EXHAUSTED (reason `TOO_MANY_ATTEMPTS`, with a RetryInfo
+   * saying when to retry) until a failure is forgotten, one a minute.
    */
   login: {
     path: "/warden.auth.v1.AuthService/Login" as const,
@@ -2748,7 +2750,9 @@ export interface AuthServiceServer extends UntypedServiceImplementation {
   /**
    * Login checks an email and password and starts a session. A wrong password
    * and an unknown email give exactly the same UNAUTHENTICATED error (reason
-   * `INVALID_CREDENTIALS`).
+   * `INVALID_CREDENTIALS`). After too many of them for one email, its logins
+   * are RESOURCE_EXHAUSTED (reason `TOO_MANY_ATTEMPTS`, with a RetryInfo
+   * saying when to retry) until a failure is forgotten, one a minute.
    */
   login: handleUnaryCall<LoginRequest, LoginResponse>;
   /**
@@ -2814,7 +2818,9 @@ export interface AuthServiceClient extends Client {
   /**
    * Login checks an email and password and starts a session. A wrong password
    * and an unknown email give exactly the same UNAUTHENTICATED error (reason
-   * `INVALID_CREDENTIALS`).
+   * `INVALID_CREDENTIALS`). After too many of them for one email, its logins
+   * are RESOURCE_EXHAUSTED (reason `TOO_MANY_ATTEMPTS`, with a RetryInfo
+   * saying when to retry) until a failure is forgotten, one a minute.
    */
   login(
     request: LoginRequest,

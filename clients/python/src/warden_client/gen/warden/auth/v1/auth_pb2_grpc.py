@@ -126,7 +126,9 @@ class AuthServiceServicer:
     def Login(self, request, context):
         """Login checks an email and password and starts a session. A wrong password
         and an unknown email give exactly the same UNAUTHENTICATED error (reason
-        `INVALID_CREDENTIALS`).
+        `INVALID_CREDENTIALS`). After too many of them for one email, its logins
+        are RESOURCE_EXHAUSTED (reason `TOO_MANY_ATTEMPTS`, with a RetryInfo
+        saying when to retry) until a failure is forgotten, one a minute.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

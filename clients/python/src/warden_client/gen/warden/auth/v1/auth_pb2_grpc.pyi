@@ -49,7 +49,9 @@ class AuthServiceStub:
     Login: _grpc.UnaryUnaryMultiCallable[_auth_pb2.LoginRequest, _auth_pb2.LoginResponse]
     """Login checks an email and password and starts a session. A wrong password
     and an unknown email give exactly the same UNAUTHENTICATED error (reason
-    `INVALID_CREDENTIALS`).
+    `INVALID_CREDENTIALS`). After too many of them for one email, its logins
+    are RESOURCE_EXHAUSTED (reason `TOO_MANY_ATTEMPTS`, with a RetryInfo
+    saying when to retry) until a failure is forgotten, one a minute.
     """
     LoginWithApiKey: _grpc.UnaryUnaryMultiCallable[_auth_pb2.LoginWithApiKeyRequest, _auth_pb2.LoginWithApiKeyResponse]
     """LoginWithApiKey exchanges an API key for tokens; the session has
@@ -104,7 +106,9 @@ class AuthServiceAsyncStub(AuthServiceStub):
     Login: _aio.UnaryUnaryMultiCallable[_auth_pb2.LoginRequest, _auth_pb2.LoginResponse]  # type: ignore[assignment]
     """Login checks an email and password and starts a session. A wrong password
     and an unknown email give exactly the same UNAUTHENTICATED error (reason
-    `INVALID_CREDENTIALS`).
+    `INVALID_CREDENTIALS`). After too many of them for one email, its logins
+    are RESOURCE_EXHAUSTED (reason `TOO_MANY_ATTEMPTS`, with a RetryInfo
+    saying when to retry) until a failure is forgotten, one a minute.
     """
     LoginWithApiKey: _aio.UnaryUnaryMultiCallable[_auth_pb2.LoginWithApiKeyRequest, _auth_pb2.LoginWithApiKeyResponse]  # type: ignore[assignment]
     """LoginWithApiKey exchanges an API key for tokens; the session has
@@ -168,7 +172,9 @@ class AuthServiceServicer(metaclass=_abc_1.ABCMeta):
     ) -> _typing.Union[_auth_pb2.LoginResponse, _abc.Awaitable[_auth_pb2.LoginResponse]]:
         """Login checks an email and password and starts a session. A wrong password
         and an unknown email give exactly the same UNAUTHENTICATED error (reason
-        `INVALID_CREDENTIALS`).
+        `INVALID_CREDENTIALS`). After too many of them for one email, its logins
+        are RESOURCE_EXHAUSTED (reason `TOO_MANY_ATTEMPTS`, with a RetryInfo
+        saying when to retry) until a failure is forgotten, one a minute.
         """
 
     @_abc_1.abstractmethod

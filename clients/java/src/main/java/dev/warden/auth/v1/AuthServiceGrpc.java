@@ -480,7 +480,9 @@ public final class AuthServiceGrpc {
      * <pre>
      * Login checks an email and password and starts a session. A wrong password
      * and an unknown email give exactly the same UNAUTHENTICATED error (reason
-     * `INVALID_CREDENTIALS`).
+     * `INVALID_CREDENTIALS`). After too many of them for one email, its logins
+     * are RESOURCE_EXHAUSTED (reason `TOO_MANY_ATTEMPTS`, with a RetryInfo
+     * saying when to retry) until a failure is forgotten, one a minute.
      * </pre>
      */
     default void login(dev.warden.auth.v1.LoginRequest request,
@@ -656,7 +658,9 @@ public final class AuthServiceGrpc {
      * <pre>
      * Login checks an email and password and starts a session. A wrong password
      * and an unknown email give exactly the same UNAUTHENTICATED error (reason
-     * `INVALID_CREDENTIALS`).
+     * `INVALID_CREDENTIALS`). After too many of them for one email, its logins
+     * are RESOURCE_EXHAUSTED (reason `TOO_MANY_ATTEMPTS`, with a RetryInfo
+     * saying when to retry) until a failure is forgotten, one a minute.
      * </pre>
      */
     public void login(dev.warden.auth.v1.LoginRequest request,
@@ -823,7 +827,9 @@ public final class AuthServiceGrpc {
      * <pre>
      * Login checks an email and password and starts a session. A wrong password
      * and an unknown email give exactly the same UNAUTHENTICATED error (reason
-     * `INVALID_CREDENTIALS`).
+     * `INVALID_CREDENTIALS`). After too many of them for one email, its logins
+     * are RESOURCE_EXHAUSTED (reason `TOO_MANY_ATTEMPTS`, with a RetryInfo
+     * saying when to retry) until a failure is forgotten, one a minute.
      * </pre>
      */
     public dev.warden.auth.v1.LoginResponse login(dev.warden.auth.v1.LoginRequest request) throws io.grpc.StatusException {
@@ -979,7 +985,9 @@ public final class AuthServiceGrpc {
      * <pre>
      * Login checks an email and password and starts a session. A wrong password
      * and an unknown email give exactly the same UNAUTHENTICATED error (reason
-     * `INVALID_CREDENTIALS`).
+     * `INVALID_CREDENTIALS`). After too many of them for one email, its logins
+     * are RESOURCE_EXHAUSTED (reason `TOO_MANY_ATTEMPTS`, with a RetryInfo
+     * saying when to retry) until a failure is forgotten, one a minute.
      * </pre>
      */
     public dev.warden.auth.v1.LoginResponse login(dev.warden.auth.v1.LoginRequest request) {
@@ -1136,7 +1144,9 @@ public final class AuthServiceGrpc {
      * <pre>
      * Login checks an email and password and starts a session. A wrong password
      * and an unknown email give exactly the same UNAUTHENTICATED error (reason
-     * `INVALID_CREDENTIALS`).
+     * `INVALID_CREDENTIALS`). After too many of them for one email, its logins
+     * are RESOURCE_EXHAUSTED (reason `TOO_MANY_ATTEMPTS`, with a RetryInfo
+     * saying when to retry) until a failure is forgotten, one a minute.
      * </pre>
      */
     public com.google.common.util.concurrent.ListenableFuture<dev.warden.auth.v1.LoginResponse> login(
