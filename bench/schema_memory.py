@@ -18,29 +18,14 @@ from __future__ import annotations
 import argparse
 import json
 import pathlib
-import socket
-import subprocess
 import sys
-import tempfile
 import time
-import uuid
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "clients" / "python" / "src"))
-
-import grpc
-from warden_client.gen.warden.auth.v1 import auth_pb2, auth_pb2_grpc
+from live import admin_warden
 from warden_client.gen.warden.authz.v1 import authz_pb2, authz_pb2_grpc
 
-PASSWORD = "correct horse battery staple"
 SMALL = "definition user {}"
 ROUNDS = 3
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def memory_mib(pid: int) -> dict:
@@ -67,63 +52,36 @@ def main() -> int:
     args = parser.parse_args()
 
     large = large_schema(args.definitions)
-    email = f"bench-{uuid.uuid4().hex}@example.com"
-    addr = f"127.0.0.1:{free_port()}"
-    with tempfile.TemporaryDirectory() as data_dir:
-        cmd = [
-            args.warden,
-            "serve",
-            "--data-dir",
-            data_dir,
-            "--listen",
-            addr,
-            "--http-listen",
-            f"127.0.0.1:{free_port()}",
-            "--bootstrap-admin-email",
-            email,
-        ]
-        server = subprocess.Popen(cmd, stdout=subprocess.DEVNULL)
-        try:
-            channel = grpc.insecure_channel(
-                addr, options=[("grpc.max_send_message_length", 64 << 20)]
+    options = [("grpc.max_send_message_length", 64 << 20)]
+    with admin_warden(args.warden, options=options) as (server, channel, metadata):
+        authz = authz_pb2_grpc.AuthzServiceStub(channel)
+
+        def write(schema: str) -> None:
+            request = authz_pb2.WriteSchemaRequest(schema=schema)
+            authz.WriteSchema(request, metadata=metadata)
+
+        write(SMALL)
+        report = {
+            "definitions": args.definitions,
+            "schema_bytes": len(large.encode()),
+            "start": memory_mib(server.pid),
+            "rounds": [],
+        }
+        for _ in range(ROUNDS):
+            started = time.monotonic()
+            write(large)
+            elapsed = time.monotonic() - started
+            after_large = memory_mib(server.pid)
+            write(SMALL)
+            report["rounds"].append(
+                {
+                    "large_write_seconds": round(elapsed, 2),
+                    "after_large": after_large,
+                    "after_small": memory_mib(server.pid),
+                }
             )
-            grpc.channel_ready_future(channel).result(timeout=60)
-            auth = auth_pb2_grpc.AuthServiceStub(channel)
-            auth.Register(auth_pb2.RegisterRequest(email=email, password=PASSWORD))
-            login = auth.Login(auth_pb2.LoginRequest(email=email, password=PASSWORD))
-            metadata = [("authorization", f"Bearer {login.tokens.access_token}")]
-            authz = authz_pb2_grpc.AuthzServiceStub(channel)
-            authz.WriteSchema(
-                authz_pb2.WriteSchemaRequest(schema=SMALL), metadata=metadata
-            )
-            report = {
-                "definitions": args.definitions,
-                "schema_bytes": len(large.encode()),
-                "start": memory_mib(server.pid),
-                "rounds": [],
-            }
-            for _ in range(ROUNDS):
-                started = time.monotonic()
-                authz.WriteSchema(
-                    authz_pb2.WriteSchemaRequest(schema=large), metadata=metadata
-                )
-                elapsed = time.monotonic() - started
-                after_large = memory_mib(server.pid)
-                authz.WriteSchema(
-                    authz_pb2.WriteSchemaRequest(schema=SMALL), metadata=metadata
-                )
-                report["rounds"].append(
-                    {
-                        "large_write_seconds": round(elapsed, 2),
-                        "after_large": after_large,
-                        "after_small": memory_mib(server.pid),
-                    }
-                )
-            print(json.dumps(report))
-            return 0
-        finally:
-            server.terminate()
-            server.wait(timeout=20)
+        print(json.dumps(report))
+    return 0
 
 
 if __name__ == "__main__":

@@ -19,32 +19,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import pathlib
-import socket
-import subprocess
 import sys
-import tempfile
 import time
-import uuid
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "clients" / "python" / "src"))
-
-import grpc
-from warden_client.gen.warden.auth.v1 import auth_pb2, auth_pb2_grpc
+from live import admin_warden
 from warden_client.gen.warden.authz.v1 import authz_pb2, authz_pb2_grpc
 
-PASSWORD = "correct horse battery staple"
 SCHEMA = "definition user {}\ndefinition document { relation viewer: user }"
 REQUESTS = 20
 PER_REQUEST = 1_000
 Update = authz_pb2.RelationshipUpdate
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def request(operation: int, tag: str, n: int) -> authz_pb2.WriteRelationshipsRequest:
@@ -69,53 +53,26 @@ def main() -> int:
     parser.add_argument("--database-url", help="an empty PostgreSQL database")
     args = parser.parse_args()
 
-    email = f"bench-{uuid.uuid4().hex}@example.com"
-    addr = f"127.0.0.1:{free_port()}"
-    with tempfile.TemporaryDirectory() as data_dir:
-        cmd = [
-            args.warden,
-            "serve",
-            "--data-dir",
-            data_dir,
-            "--listen",
-            addr,
-            "--http-listen",
-            f"127.0.0.1:{free_port()}",
-            "--bootstrap-admin-email",
-            email,
-        ]
-        if args.database_url:
-            cmd += ["--database-url", args.database_url]
-        server = subprocess.Popen(cmd, stdout=subprocess.DEVNULL)
-        try:
-            channel = grpc.insecure_channel(addr)
-            grpc.channel_ready_future(channel).result(timeout=60)
-            auth = auth_pb2_grpc.AuthServiceStub(channel)
-            auth.Register(auth_pb2.RegisterRequest(email=email, password=PASSWORD))
-            login = auth.Login(auth_pb2.LoginRequest(email=email, password=PASSWORD))
-            metadata = [("authorization", f"Bearer {login.tokens.access_token}")]
-            authz = authz_pb2_grpc.AuthzServiceStub(channel)
-            authz.WriteSchema(
-                authz_pb2.WriteSchemaRequest(schema=SCHEMA), metadata=metadata
-            )
-            rates = {}
-            for name, operation, tag in [
-                ("create", Update.OPERATION_CREATE, "created"),
-                ("touch", Update.OPERATION_TOUCH, "touched"),
-                ("delete", Update.OPERATION_DELETE, "touched"),
-            ]:
-                requests = [request(operation, tag, n) for n in range(REQUESTS)]
-                started = time.monotonic()
-                for r in requests:
-                    authz.WriteRelationships(r, metadata=metadata)
-                elapsed = time.monotonic() - started
-                rates[name] = round(REQUESTS * PER_REQUEST / elapsed)
-            store = "postgresql" if args.database_url else "sqlite"
-            print(json.dumps({"store": store, "updates_per_second": rates}))
-            return 0
-        finally:
-            server.terminate()
-            server.wait(timeout=20)
+    with admin_warden(args.warden, args.database_url) as (_, channel, metadata):
+        authz = authz_pb2_grpc.AuthzServiceStub(channel)
+        authz.WriteSchema(
+            authz_pb2.WriteSchemaRequest(schema=SCHEMA), metadata=metadata
+        )
+        rates = {}
+        for name, operation, tag in [
+            ("create", Update.OPERATION_CREATE, "created"),
+            ("touch", Update.OPERATION_TOUCH, "touched"),
+            ("delete", Update.OPERATION_DELETE, "touched"),
+        ]:
+            requests = [request(operation, tag, n) for n in range(REQUESTS)]
+            started = time.monotonic()
+            for r in requests:
+                authz.WriteRelationships(r, metadata=metadata)
+            elapsed = time.monotonic() - started
+            rates[name] = round(REQUESTS * PER_REQUEST / elapsed)
+        store = "postgresql" if args.database_url else "sqlite"
+        print(json.dumps({"store": store, "updates_per_second": rates}))
+    return 0
 
 
 if __name__ == "__main__":
