@@ -320,6 +320,15 @@ impl TestWarden {
         }
     }
 
+    /// A second server sharing this one's configuration (its database,
+    /// session store and broker), on ports of its own: another replica.
+    pub async fn second(&self) -> Self {
+        let mut config = self.config.clone();
+        config.listen = "127.0.0.1:0".parse().unwrap();
+        config.http_listen = "127.0.0.1:0".parse().unwrap();
+        Self::start_with(config, None).await
+    }
+
     /// Stops the server, returning the data dir so a restart can reuse it.
     pub async fn stop(self) -> (Config, Option<tempfile::TempDir>) {
         self.server.stop().await.expect("warden stops cleanly");

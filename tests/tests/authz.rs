@@ -123,14 +123,6 @@ async fn start_with_schema(backend: Backend) -> (TestWarden, String, Authz, Revi
     (warden, admin, authz, written)
 }
 
-/// A second server sharing `warden`'s database and session store.
-async fn second_server(warden: &TestWarden) -> TestWarden {
-    let mut config = warden.config.clone();
-    config.listen = "127.0.0.1:0".parse().unwrap();
-    config.http_listen = "127.0.0.1:0".parse().unwrap();
-    TestWarden::start_with(config, None).await
-}
-
 /// Deletes every relationship `filter` matches (no limit).
 async fn delete_matching(
     authz: &mut Authz,
@@ -615,7 +607,7 @@ async fn conformance(backend: Backend) {
     // A second replica sharing the database gives the same answers once it
     // has caught up with the revision (PostgreSQL: servers share it).
     if backend == Backend::Real {
-        let replica = second_server(&warden).await;
+        let replica = warden.second().await;
         let mut other = replica.authz().await;
         // The replica loaded everything at start; a write on the first server
         // reaches it through at_least_as_fresh.
@@ -1369,7 +1361,7 @@ async fn documents_of(authz: &mut Authz, token: &str, who: &str, at: &Revision) 
 async fn large_writes_apply_whole(backend: Backend) {
     let (warden, admin, mut authz, _) = start_with_schema(backend).await;
     let replica = match backend {
-        Backend::Real => Some(second_server(&warden).await),
+        Backend::Real => Some(warden.second().await),
         Backend::Embedded => None,
     };
     write(

@@ -209,10 +209,7 @@ async fn failed_logins_are_limited(backend: Backend) {
     if backend == Backend::Real {
         // Counted in Redis: a second server sharing it refuses the account
         // too, so more servers do not mean more guesses.
-        let mut config = warden.config.clone();
-        config.listen = "127.0.0.1:0".parse().unwrap();
-        config.http_listen = "127.0.0.1:0".parse().unwrap();
-        let second = TestWarden::start_with(config, None).await;
+        let second = warden.second().await;
         let mut auth = second.auth().await;
         let err = auth.login(login(&victim, PASSWORD)).await.unwrap_err();
         assert_eq!(reason(&err), "TOO_MANY_ATTEMPTS");
