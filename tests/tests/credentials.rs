@@ -1,9 +1,11 @@
 //! Bad input on Register and Login: clear errors, identical answers for
 //! wrong password and unknown email, and nothing written.
 
+use tonic::transport::Channel;
 use tonic::{Code, Status};
 use tonic_types::StatusExt;
 use warden_e2e::{bearer, unique_email, Backend, TestWarden, PASSWORD};
+use warden_proto::auth::v1::auth_service_client::AuthServiceClient;
 use warden_proto::auth::v1::{ChangePasswordRequest, LoginRequest, RegisterRequest};
 
 fn reason(status: &Status) -> String {
@@ -140,6 +142,18 @@ async fn real_backends_reject_bad_credentials_and_input() {
     run(Backend::Real).await;
 }
 
+/// `times` logins of `email` with a wrong password, each refused as such.
+async fn wrong_passwords(auth: &mut AuthServiceClient<Channel>, email: &str, times: usize) {
+    for _ in 0..times {
+        let wrong = LoginRequest {
+            email: email.into(),
+            password: "not the password".into(),
+        };
+        let err = auth.login(wrong).await.unwrap_err();
+        assert_eq!(reason(&err), "INVALID_CREDENTIALS");
+    }
+}
+
 /// After `max_failed_logins` wrong passwords an account's logins are refused
 /// before any check, the right password too, with when to retry; other
 /// accounts, and unknown emails alike, are counted each on their own.
@@ -155,22 +169,10 @@ async fn failed_logins_are_limited(backend: Backend) {
         password: password.into(),
     };
     // Two failures, then a success: the count starts again.
-    for _ in 0..2 {
-        let err = auth
-            .login(login(&victim, "not the password"))
-            .await
-            .unwrap_err();
-        assert_eq!(reason(&err), "INVALID_CREDENTIALS");
-    }
+    wrong_passwords(&mut auth, &victim, 2).await;
     let victim_login = auth.login(login(&victim, PASSWORD)).await.unwrap();
     let token = victim_login.into_inner().tokens.unwrap().access_token;
-    for _ in 0..3 {
-        let err = auth
-            .login(login(&victim, "not the password"))
-            .await
-            .unwrap_err();
-        assert_eq!(reason(&err), "INVALID_CREDENTIALS");
-    }
+    wrong_passwords(&mut auth, &victim, 3).await;
     // The limit: refused, the right password too (nothing is checked).
     let err = auth.login(login(&victim, PASSWORD)).await.unwrap_err();
     assert_eq!(
@@ -197,13 +199,7 @@ async fn failed_logins_are_limited(backend: Backend) {
     // then limited the same way, so the limit tells nothing of who exists.
     auth.login(login(&other, PASSWORD)).await.unwrap();
     let nobody = unique_email();
-    for _ in 0..3 {
-        let err = auth
-            .login(login(&nobody, "not the password"))
-            .await
-            .unwrap_err();
-        assert_eq!(reason(&err), "INVALID_CREDENTIALS");
-    }
+    wrong_passwords(&mut auth, &nobody, 3).await;
     let err = auth.login(login(&nobody, PASSWORD)).await.unwrap_err();
     assert_eq!(reason(&err), "TOO_MANY_ATTEMPTS");
     if backend == Backend::Real {
