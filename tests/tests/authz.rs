@@ -603,6 +603,35 @@ async fn conformance(backend: Backend) {
     )
     .await
     .unwrap());
+    // No updates, as in SpiceDB: preconditions alone, tested atomically; a
+    // revision when they hold (readable at once), the refusal when not.
+    let guard = |op| WriteRelationshipsRequest {
+        updates: vec![],
+        preconditions: vec![on_readme(op, "owner")],
+    };
+    let held = authz
+        .write_relationships(bearer(guard(precondition::Operation::MustMatch), &admin))
+        .await
+        .unwrap()
+        .into_inner()
+        .written_at
+        .unwrap();
+    assert!(held.token.parse::<i64>().unwrap() > ok.token.parse::<i64>().unwrap());
+    assert!(check_at(
+        &mut authz,
+        &admin,
+        "document:new",
+        "view",
+        "user:nina",
+        fresh(&held)
+    )
+    .await
+    .unwrap());
+    let status = authz
+        .write_relationships(bearer(guard(precondition::Operation::MustNotMatch), &admin))
+        .await
+        .unwrap_err();
+    assert_eq!(reason(&status), "PRECONDITION_FAILED");
 
     // A second replica sharing the database gives the same answers once it
     // has caught up with the revision (PostgreSQL: servers share it).

@@ -944,10 +944,10 @@ impl authz_service_server::AuthzService for Authz {
     ) -> Result<Response<pb::WriteRelationshipsResponse>, Status> {
         self.require_admin(&req).await?;
         let r = req.get_ref();
-        if r.updates.is_empty() || r.updates.len() > MAX_UPDATES {
-            return Err(
-                Error::invalid("updates", format!("between 1 and {MAX_UPDATES} updates")).into(),
-            );
+        // None is a write too, as in SpiceDB: with preconditions, an atomic
+        // test of the store that takes a revision when they hold.
+        if r.updates.len() > MAX_UPDATES {
+            return Err(Error::invalid("updates", format!("at most {MAX_UPDATES} updates")).into());
         }
         let preconditions = preconditions(&r.preconditions)?;
         // Validated against this replica's schema; the store refuses the
