@@ -163,7 +163,7 @@ impl Error {
             Self::ApiKeyExpired => "the api key expired",
             Self::UserSuspended => "the user is suspended",
             Self::PermissionDenied(_) => "permission denied",
-            Self::NotFound(_) => "not found",
+            Self::NotFound(what) => return Cow::Owned(format!("{what} not found")),
             Self::Overloaded => "too many concurrent logins, retry later",
             Self::TooManyAttempts { .. } => {
                 "too many failed logins for this account, retry later (RetryInfo says when)"
@@ -283,6 +283,11 @@ mod tests {
             assert_eq!(info.reason, reason);
             assert_eq!(info.domain, ERROR_DOMAIN);
         }
+        // What was not found is named.
+        assert_eq!(
+            Status::from(Error::NotFound("user")).message(),
+            "user not found"
+        );
     }
 
     #[test]
