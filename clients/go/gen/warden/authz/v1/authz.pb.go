@@ -1321,7 +1321,8 @@ func (x *Precondition) GetFilter() *RelationshipFilter {
 // WriteRelationshipsRequest is an atomic write.
 type WriteRelationshipsRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// The changes, applied together or not at all.
+	// The changes, applied together or not at all: at most 1,000. None is a
+	// write too: the preconditions alone are tested, and a revision taken.
 	Updates []*RelationshipUpdate `protobuf:"bytes,1,rep,name=updates,proto3" json:"updates,omitempty"`
 	// Conditions checked in the same transaction; FAILED_PRECONDITION when one fails.
 	Preconditions []*Precondition `protobuf:"bytes,2,rep,name=preconditions,proto3" json:"preconditions,omitempty"`

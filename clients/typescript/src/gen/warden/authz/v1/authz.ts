@@ -408,7 +408,10 @@ export function precondition_OperationToJSON(object: Precondition_Operation): st
 
 /** WriteRelationshipsRequest is an atomic write. */
 export interface WriteRelationshipsRequest {
-  /** The changes, applied together or not at all. */
+  /**
+   * The changes, applied together or not at all: at most 1,000. None is a
+   * write too: the preconditions alone are tested, and a revision taken.
+   */
   updates: RelationshipUpdate[];
   /** Conditions checked in the same transaction; FAILED_PRECONDITION when one fails. */
   preconditions: Precondition[];

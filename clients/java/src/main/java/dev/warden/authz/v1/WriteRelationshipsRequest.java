@@ -50,7 +50,8 @@ private static final long serialVersionUID = 0L;
   private java.util.List<dev.warden.authz.v1.RelationshipUpdate> updates_;
   /**
    * <pre>
-   * The changes, applied together or not at all.
+   * The changes, applied together or not at all: at most 1,000. None is a
+   * write too: the preconditions alone are tested, and a revision taken.
    * </pre>
    *
    * <code>repeated .warden.authz.v1.RelationshipUpdate updates = 1 [json_name = "updates"];</code>
@@ -61,7 +62,8 @@ private static final long serialVersionUID = 0L;
   }
   /**
    * <pre>
-   * The changes, applied together or not at all.
+   * The changes, applied together or not at all: at most 1,000. None is a
+   * write too: the preconditions alone are tested, and a revision taken.
    * </pre>
    *
    * <code>repeated .warden.authz.v1.RelationshipUpdate updates = 1 [json_name = "updates"];</code>
@@ -73,7 +75,8 @@ private static final long serialVersionUID = 0L;
   }
   /**
    * <pre>
-   * The changes, applied together or not at all.
+   * The changes, applied together or not at all: at most 1,000. None is a
+   * write too: the preconditions alone are tested, and a revision taken.
    * </pre>
    *
    * <code>repeated .warden.authz.v1.RelationshipUpdate updates = 1 [json_name = "updates"];</code>
@@ -84,7 +87,8 @@ private static final long serialVersionUID = 0L;
   }
   /**
    * <pre>
-   * The changes, applied together or not at all.
+   * The changes, applied together or not at all: at most 1,000. None is a
+   * write too: the preconditions alone are tested, and a revision taken.
    * </pre>
    *
    * <code>repeated .warden.authz.v1.RelationshipUpdate updates = 1 [json_name = "updates"];</code>
@@ -95,7 +99,8 @@ private static final long serialVersionUID = 0L;
   }
   /**
    * <pre>
-   * The changes, applied together or not at all.
+   * The changes, applied together or not at all: at most 1,000. None is a
+   * write too: the preconditions alone are tested, and a revision taken.
    * </pre>
    *
    * <code>repeated .warden.authz.v1.RelationshipUpdate updates = 1 [json_name = "updates"];</code>
@@ -627,7 +632,8 @@ private static final long serialVersionUID = 0L;
 
     /**
      * <pre>
-     * The changes, applied together or not at all.
+     * The changes, applied together or not at all: at most 1,000. None is a
+     * write too: the preconditions alone are tested, and a revision taken.
      * </pre>
      *
      * <code>repeated .warden.authz.v1.RelationshipUpdate updates = 1 [json_name = "updates"];</code>
@@ -641,7 +647,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The changes, applied together or not at all.
+     * The changes, applied together or not at all: at most 1,000. None is a
+     * write too: the preconditions alone are tested, and a revision taken.
      * </pre>
      *
      * <code>repeated .warden.authz.v1.RelationshipUpdate updates = 1 [json_name = "updates"];</code>
@@ -655,7 +662,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The changes, applied together or not at all.
+     * The changes, applied together or not at all: at most 1,000. None is a
+     * write too: the preconditions alone are tested, and a revision taken.
      * </pre>
      *
      * <code>repeated .warden.authz.v1.RelationshipUpdate updates = 1 [json_name = "updates"];</code>
@@ -669,7 +677,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The changes, applied together or not at all.
+     * The changes, applied together or not at all: at most 1,000. None is a
+     * write too: the preconditions alone are tested, and a revision taken.
      * </pre>
      *
      * <code>repeated .warden.authz.v1.RelationshipUpdate updates = 1 [json_name = "updates"];</code>
@@ -690,7 +699,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The changes, applied together or not at all.
+     * The changes, applied together or not at all: at most 1,000. None is a
+     * write too: the preconditions alone are tested, and a revision taken.
      * </pre>
      *
      * <code>repeated .warden.authz.v1.RelationshipUpdate updates = 1 [json_name = "updates"];</code>
@@ -708,7 +718,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The changes, applied together or not at all.
+     * The changes, applied together or not at all: at most 1,000. None is a
+     * write too: the preconditions alone are tested, and a revision taken.
      * </pre>
      *
      * <code>repeated .warden.authz.v1.RelationshipUpdate updates = 1 [json_name = "updates"];</code>
@@ -728,7 +739,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The changes, applied together or not at all.
+     * The changes, applied together or not at all: at most 1,000. None is a
+     * write too: the preconditions alone are tested, and a revision taken.
      * </pre>
      *
      * <code>repeated .warden.authz.v1.RelationshipUpdate updates = 1 [json_name = "updates"];</code>
@@ -749,7 +761,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The changes, applied together or not at all.
+     * The changes, applied together or not at all: at most 1,000. None is a
+     * write too: the preconditions alone are tested, and a revision taken.
      * </pre>
      *
      * <code>repeated .warden.authz.v1.RelationshipUpdate updates = 1 [json_name = "updates"];</code>
@@ -767,7 +780,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The changes, applied together or not at all.
+     * The changes, applied together or not at all: at most 1,000. None is a
+     * write too: the preconditions alone are tested, and a revision taken.
      * </pre>
      *
      * <code>repeated .warden.authz.v1.RelationshipUpdate updates = 1 [json_name = "updates"];</code>
@@ -785,7 +799,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The changes, applied together or not at all.
+     * The changes, applied together or not at all: at most 1,000. None is a
+     * write too: the preconditions alone are tested, and a revision taken.
      * </pre>
      *
      * <code>repeated .warden.authz.v1.RelationshipUpdate updates = 1 [json_name = "updates"];</code>
@@ -804,7 +819,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The changes, applied together or not at all.
+     * The changes, applied together or not at all: at most 1,000. None is a
+     * write too: the preconditions alone are tested, and a revision taken.
      * </pre>
      *
      * <code>repeated .warden.authz.v1.RelationshipUpdate updates = 1 [json_name = "updates"];</code>
@@ -821,7 +837,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The changes, applied together or not at all.
+     * The changes, applied together or not at all: at most 1,000. None is a
+     * write too: the preconditions alone are tested, and a revision taken.
      * </pre>
      *
      * <code>repeated .warden.authz.v1.RelationshipUpdate updates = 1 [json_name = "updates"];</code>
@@ -838,7 +855,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The changes, applied together or not at all.
+     * The changes, applied together or not at all: at most 1,000. None is a
+     * write too: the preconditions alone are tested, and a revision taken.
      * </pre>
      *
      * <code>repeated .warden.authz.v1.RelationshipUpdate updates = 1 [json_name = "updates"];</code>
@@ -849,7 +867,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The changes, applied together or not at all.
+     * The changes, applied together or not at all: at most 1,000. None is a
+     * write too: the preconditions alone are tested, and a revision taken.
      * </pre>
      *
      * <code>repeated .warden.authz.v1.RelationshipUpdate updates = 1 [json_name = "updates"];</code>
@@ -863,7 +882,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The changes, applied together or not at all.
+     * The changes, applied together or not at all: at most 1,000. None is a
+     * write too: the preconditions alone are tested, and a revision taken.
      * </pre>
      *
      * <code>repeated .warden.authz.v1.RelationshipUpdate updates = 1 [json_name = "updates"];</code>
@@ -878,7 +898,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The changes, applied together or not at all.
+     * The changes, applied together or not at all: at most 1,000. None is a
+     * write too: the preconditions alone are tested, and a revision taken.
      * </pre>
      *
      * <code>repeated .warden.authz.v1.RelationshipUpdate updates = 1 [json_name = "updates"];</code>
@@ -889,7 +910,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The changes, applied together or not at all.
+     * The changes, applied together or not at all: at most 1,000. None is a
+     * write too: the preconditions alone are tested, and a revision taken.
      * </pre>
      *
      * <code>repeated .warden.authz.v1.RelationshipUpdate updates = 1 [json_name = "updates"];</code>
@@ -901,7 +923,8 @@ private static final long serialVersionUID = 0L;
     }
     /**
      * <pre>
-     * The changes, applied together or not at all.
+     * The changes, applied together or not at all: at most 1,000. None is a
+     * write too: the preconditions alone are tested, and a revision taken.
      * </pre>
      *
      * <code>repeated .warden.authz.v1.RelationshipUpdate updates = 1 [json_name = "updates"];</code>

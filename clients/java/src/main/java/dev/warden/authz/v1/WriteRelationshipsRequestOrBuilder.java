@@ -10,7 +10,8 @@ public interface WriteRelationshipsRequestOrBuilder extends
 
   /**
    * <pre>
-   * The changes, applied together or not at all.
+   * The changes, applied together or not at all: at most 1,000. None is a
+   * write too: the preconditions alone are tested, and a revision taken.
    * </pre>
    *
    * <code>repeated .warden.authz.v1.RelationshipUpdate updates = 1 [json_name = "updates"];</code>
@@ -19,7 +20,8 @@ public interface WriteRelationshipsRequestOrBuilder extends
       getUpdatesList();
   /**
    * <pre>
-   * The changes, applied together or not at all.
+   * The changes, applied together or not at all: at most 1,000. None is a
+   * write too: the preconditions alone are tested, and a revision taken.
    * </pre>
    *
    * <code>repeated .warden.authz.v1.RelationshipUpdate updates = 1 [json_name = "updates"];</code>
@@ -27,7 +29,8 @@ public interface WriteRelationshipsRequestOrBuilder extends
   dev.warden.authz.v1.RelationshipUpdate getUpdates(int index);
   /**
    * <pre>
-   * The changes, applied together or not at all.
+   * The changes, applied together or not at all: at most 1,000. None is a
+   * write too: the preconditions alone are tested, and a revision taken.
    * </pre>
    *
    * <code>repeated .warden.authz.v1.RelationshipUpdate updates = 1 [json_name = "updates"];</code>
@@ -35,7 +38,8 @@ public interface WriteRelationshipsRequestOrBuilder extends
   int getUpdatesCount();
   /**
    * <pre>
-   * The changes, applied together or not at all.
+   * The changes, applied together or not at all: at most 1,000. None is a
+   * write too: the preconditions alone are tested, and a revision taken.
    * </pre>
    *
    * <code>repeated .warden.authz.v1.RelationshipUpdate updates = 1 [json_name = "updates"];</code>
@@ -44,7 +48,8 @@ public interface WriteRelationshipsRequestOrBuilder extends
       getUpdatesOrBuilderList();
   /**
    * <pre>
-   * The changes, applied together or not at all.
+   * The changes, applied together or not at all: at most 1,000. None is a
+   * write too: the preconditions alone are tested, and a revision taken.
    * </pre>
    *
    * <code>repeated .warden.authz.v1.RelationshipUpdate updates = 1 [json_name = "updates"];</code>
