@@ -1,8 +1,10 @@
 //! Roles and session enrichment: a new session carries its user's roles,
 //! permissions and attributes within a short bound (through the in-process
 //! bus, or RabbitMQ's durable enrichment queue); role changes reach live
-//! sessions without a new login; role administration needs `admin`; a
-//! `SessionCreated` delivered twice enriches once.
+//! sessions without a new login; role administration needs `admin`; roles
+//! are read, listed a page at a time and deleted, and a deleted role leaves
+//! live sessions at once and is never left assigned; a `SessionCreated`
+//! delivered twice enriches once.
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -14,12 +16,15 @@ use warden_e2e::{
     TestWarden, PASSWORD,
 };
 use warden_proto::auth::v1::{LoginRequest, RegisterRequest};
+use warden_proto::authz::v1::authz_service_client::AuthzServiceClient;
 use warden_proto::authz::v1::{
     AssignRoleRequest, CheckBulkPermissionsRequest, CheckPermissionRequest, DefineRoleRequest,
-    ListUserRolesRequest, LookupResourcesRequest, LookupSubjectsRequest, ObjectReference,
-    ReadRelationshipsRequest, ReadSchemaRequest, RelationshipFilter, SubjectReference,
-    UnassignRoleRequest, WriteSchemaRequest,
+    DeleteRoleRequest, GetRoleRequest, ListRolesRequest, ListUserRolesRequest,
+    LookupResourcesRequest, LookupSubjectsRequest, ObjectReference, ReadRelationshipsRequest,
+    ReadSchemaRequest, RelationshipFilter, SubjectReference, UnassignRoleRequest,
+    WriteSchemaRequest,
 };
+use warden_proto::authz::v1::{ListRolesResponse, Role};
 use warden_proto::events::v1::{SessionCreated, SessionUpdated};
 use warden_proto::session::v1::session_service_client::SessionServiceClient;
 use warden_proto::session::v1::{GetCurrentSessionRequest, Session};
@@ -443,6 +448,273 @@ async fn reads_limited_to_a_role(backend: Backend) {
     warden.stop().await;
 }
 
+async fn get_role(
+    authz: &mut AuthzServiceClient<Channel>,
+    token: &str,
+    role: &str,
+) -> Result<Role, tonic::Status> {
+    let request = GetRoleRequest { role: role.into() };
+    let response = authz.get_role(bearer(request, token)).await?;
+    Ok(response.into_inner().role.expect("a role"))
+}
+
+async fn delete_role(
+    authz: &mut AuthzServiceClient<Channel>,
+    token: &str,
+    role: &str,
+) -> Result<i64, tonic::Status> {
+    let request = DeleteRoleRequest { role: role.into() };
+    let response = authz.delete_role(bearer(request, token)).await?;
+    Ok(response.into_inner().unassigned_users)
+}
+
+async fn list_roles(
+    authz: &mut AuthzServiceClient<Channel>,
+    token: &str,
+    page_size: i32,
+    page_token: &str,
+) -> Result<ListRolesResponse, tonic::Status> {
+    let request = ListRolesRequest {
+        page_size,
+        page_token: page_token.into(),
+    };
+    Ok(authz.list_roles(bearer(request, token)).await?.into_inner())
+}
+
+/// GetRole, ListRoles and DeleteRole: what DefineRole wrote, paged in name
+/// order; a deletion takes the role from its holders' live sessions before
+/// it returns; every refusal leaves the roles as they were.
+async fn roles_are_read_listed_and_deleted(backend: Backend) {
+    let (warden, admin) = TestWarden::start_with_admin(backend, |_| {}).await;
+    let token = admin.access_token.as_str();
+    let mut auth = warden.auth().await;
+    let mut sessions = warden.sessions().await;
+    let mut authz = warden.authz().await;
+    let names = [
+        "auditor",
+        "billing.read",
+        "editor",
+        "support:l1",
+        "temp-access",
+    ];
+    for (i, name) in names.iter().enumerate() {
+        let request = define(
+            name,
+            &["reports.read", &format!("p{i}")],
+            &[("team", &format!("t{i}"))],
+        );
+        authz.define_role(bearer(request, token)).await.unwrap();
+    }
+
+    // GetRole: the definition as written, who holds it, when.
+    let editor = get_role(&mut authz, token, "editor").await.unwrap();
+    assert_eq!(editor.name, "editor");
+    assert_eq!(editor.permissions, ["p2", "reports.read"]);
+    assert_eq!(
+        editor.attributes,
+        HashMap::from([("team".to_owned(), "t2".to_owned())])
+    );
+    assert!(editor.updated_at.is_some());
+    assert_eq!(editor.user_count, 0);
+    let built_in = get_role(&mut authz, token, "admin").await.unwrap();
+    assert_eq!(built_in.user_count, 1);
+    assert!(built_in.permissions.is_empty() && built_in.updated_at.is_none());
+    let status = get_role(&mut authz, token, "nobody").await.unwrap_err();
+    assert_eq!(
+        (status.code(), reason(&status).as_str()),
+        (Code::NotFound, "ROLE_NOT_FOUND")
+    );
+
+    // ListRoles: every role once, in name order, pages of at most 2.
+    let mut listed = Vec::new();
+    let mut page_token = String::new();
+    loop {
+        let page = list_roles(&mut authz, token, 2, &page_token).await.unwrap();
+        assert!(page.roles.len() <= 2, "{page:?}");
+        listed.extend(page.roles.into_iter().map(|r| r.name));
+        if page.next_page_token.is_empty() {
+            break;
+        }
+        page_token = page.next_page_token;
+    }
+    let mut expected: Vec<&str> = names.to_vec();
+    expected.push("admin");
+    expected.sort();
+    assert_eq!(listed, expected);
+    let all = list_roles(&mut authz, token, 0, "").await.unwrap();
+    assert_eq!(all.roles.len(), expected.len());
+    assert!(all.next_page_token.is_empty(), "one page holds them all");
+    assert_eq!(
+        all.roles[expected.len() - 1].permissions,
+        ["p4", "reports.read"]
+    );
+    for (page_size, page_token) in [(-1, ""), (1001, ""), (2, "%%%"), (2, "QmFkIE5hbWU")] {
+        let status = list_roles(&mut authz, token, page_size, page_token)
+            .await
+            .unwrap_err();
+        assert_eq!(
+            status.code(),
+            Code::InvalidArgument,
+            "{page_size} {page_token:?}"
+        );
+    }
+
+    // A holder with a live session loses the role, its permissions and its
+    // attributes at once.
+    let (user_id, user) = register_and_login(&mut auth).await;
+    wait_enriched(&sessions, &user.access_token).await;
+    for role in ["temp-access", "editor"] {
+        let request = AssignRoleRequest {
+            user_id: user_id.clone(),
+            role: role.into(),
+        };
+        authz.assign_role(bearer(request, token)).await.unwrap();
+    }
+    assert_eq!(
+        get_role(&mut authz, token, "temp-access")
+            .await
+            .unwrap()
+            .user_count,
+        1
+    );
+    assert_eq!(
+        delete_role(&mut authz, token, "temp-access").await.unwrap(),
+        1
+    );
+    let s = current(&mut sessions, &user.access_token).await;
+    assert_eq!(s.roles, ["editor"]);
+    assert_eq!(s.permissions, ["p2", "reports.read"]);
+    assert_eq!(s.attributes["team"], "t2");
+    let held = authz
+        .list_user_roles(bearer(ListUserRolesRequest::default(), &user.access_token))
+        .await
+        .unwrap()
+        .into_inner()
+        .roles;
+    assert_eq!(held, ["editor"]);
+    let status = get_role(&mut authz, token, "temp-access")
+        .await
+        .unwrap_err();
+    assert_eq!(reason(&status), "ROLE_NOT_FOUND");
+    let status = delete_role(&mut authz, token, "temp-access")
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (status.code(), reason(&status).as_str()),
+        (Code::NotFound, "ROLE_NOT_FOUND")
+    );
+    let assign = AssignRoleRequest {
+        user_id: user_id.clone(),
+        role: "temp-access".into(),
+    };
+    let status = authz.assign_role(bearer(assign, token)).await.unwrap_err();
+    assert_eq!(reason(&status), "ROLE_NOT_FOUND");
+    // Defined again, it starts with no holders.
+    let request = define("temp-access", &["x"], &[]);
+    authz.define_role(bearer(request, token)).await.unwrap();
+    assert_eq!(
+        get_role(&mut authz, token, "temp-access")
+            .await
+            .unwrap()
+            .user_count,
+        0
+    );
+    assert_eq!(
+        current(&mut sessions, &user.access_token).await.roles,
+        ["editor"]
+    );
+
+    // Refusals: the built-in role, a bad name, a caller who is not admin.
+    let status = delete_role(&mut authz, token, "admin").await.unwrap_err();
+    assert_eq!(
+        (status.code(), reason(&status).as_str()),
+        (Code::FailedPrecondition, "ROLE_BUILT_IN")
+    );
+    for name in ["", "Bad Name", &"r".repeat(65)] {
+        let status = delete_role(&mut authz, token, name).await.unwrap_err();
+        assert_eq!(status.code(), Code::InvalidArgument, "{name:?}");
+        let status = get_role(&mut authz, token, name).await.unwrap_err();
+        assert_eq!(status.code(), Code::InvalidArgument, "{name:?}");
+    }
+    let user_token = user.access_token.as_str();
+    let denied = [
+        get_role(&mut authz, user_token, "editor").await.map(drop),
+        list_roles(&mut authz, user_token, 0, "").await.map(drop),
+        delete_role(&mut authz, user_token, "editor")
+            .await
+            .map(drop),
+    ];
+    for result in denied {
+        assert_eq!(result.unwrap_err().code(), Code::PermissionDenied);
+    }
+    let editor_after = get_role(&mut authz, token, "editor").await.unwrap();
+    assert_eq!(editor_after.user_count, 1, "nothing changed");
+    assert_eq!(
+        get_role(&mut authz, token, "admin")
+            .await
+            .unwrap()
+            .user_count,
+        1
+    );
+    warden.stop().await;
+}
+
+/// Grants racing a deletion of their role, straight on the store: once the
+/// role is gone, nobody holds it, whichever came first.
+async fn a_deleted_role_is_never_left_assigned(backend: Backend) {
+    use std::sync::Arc;
+    use warden_server::store::sql::SqlStore;
+    use warden_server::store::{RoleStore, User, UserStore};
+    let dir = tempfile::tempdir().unwrap();
+    let url = match backend {
+        Backend::Real => Some(warden_e2e::fresh_postgres_database().await),
+        Backend::Embedded => None,
+    };
+    let store = Arc::new(SqlStore::connect(url.as_deref(), dir.path()).await.unwrap());
+    let users: Vec<String> = (0..16).map(|i| format!("user-{i}")).collect();
+    for id in &users {
+        let user = User {
+            id: id.clone(),
+            email: format!("{id}@example.com"),
+            password_hash: String::new(),
+            display_name: String::new(),
+            created_at_ms: 0,
+            suspended_at_ms: None,
+        };
+        store.create_user(&user).await.unwrap();
+    }
+    for round in 0..20 {
+        store
+            .define_role("racing", &["p".to_owned()], &Default::default())
+            .await
+            .unwrap();
+        let grants: Vec<_> = users
+            .iter()
+            .map(|user| {
+                let (store, user) = (store.clone(), user.clone());
+                tokio::spawn(async move { store.grant_role(&user, "racing").await.unwrap() })
+            })
+            .collect();
+        let deleted = store.delete_role("racing").await.unwrap();
+        let mut granted = 0;
+        for grant in grants {
+            granted += usize::from(grant.await.unwrap());
+        }
+        let holders = deleted.expect("the role was defined").len();
+        assert!(holders <= granted, "round {round}: {holders} > {granted}");
+        for user in &users {
+            assert!(
+                !store.has_role(user, "racing").await.unwrap(),
+                "round {round}: {user} holds a deleted role"
+            );
+        }
+        assert_eq!(
+            store.users_with_role("racing").await.unwrap(),
+            Vec::<String>::new()
+        );
+    }
+}
+
 mod embedded {
     #[tokio::test]
     async fn enrichment_and_live_updates() {
@@ -452,6 +724,16 @@ mod embedded {
     #[tokio::test]
     async fn reads_limited_to_a_role() {
         super::reads_limited_to_a_role(warden_e2e::Backend::Embedded).await
+    }
+
+    #[tokio::test]
+    async fn roles_are_read_listed_and_deleted() {
+        super::roles_are_read_listed_and_deleted(warden_e2e::Backend::Embedded).await
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_deleted_role_is_never_left_assigned() {
+        super::a_deleted_role_is_never_left_assigned(warden_e2e::Backend::Embedded).await
     }
 }
 
@@ -466,6 +748,16 @@ mod real {
     #[tokio::test]
     async fn reads_limited_to_a_role() {
         super::reads_limited_to_a_role(Backend::Real).await
+    }
+
+    #[tokio::test]
+    async fn roles_are_read_listed_and_deleted() {
+        super::roles_are_read_listed_and_deleted(Backend::Real).await
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_deleted_role_is_never_left_assigned() {
+        super::a_deleted_role_is_never_left_assigned(Backend::Real).await
     }
 
     /// The same `SessionCreated` delivered again (as after a redelivery)

@@ -30,7 +30,7 @@ use crate::store::relationships::{
 };
 use crate::store::sql::SqlStore;
 use crate::store::{
-    required_user_id, timestamp_from_ms, unix_ms, RoleStore, UserStore, ADMIN_ROLE,
+    required_user_id, timestamp_from_ms, unix_ms, RoleDefinition, RoleStore, UserStore, ADMIN_ROLE,
 };
 
 /// Most updates one `WriteRelationships` may carry.
@@ -1284,17 +1284,15 @@ impl authz_service_server::AuthzService for Authz {
         required_user_id(&r.user_id)?;
         required_role(&r.role)?;
         if !self.roles.role_exists(&r.role).await? {
-            return Err(Error::Rejected {
-                code: Code::NotFound,
-                reason: "ROLE_NOT_FOUND",
-                message: format!("role {:?} is not defined (DefineRole first)", r.role),
-            }
-            .into());
+            return Err(role_not_found(&r.role).into());
         }
         if self.users.find_user(&r.user_id).await?.is_none() {
             return Err(Error::NotFound("user").into());
         }
-        self.roles.grant_role(&r.user_id, &r.role).await?;
+        if !self.roles.grant_role(&r.user_id, &r.role).await? {
+            // Deleted since it was looked up.
+            return Err(role_not_found(&r.role).into());
+        }
         self.reenrich(std::slice::from_ref(&r.user_id)).await?;
         Ok(Response::new(pb::AssignRoleResponse {}))
     }
@@ -1329,6 +1327,112 @@ impl authz_service_server::AuthzService for Authz {
         Ok(Response::new(pb::ListUserRolesResponse {
             roles: self.roles.user_roles(&user_id).await?,
         }))
+    }
+
+    async fn get_role(
+        &self,
+        req: Request<pb::GetRoleRequest>,
+    ) -> Result<Response<pb::GetRoleResponse>, Status> {
+        self.require_admin(&req).await?;
+        let role = required_role(&req.get_ref().role)?;
+        match self.roles.role(role).await? {
+            Some(found) => Ok(Response::new(pb::GetRoleResponse {
+                role: Some(role_message(found)),
+            })),
+            None => Err(role_not_found(role).into()),
+        }
+    }
+
+    async fn list_roles(
+        &self,
+        req: Request<pb::ListRolesRequest>,
+    ) -> Result<Response<pb::ListRolesResponse>, Status> {
+        self.require_admin(&req).await?;
+        let r = req.get_ref();
+        let limit = match r.page_size {
+            0 => DEFAULT_ROLE_PAGE,
+            n @ 1..=MAX_ROLE_PAGE => n,
+            _ => {
+                let message = format!("0 (meaning {DEFAULT_ROLE_PAGE}) or 1 to {MAX_ROLE_PAGE}");
+                return Err(Error::invalid("page_size", message).into());
+            }
+        } as usize;
+        let after = match r.page_token.as_str() {
+            "" => String::new(),
+            token => role_after(token).ok_or_else(|| {
+                Error::invalid("page_token", "not a next_page_token of ListRoles")
+            })?,
+        };
+        // One more than the page: whether another page follows.
+        let mut roles = self.roles.list_roles(&after, limit + 1).await?;
+        let next_page_token = if roles.len() > limit {
+            roles.truncate(limit);
+            roles
+                .last()
+                .map(|last| URL_SAFE_NO_PAD.encode(&last.name))
+                .unwrap_or_default()
+        } else {
+            String::new()
+        };
+        Ok(Response::new(pb::ListRolesResponse {
+            roles: roles.into_iter().map(role_message).collect(),
+            next_page_token,
+        }))
+    }
+
+    async fn delete_role(
+        &self,
+        req: Request<pb::DeleteRoleRequest>,
+    ) -> Result<Response<pb::DeleteRoleResponse>, Status> {
+        self.require_admin(&req).await?;
+        let role = required_role(&req.get_ref().role)?;
+        if role == ADMIN_ROLE {
+            return Err(Error::Rejected {
+                code: Code::FailedPrecondition,
+                reason: "ROLE_BUILT_IN",
+                message: format!("the built-in role {ADMIN_ROLE:?} cannot be deleted"),
+            }
+            .into());
+        }
+        let Some(holders) = self.roles.delete_role(role).await? else {
+            return Err(role_not_found(role).into());
+        };
+        self.reenrich(&holders).await?;
+        Ok(Response::new(pb::DeleteRoleResponse {
+            unassigned_users: holders.len() as i64,
+        }))
+    }
+}
+
+/// `ListRoles`' page size when none is asked for, and its largest.
+const DEFAULT_ROLE_PAGE: i32 = 100;
+const MAX_ROLE_PAGE: i32 = 1_000;
+
+/// The role a `next_page_token` continues after: the base64url of a role
+/// name, which is all a page token is.
+fn role_after(token: &str) -> Option<String> {
+    let bytes = URL_SAFE_NO_PAD.decode(token).ok()?;
+    String::from_utf8(bytes)
+        .ok()
+        .filter(|name| valid_role(name))
+}
+
+fn role_not_found(role: &str) -> Error {
+    Error::Rejected {
+        code: Code::NotFound,
+        reason: "ROLE_NOT_FOUND",
+        message: format!("role {role:?} is not defined"),
+    }
+}
+
+fn role_message(role: RoleDefinition) -> pb::Role {
+    pb::Role {
+        name: role.name,
+        permissions: role.permissions,
+        attributes: role.attributes.into_iter().collect(),
+        // The built-in `admin` was never defined.
+        updated_at: (role.updated_at_ms > 0).then(|| timestamp_from_ms(role.updated_at_ms)),
+        user_count: role.user_count,
     }
 }
 

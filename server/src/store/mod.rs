@@ -64,12 +64,29 @@ pub struct Grants {
     pub attributes: BTreeMap<String, String>,
 }
 
+/// A role as defined.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RoleDefinition {
+    /// The role name.
+    pub name: String,
+    /// The permissions it grants, sorted.
+    pub permissions: Vec<String>,
+    /// The session attributes it sets.
+    pub attributes: BTreeMap<String, String>,
+    /// When it was last defined (ms since the epoch); 0 for the built-in `admin`.
+    pub updated_at_ms: i64,
+    /// How many users hold it.
+    pub user_count: i64,
+}
+
 /// Roles (named sets of permissions and session attributes) and their
 /// assignment to users. The built-in `admin` role governs Warden itself.
 #[async_trait]
 pub trait RoleStore: Send + Sync {
-    /// Gives a defined `role` to a user (idempotent).
-    async fn grant_role(&self, user_id: &str, role: &str) -> Result<(), Error>;
+    /// Gives `role` to a user (idempotent) if the role is defined; `false`
+    /// when it is not. Atomic with `delete_role`: a role deleted at the same
+    /// time is never left assigned.
+    async fn grant_role(&self, user_id: &str, role: &str) -> Result<bool, Error>;
     /// Whether the user holds `role`.
     async fn has_role(&self, user_id: &str, role: &str) -> Result<bool, Error>;
     /// Takes `role` from a user; `true` if the user held it.
@@ -89,6 +106,13 @@ pub trait RoleStore: Send + Sync {
     async fn grants(&self, user_id: &str) -> Result<Grants, Error>;
     /// The users holding `role`.
     async fn users_with_role(&self, role: &str) -> Result<Vec<String>, Error>;
+    /// `role`'s definition, if it is defined.
+    async fn role(&self, role: &str) -> Result<Option<RoleDefinition>, Error>;
+    /// Up to `limit` roles whose names sort after `after`, in name order.
+    async fn list_roles(&self, after: &str, limit: usize) -> Result<Vec<RoleDefinition>, Error>;
+    /// Deletes `role` and every assignment of it, in one transaction; the
+    /// users who held it, or `None` when it was not defined.
+    async fn delete_role(&self, role: &str) -> Result<Option<Vec<String>>, Error>;
 }
 
 /// The longest user id a request may name. Warden's own are UUIDs; the

@@ -3,7 +3,7 @@
 //! (`WARDEN_DATABASE_URL`). Queries use portable SQL with `$N` placeholders;
 //! each backend has its own migrations, applied at start.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::time::{Duration, SystemTime};
 
@@ -12,7 +12,8 @@ use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, Row};
 
 use super::{
-    unix_ms, ApiKeyRecord, ApiKeyStore, Grants, Outbox, OutboxEntry, RoleStore, User, UserStore,
+    unix_ms, ApiKeyRecord, ApiKeyStore, Grants, Outbox, OutboxEntry, RoleDefinition, RoleStore,
+    User, UserStore,
 };
 use crate::error::Error;
 
@@ -201,16 +202,27 @@ impl UserStore for SqlStore {
 
 #[async_trait]
 impl RoleStore for SqlStore {
-    async fn grant_role(&self, user_id: &str, role: &str) -> Result<(), Error> {
-        sqlx::query(
-            "INSERT INTO user_roles (user_id, role, granted_at) VALUES ($1, $2, $3) ON CONFLICT (user_id, role) DO NOTHING",
-        )
+    async fn grant_role(&self, user_id: &str, role: &str) -> Result<bool, Error> {
+        // One statement that reads the role's row and inserts: SQLite runs it
+        // under its single writer lock; PostgreSQL's share lock makes it wait
+        // for a `delete_role` holding the row, and then find it gone.
+        let lock = match self.dialect {
+            Dialect::Sqlite => "",
+            Dialect::Postgres => " FOR SHARE",
+        };
+        let inserted = sqlx::query(&format!(
+            "INSERT INTO user_roles (user_id, role, granted_at) \
+             SELECT $1, name, $3 FROM roles WHERE name = $2{lock} \
+             ON CONFLICT (user_id, role) DO NOTHING"
+        ))
         .bind(user_id)
         .bind(role)
         .bind(unix_ms(SystemTime::now()))
         .execute(&self.pool)
-        .await?;
-        Ok(())
+        .await?
+        .rows_affected();
+        // Nothing inserted: held already, or not defined.
+        Ok(inserted > 0 || self.has_role(user_id, role).await?)
     }
 
     async fn has_role(&self, user_id: &str, role: &str) -> Result<bool, Error> {
@@ -332,6 +344,140 @@ impl RoleStore for SqlStore {
             .iter()
             .map(|r| r.try_get("user_id"))
             .collect::<Result<_, _>>()?)
+    }
+
+    async fn role(&self, role: &str) -> Result<Option<RoleDefinition>, Error> {
+        let row = sqlx::query("SELECT name, updated_at FROM roles WHERE name = $1")
+            .bind(role)
+            .fetch_optional(&self.pool)
+            .await?;
+        let Some(row) = row else { return Ok(None) };
+        let roles = self
+            .role_definitions(vec![(row.try_get("name")?, row.try_get("updated_at")?)])
+            .await?;
+        Ok(roles.into_iter().next())
+    }
+
+    async fn list_roles(&self, after: &str, limit: usize) -> Result<Vec<RoleDefinition>, Error> {
+        let rows = sqlx::query(
+            "SELECT name, updated_at FROM roles WHERE name > $1 ORDER BY name LIMIT $2",
+        )
+        .bind(after)
+        .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+        .fetch_all(&self.pool)
+        .await?;
+        let names = rows
+            .iter()
+            .map(|r| Ok((r.try_get("name")?, r.try_get("updated_at")?)))
+            .collect::<Result<_, sqlx::Error>>()?;
+        self.role_definitions(names).await
+    }
+
+    async fn delete_role(&self, role: &str) -> Result<Option<Vec<String>>, Error> {
+        let mut tx = self.pool.begin().await?;
+        if self.dialect == Dialect::Postgres {
+            // Taken first, so a grant of this role that holds the row's
+            // share lock commits before the assignments below are read.
+            let row = sqlx::query("SELECT name FROM roles WHERE name = $1 FOR UPDATE")
+                .bind(role)
+                .fetch_optional(&mut *tx)
+                .await?;
+            if row.is_none() {
+                return Ok(None);
+            }
+        }
+        // On SQLite this first write takes the database's writer lock.
+        let holders = sqlx::query("DELETE FROM user_roles WHERE role = $1 RETURNING user_id")
+            .bind(role)
+            .fetch_all(&mut *tx)
+            .await?
+            .iter()
+            .map(|r| r.try_get("user_id"))
+            .collect::<Result<Vec<String>, _>>()?;
+        for table in ["role_permissions", "role_attributes"] {
+            sqlx::query(&format!("DELETE FROM {table} WHERE role = $1"))
+                .bind(role)
+                .execute(&mut *tx)
+                .await?;
+        }
+        let deleted = sqlx::query("DELETE FROM roles WHERE name = $1")
+            .bind(role)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if deleted == 0 {
+            return Ok(None);
+        }
+        tx.commit().await?;
+        Ok(Some(holders))
+    }
+}
+
+impl SqlStore {
+    /// The definitions of the named roles, given in name order with their
+    /// `updated_at`: three range queries, whatever their number.
+    async fn role_definitions(
+        &self,
+        names: Vec<(String, i64)>,
+    ) -> Result<Vec<RoleDefinition>, Error> {
+        let (Some((first, _)), Some((last, _))) = (names.first(), names.last()) else {
+            return Ok(Vec::new());
+        };
+        let (first, last) = (first.clone(), last.clone());
+        // In the database's order: the next page starts after the last one.
+        let mut roles: Vec<RoleDefinition> = names
+            .into_iter()
+            .map(|(name, updated_at_ms)| RoleDefinition {
+                name,
+                updated_at_ms,
+                ..RoleDefinition::default()
+            })
+            .collect();
+        let index: HashMap<String, usize> = roles
+            .iter()
+            .enumerate()
+            .map(|(i, role)| (role.name.clone(), i))
+            .collect();
+        let slot = |row: &AnyRow| -> Result<Option<usize>, sqlx::Error> {
+            Ok(index.get(row.try_get::<&str, _>("role")?).copied())
+        };
+        let in_range = |sql: &'static str| {
+            sqlx::query(sql)
+                .bind(first.clone())
+                .bind(last.clone())
+                .fetch_all(&self.pool)
+        };
+        for row in in_range(
+            "SELECT role, permission FROM role_permissions \
+             WHERE role >= $1 AND role <= $2 ORDER BY role, permission",
+        )
+        .await?
+        {
+            if let Some(i) = slot(&row)? {
+                roles[i].permissions.push(row.try_get("permission")?);
+            }
+        }
+        for row in
+            in_range("SELECT role, key, value FROM role_attributes WHERE role >= $1 AND role <= $2")
+                .await?
+        {
+            if let Some(i) = slot(&row)? {
+                roles[i]
+                    .attributes
+                    .insert(row.try_get("key")?, row.try_get("value")?);
+            }
+        }
+        for row in in_range(
+            "SELECT role, COUNT(*) AS n FROM user_roles \
+             WHERE role >= $1 AND role <= $2 GROUP BY role",
+        )
+        .await?
+        {
+            if let Some(i) = slot(&row)? {
+                roles[i].user_count = row.try_get("n")?;
+            }
+        }
+        Ok(roles)
     }
 }
 

@@ -2645,6 +2645,382 @@ func (x *ListUserRolesResponse) GetRoles() []string {
 	return nil
 }
 
+// Role is a role's definition, as DefineRole last wrote it.
+type Role struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The role name.
+	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	// The permissions the role grants, sorted.
+	Permissions []string `protobuf:"bytes,2,rep,name=permissions,proto3" json:"permissions,omitempty"`
+	// The session attributes the role sets.
+	Attributes map[string]string `protobuf:"bytes,3,rep,name=attributes,proto3" json:"attributes,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	// When the role was last defined; unset for the built-in `admin`.
+	UpdatedAt *timestamppb.Timestamp `protobuf:"bytes,4,opt,name=updated_at,json=updatedAt,proto3" json:"updated_at,omitempty"`
+	// How many users hold the role.
+	UserCount     int64 `protobuf:"varint,5,opt,name=user_count,json=userCount,proto3" json:"user_count,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Role) Reset() {
+	*x = Role{}
+	mi := &file_warden_authz_v1_authz_proto_msgTypes[39]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Role) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Role) ProtoMessage() {}
+
+func (x *Role) ProtoReflect() protoreflect.Message {
+	mi := &file_warden_authz_v1_authz_proto_msgTypes[39]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Role.ProtoReflect.Descriptor instead.
+func (*Role) Descriptor() ([]byte, []int) {
+	return file_warden_authz_v1_authz_proto_rawDescGZIP(), []int{39}
+}
+
+func (x *Role) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *Role) GetPermissions() []string {
+	if x != nil {
+		return x.Permissions
+	}
+	return nil
+}
+
+func (x *Role) GetAttributes() map[string]string {
+	if x != nil {
+		return x.Attributes
+	}
+	return nil
+}
+
+func (x *Role) GetUpdatedAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.UpdatedAt
+	}
+	return nil
+}
+
+func (x *Role) GetUserCount() int64 {
+	if x != nil {
+		return x.UserCount
+	}
+	return 0
+}
+
+// GetRoleRequest names a role.
+type GetRoleRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The role.
+	Role          string `protobuf:"bytes,1,opt,name=role,proto3" json:"role,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetRoleRequest) Reset() {
+	*x = GetRoleRequest{}
+	mi := &file_warden_authz_v1_authz_proto_msgTypes[40]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetRoleRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetRoleRequest) ProtoMessage() {}
+
+func (x *GetRoleRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_warden_authz_v1_authz_proto_msgTypes[40]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetRoleRequest.ProtoReflect.Descriptor instead.
+func (*GetRoleRequest) Descriptor() ([]byte, []int) {
+	return file_warden_authz_v1_authz_proto_rawDescGZIP(), []int{40}
+}
+
+func (x *GetRoleRequest) GetRole() string {
+	if x != nil {
+		return x.Role
+	}
+	return ""
+}
+
+// GetRoleResponse holds the role.
+type GetRoleResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The role.
+	Role          *Role `protobuf:"bytes,1,opt,name=role,proto3" json:"role,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetRoleResponse) Reset() {
+	*x = GetRoleResponse{}
+	mi := &file_warden_authz_v1_authz_proto_msgTypes[41]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetRoleResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetRoleResponse) ProtoMessage() {}
+
+func (x *GetRoleResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_warden_authz_v1_authz_proto_msgTypes[41]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetRoleResponse.ProtoReflect.Descriptor instead.
+func (*GetRoleResponse) Descriptor() ([]byte, []int) {
+	return file_warden_authz_v1_authz_proto_rawDescGZIP(), []int{41}
+}
+
+func (x *GetRoleResponse) GetRole() *Role {
+	if x != nil {
+		return x.Role
+	}
+	return nil
+}
+
+// ListRolesRequest asks for a page of roles.
+type ListRolesRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// At most this many roles (1-1,000); 0 means 100.
+	PageSize int32 `protobuf:"varint,1,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
+	// The `next_page_token` of the previous page; empty for the first page.
+	PageToken     string `protobuf:"bytes,2,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListRolesRequest) Reset() {
+	*x = ListRolesRequest{}
+	mi := &file_warden_authz_v1_authz_proto_msgTypes[42]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListRolesRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListRolesRequest) ProtoMessage() {}
+
+func (x *ListRolesRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_warden_authz_v1_authz_proto_msgTypes[42]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListRolesRequest.ProtoReflect.Descriptor instead.
+func (*ListRolesRequest) Descriptor() ([]byte, []int) {
+	return file_warden_authz_v1_authz_proto_rawDescGZIP(), []int{42}
+}
+
+func (x *ListRolesRequest) GetPageSize() int32 {
+	if x != nil {
+		return x.PageSize
+	}
+	return 0
+}
+
+func (x *ListRolesRequest) GetPageToken() string {
+	if x != nil {
+		return x.PageToken
+	}
+	return ""
+}
+
+// ListRolesResponse is a page of roles, in name order.
+type ListRolesResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The roles.
+	Roles []*Role `protobuf:"bytes,1,rep,name=roles,proto3" json:"roles,omitempty"`
+	// Pass as `page_token` for the next page; empty on the last page.
+	NextPageToken string `protobuf:"bytes,2,opt,name=next_page_token,json=nextPageToken,proto3" json:"next_page_token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListRolesResponse) Reset() {
+	*x = ListRolesResponse{}
+	mi := &file_warden_authz_v1_authz_proto_msgTypes[43]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListRolesResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListRolesResponse) ProtoMessage() {}
+
+func (x *ListRolesResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_warden_authz_v1_authz_proto_msgTypes[43]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListRolesResponse.ProtoReflect.Descriptor instead.
+func (*ListRolesResponse) Descriptor() ([]byte, []int) {
+	return file_warden_authz_v1_authz_proto_rawDescGZIP(), []int{43}
+}
+
+func (x *ListRolesResponse) GetRoles() []*Role {
+	if x != nil {
+		return x.Roles
+	}
+	return nil
+}
+
+func (x *ListRolesResponse) GetNextPageToken() string {
+	if x != nil {
+		return x.NextPageToken
+	}
+	return ""
+}
+
+// DeleteRoleRequest names the role to delete.
+type DeleteRoleRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The role.
+	Role          string `protobuf:"bytes,1,opt,name=role,proto3" json:"role,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DeleteRoleRequest) Reset() {
+	*x = DeleteRoleRequest{}
+	mi := &file_warden_authz_v1_authz_proto_msgTypes[44]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DeleteRoleRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DeleteRoleRequest) ProtoMessage() {}
+
+func (x *DeleteRoleRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_warden_authz_v1_authz_proto_msgTypes[44]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DeleteRoleRequest.ProtoReflect.Descriptor instead.
+func (*DeleteRoleRequest) Descriptor() ([]byte, []int) {
+	return file_warden_authz_v1_authz_proto_rawDescGZIP(), []int{44}
+}
+
+func (x *DeleteRoleRequest) GetRole() string {
+	if x != nil {
+		return x.Role
+	}
+	return ""
+}
+
+// DeleteRoleResponse says how many users lost the role.
+type DeleteRoleResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The number of users who held the role.
+	UnassignedUsers int64 `protobuf:"varint,1,opt,name=unassigned_users,json=unassignedUsers,proto3" json:"unassigned_users,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
+}
+
+func (x *DeleteRoleResponse) Reset() {
+	*x = DeleteRoleResponse{}
+	mi := &file_warden_authz_v1_authz_proto_msgTypes[45]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DeleteRoleResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DeleteRoleResponse) ProtoMessage() {}
+
+func (x *DeleteRoleResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_warden_authz_v1_authz_proto_msgTypes[45]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DeleteRoleResponse.ProtoReflect.Descriptor instead.
+func (*DeleteRoleResponse) Descriptor() ([]byte, []int) {
+	return file_warden_authz_v1_authz_proto_rawDescGZIP(), []int{45}
+}
+
+func (x *DeleteRoleResponse) GetUnassignedUsers() int64 {
+	if x != nil {
+		return x.UnassignedUsers
+	}
+	return 0
+}
+
 var File_warden_authz_v1_authz_proto protoreflect.FileDescriptor
 
 const file_warden_authz_v1_authz_proto_rawDesc = "" +
@@ -2819,7 +3195,35 @@ const file_warden_authz_v1_authz_proto_rawDesc = "" +
 	"\x14ListUserRolesRequest\x12\x17\n" +
 	"\auser_id\x18\x01 \x01(\tR\x06userId\"-\n" +
 	"\x15ListUserRolesResponse\x12\x14\n" +
-	"\x05roles\x18\x01 \x03(\tR\x05roles*u\n" +
+	"\x05roles\x18\x01 \x03(\tR\x05roles\"\x9c\x02\n" +
+	"\x04Role\x12\x12\n" +
+	"\x04name\x18\x01 \x01(\tR\x04name\x12 \n" +
+	"\vpermissions\x18\x02 \x03(\tR\vpermissions\x12E\n" +
+	"\n" +
+	"attributes\x18\x03 \x03(\v2%.warden.authz.v1.Role.AttributesEntryR\n" +
+	"attributes\x129\n" +
+	"\n" +
+	"updated_at\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\tupdatedAt\x12\x1d\n" +
+	"\n" +
+	"user_count\x18\x05 \x01(\x03R\tuserCount\x1a=\n" +
+	"\x0fAttributesEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"$\n" +
+	"\x0eGetRoleRequest\x12\x12\n" +
+	"\x04role\x18\x01 \x01(\tR\x04role\"<\n" +
+	"\x0fGetRoleResponse\x12)\n" +
+	"\x04role\x18\x01 \x01(\v2\x15.warden.authz.v1.RoleR\x04role\"N\n" +
+	"\x10ListRolesRequest\x12\x1b\n" +
+	"\tpage_size\x18\x01 \x01(\x05R\bpageSize\x12\x1d\n" +
+	"\n" +
+	"page_token\x18\x02 \x01(\tR\tpageToken\"h\n" +
+	"\x11ListRolesResponse\x12+\n" +
+	"\x05roles\x18\x01 \x03(\v2\x15.warden.authz.v1.RoleR\x05roles\x12&\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"'\n" +
+	"\x11DeleteRoleRequest\x12\x12\n" +
+	"\x04role\x18\x01 \x01(\tR\x04role\"?\n" +
+	"\x12DeleteRoleResponse\x12)\n" +
+	"\x10unassigned_users\x18\x01 \x01(\x03R\x0funassignedUsers*u\n" +
 	"\x0ePermissionship\x12\x1e\n" +
 	"\x1aPERMISSIONSHIP_UNSPECIFIED\x10\x00\x12 \n" +
 	"\x1cPERMISSIONSHIP_NO_PERMISSION\x10\x01\x12!\n" +
@@ -2827,8 +3231,7 @@ const file_warden_authz_v1_authz_proto_rawDesc = "" +
 	"\x10DeletionProgress\x12!\n" +
 	"\x1dDELETION_PROGRESS_UNSPECIFIED\x10\x00\x12\x1e\n" +
 	"\x1aDELETION_PROGRESS_COMPLETE\x10\x01\x12\x1d\n" +
-	"\x19DELETION_PROGRESS_PARTIAL\x10\x022\xa1\n" +
-	"\n" +
+	"\x19DELETION_PROGRESS_PARTIAL\x10\x022\x9a\f\n" +
 	"\fAuthzService\x12d\n" +
 	"\x0fCheckPermission\x12'.warden.authz.v1.CheckPermissionRequest\x1a(.warden.authz.v1.CheckPermissionResponse\x12s\n" +
 	"\x14CheckBulkPermissions\x12,.warden.authz.v1.CheckBulkPermissionsRequest\x1a-.warden.authz.v1.CheckBulkPermissionsResponse\x12m\n" +
@@ -2845,7 +3248,11 @@ const file_warden_authz_v1_authz_proto_rawDesc = "" +
 	"\n" +
 	"AssignRole\x12\".warden.authz.v1.AssignRoleRequest\x1a#.warden.authz.v1.AssignRoleResponse\x12[\n" +
 	"\fUnassignRole\x12$.warden.authz.v1.UnassignRoleRequest\x1a%.warden.authz.v1.UnassignRoleResponse\x12^\n" +
-	"\rListUserRoles\x12%.warden.authz.v1.ListUserRolesRequest\x1a&.warden.authz.v1.ListUserRolesResponseB\xc5\x01\n" +
+	"\rListUserRoles\x12%.warden.authz.v1.ListUserRolesRequest\x1a&.warden.authz.v1.ListUserRolesResponse\x12L\n" +
+	"\aGetRole\x12\x1f.warden.authz.v1.GetRoleRequest\x1a .warden.authz.v1.GetRoleResponse\x12R\n" +
+	"\tListRoles\x12!.warden.authz.v1.ListRolesRequest\x1a\".warden.authz.v1.ListRolesResponse\x12U\n" +
+	"\n" +
+	"DeleteRole\x12\".warden.authz.v1.DeleteRoleRequest\x1a#.warden.authz.v1.DeleteRoleResponseB\xc5\x01\n" +
 	"\x13com.warden.authz.v1B\n" +
 	"AuthzProtoP\x01ZDgithub.com/warden-auth/warden/clients/go/gen/warden/authz/v1;authzv1\xa2\x02\x03WAX\xaa\x02\x0fWarden.Authz.V1\xca\x02\x0fWarden\\Authz\\V1\xe2\x02\x1bWarden\\Authz\\V1\\GPBMetadata\xea\x02\x11Warden::Authz::V1b\x06proto3"
 
@@ -2862,7 +3269,7 @@ func file_warden_authz_v1_authz_proto_rawDescGZIP() []byte {
 }
 
 var file_warden_authz_v1_authz_proto_enumTypes = make([]protoimpl.EnumInfo, 4)
-var file_warden_authz_v1_authz_proto_msgTypes = make([]protoimpl.MessageInfo, 40)
+var file_warden_authz_v1_authz_proto_msgTypes = make([]protoimpl.MessageInfo, 48)
 var file_warden_authz_v1_authz_proto_goTypes = []any{
 	(Permissionship)(0),                     // 0: warden.authz.v1.Permissionship
 	(DeletionProgress)(0),                   // 1: warden.authz.v1.DeletionProgress
@@ -2907,8 +3314,16 @@ var file_warden_authz_v1_authz_proto_goTypes = []any{
 	(*UnassignRoleResponse)(nil),            // 40: warden.authz.v1.UnassignRoleResponse
 	(*ListUserRolesRequest)(nil),            // 41: warden.authz.v1.ListUserRolesRequest
 	(*ListUserRolesResponse)(nil),           // 42: warden.authz.v1.ListUserRolesResponse
-	nil,                                     // 43: warden.authz.v1.DefineRoleRequest.AttributesEntry
-	(*timestamppb.Timestamp)(nil),           // 44: google.protobuf.Timestamp
+	(*Role)(nil),                            // 43: warden.authz.v1.Role
+	(*GetRoleRequest)(nil),                  // 44: warden.authz.v1.GetRoleRequest
+	(*GetRoleResponse)(nil),                 // 45: warden.authz.v1.GetRoleResponse
+	(*ListRolesRequest)(nil),                // 46: warden.authz.v1.ListRolesRequest
+	(*ListRolesResponse)(nil),               // 47: warden.authz.v1.ListRolesResponse
+	(*DeleteRoleRequest)(nil),               // 48: warden.authz.v1.DeleteRoleRequest
+	(*DeleteRoleResponse)(nil),              // 49: warden.authz.v1.DeleteRoleResponse
+	nil,                                     // 50: warden.authz.v1.DefineRoleRequest.AttributesEntry
+	nil,                                     // 51: warden.authz.v1.Role.AttributesEntry
+	(*timestamppb.Timestamp)(nil),           // 52: google.protobuf.Timestamp
 }
 var file_warden_authz_v1_authz_proto_depIdxs = []int32{
 	4,  // 0: warden.authz.v1.SubjectReference.object:type_name -> warden.authz.v1.ObjectReference
@@ -2930,7 +3345,7 @@ var file_warden_authz_v1_authz_proto_depIdxs = []int32{
 	6,  // 16: warden.authz.v1.CheckBulkPermissionsResponse.checked_at:type_name -> warden.authz.v1.Revision
 	4,  // 17: warden.authz.v1.Relationship.resource:type_name -> warden.authz.v1.ObjectReference
 	5,  // 18: warden.authz.v1.Relationship.subject:type_name -> warden.authz.v1.SubjectReference
-	44, // 19: warden.authz.v1.Relationship.expires_at:type_name -> google.protobuf.Timestamp
+	52, // 19: warden.authz.v1.Relationship.expires_at:type_name -> google.protobuf.Timestamp
 	2,  // 20: warden.authz.v1.RelationshipUpdate.operation:type_name -> warden.authz.v1.RelationshipUpdate.Operation
 	15, // 21: warden.authz.v1.RelationshipUpdate.relationship:type_name -> warden.authz.v1.Relationship
 	17, // 22: warden.authz.v1.RelationshipFilter.optional_subject_filter:type_name -> warden.authz.v1.SubjectFilter
@@ -2957,38 +3372,48 @@ var file_warden_authz_v1_authz_proto_depIdxs = []int32{
 	29, // 43: warden.authz.v1.LookupSubjectsResponse.excluded_subjects:type_name -> warden.authz.v1.ResolvedSubject
 	6,  // 44: warden.authz.v1.WriteSchemaResponse.written_at:type_name -> warden.authz.v1.Revision
 	6,  // 45: warden.authz.v1.ReadSchemaResponse.read_at:type_name -> warden.authz.v1.Revision
-	43, // 46: warden.authz.v1.DefineRoleRequest.attributes:type_name -> warden.authz.v1.DefineRoleRequest.AttributesEntry
-	8,  // 47: warden.authz.v1.AuthzService.CheckPermission:input_type -> warden.authz.v1.CheckPermissionRequest
-	12, // 48: warden.authz.v1.AuthzService.CheckBulkPermissions:input_type -> warden.authz.v1.CheckBulkPermissionsRequest
-	20, // 49: warden.authz.v1.AuthzService.WriteRelationships:input_type -> warden.authz.v1.WriteRelationshipsRequest
-	22, // 50: warden.authz.v1.AuthzService.DeleteRelationships:input_type -> warden.authz.v1.DeleteRelationshipsRequest
-	24, // 51: warden.authz.v1.AuthzService.ReadRelationships:input_type -> warden.authz.v1.ReadRelationshipsRequest
-	26, // 52: warden.authz.v1.AuthzService.LookupResources:input_type -> warden.authz.v1.LookupResourcesRequest
-	28, // 53: warden.authz.v1.AuthzService.LookupSubjects:input_type -> warden.authz.v1.LookupSubjectsRequest
-	31, // 54: warden.authz.v1.AuthzService.WriteSchema:input_type -> warden.authz.v1.WriteSchemaRequest
-	33, // 55: warden.authz.v1.AuthzService.ReadSchema:input_type -> warden.authz.v1.ReadSchemaRequest
-	35, // 56: warden.authz.v1.AuthzService.DefineRole:input_type -> warden.authz.v1.DefineRoleRequest
-	37, // 57: warden.authz.v1.AuthzService.AssignRole:input_type -> warden.authz.v1.AssignRoleRequest
-	39, // 58: warden.authz.v1.AuthzService.UnassignRole:input_type -> warden.authz.v1.UnassignRoleRequest
-	41, // 59: warden.authz.v1.AuthzService.ListUserRoles:input_type -> warden.authz.v1.ListUserRolesRequest
-	10, // 60: warden.authz.v1.AuthzService.CheckPermission:output_type -> warden.authz.v1.CheckPermissionResponse
-	14, // 61: warden.authz.v1.AuthzService.CheckBulkPermissions:output_type -> warden.authz.v1.CheckBulkPermissionsResponse
-	21, // 62: warden.authz.v1.AuthzService.WriteRelationships:output_type -> warden.authz.v1.WriteRelationshipsResponse
-	23, // 63: warden.authz.v1.AuthzService.DeleteRelationships:output_type -> warden.authz.v1.DeleteRelationshipsResponse
-	25, // 64: warden.authz.v1.AuthzService.ReadRelationships:output_type -> warden.authz.v1.ReadRelationshipsResponse
-	27, // 65: warden.authz.v1.AuthzService.LookupResources:output_type -> warden.authz.v1.LookupResourcesResponse
-	30, // 66: warden.authz.v1.AuthzService.LookupSubjects:output_type -> warden.authz.v1.LookupSubjectsResponse
-	32, // 67: warden.authz.v1.AuthzService.WriteSchema:output_type -> warden.authz.v1.WriteSchemaResponse
-	34, // 68: warden.authz.v1.AuthzService.ReadSchema:output_type -> warden.authz.v1.ReadSchemaResponse
-	36, // 69: warden.authz.v1.AuthzService.DefineRole:output_type -> warden.authz.v1.DefineRoleResponse
-	38, // 70: warden.authz.v1.AuthzService.AssignRole:output_type -> warden.authz.v1.AssignRoleResponse
-	40, // 71: warden.authz.v1.AuthzService.UnassignRole:output_type -> warden.authz.v1.UnassignRoleResponse
-	42, // 72: warden.authz.v1.AuthzService.ListUserRoles:output_type -> warden.authz.v1.ListUserRolesResponse
-	60, // [60:73] is the sub-list for method output_type
-	47, // [47:60] is the sub-list for method input_type
-	47, // [47:47] is the sub-list for extension type_name
-	47, // [47:47] is the sub-list for extension extendee
-	0,  // [0:47] is the sub-list for field type_name
+	50, // 46: warden.authz.v1.DefineRoleRequest.attributes:type_name -> warden.authz.v1.DefineRoleRequest.AttributesEntry
+	51, // 47: warden.authz.v1.Role.attributes:type_name -> warden.authz.v1.Role.AttributesEntry
+	52, // 48: warden.authz.v1.Role.updated_at:type_name -> google.protobuf.Timestamp
+	43, // 49: warden.authz.v1.GetRoleResponse.role:type_name -> warden.authz.v1.Role
+	43, // 50: warden.authz.v1.ListRolesResponse.roles:type_name -> warden.authz.v1.Role
+	8,  // 51: warden.authz.v1.AuthzService.CheckPermission:input_type -> warden.authz.v1.CheckPermissionRequest
+	12, // 52: warden.authz.v1.AuthzService.CheckBulkPermissions:input_type -> warden.authz.v1.CheckBulkPermissionsRequest
+	20, // 53: warden.authz.v1.AuthzService.WriteRelationships:input_type -> warden.authz.v1.WriteRelationshipsRequest
+	22, // 54: warden.authz.v1.AuthzService.DeleteRelationships:input_type -> warden.authz.v1.DeleteRelationshipsRequest
+	24, // 55: warden.authz.v1.AuthzService.ReadRelationships:input_type -> warden.authz.v1.ReadRelationshipsRequest
+	26, // 56: warden.authz.v1.AuthzService.LookupResources:input_type -> warden.authz.v1.LookupResourcesRequest
+	28, // 57: warden.authz.v1.AuthzService.LookupSubjects:input_type -> warden.authz.v1.LookupSubjectsRequest
+	31, // 58: warden.authz.v1.AuthzService.WriteSchema:input_type -> warden.authz.v1.WriteSchemaRequest
+	33, // 59: warden.authz.v1.AuthzService.ReadSchema:input_type -> warden.authz.v1.ReadSchemaRequest
+	35, // 60: warden.authz.v1.AuthzService.DefineRole:input_type -> warden.authz.v1.DefineRoleRequest
+	37, // 61: warden.authz.v1.AuthzService.AssignRole:input_type -> warden.authz.v1.AssignRoleRequest
+	39, // 62: warden.authz.v1.AuthzService.UnassignRole:input_type -> warden.authz.v1.UnassignRoleRequest
+	41, // 63: warden.authz.v1.AuthzService.ListUserRoles:input_type -> warden.authz.v1.ListUserRolesRequest
+	44, // 64: warden.authz.v1.AuthzService.GetRole:input_type -> warden.authz.v1.GetRoleRequest
+	46, // 65: warden.authz.v1.AuthzService.ListRoles:input_type -> warden.authz.v1.ListRolesRequest
+	48, // 66: warden.authz.v1.AuthzService.DeleteRole:input_type -> warden.authz.v1.DeleteRoleRequest
+	10, // 67: warden.authz.v1.AuthzService.CheckPermission:output_type -> warden.authz.v1.CheckPermissionResponse
+	14, // 68: warden.authz.v1.AuthzService.CheckBulkPermissions:output_type -> warden.authz.v1.CheckBulkPermissionsResponse
+	21, // 69: warden.authz.v1.AuthzService.WriteRelationships:output_type -> warden.authz.v1.WriteRelationshipsResponse
+	23, // 70: warden.authz.v1.AuthzService.DeleteRelationships:output_type -> warden.authz.v1.DeleteRelationshipsResponse
+	25, // 71: warden.authz.v1.AuthzService.ReadRelationships:output_type -> warden.authz.v1.ReadRelationshipsResponse
+	27, // 72: warden.authz.v1.AuthzService.LookupResources:output_type -> warden.authz.v1.LookupResourcesResponse
+	30, // 73: warden.authz.v1.AuthzService.LookupSubjects:output_type -> warden.authz.v1.LookupSubjectsResponse
+	32, // 74: warden.authz.v1.AuthzService.WriteSchema:output_type -> warden.authz.v1.WriteSchemaResponse
+	34, // 75: warden.authz.v1.AuthzService.ReadSchema:output_type -> warden.authz.v1.ReadSchemaResponse
+	36, // 76: warden.authz.v1.AuthzService.DefineRole:output_type -> warden.authz.v1.DefineRoleResponse
+	38, // 77: warden.authz.v1.AuthzService.AssignRole:output_type -> warden.authz.v1.AssignRoleResponse
+	40, // 78: warden.authz.v1.AuthzService.UnassignRole:output_type -> warden.authz.v1.UnassignRoleResponse
+	42, // 79: warden.authz.v1.AuthzService.ListUserRoles:output_type -> warden.authz.v1.ListUserRolesResponse
+	45, // 80: warden.authz.v1.AuthzService.GetRole:output_type -> warden.authz.v1.GetRoleResponse
+	47, // 81: warden.authz.v1.AuthzService.ListRoles:output_type -> warden.authz.v1.ListRolesResponse
+	49, // 82: warden.authz.v1.AuthzService.DeleteRole:output_type -> warden.authz.v1.DeleteRoleResponse
+	67, // [67:83] is the sub-list for method output_type
+	51, // [51:67] is the sub-list for method input_type
+	51, // [51:51] is the sub-list for extension type_name
+	51, // [51:51] is the sub-list for extension extendee
+	0,  // [0:51] is the sub-list for field type_name
 }
 
 func init() { file_warden_authz_v1_authz_proto_init() }
@@ -3011,7 +3436,7 @@ func file_warden_authz_v1_authz_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_warden_authz_v1_authz_proto_rawDesc), len(file_warden_authz_v1_authz_proto_rawDesc)),
 			NumEnums:      4,
-			NumMessages:   40,
+			NumMessages:   48,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

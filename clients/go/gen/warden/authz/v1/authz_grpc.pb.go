@@ -32,6 +32,9 @@ const (
 	AuthzService_AssignRole_FullMethodName           = "/warden.authz.v1.AuthzService/AssignRole"
 	AuthzService_UnassignRole_FullMethodName         = "/warden.authz.v1.AuthzService/UnassignRole"
 	AuthzService_ListUserRoles_FullMethodName        = "/warden.authz.v1.AuthzService/ListUserRoles"
+	AuthzService_GetRole_FullMethodName              = "/warden.authz.v1.AuthzService/GetRole"
+	AuthzService_ListRoles_FullMethodName            = "/warden.authz.v1.AuthzService/ListRoles"
+	AuthzService_DeleteRole_FullMethodName           = "/warden.authz.v1.AuthzService/DeleteRole"
 )
 
 // AuthzServiceClient is the client API for AuthzService service.
@@ -43,7 +46,8 @@ const (
 // against a schema written in a subset of the SpiceDB schema language.
 //
 // Reads (checks, lookups, reading relationships and the schema) need any
-// authenticated caller; writes (roles, schema, relationships) need `admin`.
+// authenticated caller; writes (roles, schema, relationships) and reading
+// role definitions need `admin`.
 type AuthzServiceClient interface {
 	// CheckPermission answers whether a subject has a permission on a resource.
 	CheckPermission(ctx context.Context, in *CheckPermissionRequest, opts ...grpc.CallOption) (*CheckPermissionResponse, error)
@@ -75,6 +79,17 @@ type AuthzServiceClient interface {
 	UnassignRole(ctx context.Context, in *UnassignRoleRequest, opts ...grpc.CallOption) (*UnassignRoleResponse, error)
 	// ListUserRoles lists a user's roles.
 	ListUserRoles(ctx context.Context, in *ListUserRolesRequest, opts ...grpc.CallOption) (*ListUserRolesResponse, error)
+	// GetRole returns a role's definition; NOT_FOUND (reason
+	// `ROLE_NOT_FOUND`) when it is not defined. Needs `admin`.
+	GetRole(ctx context.Context, in *GetRoleRequest, opts ...grpc.CallOption) (*GetRoleResponse, error)
+	// ListRoles lists the defined roles in name order, a page at a time,
+	// `admin` included. Needs `admin`.
+	ListRoles(ctx context.Context, in *ListRolesRequest, opts ...grpc.CallOption) (*ListRolesResponse, error)
+	// DeleteRole removes a role and takes it from every user who holds it;
+	// their live sessions are re-enriched before it returns. NOT_FOUND (reason
+	// `ROLE_NOT_FOUND`) when it is not defined; the built-in `admin` cannot be
+	// deleted (FAILED_PRECONDITION, reason `ROLE_BUILT_IN`). Needs `admin`.
+	DeleteRole(ctx context.Context, in *DeleteRoleRequest, opts ...grpc.CallOption) (*DeleteRoleResponse, error)
 }
 
 type authzServiceClient struct {
@@ -242,6 +257,36 @@ func (c *authzServiceClient) ListUserRoles(ctx context.Context, in *ListUserRole
 	return out, nil
 }
 
+func (c *authzServiceClient) GetRole(ctx context.Context, in *GetRoleRequest, opts ...grpc.CallOption) (*GetRoleResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(GetRoleResponse)
+	err := c.cc.Invoke(ctx, AuthzService_GetRole_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *authzServiceClient) ListRoles(ctx context.Context, in *ListRolesRequest, opts ...grpc.CallOption) (*ListRolesResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListRolesResponse)
+	err := c.cc.Invoke(ctx, AuthzService_ListRoles_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *authzServiceClient) DeleteRole(ctx context.Context, in *DeleteRoleRequest, opts ...grpc.CallOption) (*DeleteRoleResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(DeleteRoleResponse)
+	err := c.cc.Invoke(ctx, AuthzService_DeleteRole_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // AuthzServiceServer is the server API for AuthzService service.
 // All implementations must embed UnimplementedAuthzServiceServer
 // for forward compatibility.
@@ -251,7 +296,8 @@ func (c *authzServiceClient) ListUserRoles(ctx context.Context, in *ListUserRole
 // against a schema written in a subset of the SpiceDB schema language.
 //
 // Reads (checks, lookups, reading relationships and the schema) need any
-// authenticated caller; writes (roles, schema, relationships) need `admin`.
+// authenticated caller; writes (roles, schema, relationships) and reading
+// role definitions need `admin`.
 type AuthzServiceServer interface {
 	// CheckPermission answers whether a subject has a permission on a resource.
 	CheckPermission(context.Context, *CheckPermissionRequest) (*CheckPermissionResponse, error)
@@ -283,6 +329,17 @@ type AuthzServiceServer interface {
 	UnassignRole(context.Context, *UnassignRoleRequest) (*UnassignRoleResponse, error)
 	// ListUserRoles lists a user's roles.
 	ListUserRoles(context.Context, *ListUserRolesRequest) (*ListUserRolesResponse, error)
+	// GetRole returns a role's definition; NOT_FOUND (reason
+	// `ROLE_NOT_FOUND`) when it is not defined. Needs `admin`.
+	GetRole(context.Context, *GetRoleRequest) (*GetRoleResponse, error)
+	// ListRoles lists the defined roles in name order, a page at a time,
+	// `admin` included. Needs `admin`.
+	ListRoles(context.Context, *ListRolesRequest) (*ListRolesResponse, error)
+	// DeleteRole removes a role and takes it from every user who holds it;
+	// their live sessions are re-enriched before it returns. NOT_FOUND (reason
+	// `ROLE_NOT_FOUND`) when it is not defined; the built-in `admin` cannot be
+	// deleted (FAILED_PRECONDITION, reason `ROLE_BUILT_IN`). Needs `admin`.
+	DeleteRole(context.Context, *DeleteRoleRequest) (*DeleteRoleResponse, error)
 	mustEmbedUnimplementedAuthzServiceServer()
 }
 
@@ -331,6 +388,15 @@ func (UnimplementedAuthzServiceServer) UnassignRole(context.Context, *UnassignRo
 }
 func (UnimplementedAuthzServiceServer) ListUserRoles(context.Context, *ListUserRolesRequest) (*ListUserRolesResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ListUserRoles not implemented")
+}
+func (UnimplementedAuthzServiceServer) GetRole(context.Context, *GetRoleRequest) (*GetRoleResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetRole not implemented")
+}
+func (UnimplementedAuthzServiceServer) ListRoles(context.Context, *ListRolesRequest) (*ListRolesResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListRoles not implemented")
+}
+func (UnimplementedAuthzServiceServer) DeleteRole(context.Context, *DeleteRoleRequest) (*DeleteRoleResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method DeleteRole not implemented")
 }
 func (UnimplementedAuthzServiceServer) mustEmbedUnimplementedAuthzServiceServer() {}
 func (UnimplementedAuthzServiceServer) testEmbeddedByValue()                      {}
@@ -566,6 +632,60 @@ func _AuthzService_ListUserRoles_Handler(srv interface{}, ctx context.Context, d
 	return interceptor(ctx, in, info, handler)
 }
 
+func _AuthzService_GetRole_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetRoleRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AuthzServiceServer).GetRole(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AuthzService_GetRole_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AuthzServiceServer).GetRole(ctx, req.(*GetRoleRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _AuthzService_ListRoles_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListRolesRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AuthzServiceServer).ListRoles(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AuthzService_ListRoles_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AuthzServiceServer).ListRoles(ctx, req.(*ListRolesRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _AuthzService_DeleteRole_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(DeleteRoleRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AuthzServiceServer).DeleteRole(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AuthzService_DeleteRole_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AuthzServiceServer).DeleteRole(ctx, req.(*DeleteRoleRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // AuthzService_ServiceDesc is the grpc.ServiceDesc for AuthzService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -612,6 +732,18 @@ var AuthzService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "ListUserRoles",
 			Handler:    _AuthzService_ListUserRoles_Handler,
+		},
+		{
+			MethodName: "GetRole",
+			Handler:    _AuthzService_GetRole_Handler,
+		},
+		{
+			MethodName: "ListRoles",
+			Handler:    _AuthzService_ListRoles_Handler,
+		},
+		{
+			MethodName: "DeleteRole",
+			Handler:    _AuthzService_DeleteRole_Handler,
 		},
 	},
 	Streams: []grpc.StreamDesc{

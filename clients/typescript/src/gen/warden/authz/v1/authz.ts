@@ -668,6 +668,67 @@ export interface ListUserRolesResponse {
   roles: string[];
 }
 
+/** Role is a role's definition, as DefineRole last wrote it. */
+export interface Role {
+  /** The role name. */
+  name: string;
+  /** The permissions the role grants, sorted. */
+  permissions: string[];
+  /** The session attributes the role sets. */
+  attributes: { [key: string]: string };
+  /** When the role was last defined; unset for the built-in `admin`. */
+  updatedAt:
+    | Date
+    | undefined;
+  /** How many users hold the role. */
+  userCount: number;
+}
+
+export interface Role_AttributesEntry {
+  key: string;
+  value: string;
+}
+
+/** GetRoleRequest names a role. */
+export interface GetRoleRequest {
+  /** The role. */
+  role: string;
+}
+
+/** GetRoleResponse holds the role. */
+export interface GetRoleResponse {
+  /** The role. */
+  role: Role | undefined;
+}
+
+/** ListRolesRequest asks for a page of roles. */
+export interface ListRolesRequest {
+  /** At most this many roles (1-1,000); 0 means 100. */
+  pageSize: number;
+  /** The `next_page_token` of the previous page; empty for the first page. */
+  pageToken: string;
+}
+
+/** ListRolesResponse is a page of roles, in name order. */
+export interface ListRolesResponse {
+  /** The roles. */
+  roles: Role[];
+  /** Pass as `page_token` for the next page; empty on the last page. */
+  nextPageToken: string;
+}
+
+/** DeleteRoleRequest names the role to delete. */
+export interface DeleteRoleRequest {
+  /** The role. */
+  role: string;
+}
+
+/** DeleteRoleResponse says how many users lost the role. */
+export interface DeleteRoleResponse {
+  /** The number of users who held the role. */
+  unassignedUsers: number;
+}
+
 function createBaseObjectReference(): ObjectReference {
   return { objectType: "", objectId: "" };
 }
@@ -4666,13 +4727,728 @@ export const ListUserRolesResponse: MessageFns<ListUserRolesResponse> = {
   },
 };
 
+function createBaseRole(): Role {
+  return { name: "", permissions: [], attributes: {}, updatedAt: undefined, userCount: 0 };
+}
+
+export const Role: MessageFns<Role> = {
+  encode(message: Role, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    for (const v of message.permissions) {
+      writer.uint32(18).string(v!);
+    }
+    globalThis.Object.entries(message.attributes).forEach(([key, value]: [string, string]) => {
+      Role_AttributesEntry.encode({ key: key as any, value }, writer.uint32(26).fork()).join();
+    });
+    if (message.updatedAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.updatedAt), writer.uint32(34).fork()).join();
+    }
+    if (message.userCount !== 0) {
+      writer.uint32(40).int64(message.userCount);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Role {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRole();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.permissions.push(reader.string());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            const entry3 = Role_AttributesEntry.decode(reader, reader.uint32());
+            if (entry3.value !== undefined) {
+              message.attributes[entry3.key] = entry3.value;
+            }
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.updatedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.userCount = longToNumber(reader.int64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Role {
+    return {
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      permissions: globalThis.Array.isArray(object?.permissions)
+        ? object.permissions.map((e: any) => globalThis.String(e))
+        : [],
+      attributes: isObject(object.attributes)
+        ? (globalThis.Object.entries(object.attributes) as [string, any][]).reduce(
+          (acc: { [key: string]: string }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.String(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : {},
+      updatedAt: isSet(object.updatedAt)
+        ? fromJsonTimestamp(object.updatedAt)
+        : isSet(object.updated_at)
+        ? fromJsonTimestamp(object.updated_at)
+        : undefined,
+      userCount: isSet(object.userCount)
+        ? globalThis.Number(object.userCount)
+        : isSet(object.user_count)
+        ? globalThis.Number(object.user_count)
+        : 0,
+    };
+  },
+
+  toJSON(message: Role): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.permissions?.length) {
+      obj.permissions = message.permissions;
+    }
+    if (message.attributes) {
+      const entries = globalThis.Object.entries(message.attributes) as [string, string][];
+      if (entries.length > 0) {
+        obj.attributes = {};
+        entries.forEach(([k, v]) => {
+          obj.attributes[k] = v;
+        });
+      }
+    }
+    if (message.updatedAt !== undefined) {
+      obj.updatedAt = message.updatedAt.toISOString();
+    }
+    if (message.userCount !== 0) {
+      obj.userCount = Math.round(message.userCount);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Role>, I>>(base?: I): Role {
+    return Role.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Role>, I>>(object: I): Role {
+    const message = createBaseRole();
+    message.name = object.name ?? "";
+    message.permissions = object.permissions?.map((e) => e) || [];
+    message.attributes = (globalThis.Object.entries(object.attributes ?? {}) as [string, string][]).reduce(
+      (acc: { [key: string]: string }, [key, value]: [string, string]) => {
+        if (value !== undefined) {
+          acc[key] = globalThis.String(value);
+        }
+        return acc;
+      },
+      {},
+    );
+    message.updatedAt = object.updatedAt ?? undefined;
+    message.userCount = object.userCount ?? 0;
+    return message;
+  },
+};
+
+function createBaseRole_AttributesEntry(): Role_AttributesEntry {
+  return { key: "", value: "" };
+}
+
+export const Role_AttributesEntry: MessageFns<Role_AttributesEntry> = {
+  encode(message: Role_AttributesEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== "") {
+      writer.uint32(18).string(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Role_AttributesEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRole_AttributesEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Role_AttributesEntry {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      value: isSet(object.value) ? globalThis.String(object.value) : "",
+    };
+  },
+
+  toJSON(message: Role_AttributesEntry): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.value !== "") {
+      obj.value = message.value;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Role_AttributesEntry>, I>>(base?: I): Role_AttributesEntry {
+    return Role_AttributesEntry.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Role_AttributesEntry>, I>>(object: I): Role_AttributesEntry {
+    const message = createBaseRole_AttributesEntry();
+    message.key = object.key ?? "";
+    message.value = object.value ?? "";
+    return message;
+  },
+};
+
+function createBaseGetRoleRequest(): GetRoleRequest {
+  return { role: "" };
+}
+
+export const GetRoleRequest: MessageFns<GetRoleRequest> = {
+  encode(message: GetRoleRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.role !== "") {
+      writer.uint32(10).string(message.role);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetRoleRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetRoleRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.role = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetRoleRequest {
+    return { role: isSet(object.role) ? globalThis.String(object.role) : "" };
+  },
+
+  toJSON(message: GetRoleRequest): unknown {
+    const obj: any = {};
+    if (message.role !== "") {
+      obj.role = message.role;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetRoleRequest>, I>>(base?: I): GetRoleRequest {
+    return GetRoleRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetRoleRequest>, I>>(object: I): GetRoleRequest {
+    const message = createBaseGetRoleRequest();
+    message.role = object.role ?? "";
+    return message;
+  },
+};
+
+function createBaseGetRoleResponse(): GetRoleResponse {
+  return { role: undefined };
+}
+
+export const GetRoleResponse: MessageFns<GetRoleResponse> = {
+  encode(message: GetRoleResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.role !== undefined) {
+      Role.encode(message.role, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetRoleResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetRoleResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.role = Role.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetRoleResponse {
+    return { role: isSet(object.role) ? Role.fromJSON(object.role) : undefined };
+  },
+
+  toJSON(message: GetRoleResponse): unknown {
+    const obj: any = {};
+    if (message.role !== undefined) {
+      obj.role = Role.toJSON(message.role);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetRoleResponse>, I>>(base?: I): GetRoleResponse {
+    return GetRoleResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetRoleResponse>, I>>(object: I): GetRoleResponse {
+    const message = createBaseGetRoleResponse();
+    message.role = (object.role !== undefined && object.role !== null) ? Role.fromPartial(object.role) : undefined;
+    return message;
+  },
+};
+
+function createBaseListRolesRequest(): ListRolesRequest {
+  return { pageSize: 0, pageToken: "" };
+}
+
+export const ListRolesRequest: MessageFns<ListRolesRequest> = {
+  encode(message: ListRolesRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.pageSize !== 0) {
+      writer.uint32(8).int32(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      writer.uint32(18).string(message.pageToken);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListRolesRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListRolesRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.pageSize = reader.int32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.pageToken = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListRolesRequest {
+    return {
+      pageSize: isSet(object.pageSize)
+        ? globalThis.Number(object.pageSize)
+        : isSet(object.page_size)
+        ? globalThis.Number(object.page_size)
+        : 0,
+      pageToken: isSet(object.pageToken)
+        ? globalThis.String(object.pageToken)
+        : isSet(object.page_token)
+        ? globalThis.String(object.page_token)
+        : "",
+    };
+  },
+
+  toJSON(message: ListRolesRequest): unknown {
+    const obj: any = {};
+    if (message.pageSize !== 0) {
+      obj.pageSize = Math.round(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      obj.pageToken = message.pageToken;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListRolesRequest>, I>>(base?: I): ListRolesRequest {
+    return ListRolesRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListRolesRequest>, I>>(object: I): ListRolesRequest {
+    const message = createBaseListRolesRequest();
+    message.pageSize = object.pageSize ?? 0;
+    message.pageToken = object.pageToken ?? "";
+    return message;
+  },
+};
+
+function createBaseListRolesResponse(): ListRolesResponse {
+  return { roles: [], nextPageToken: "" };
+}
+
+export const ListRolesResponse: MessageFns<ListRolesResponse> = {
+  encode(message: ListRolesResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.roles) {
+      Role.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.nextPageToken !== "") {
+      writer.uint32(18).string(message.nextPageToken);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListRolesResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListRolesResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.roles.push(Role.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.nextPageToken = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListRolesResponse {
+    return {
+      roles: globalThis.Array.isArray(object?.roles) ? object.roles.map((e: any) => Role.fromJSON(e)) : [],
+      nextPageToken: isSet(object.nextPageToken)
+        ? globalThis.String(object.nextPageToken)
+        : isSet(object.next_page_token)
+        ? globalThis.String(object.next_page_token)
+        : "",
+    };
+  },
+
+  toJSON(message: ListRolesResponse): unknown {
+    const obj: any = {};
+    if (message.roles?.length) {
+      obj.roles = message.roles.map((e) => Role.toJSON(e));
+    }
+    if (message.nextPageToken !== "") {
+      obj.nextPageToken = message.nextPageToken;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListRolesResponse>, I>>(base?: I): ListRolesResponse {
+    return ListRolesResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListRolesResponse>, I>>(object: I): ListRolesResponse {
+    const message = createBaseListRolesResponse();
+    message.roles = object.roles?.map((e) => Role.fromPartial(e)) || [];
+    message.nextPageToken = object.nextPageToken ?? "";
+    return message;
+  },
+};
+
+function createBaseDeleteRoleRequest(): DeleteRoleRequest {
+  return { role: "" };
+}
+
+export const DeleteRoleRequest: MessageFns<DeleteRoleRequest> = {
+  encode(message: DeleteRoleRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.role !== "") {
+      writer.uint32(10).string(message.role);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeleteRoleRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeleteRoleRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.role = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DeleteRoleRequest {
+    return { role: isSet(object.role) ? globalThis.String(object.role) : "" };
+  },
+
+  toJSON(message: DeleteRoleRequest): unknown {
+    const obj: any = {};
+    if (message.role !== "") {
+      obj.role = message.role;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DeleteRoleRequest>, I>>(base?: I): DeleteRoleRequest {
+    return DeleteRoleRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DeleteRoleRequest>, I>>(object: I): DeleteRoleRequest {
+    const message = createBaseDeleteRoleRequest();
+    message.role = object.role ?? "";
+    return message;
+  },
+};
+
+function createBaseDeleteRoleResponse(): DeleteRoleResponse {
+  return { unassignedUsers: 0 };
+}
+
+export const DeleteRoleResponse: MessageFns<DeleteRoleResponse> = {
+  encode(message: DeleteRoleResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.unassignedUsers !== 0) {
+      writer.uint32(8).int64(message.unassignedUsers);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeleteRoleResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeleteRoleResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.unassignedUsers = longToNumber(reader.int64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DeleteRoleResponse {
+    return {
+      unassignedUsers: isSet(object.unassignedUsers)
+        ? globalThis.Number(object.unassignedUsers)
+        : isSet(object.unassigned_users)
+        ? globalThis.Number(object.unassigned_users)
+        : 0,
+    };
+  },
+
+  toJSON(message: DeleteRoleResponse): unknown {
+    const obj: any = {};
+    if (message.unassignedUsers !== 0) {
+      obj.unassignedUsers = Math.round(message.unassignedUsers);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DeleteRoleResponse>, I>>(base?: I): DeleteRoleResponse {
+    return DeleteRoleResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DeleteRoleResponse>, I>>(object: I): DeleteRoleResponse {
+    const message = createBaseDeleteRoleResponse();
+    message.unassignedUsers = object.unassignedUsers ?? 0;
+    return message;
+  },
+};
+
 /**
  * AuthzService holds roles (copied into sessions, read by services with no
  * network call) and fine-grained relationships evaluated Zanzibar-style
  * against a schema written in a subset of the SpiceDB schema language.
  *
  * Reads (checks, lookups, reading relationships and the schema) need any
- * authenticated caller; writes (roles, schema, relationships) need `admin`.
+ * authenticated caller; writes (roles, schema, relationships) and reading
+ * role definitions need `admin`.
  */
 export type AuthzServiceService = typeof AuthzServiceService;
 export const AuthzServiceService = {
@@ -4834,6 +5610,47 @@ export const AuthzServiceService = {
       Buffer.from(ListUserRolesResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ListUserRolesResponse => ListUserRolesResponse.decode(value),
   },
+  /**
+   * GetRole returns a role's definition; NOT_FOUND (reason
+   * `ROLE_NOT_FOUND`) when it is not defined. Needs `admin`.
+   */
+  getRole: {
+    path: "/warden.authz.v1.AuthzService/GetRole" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetRoleRequest): Buffer => Buffer.from(GetRoleRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetRoleRequest => GetRoleRequest.decode(value),
+    responseSerialize: (value: GetRoleResponse): Buffer => Buffer.from(GetRoleResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetRoleResponse => GetRoleResponse.decode(value),
+  },
+  /**
+   * ListRoles lists the defined roles in name order, a page at a time,
+   * `admin` included. Needs `admin`.
+   */
+  listRoles: {
+    path: "/warden.authz.v1.AuthzService/ListRoles" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListRolesRequest): Buffer => Buffer.from(ListRolesRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListRolesRequest => ListRolesRequest.decode(value),
+    responseSerialize: (value: ListRolesResponse): Buffer => Buffer.from(ListRolesResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListRolesResponse => ListRolesResponse.decode(value),
+  },
+  /**
+   * DeleteRole removes a role and takes it from every user who holds it;
+   * their live sessions are re-enriched before it returns. NOT_FOUND (reason
+   * `ROLE_NOT_FOUND`) when it is not defined; the built-in `admin` cannot be
+   * deleted (FAILED_PRECONDITION, reason `ROLE_BUILT_IN`). Needs `admin`.
+   */
+  deleteRole: {
+    path: "/warden.authz.v1.AuthzService/DeleteRole" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: DeleteRoleRequest): Buffer => Buffer.from(DeleteRoleRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): DeleteRoleRequest => DeleteRoleRequest.decode(value),
+    responseSerialize: (value: DeleteRoleResponse): Buffer => Buffer.from(DeleteRoleResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): DeleteRoleResponse => DeleteRoleResponse.decode(value),
+  },
 } as const;
 
 export interface AuthzServiceServer extends UntypedServiceImplementation {
@@ -4875,6 +5692,23 @@ export interface AuthzServiceServer extends UntypedServiceImplementation {
   unassignRole: handleUnaryCall<UnassignRoleRequest, UnassignRoleResponse>;
   /** ListUserRoles lists a user's roles. */
   listUserRoles: handleUnaryCall<ListUserRolesRequest, ListUserRolesResponse>;
+  /**
+   * GetRole returns a role's definition; NOT_FOUND (reason
+   * `ROLE_NOT_FOUND`) when it is not defined. Needs `admin`.
+   */
+  getRole: handleUnaryCall<GetRoleRequest, GetRoleResponse>;
+  /**
+   * ListRoles lists the defined roles in name order, a page at a time,
+   * `admin` included. Needs `admin`.
+   */
+  listRoles: handleUnaryCall<ListRolesRequest, ListRolesResponse>;
+  /**
+   * DeleteRole removes a role and takes it from every user who holds it;
+   * their live sessions are re-enriched before it returns. NOT_FOUND (reason
+   * `ROLE_NOT_FOUND`) when it is not defined; the built-in `admin` cannot be
+   * deleted (FAILED_PRECONDITION, reason `ROLE_BUILT_IN`). Needs `admin`.
+   */
+  deleteRole: handleUnaryCall<DeleteRoleRequest, DeleteRoleResponse>;
 }
 
 export interface AuthzServiceClient extends Client {
@@ -5079,6 +5913,65 @@ export interface AuthzServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ListUserRolesResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * GetRole returns a role's definition; NOT_FOUND (reason
+   * `ROLE_NOT_FOUND`) when it is not defined. Needs `admin`.
+   */
+  getRole(
+    request: GetRoleRequest,
+    callback: (error: ServiceError | null, response: GetRoleResponse) => void,
+  ): ClientUnaryCall;
+  getRole(
+    request: GetRoleRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetRoleResponse) => void,
+  ): ClientUnaryCall;
+  getRole(
+    request: GetRoleRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetRoleResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * ListRoles lists the defined roles in name order, a page at a time,
+   * `admin` included. Needs `admin`.
+   */
+  listRoles(
+    request: ListRolesRequest,
+    callback: (error: ServiceError | null, response: ListRolesResponse) => void,
+  ): ClientUnaryCall;
+  listRoles(
+    request: ListRolesRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListRolesResponse) => void,
+  ): ClientUnaryCall;
+  listRoles(
+    request: ListRolesRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListRolesResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * DeleteRole removes a role and takes it from every user who holds it;
+   * their live sessions are re-enriched before it returns. NOT_FOUND (reason
+   * `ROLE_NOT_FOUND`) when it is not defined; the built-in `admin` cannot be
+   * deleted (FAILED_PRECONDITION, reason `ROLE_BUILT_IN`). Needs `admin`.
+   */
+  deleteRole(
+    request: DeleteRoleRequest,
+    callback: (error: ServiceError | null, response: DeleteRoleResponse) => void,
+  ): ClientUnaryCall;
+  deleteRole(
+    request: DeleteRoleRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: DeleteRoleResponse) => void,
+  ): ClientUnaryCall;
+  deleteRole(
+    request: DeleteRoleRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: DeleteRoleResponse) => void,
   ): ClientUnaryCall;
 }
 

@@ -31,7 +31,8 @@ class AuthzServiceStub:
     against a schema written in a subset of the SpiceDB schema language.
 
     Reads (checks, lookups, reading relationships and the schema) need any
-    authenticated caller; writes (roles, schema, relationships) need `admin`.
+    authenticated caller; writes (roles, schema, relationships) and reading
+    role definitions need `admin`.
     """
 
     def __init__(self, channel):
@@ -105,6 +106,21 @@ class AuthzServiceStub:
                 request_serializer=warden_dot_authz_dot_v1_dot_authz__pb2.ListUserRolesRequest.SerializeToString,
                 response_deserializer=warden_dot_authz_dot_v1_dot_authz__pb2.ListUserRolesResponse.FromString,
                 _registered_method=True)
+        self.GetRole = channel.unary_unary(
+                '/warden.authz.v1.AuthzService/GetRole',
+                request_serializer=warden_dot_authz_dot_v1_dot_authz__pb2.GetRoleRequest.SerializeToString,
+                response_deserializer=warden_dot_authz_dot_v1_dot_authz__pb2.GetRoleResponse.FromString,
+                _registered_method=True)
+        self.ListRoles = channel.unary_unary(
+                '/warden.authz.v1.AuthzService/ListRoles',
+                request_serializer=warden_dot_authz_dot_v1_dot_authz__pb2.ListRolesRequest.SerializeToString,
+                response_deserializer=warden_dot_authz_dot_v1_dot_authz__pb2.ListRolesResponse.FromString,
+                _registered_method=True)
+        self.DeleteRole = channel.unary_unary(
+                '/warden.authz.v1.AuthzService/DeleteRole',
+                request_serializer=warden_dot_authz_dot_v1_dot_authz__pb2.DeleteRoleRequest.SerializeToString,
+                response_deserializer=warden_dot_authz_dot_v1_dot_authz__pb2.DeleteRoleResponse.FromString,
+                _registered_method=True)
 
 
 class AuthzServiceServicer:
@@ -113,7 +129,8 @@ class AuthzServiceServicer:
     against a schema written in a subset of the SpiceDB schema language.
 
     Reads (checks, lookups, reading relationships and the schema) need any
-    authenticated caller; writes (roles, schema, relationships) need `admin`.
+    authenticated caller; writes (roles, schema, relationships) and reading
+    role definitions need `admin`.
     """
 
     def CheckPermission(self, request, context):
@@ -211,6 +228,32 @@ class AuthzServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetRole(self, request, context):
+        """GetRole returns a role's definition; NOT_FOUND (reason
+        `ROLE_NOT_FOUND`) when it is not defined. Needs `admin`.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListRoles(self, request, context):
+        """ListRoles lists the defined roles in name order, a page at a time,
+        `admin` included. Needs `admin`.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DeleteRole(self, request, context):
+        """DeleteRole removes a role and takes it from every user who holds it;
+        their live sessions are re-enriched before it returns. NOT_FOUND (reason
+        `ROLE_NOT_FOUND`) when it is not defined; the built-in `admin` cannot be
+        deleted (FAILED_PRECONDITION, reason `ROLE_BUILT_IN`). Needs `admin`.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_AuthzServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -279,6 +322,21 @@ def add_AuthzServiceServicer_to_server(servicer, server):
                     request_deserializer=warden_dot_authz_dot_v1_dot_authz__pb2.ListUserRolesRequest.FromString,
                     response_serializer=warden_dot_authz_dot_v1_dot_authz__pb2.ListUserRolesResponse.SerializeToString,
             ),
+            'GetRole': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetRole,
+                    request_deserializer=warden_dot_authz_dot_v1_dot_authz__pb2.GetRoleRequest.FromString,
+                    response_serializer=warden_dot_authz_dot_v1_dot_authz__pb2.GetRoleResponse.SerializeToString,
+            ),
+            'ListRoles': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListRoles,
+                    request_deserializer=warden_dot_authz_dot_v1_dot_authz__pb2.ListRolesRequest.FromString,
+                    response_serializer=warden_dot_authz_dot_v1_dot_authz__pb2.ListRolesResponse.SerializeToString,
+            ),
+            'DeleteRole': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeleteRole,
+                    request_deserializer=warden_dot_authz_dot_v1_dot_authz__pb2.DeleteRoleRequest.FromString,
+                    response_serializer=warden_dot_authz_dot_v1_dot_authz__pb2.DeleteRoleResponse.SerializeToString,
+            ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
             'warden.authz.v1.AuthzService', rpc_method_handlers)
@@ -293,7 +351,8 @@ class AuthzService:
     against a schema written in a subset of the SpiceDB schema language.
 
     Reads (checks, lookups, reading relationships and the schema) need any
-    authenticated caller; writes (roles, schema, relationships) need `admin`.
+    authenticated caller; writes (roles, schema, relationships) and reading
+    role definitions need `admin`.
     """
 
     @staticmethod
@@ -637,6 +696,87 @@ class AuthzService:
             '/warden.authz.v1.AuthzService/ListUserRoles',
             warden_dot_authz_dot_v1_dot_authz__pb2.ListUserRolesRequest.SerializeToString,
             warden_dot_authz_dot_v1_dot_authz__pb2.ListUserRolesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetRole(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/warden.authz.v1.AuthzService/GetRole',
+            warden_dot_authz_dot_v1_dot_authz__pb2.GetRoleRequest.SerializeToString,
+            warden_dot_authz_dot_v1_dot_authz__pb2.GetRoleResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListRoles(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/warden.authz.v1.AuthzService/ListRoles',
+            warden_dot_authz_dot_v1_dot_authz__pb2.ListRolesRequest.SerializeToString,
+            warden_dot_authz_dot_v1_dot_authz__pb2.ListRolesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DeleteRole(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/warden.authz.v1.AuthzService/DeleteRole',
+            warden_dot_authz_dot_v1_dot_authz__pb2.DeleteRoleRequest.SerializeToString,
+            warden_dot_authz_dot_v1_dot_authz__pb2.DeleteRoleResponse.FromString,
             options,
             channel_credentials,
             insecure,

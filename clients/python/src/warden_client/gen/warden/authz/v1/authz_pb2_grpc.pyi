@@ -32,7 +32,8 @@ class AuthzServiceStub:
     against a schema written in a subset of the SpiceDB schema language.
 
     Reads (checks, lookups, reading relationships and the schema) need any
-    authenticated caller; writes (roles, schema, relationships) need `admin`.
+    authenticated caller; writes (roles, schema, relationships) and reading
+    role definitions need `admin`.
     """
 
     @_typing.overload
@@ -73,6 +74,20 @@ class AuthzServiceStub:
     """UnassignRole takes a role from a user; live sessions are re-enriched."""
     ListUserRoles: _grpc.UnaryUnaryMultiCallable[_authz_pb2.ListUserRolesRequest, _authz_pb2.ListUserRolesResponse]
     """ListUserRoles lists a user's roles."""
+    GetRole: _grpc.UnaryUnaryMultiCallable[_authz_pb2.GetRoleRequest, _authz_pb2.GetRoleResponse]
+    """GetRole returns a role's definition; NOT_FOUND (reason
+    `ROLE_NOT_FOUND`) when it is not defined. Needs `admin`.
+    """
+    ListRoles: _grpc.UnaryUnaryMultiCallable[_authz_pb2.ListRolesRequest, _authz_pb2.ListRolesResponse]
+    """ListRoles lists the defined roles in name order, a page at a time,
+    `admin` included. Needs `admin`.
+    """
+    DeleteRole: _grpc.UnaryUnaryMultiCallable[_authz_pb2.DeleteRoleRequest, _authz_pb2.DeleteRoleResponse]
+    """DeleteRole removes a role and takes it from every user who holds it;
+    their live sessions are re-enriched before it returns. NOT_FOUND (reason
+    `ROLE_NOT_FOUND`) when it is not defined; the built-in `admin` cannot be
+    deleted (FAILED_PRECONDITION, reason `ROLE_BUILT_IN`). Needs `admin`.
+    """
 
 @_typing.type_check_only
 class AuthzServiceAsyncStub(AuthzServiceStub):
@@ -81,7 +96,8 @@ class AuthzServiceAsyncStub(AuthzServiceStub):
     against a schema written in a subset of the SpiceDB schema language.
 
     Reads (checks, lookups, reading relationships and the schema) need any
-    authenticated caller; writes (roles, schema, relationships) need `admin`.
+    authenticated caller; writes (roles, schema, relationships) and reading
+    role definitions need `admin`.
     """
 
     def __init__(self, channel: _aio.Channel) -> None: ...
@@ -119,6 +135,20 @@ class AuthzServiceAsyncStub(AuthzServiceStub):
     """UnassignRole takes a role from a user; live sessions are re-enriched."""
     ListUserRoles: _aio.UnaryUnaryMultiCallable[_authz_pb2.ListUserRolesRequest, _authz_pb2.ListUserRolesResponse]  # type: ignore[assignment]
     """ListUserRoles lists a user's roles."""
+    GetRole: _aio.UnaryUnaryMultiCallable[_authz_pb2.GetRoleRequest, _authz_pb2.GetRoleResponse]  # type: ignore[assignment]
+    """GetRole returns a role's definition; NOT_FOUND (reason
+    `ROLE_NOT_FOUND`) when it is not defined. Needs `admin`.
+    """
+    ListRoles: _aio.UnaryUnaryMultiCallable[_authz_pb2.ListRolesRequest, _authz_pb2.ListRolesResponse]  # type: ignore[assignment]
+    """ListRoles lists the defined roles in name order, a page at a time,
+    `admin` included. Needs `admin`.
+    """
+    DeleteRole: _aio.UnaryUnaryMultiCallable[_authz_pb2.DeleteRoleRequest, _authz_pb2.DeleteRoleResponse]  # type: ignore[assignment]
+    """DeleteRole removes a role and takes it from every user who holds it;
+    their live sessions are re-enriched before it returns. NOT_FOUND (reason
+    `ROLE_NOT_FOUND`) when it is not defined; the built-in `admin` cannot be
+    deleted (FAILED_PRECONDITION, reason `ROLE_BUILT_IN`). Needs `admin`.
+    """
 
 class AuthzServiceServicer(metaclass=_abc_1.ABCMeta):
     """AuthzService holds roles (copied into sessions, read by services with no
@@ -126,7 +156,8 @@ class AuthzServiceServicer(metaclass=_abc_1.ABCMeta):
     against a schema written in a subset of the SpiceDB schema language.
 
     Reads (checks, lookups, reading relationships and the schema) need any
-    authenticated caller; writes (roles, schema, relationships) need `admin`.
+    authenticated caller; writes (roles, schema, relationships) and reading
+    role definitions need `admin`.
     """
 
     @_abc_1.abstractmethod
@@ -240,5 +271,37 @@ class AuthzServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_authz_pb2.ListUserRolesResponse, _abc.Awaitable[_authz_pb2.ListUserRolesResponse]]:
         """ListUserRoles lists a user's roles."""
+
+    @_abc_1.abstractmethod
+    def GetRole(
+        self,
+        request: _authz_pb2.GetRoleRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_authz_pb2.GetRoleResponse, _abc.Awaitable[_authz_pb2.GetRoleResponse]]:
+        """GetRole returns a role's definition; NOT_FOUND (reason
+        `ROLE_NOT_FOUND`) when it is not defined. Needs `admin`.
+        """
+
+    @_abc_1.abstractmethod
+    def ListRoles(
+        self,
+        request: _authz_pb2.ListRolesRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_authz_pb2.ListRolesResponse, _abc.Awaitable[_authz_pb2.ListRolesResponse]]:
+        """ListRoles lists the defined roles in name order, a page at a time,
+        `admin` included. Needs `admin`.
+        """
+
+    @_abc_1.abstractmethod
+    def DeleteRole(
+        self,
+        request: _authz_pb2.DeleteRoleRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_authz_pb2.DeleteRoleResponse, _abc.Awaitable[_authz_pb2.DeleteRoleResponse]]:
+        """DeleteRole removes a role and takes it from every user who holds it;
+        their live sessions are re-enriched before it returns. NOT_FOUND (reason
+        `ROLE_NOT_FOUND`) when it is not defined; the built-in `admin` cannot be
+        deleted (FAILED_PRECONDITION, reason `ROLE_BUILT_IN`). Needs `admin`.
+        """
 
 def add_AuthzServiceServicer_to_server(servicer: AuthzServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...

@@ -215,6 +215,46 @@ public final class AuthzProto {
   static final 
     com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
       internal_static_warden_authz_v1_ListUserRolesResponse_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_warden_authz_v1_Role_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+      internal_static_warden_authz_v1_Role_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_warden_authz_v1_Role_AttributesEntry_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+      internal_static_warden_authz_v1_Role_AttributesEntry_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_warden_authz_v1_GetRoleRequest_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+      internal_static_warden_authz_v1_GetRoleRequest_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_warden_authz_v1_GetRoleResponse_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+      internal_static_warden_authz_v1_GetRoleResponse_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_warden_authz_v1_ListRolesRequest_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+      internal_static_warden_authz_v1_ListRolesRequest_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_warden_authz_v1_ListRolesResponse_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+      internal_static_warden_authz_v1_ListRolesResponse_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_warden_authz_v1_DeleteRoleRequest_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+      internal_static_warden_authz_v1_DeleteRoleRequest_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_warden_authz_v1_DeleteRoleResponse_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+      internal_static_warden_authz_v1_DeleteRoleResponse_fieldAccessorTable;
 
   public static com.google.protobuf.Descriptors.FileDescriptor
       getDescriptor() {
@@ -377,50 +417,73 @@ public final class AuthzProto {
       " \001(\tR\006userId\022\022\n\004role\030\002 \001(\tR\004role\"\026\n\024Unas" +
       "signRoleResponse\"/\n\024ListUserRolesRequest" +
       "\022\027\n\007user_id\030\001 \001(\tR\006userId\"-\n\025ListUserRol" +
-      "esResponse\022\024\n\005roles\030\001 \003(\tR\005roles*u\n\016Perm" +
-      "issionship\022\036\n\032PERMISSIONSHIP_UNSPECIFIED" +
-      "\020\000\022 \n\034PERMISSIONSHIP_NO_PERMISSION\020\001\022!\n\035" +
-      "PERMISSIONSHIP_HAS_PERMISSION\020\002*t\n\020Delet" +
-      "ionProgress\022!\n\035DELETION_PROGRESS_UNSPECI" +
-      "FIED\020\000\022\036\n\032DELETION_PROGRESS_COMPLETE\020\001\022\035" +
-      "\n\031DELETION_PROGRESS_PARTIAL\020\0022\241\n\n\014AuthzS" +
-      "ervice\022d\n\017CheckPermission\022\'.warden.authz" +
-      ".v1.CheckPermissionRequest\032(.warden.auth" +
-      "z.v1.CheckPermissionResponse\022s\n\024CheckBul" +
-      "kPermissions\022,.warden.authz.v1.CheckBulk" +
-      "PermissionsRequest\032-.warden.authz.v1.Che" +
-      "ckBulkPermissionsResponse\022m\n\022WriteRelati" +
-      "onships\022*.warden.authz.v1.WriteRelations" +
-      "hipsRequest\032+.warden.authz.v1.WriteRelat" +
-      "ionshipsResponse\022p\n\023DeleteRelationships\022" +
-      "+.warden.authz.v1.DeleteRelationshipsReq" +
-      "uest\032,.warden.authz.v1.DeleteRelationshi" +
-      "psResponse\022l\n\021ReadRelationships\022).warden" +
-      ".authz.v1.ReadRelationshipsRequest\032*.war" +
-      "den.authz.v1.ReadRelationshipsResponse0\001" +
-      "\022f\n\017LookupResources\022\'.warden.authz.v1.Lo" +
-      "okupResourcesRequest\032(.warden.authz.v1.L" +
-      "ookupResourcesResponse0\001\022c\n\016LookupSubjec" +
-      "ts\022&.warden.authz.v1.LookupSubjectsReque" +
-      "st\032\'.warden.authz.v1.LookupSubjectsRespo" +
-      "nse0\001\022X\n\013WriteSchema\022#.warden.authz.v1.W" +
-      "riteSchemaRequest\032$.warden.authz.v1.Writ" +
-      "eSchemaResponse\022U\n\nReadSchema\022\".warden.a" +
-      "uthz.v1.ReadSchemaRequest\032#.warden.authz" +
-      ".v1.ReadSchemaResponse\022U\n\nDefineRole\022\".w" +
-      "arden.authz.v1.DefineRoleRequest\032#.warde" +
-      "n.authz.v1.DefineRoleResponse\022U\n\nAssignR" +
-      "ole\022\".warden.authz.v1.AssignRoleRequest\032" +
-      "#.warden.authz.v1.AssignRoleResponse\022[\n\014" +
-      "UnassignRole\022$.warden.authz.v1.UnassignR" +
-      "oleRequest\032%.warden.authz.v1.UnassignRol" +
-      "eResponse\022^\n\rListUserRoles\022%.warden.auth" +
-      "z.v1.ListUserRolesRequest\032&.warden.authz" +
-      ".v1.ListUserRolesResponseB\177\n\023dev.warden." +
-      "authz.v1B\nAuthzProtoP\001\242\002\003WAX\252\002\017Warden.Au" +
-      "thz.V1\312\002\017Warden\\Authz\\V1\342\002\033Warden\\Authz\\" +
-      "V1\\GPBMetadata\352\002\021Warden::Authz::V1b\006prot" +
-      "o3"
+      "esResponse\022\024\n\005roles\030\001 \003(\tR\005roles\"\234\002\n\004Rol" +
+      "e\022\022\n\004name\030\001 \001(\tR\004name\022 \n\013permissions\030\002 \003" +
+      "(\tR\013permissions\022E\n\nattributes\030\003 \003(\0132%.wa" +
+      "rden.authz.v1.Role.AttributesEntryR\nattr" +
+      "ibutes\0229\n\nupdated_at\030\004 \001(\0132\032.google.prot" +
+      "obuf.TimestampR\tupdatedAt\022\035\n\nuser_count\030" +
+      "\005 \001(\003R\tuserCount\032=\n\017AttributesEntry\022\020\n\003k" +
+      "ey\030\001 \001(\tR\003key\022\024\n\005value\030\002 \001(\tR\005value:\0028\001\"" +
+      "$\n\016GetRoleRequest\022\022\n\004role\030\001 \001(\tR\004role\"<\n" +
+      "\017GetRoleResponse\022)\n\004role\030\001 \001(\0132\025.warden." +
+      "authz.v1.RoleR\004role\"N\n\020ListRolesRequest\022" +
+      "\033\n\tpage_size\030\001 \001(\005R\010pageSize\022\035\n\npage_tok" +
+      "en\030\002 \001(\tR\tpageToken\"h\n\021ListRolesResponse" +
+      "\022+\n\005roles\030\001 \003(\0132\025.warden.authz.v1.RoleR\005" +
+      "roles\022&\n\017next_page_token\030\002 \001(\tR\rnextPage" +
+      "Token\"\'\n\021DeleteRoleRequest\022\022\n\004role\030\001 \001(\t" +
+      "R\004role\"?\n\022DeleteRoleResponse\022)\n\020unassign" +
+      "ed_users\030\001 \001(\003R\017unassignedUsers*u\n\016Permi" +
+      "ssionship\022\036\n\032PERMISSIONSHIP_UNSPECIFIED\020" +
+      "\000\022 \n\034PERMISSIONSHIP_NO_PERMISSION\020\001\022!\n\035P" +
+      "ERMISSIONSHIP_HAS_PERMISSION\020\002*t\n\020Deleti" +
+      "onProgress\022!\n\035DELETION_PROGRESS_UNSPECIF" +
+      "IED\020\000\022\036\n\032DELETION_PROGRESS_COMPLETE\020\001\022\035\n" +
+      "\031DELETION_PROGRESS_PARTIAL\020\0022\232\014\n\014AuthzSe" +
+      "rvice\022d\n\017CheckPermission\022\'.warden.authz." +
+      "v1.CheckPermissionRequest\032(.warden.authz" +
+      ".v1.CheckPermissionResponse\022s\n\024CheckBulk" +
+      "Permissions\022,.warden.authz.v1.CheckBulkP" +
+      "ermissionsRequest\032-.warden.authz.v1.Chec" +
+      "kBulkPermissionsResponse\022m\n\022WriteRelatio" +
+      "nships\022*.warden.authz.v1.WriteRelationsh" +
+      "ipsRequest\032+.warden.authz.v1.WriteRelati" +
+      "onshipsResponse\022p\n\023DeleteRelationships\022+" +
+      ".warden.authz.v1.DeleteRelationshipsRequ" +
+      "est\032,.warden.authz.v1.DeleteRelationship" +
+      "sResponse\022l\n\021ReadRelationships\022).warden." +
+      "authz.v1.ReadRelationshipsRequest\032*.ward" +
+      "en.authz.v1.ReadRelationshipsResponse0\001\022" +
+      "f\n\017LookupResources\022\'.warden.authz.v1.Loo" +
+      "kupResourcesRequest\032(.warden.authz.v1.Lo" +
+      "okupResourcesResponse0\001\022c\n\016LookupSubject" +
+      "s\022&.warden.authz.v1.LookupSubjectsReques" +
+      "t\032\'.warden.authz.v1.LookupSubjectsRespon" +
+      "se0\001\022X\n\013WriteSchema\022#.warden.authz.v1.Wr" +
+      "iteSchemaRequest\032$.warden.authz.v1.Write" +
+      "SchemaResponse\022U\n\nReadSchema\022\".warden.au" +
+      "thz.v1.ReadSchemaRequest\032#.warden.authz." +
+      "v1.ReadSchemaResponse\022U\n\nDefineRole\022\".wa" +
+      "rden.authz.v1.DefineRoleRequest\032#.warden" +
+      ".authz.v1.DefineRoleResponse\022U\n\nAssignRo" +
+      "le\022\".warden.authz.v1.AssignRoleRequest\032#" +
+      ".warden.authz.v1.AssignRoleResponse\022[\n\014U" +
+      "nassignRole\022$.warden.authz.v1.UnassignRo" +
+      "leRequest\032%.warden.authz.v1.UnassignRole" +
+      "Response\022^\n\rListUserRoles\022%.warden.authz" +
+      ".v1.ListUserRolesRequest\032&.warden.authz." +
+      "v1.ListUserRolesResponse\022L\n\007GetRole\022\037.wa" +
+      "rden.authz.v1.GetRoleRequest\032 .warden.au" +
+      "thz.v1.GetRoleResponse\022R\n\tListRoles\022!.wa" +
+      "rden.authz.v1.ListRolesRequest\032\".warden." +
+      "authz.v1.ListRolesResponse\022U\n\nDeleteRole" +
+      "\022\".warden.authz.v1.DeleteRoleRequest\032#.w" +
+      "arden.authz.v1.DeleteRoleResponseB\177\n\023dev" +
+      ".warden.authz.v1B\nAuthzProtoP\001\242\002\003WAX\252\002\017W" +
+      "arden.Authz.V1\312\002\017Warden\\Authz\\V1\342\002\033Warde" +
+      "n\\Authz\\V1\\GPBMetadata\352\002\021Warden::Authz::" +
+      "V1b\006proto3"
     };
     descriptor = com.google.protobuf.Descriptors.FileDescriptor
       .internalBuildGeneratedFileFrom(descriptorData,
@@ -667,6 +730,54 @@ public final class AuthzProto {
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_warden_authz_v1_ListUserRolesResponse_descriptor,
         new java.lang.String[] { "Roles", });
+    internal_static_warden_authz_v1_Role_descriptor =
+      getDescriptor().getMessageTypes().get(39);
+    internal_static_warden_authz_v1_Role_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
+        internal_static_warden_authz_v1_Role_descriptor,
+        new java.lang.String[] { "Name", "Permissions", "Attributes", "UpdatedAt", "UserCount", });
+    internal_static_warden_authz_v1_Role_AttributesEntry_descriptor =
+      internal_static_warden_authz_v1_Role_descriptor.getNestedTypes().get(0);
+    internal_static_warden_authz_v1_Role_AttributesEntry_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
+        internal_static_warden_authz_v1_Role_AttributesEntry_descriptor,
+        new java.lang.String[] { "Key", "Value", });
+    internal_static_warden_authz_v1_GetRoleRequest_descriptor =
+      getDescriptor().getMessageTypes().get(40);
+    internal_static_warden_authz_v1_GetRoleRequest_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
+        internal_static_warden_authz_v1_GetRoleRequest_descriptor,
+        new java.lang.String[] { "Role", });
+    internal_static_warden_authz_v1_GetRoleResponse_descriptor =
+      getDescriptor().getMessageTypes().get(41);
+    internal_static_warden_authz_v1_GetRoleResponse_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
+        internal_static_warden_authz_v1_GetRoleResponse_descriptor,
+        new java.lang.String[] { "Role", });
+    internal_static_warden_authz_v1_ListRolesRequest_descriptor =
+      getDescriptor().getMessageTypes().get(42);
+    internal_static_warden_authz_v1_ListRolesRequest_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
+        internal_static_warden_authz_v1_ListRolesRequest_descriptor,
+        new java.lang.String[] { "PageSize", "PageToken", });
+    internal_static_warden_authz_v1_ListRolesResponse_descriptor =
+      getDescriptor().getMessageTypes().get(43);
+    internal_static_warden_authz_v1_ListRolesResponse_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
+        internal_static_warden_authz_v1_ListRolesResponse_descriptor,
+        new java.lang.String[] { "Roles", "NextPageToken", });
+    internal_static_warden_authz_v1_DeleteRoleRequest_descriptor =
+      getDescriptor().getMessageTypes().get(44);
+    internal_static_warden_authz_v1_DeleteRoleRequest_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
+        internal_static_warden_authz_v1_DeleteRoleRequest_descriptor,
+        new java.lang.String[] { "Role", });
+    internal_static_warden_authz_v1_DeleteRoleResponse_descriptor =
+      getDescriptor().getMessageTypes().get(45);
+    internal_static_warden_authz_v1_DeleteRoleResponse_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
+        internal_static_warden_authz_v1_DeleteRoleResponse_descriptor,
+        new java.lang.String[] { "UnassignedUsers", });
     com.google.protobuf.TimestampProto.getDescriptor();
   }
 

@@ -8,7 +8,8 @@ import static io.grpc.MethodDescriptor.generateFullMethodName;
  * network call) and fine-grained relationships evaluated Zanzibar-style
  * against a schema written in a subset of the SpiceDB schema language.
  * Reads (checks, lookups, reading relationships and the schema) need any
- * authenticated caller; writes (roles, schema, relationships) need `admin`.
+ * authenticated caller; writes (roles, schema, relationships) and reading
+ * role definitions need `admin`.
  * </pre>
  */
 @io.grpc.stub.annotations.GrpcGenerated
@@ -422,6 +423,99 @@ public final class AuthzServiceGrpc {
     return getListUserRolesMethod;
   }
 
+  private static volatile io.grpc.MethodDescriptor<dev.warden.authz.v1.GetRoleRequest,
+      dev.warden.authz.v1.GetRoleResponse> getGetRoleMethod;
+
+  @io.grpc.stub.annotations.RpcMethod(
+      fullMethodName = SERVICE_NAME + '/' + "GetRole",
+      requestType = dev.warden.authz.v1.GetRoleRequest.class,
+      responseType = dev.warden.authz.v1.GetRoleResponse.class,
+      methodType = io.grpc.MethodDescriptor.MethodType.UNARY)
+  public static io.grpc.MethodDescriptor<dev.warden.authz.v1.GetRoleRequest,
+      dev.warden.authz.v1.GetRoleResponse> getGetRoleMethod() {
+    io.grpc.MethodDescriptor<dev.warden.authz.v1.GetRoleRequest, dev.warden.authz.v1.GetRoleResponse> getGetRoleMethod;
+    if ((getGetRoleMethod = AuthzServiceGrpc.getGetRoleMethod) == null) {
+      synchronized (AuthzServiceGrpc.class) {
+        if ((getGetRoleMethod = AuthzServiceGrpc.getGetRoleMethod) == null) {
+          AuthzServiceGrpc.getGetRoleMethod = getGetRoleMethod =
+              io.grpc.MethodDescriptor.<dev.warden.authz.v1.GetRoleRequest, dev.warden.authz.v1.GetRoleResponse>newBuilder()
+              .setType(io.grpc.MethodDescriptor.MethodType.UNARY)
+              .setFullMethodName(generateFullMethodName(SERVICE_NAME, "GetRole"))
+              .setSampledToLocalTracing(true)
+              .setRequestMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  dev.warden.authz.v1.GetRoleRequest.getDefaultInstance()))
+              .setResponseMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  dev.warden.authz.v1.GetRoleResponse.getDefaultInstance()))
+              .setSchemaDescriptor(new AuthzServiceMethodDescriptorSupplier("GetRole"))
+              .build();
+        }
+      }
+    }
+    return getGetRoleMethod;
+  }
+
+  private static volatile io.grpc.MethodDescriptor<dev.warden.authz.v1.ListRolesRequest,
+      dev.warden.authz.v1.ListRolesResponse> getListRolesMethod;
+
+  @io.grpc.stub.annotations.RpcMethod(
+      fullMethodName = SERVICE_NAME + '/' + "ListRoles",
+      requestType = dev.warden.authz.v1.ListRolesRequest.class,
+      responseType = dev.warden.authz.v1.ListRolesResponse.class,
+      methodType = io.grpc.MethodDescriptor.MethodType.UNARY)
+  public static io.grpc.MethodDescriptor<dev.warden.authz.v1.ListRolesRequest,
+      dev.warden.authz.v1.ListRolesResponse> getListRolesMethod() {
+    io.grpc.MethodDescriptor<dev.warden.authz.v1.ListRolesRequest, dev.warden.authz.v1.ListRolesResponse> getListRolesMethod;
+    if ((getListRolesMethod = AuthzServiceGrpc.getListRolesMethod) == null) {
+      synchronized (AuthzServiceGrpc.class) {
+        if ((getListRolesMethod = AuthzServiceGrpc.getListRolesMethod) == null) {
+          AuthzServiceGrpc.getListRolesMethod = getListRolesMethod =
+              io.grpc.MethodDescriptor.<dev.warden.authz.v1.ListRolesRequest, dev.warden.authz.v1.ListRolesResponse>newBuilder()
+              .setType(io.grpc.MethodDescriptor.MethodType.UNARY)
+              .setFullMethodName(generateFullMethodName(SERVICE_NAME, "ListRoles"))
+              .setSampledToLocalTracing(true)
+              .setRequestMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  dev.warden.authz.v1.ListRolesRequest.getDefaultInstance()))
+              .setResponseMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  dev.warden.authz.v1.ListRolesResponse.getDefaultInstance()))
+              .setSchemaDescriptor(new AuthzServiceMethodDescriptorSupplier("ListRoles"))
+              .build();
+        }
+      }
+    }
+    return getListRolesMethod;
+  }
+
+  private static volatile io.grpc.MethodDescriptor<dev.warden.authz.v1.DeleteRoleRequest,
+      dev.warden.authz.v1.DeleteRoleResponse> getDeleteRoleMethod;
+
+  @io.grpc.stub.annotations.RpcMethod(
+      fullMethodName = SERVICE_NAME + '/' + "DeleteRole",
+      requestType = dev.warden.authz.v1.DeleteRoleRequest.class,
+      responseType = dev.warden.authz.v1.DeleteRoleResponse.class,
+      methodType = io.grpc.MethodDescriptor.MethodType.UNARY)
+  public static io.grpc.MethodDescriptor<dev.warden.authz.v1.DeleteRoleRequest,
+      dev.warden.authz.v1.DeleteRoleResponse> getDeleteRoleMethod() {
+    io.grpc.MethodDescriptor<dev.warden.authz.v1.DeleteRoleRequest, dev.warden.authz.v1.DeleteRoleResponse> getDeleteRoleMethod;
+    if ((getDeleteRoleMethod = AuthzServiceGrpc.getDeleteRoleMethod) == null) {
+      synchronized (AuthzServiceGrpc.class) {
+        if ((getDeleteRoleMethod = AuthzServiceGrpc.getDeleteRoleMethod) == null) {
+          AuthzServiceGrpc.getDeleteRoleMethod = getDeleteRoleMethod =
+              io.grpc.MethodDescriptor.<dev.warden.authz.v1.DeleteRoleRequest, dev.warden.authz.v1.DeleteRoleResponse>newBuilder()
+              .setType(io.grpc.MethodDescriptor.MethodType.UNARY)
+              .setFullMethodName(generateFullMethodName(SERVICE_NAME, "DeleteRole"))
+              .setSampledToLocalTracing(true)
+              .setRequestMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  dev.warden.authz.v1.DeleteRoleRequest.getDefaultInstance()))
+              .setResponseMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  dev.warden.authz.v1.DeleteRoleResponse.getDefaultInstance()))
+              .setSchemaDescriptor(new AuthzServiceMethodDescriptorSupplier("DeleteRole"))
+              .build();
+        }
+      }
+    }
+    return getDeleteRoleMethod;
+  }
+
   /**
    * Creates a new async stub that supports all call types for the service
    */
@@ -487,7 +581,8 @@ public final class AuthzServiceGrpc {
    * network call) and fine-grained relationships evaluated Zanzibar-style
    * against a schema written in a subset of the SpiceDB schema language.
    * Reads (checks, lookups, reading relationships and the schema) need any
-   * authenticated caller; writes (roles, schema, relationships) need `admin`.
+   * authenticated caller; writes (roles, schema, relationships) and reading
+   * role definitions need `admin`.
    * </pre>
    */
   public interface AsyncService {
@@ -625,6 +720,41 @@ public final class AuthzServiceGrpc {
         io.grpc.stub.StreamObserver<dev.warden.authz.v1.ListUserRolesResponse> responseObserver) {
       io.grpc.stub.ServerCalls.asyncUnimplementedUnaryCall(getListUserRolesMethod(), responseObserver);
     }
+
+    /**
+     * <pre>
+     * GetRole returns a role's definition; NOT_FOUND (reason
+     * `ROLE_NOT_FOUND`) when it is not defined. Needs `admin`.
+     * </pre>
+     */
+    default void getRole(dev.warden.authz.v1.GetRoleRequest request,
+        io.grpc.stub.StreamObserver<dev.warden.authz.v1.GetRoleResponse> responseObserver) {
+      io.grpc.stub.ServerCalls.asyncUnimplementedUnaryCall(getGetRoleMethod(), responseObserver);
+    }
+
+    /**
+     * <pre>
+     * ListRoles lists the defined roles in name order, a page at a time,
+     * `admin` included. Needs `admin`.
+     * </pre>
+     */
+    default void listRoles(dev.warden.authz.v1.ListRolesRequest request,
+        io.grpc.stub.StreamObserver<dev.warden.authz.v1.ListRolesResponse> responseObserver) {
+      io.grpc.stub.ServerCalls.asyncUnimplementedUnaryCall(getListRolesMethod(), responseObserver);
+    }
+
+    /**
+     * <pre>
+     * DeleteRole removes a role and takes it from every user who holds it;
+     * their live sessions are re-enriched before it returns. NOT_FOUND (reason
+     * `ROLE_NOT_FOUND`) when it is not defined; the built-in `admin` cannot be
+     * deleted (FAILED_PRECONDITION, reason `ROLE_BUILT_IN`). Needs `admin`.
+     * </pre>
+     */
+    default void deleteRole(dev.warden.authz.v1.DeleteRoleRequest request,
+        io.grpc.stub.StreamObserver<dev.warden.authz.v1.DeleteRoleResponse> responseObserver) {
+      io.grpc.stub.ServerCalls.asyncUnimplementedUnaryCall(getDeleteRoleMethod(), responseObserver);
+    }
   }
 
   /**
@@ -634,7 +764,8 @@ public final class AuthzServiceGrpc {
    * network call) and fine-grained relationships evaluated Zanzibar-style
    * against a schema written in a subset of the SpiceDB schema language.
    * Reads (checks, lookups, reading relationships and the schema) need any
-   * authenticated caller; writes (roles, schema, relationships) need `admin`.
+   * authenticated caller; writes (roles, schema, relationships) and reading
+   * role definitions need `admin`.
    * </pre>
    */
   public static abstract class AuthzServiceImplBase
@@ -652,7 +783,8 @@ public final class AuthzServiceGrpc {
    * network call) and fine-grained relationships evaluated Zanzibar-style
    * against a schema written in a subset of the SpiceDB schema language.
    * Reads (checks, lookups, reading relationships and the schema) need any
-   * authenticated caller; writes (roles, schema, relationships) need `admin`.
+   * authenticated caller; writes (roles, schema, relationships) and reading
+   * role definitions need `admin`.
    * </pre>
    */
   public static final class AuthzServiceStub
@@ -814,6 +946,44 @@ public final class AuthzServiceGrpc {
       io.grpc.stub.ClientCalls.asyncUnaryCall(
           getChannel().newCall(getListUserRolesMethod(), getCallOptions()), request, responseObserver);
     }
+
+    /**
+     * <pre>
+     * GetRole returns a role's definition; NOT_FOUND (reason
+     * `ROLE_NOT_FOUND`) when it is not defined. Needs `admin`.
+     * </pre>
+     */
+    public void getRole(dev.warden.authz.v1.GetRoleRequest request,
+        io.grpc.stub.StreamObserver<dev.warden.authz.v1.GetRoleResponse> responseObserver) {
+      io.grpc.stub.ClientCalls.asyncUnaryCall(
+          getChannel().newCall(getGetRoleMethod(), getCallOptions()), request, responseObserver);
+    }
+
+    /**
+     * <pre>
+     * ListRoles lists the defined roles in name order, a page at a time,
+     * `admin` included. Needs `admin`.
+     * </pre>
+     */
+    public void listRoles(dev.warden.authz.v1.ListRolesRequest request,
+        io.grpc.stub.StreamObserver<dev.warden.authz.v1.ListRolesResponse> responseObserver) {
+      io.grpc.stub.ClientCalls.asyncUnaryCall(
+          getChannel().newCall(getListRolesMethod(), getCallOptions()), request, responseObserver);
+    }
+
+    /**
+     * <pre>
+     * DeleteRole removes a role and takes it from every user who holds it;
+     * their live sessions are re-enriched before it returns. NOT_FOUND (reason
+     * `ROLE_NOT_FOUND`) when it is not defined; the built-in `admin` cannot be
+     * deleted (FAILED_PRECONDITION, reason `ROLE_BUILT_IN`). Needs `admin`.
+     * </pre>
+     */
+    public void deleteRole(dev.warden.authz.v1.DeleteRoleRequest request,
+        io.grpc.stub.StreamObserver<dev.warden.authz.v1.DeleteRoleResponse> responseObserver) {
+      io.grpc.stub.ClientCalls.asyncUnaryCall(
+          getChannel().newCall(getDeleteRoleMethod(), getCallOptions()), request, responseObserver);
+    }
   }
 
   /**
@@ -823,7 +993,8 @@ public final class AuthzServiceGrpc {
    * network call) and fine-grained relationships evaluated Zanzibar-style
    * against a schema written in a subset of the SpiceDB schema language.
    * Reads (checks, lookups, reading relationships and the schema) need any
-   * authenticated caller; writes (roles, schema, relationships) need `admin`.
+   * authenticated caller; writes (roles, schema, relationships) and reading
+   * role definitions need `admin`.
    * </pre>
    */
   public static final class AuthzServiceBlockingV2Stub
@@ -978,6 +1149,41 @@ public final class AuthzServiceGrpc {
       return io.grpc.stub.ClientCalls.blockingV2UnaryCall(
           getChannel(), getListUserRolesMethod(), getCallOptions(), request);
     }
+
+    /**
+     * <pre>
+     * GetRole returns a role's definition; NOT_FOUND (reason
+     * `ROLE_NOT_FOUND`) when it is not defined. Needs `admin`.
+     * </pre>
+     */
+    public dev.warden.authz.v1.GetRoleResponse getRole(dev.warden.authz.v1.GetRoleRequest request) throws io.grpc.StatusException {
+      return io.grpc.stub.ClientCalls.blockingV2UnaryCall(
+          getChannel(), getGetRoleMethod(), getCallOptions(), request);
+    }
+
+    /**
+     * <pre>
+     * ListRoles lists the defined roles in name order, a page at a time,
+     * `admin` included. Needs `admin`.
+     * </pre>
+     */
+    public dev.warden.authz.v1.ListRolesResponse listRoles(dev.warden.authz.v1.ListRolesRequest request) throws io.grpc.StatusException {
+      return io.grpc.stub.ClientCalls.blockingV2UnaryCall(
+          getChannel(), getListRolesMethod(), getCallOptions(), request);
+    }
+
+    /**
+     * <pre>
+     * DeleteRole removes a role and takes it from every user who holds it;
+     * their live sessions are re-enriched before it returns. NOT_FOUND (reason
+     * `ROLE_NOT_FOUND`) when it is not defined; the built-in `admin` cannot be
+     * deleted (FAILED_PRECONDITION, reason `ROLE_BUILT_IN`). Needs `admin`.
+     * </pre>
+     */
+    public dev.warden.authz.v1.DeleteRoleResponse deleteRole(dev.warden.authz.v1.DeleteRoleRequest request) throws io.grpc.StatusException {
+      return io.grpc.stub.ClientCalls.blockingV2UnaryCall(
+          getChannel(), getDeleteRoleMethod(), getCallOptions(), request);
+    }
   }
 
   /**
@@ -987,7 +1193,8 @@ public final class AuthzServiceGrpc {
    * network call) and fine-grained relationships evaluated Zanzibar-style
    * against a schema written in a subset of the SpiceDB schema language.
    * Reads (checks, lookups, reading relationships and the schema) need any
-   * authenticated caller; writes (roles, schema, relationships) need `admin`.
+   * authenticated caller; writes (roles, schema, relationships) and reading
+   * role definitions need `admin`.
    * </pre>
    */
   public static final class AuthzServiceBlockingStub
@@ -1139,6 +1346,41 @@ public final class AuthzServiceGrpc {
       return io.grpc.stub.ClientCalls.blockingUnaryCall(
           getChannel(), getListUserRolesMethod(), getCallOptions(), request);
     }
+
+    /**
+     * <pre>
+     * GetRole returns a role's definition; NOT_FOUND (reason
+     * `ROLE_NOT_FOUND`) when it is not defined. Needs `admin`.
+     * </pre>
+     */
+    public dev.warden.authz.v1.GetRoleResponse getRole(dev.warden.authz.v1.GetRoleRequest request) {
+      return io.grpc.stub.ClientCalls.blockingUnaryCall(
+          getChannel(), getGetRoleMethod(), getCallOptions(), request);
+    }
+
+    /**
+     * <pre>
+     * ListRoles lists the defined roles in name order, a page at a time,
+     * `admin` included. Needs `admin`.
+     * </pre>
+     */
+    public dev.warden.authz.v1.ListRolesResponse listRoles(dev.warden.authz.v1.ListRolesRequest request) {
+      return io.grpc.stub.ClientCalls.blockingUnaryCall(
+          getChannel(), getListRolesMethod(), getCallOptions(), request);
+    }
+
+    /**
+     * <pre>
+     * DeleteRole removes a role and takes it from every user who holds it;
+     * their live sessions are re-enriched before it returns. NOT_FOUND (reason
+     * `ROLE_NOT_FOUND`) when it is not defined; the built-in `admin` cannot be
+     * deleted (FAILED_PRECONDITION, reason `ROLE_BUILT_IN`). Needs `admin`.
+     * </pre>
+     */
+    public dev.warden.authz.v1.DeleteRoleResponse deleteRole(dev.warden.authz.v1.DeleteRoleRequest request) {
+      return io.grpc.stub.ClientCalls.blockingUnaryCall(
+          getChannel(), getDeleteRoleMethod(), getCallOptions(), request);
+    }
   }
 
   /**
@@ -1148,7 +1390,8 @@ public final class AuthzServiceGrpc {
    * network call) and fine-grained relationships evaluated Zanzibar-style
    * against a schema written in a subset of the SpiceDB schema language.
    * Reads (checks, lookups, reading relationships and the schema) need any
-   * authenticated caller; writes (roles, schema, relationships) need `admin`.
+   * authenticated caller; writes (roles, schema, relationships) and reading
+   * role definitions need `admin`.
    * </pre>
    */
   public static final class AuthzServiceFutureStub
@@ -1275,6 +1518,44 @@ public final class AuthzServiceGrpc {
       return io.grpc.stub.ClientCalls.futureUnaryCall(
           getChannel().newCall(getListUserRolesMethod(), getCallOptions()), request);
     }
+
+    /**
+     * <pre>
+     * GetRole returns a role's definition; NOT_FOUND (reason
+     * `ROLE_NOT_FOUND`) when it is not defined. Needs `admin`.
+     * </pre>
+     */
+    public com.google.common.util.concurrent.ListenableFuture<dev.warden.authz.v1.GetRoleResponse> getRole(
+        dev.warden.authz.v1.GetRoleRequest request) {
+      return io.grpc.stub.ClientCalls.futureUnaryCall(
+          getChannel().newCall(getGetRoleMethod(), getCallOptions()), request);
+    }
+
+    /**
+     * <pre>
+     * ListRoles lists the defined roles in name order, a page at a time,
+     * `admin` included. Needs `admin`.
+     * </pre>
+     */
+    public com.google.common.util.concurrent.ListenableFuture<dev.warden.authz.v1.ListRolesResponse> listRoles(
+        dev.warden.authz.v1.ListRolesRequest request) {
+      return io.grpc.stub.ClientCalls.futureUnaryCall(
+          getChannel().newCall(getListRolesMethod(), getCallOptions()), request);
+    }
+
+    /**
+     * <pre>
+     * DeleteRole removes a role and takes it from every user who holds it;
+     * their live sessions are re-enriched before it returns. NOT_FOUND (reason
+     * `ROLE_NOT_FOUND`) when it is not defined; the built-in `admin` cannot be
+     * deleted (FAILED_PRECONDITION, reason `ROLE_BUILT_IN`). Needs `admin`.
+     * </pre>
+     */
+    public com.google.common.util.concurrent.ListenableFuture<dev.warden.authz.v1.DeleteRoleResponse> deleteRole(
+        dev.warden.authz.v1.DeleteRoleRequest request) {
+      return io.grpc.stub.ClientCalls.futureUnaryCall(
+          getChannel().newCall(getDeleteRoleMethod(), getCallOptions()), request);
+    }
   }
 
   private static final int METHODID_CHECK_PERMISSION = 0;
@@ -1290,6 +1571,9 @@ public final class AuthzServiceGrpc {
   private static final int METHODID_ASSIGN_ROLE = 10;
   private static final int METHODID_UNASSIGN_ROLE = 11;
   private static final int METHODID_LIST_USER_ROLES = 12;
+  private static final int METHODID_GET_ROLE = 13;
+  private static final int METHODID_LIST_ROLES = 14;
+  private static final int METHODID_DELETE_ROLE = 15;
 
   private static final class MethodHandlers<Req, Resp> implements
       io.grpc.stub.ServerCalls.UnaryMethod<Req, Resp>,
@@ -1359,6 +1643,18 @@ public final class AuthzServiceGrpc {
         case METHODID_LIST_USER_ROLES:
           serviceImpl.listUserRoles((dev.warden.authz.v1.ListUserRolesRequest) request,
               (io.grpc.stub.StreamObserver<dev.warden.authz.v1.ListUserRolesResponse>) responseObserver);
+          break;
+        case METHODID_GET_ROLE:
+          serviceImpl.getRole((dev.warden.authz.v1.GetRoleRequest) request,
+              (io.grpc.stub.StreamObserver<dev.warden.authz.v1.GetRoleResponse>) responseObserver);
+          break;
+        case METHODID_LIST_ROLES:
+          serviceImpl.listRoles((dev.warden.authz.v1.ListRolesRequest) request,
+              (io.grpc.stub.StreamObserver<dev.warden.authz.v1.ListRolesResponse>) responseObserver);
+          break;
+        case METHODID_DELETE_ROLE:
+          serviceImpl.deleteRole((dev.warden.authz.v1.DeleteRoleRequest) request,
+              (io.grpc.stub.StreamObserver<dev.warden.authz.v1.DeleteRoleResponse>) responseObserver);
           break;
         default:
           throw new AssertionError();
@@ -1469,6 +1765,27 @@ public final class AuthzServiceGrpc {
               dev.warden.authz.v1.ListUserRolesRequest,
               dev.warden.authz.v1.ListUserRolesResponse>(
                 service, METHODID_LIST_USER_ROLES)))
+        .addMethod(
+          getGetRoleMethod(),
+          io.grpc.stub.ServerCalls.asyncUnaryCall(
+            new MethodHandlers<
+              dev.warden.authz.v1.GetRoleRequest,
+              dev.warden.authz.v1.GetRoleResponse>(
+                service, METHODID_GET_ROLE)))
+        .addMethod(
+          getListRolesMethod(),
+          io.grpc.stub.ServerCalls.asyncUnaryCall(
+            new MethodHandlers<
+              dev.warden.authz.v1.ListRolesRequest,
+              dev.warden.authz.v1.ListRolesResponse>(
+                service, METHODID_LIST_ROLES)))
+        .addMethod(
+          getDeleteRoleMethod(),
+          io.grpc.stub.ServerCalls.asyncUnaryCall(
+            new MethodHandlers<
+              dev.warden.authz.v1.DeleteRoleRequest,
+              dev.warden.authz.v1.DeleteRoleResponse>(
+                service, METHODID_DELETE_ROLE)))
         .build();
   }
 
@@ -1530,6 +1847,9 @@ public final class AuthzServiceGrpc {
               .addMethod(getAssignRoleMethod())
               .addMethod(getUnassignRoleMethod())
               .addMethod(getListUserRolesMethod())
+              .addMethod(getGetRoleMethod())
+              .addMethod(getListRolesMethod())
+              .addMethod(getDeleteRoleMethod())
               .build();
         }
       }
