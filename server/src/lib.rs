@@ -10,6 +10,7 @@ pub mod events;
 pub mod http;
 pub mod keys;
 pub mod lifecycle;
+pub mod paging;
 pub mod session;
 pub mod store;
 pub mod telemetry;

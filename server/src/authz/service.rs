@@ -25,6 +25,7 @@ use super::replica::Replica;
 use super::schema::{parse, valid_name, AllowedSubject, Schema};
 use crate::error::{Error, FieldViolation};
 use crate::events::{new_event_id, Event, EventBus};
+use crate::paging::PageRequest;
 use crate::store::relationships::{
     DeleteLimit, Precondition, RelationshipFilter, RelationshipShape, Update, WriteOp, WriteRefusal,
 };
@@ -1349,31 +1350,9 @@ impl authz_service_server::AuthzService for Authz {
     ) -> Result<Response<pb::ListRolesResponse>, Status> {
         self.require_admin(&req).await?;
         let r = req.get_ref();
-        let limit = match r.page_size {
-            0 => DEFAULT_ROLE_PAGE,
-            n @ 1..=MAX_ROLE_PAGE => n,
-            _ => {
-                let message = format!("0 (meaning {DEFAULT_ROLE_PAGE}) or 1 to {MAX_ROLE_PAGE}");
-                return Err(Error::invalid("page_size", message).into());
-            }
-        } as usize;
-        let after = match r.page_token.as_str() {
-            "" => String::new(),
-            token => role_after(token).ok_or_else(|| {
-                Error::invalid("page_token", "not a next_page_token of ListRoles")
-            })?,
-        };
-        // One more than the page: whether another page follows.
-        let mut roles = self.roles.list_roles(&after, limit + 1).await?;
-        let next_page_token = if roles.len() > limit {
-            roles.truncate(limit);
-            roles
-                .last()
-                .map(|last| URL_SAFE_NO_PAD.encode(&last.name))
-                .unwrap_or_default()
-        } else {
-            String::new()
-        };
+        let page = PageRequest::new(r.page_size, &r.page_token, valid_role)?;
+        let roles = self.roles.list_roles(&page.after, page.fetch()).await?;
+        let (roles, next_page_token) = page.page(roles, |role| &role.name);
         Ok(Response::new(pb::ListRolesResponse {
             roles: roles.into_iter().map(role_message).collect(),
             next_page_token,
@@ -1402,19 +1381,6 @@ impl authz_service_server::AuthzService for Authz {
             unassigned_users: holders.len() as i64,
         }))
     }
-}
-
-/// `ListRoles`' page size when none is asked for, and its largest.
-const DEFAULT_ROLE_PAGE: i32 = 100;
-const MAX_ROLE_PAGE: i32 = 1_000;
-
-/// The role a `next_page_token` continues after: the base64url of a role
-/// name, which is all a page token is.
-fn role_after(token: &str) -> Option<String> {
-    let bytes = URL_SAFE_NO_PAD.decode(token).ok()?;
-    String::from_utf8(bytes)
-        .ok()
-        .filter(|name| valid_role(name))
 }
 
 fn role_not_found(role: &str) -> Error {
