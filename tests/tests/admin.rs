@@ -1,12 +1,14 @@
-//! The admin role: bootstrap, admin-only RPCs, suspension and reinstatement.
+//! The admin role: bootstrap, admin-only RPCs, suspension and reinstatement,
+//! and looking users up and listing them.
 
 use std::time::Duration;
 
 use tonic::Code;
 use warden_e2e::{bearer, reason, unique_email, Backend, EventTap, TestWarden, PASSWORD};
+use warden_proto::auth::v1::get_user_request::User as Named;
 use warden_proto::auth::v1::{
-    CreateApiKeyRequest, LoginRequest, LoginWithApiKeyRequest, RefreshRequest, RegisterRequest,
-    ReinstateUserRequest, SuspendUserRequest, Tokens,
+    CreateApiKeyRequest, GetUserRequest, ListUsersRequest, LoginRequest, LoginWithApiKeyRequest,
+    RefreshRequest, RegisterRequest, ReinstateUserRequest, SuspendUserRequest, Tokens, User,
 };
 use warden_proto::events::v1::UserSuspended;
 use warden_proto::session::v1::{
@@ -309,4 +311,193 @@ async fn embedded_admin_and_suspension() {
 #[tokio::test]
 async fn real_backends_admin_and_suspension() {
     run(Backend::Real).await;
+}
+
+async fn get_user(
+    auth: &mut AuthClient,
+    token: &str,
+    named: Option<Named>,
+) -> Result<User, tonic::Status> {
+    let request = GetUserRequest { user: named };
+    let response = auth.get_user(bearer(request, token)).await?;
+    Ok(response.into_inner().user.expect("a user"))
+}
+
+/// GetUser finds a user by id or email (one's own, or anyone's for an
+/// admin) without ever showing credentials; ListUsers pages through every
+/// user in email order, for admins only.
+async fn users_are_looked_up_and_listed(backend: Backend) {
+    let (warden, admin) = TestWarden::start_with_admin(backend, |_| {}).await;
+    let mut auth = warden.auth().await;
+    let mut emails = vec![
+        get_user(&mut auth, &admin.access_token, None)
+            .await
+            .unwrap()
+            .email,
+    ];
+    let mut ids = Vec::new();
+    for name in ["Ann", "Bo", "Cy"] {
+        let email = unique_email();
+        let user_id = auth
+            .register(RegisterRequest {
+                email: email.clone(),
+                password: PASSWORD.into(),
+                display_name: format!("{name} Example"),
+            })
+            .await
+            .unwrap()
+            .into_inner()
+            .user_id;
+        emails.push(email);
+        ids.push(user_id);
+    }
+    let ann = login(&mut auth, &emails[1]).await.unwrap();
+
+    // One's own account: by nothing, by id, by email in any case.
+    let own = get_user(&mut auth, &ann.access_token, None).await.unwrap();
+    assert_eq!(
+        (own.user_id.as_str(), own.email.as_str()),
+        (ids[0].as_str(), emails[1].as_str())
+    );
+    assert_eq!(own.display_name, "Ann Example");
+    assert!(own.created_at.is_some() && own.suspended_at.is_none());
+    let by_email = Named::Email(format!("  {} ", emails[1].to_uppercase()));
+    assert_eq!(
+        get_user(&mut auth, &ann.access_token, Some(by_email))
+            .await
+            .unwrap(),
+        own
+    );
+    let by_id = Named::UserId(ids[0].clone());
+    assert_eq!(
+        get_user(&mut auth, &ann.access_token, Some(by_id))
+            .await
+            .unwrap(),
+        own
+    );
+    assert!(
+        !format!("{own:?}").contains("argon2"),
+        "no password hash: {own:?}"
+    );
+
+    // Anyone else's: denied alike whether the user exists or not.
+    for named in [
+        Named::UserId(ids[1].clone()),
+        Named::UserId("no-such-user".into()),
+        Named::Email(emails[2].clone()),
+        Named::Email("nobody@example.com".into()),
+    ] {
+        let status = get_user(&mut auth, &ann.access_token, Some(named.clone()))
+            .await
+            .unwrap_err();
+        assert_eq!(status.code(), Code::PermissionDenied, "{named:?}");
+    }
+    // Malformed: refused for anyone, before any lookup.
+    for named in [
+        Named::UserId(String::new()),
+        Named::UserId("u".repeat(1000)),
+        Named::Email("not an email".into()),
+    ] {
+        let status = get_user(&mut auth, &admin.access_token, Some(named.clone()))
+            .await
+            .unwrap_err();
+        assert_eq!(status.code(), Code::InvalidArgument, "{named:?}");
+    }
+
+    // An admin sees anyone, suspension included.
+    let bo = get_user(
+        &mut auth,
+        &admin.access_token,
+        Some(Named::Email(emails[2].clone())),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        (bo.user_id.as_str(), bo.display_name.as_str()),
+        (ids[1].as_str(), "Bo Example")
+    );
+    let status = get_user(
+        &mut auth,
+        &admin.access_token,
+        Some(Named::UserId("no-such-user".into())),
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(status.code(), Code::NotFound);
+    assert_eq!(status.message(), "user not found");
+    let suspend = SuspendUserRequest {
+        user_id: ids[1].clone(),
+        reason: "spam".into(),
+    };
+    auth.suspend_user(bearer(suspend, &admin.access_token))
+        .await
+        .unwrap();
+    let bo_id = Named::UserId(ids[1].clone());
+    let suspended = get_user(&mut auth, &admin.access_token, Some(bo_id.clone()))
+        .await
+        .unwrap();
+    assert!(suspended.suspended_at.is_some());
+    assert_eq!(suspended.suspended_reason, "spam");
+    let reinstate = ReinstateUserRequest {
+        user_id: ids[1].clone(),
+    };
+    auth.reinstate_user(bearer(reinstate, &admin.access_token))
+        .await
+        .unwrap();
+    let back = get_user(&mut auth, &admin.access_token, Some(bo_id))
+        .await
+        .unwrap();
+    assert!(back.suspended_at.is_none() && back.suspended_reason.is_empty());
+
+    // ListUsers: everyone once, in email order, two at a time.
+    let mut listed = Vec::new();
+    let mut page_token = String::new();
+    loop {
+        let request = ListUsersRequest {
+            page_size: 2,
+            page_token: page_token.clone(),
+        };
+        let page = auth
+            .list_users(bearer(request, &admin.access_token))
+            .await
+            .unwrap()
+            .into_inner();
+        assert!(page.users.len() <= 2, "{page:?}");
+        listed.extend(page.users.into_iter().map(|u| u.email));
+        if page.next_page_token.is_empty() {
+            break;
+        }
+        page_token = page.next_page_token;
+    }
+    emails.sort();
+    assert_eq!(listed, emails);
+    for (page_size, page_token, token) in [
+        (-1, "", &admin.access_token),
+        (1001, "", &admin.access_token),
+        (2, "%%%", &admin.access_token),
+        (0, "", &ann.access_token),
+    ] {
+        let request = ListUsersRequest {
+            page_size,
+            page_token: page_token.into(),
+        };
+        let status = auth.list_users(bearer(request, token)).await.unwrap_err();
+        let expected = if *token == ann.access_token {
+            Code::PermissionDenied
+        } else {
+            Code::InvalidArgument
+        };
+        assert_eq!(status.code(), expected, "{page_size} {page_token:?}");
+    }
+    warden.stop().await;
+}
+
+#[tokio::test]
+async fn embedded_users_are_looked_up_and_listed() {
+    users_are_looked_up_and_listed(Backend::Embedded).await;
+}
+
+#[tokio::test]
+async fn real_backends_users_are_looked_up_and_listed() {
+    users_are_looked_up_and_listed(Backend::Real).await;
 }

@@ -680,6 +680,7 @@ async fn a_deleted_role_is_never_left_assigned(backend: Backend) {
             display_name: String::new(),
             created_at_ms: 0,
             suspended_at_ms: None,
+            suspended_reason: None,
         };
         store.create_user(&user).await.unwrap();
     }

@@ -19,6 +19,7 @@ use crate::error::{Error, FieldViolation};
 use crate::events::{new_event_id, Event};
 use crate::keys::KeyRing;
 use crate::lifecycle::SessionLifecycle;
+use crate::paging::PageRequest;
 use crate::store::{
     required_user_id, timestamp_from_ms, unix_ms, ApiKeyRecord, ApiKeyStore, RefreshOutcome,
     RefreshWindows, RoleStore, User, UserStore, ADMIN_ROLE,
@@ -182,6 +183,7 @@ impl Auth {
             display_name,
             created_at_ms: unix_ms(SystemTime::now()),
             suspended_at_ms: None,
+            suspended_reason: None,
         };
         self.users.create_user(&user).await?;
         if self.bootstrap_admin_email.as_deref() == Some(user.email.as_str()) {
@@ -399,6 +401,54 @@ impl Auth {
         }
         tracing::info!(user_id = %req.user_id, by = %ctx.user_id, "user reinstated");
         Ok(pb::ReinstateUserResponse {})
+    }
+
+    async fn get_user(
+        &self,
+        ctx: &AuthContext,
+        req: pb::GetUserRequest,
+    ) -> Result<pb::GetUserResponse, Error> {
+        use pb::get_user_request::User as Named;
+        let found = match req.user {
+            None => self.users.find_user(&ctx.user_id).await?,
+            Some(Named::UserId(id)) => {
+                required_user_id(&id)?;
+                if id != ctx.user_id {
+                    self.require_admin(ctx).await?;
+                }
+                self.users.find_user(&id).await?
+            }
+            Some(Named::Email(raw)) => {
+                let email = normalize_email(&raw).map_err(|v| Error::InvalidArgument(vec![v]))?;
+                let found = self.users.find_user_by_email(&email).await?;
+                // Denied alike whether another user has that email or none.
+                if found.as_ref().map(|u| u.id.as_str()) != Some(ctx.user_id.as_str()) {
+                    self.require_admin(ctx).await?;
+                }
+                found
+            }
+        };
+        let user = found.ok_or(Error::NotFound("user"))?;
+        Ok(pb::GetUserResponse {
+            user: Some(user_message(user)),
+        })
+    }
+
+    async fn list_users(
+        &self,
+        ctx: &AuthContext,
+        req: pb::ListUsersRequest,
+    ) -> Result<pb::ListUsersResponse, Error> {
+        self.require_admin(ctx).await?;
+        let page = PageRequest::new(req.page_size, &req.page_token, |email| {
+            (1..=MAX_EMAIL_BYTES).contains(&email.len())
+        })?;
+        let users = self.users.list_users(&page.after, page.fetch()).await?;
+        let (users, next_page_token) = page.page(users, |user| &user.email);
+        Ok(pb::ListUsersResponse {
+            users: users.into_iter().map(user_message).collect(),
+            next_page_token,
+        })
     }
 
     /// The refresh secret that follows `secret`: HMAC-SHA256 under the
@@ -737,6 +787,22 @@ pub fn refresh_token_hash(secret: &str) -> String {
     ))
 }
 
+/// A user as `GetUser` and `ListUsers` show it: no password hash.
+fn user_message(user: User) -> pb::User {
+    let suspended_reason = match user.suspended_at_ms {
+        Some(_) => user.suspended_reason.unwrap_or_default(),
+        None => String::new(),
+    };
+    pb::User {
+        user_id: user.id,
+        email: user.email,
+        display_name: user.display_name,
+        created_at: Some(timestamp_from_ms(user.created_at_ms)),
+        suspended_at: user.suspended_at_ms.map(timestamp_from_ms),
+        suspended_reason,
+    }
+}
+
 /// Trims and lower-cases an email and checks its shape.
 pub fn normalize_email(raw: &str) -> Result<String, FieldViolation> {
     let email = raw.trim().to_lowercase();
@@ -885,6 +951,24 @@ impl auth_service_server::AuthService for Auth {
         let ctx = AuthContext::of(&req)?.clone();
         Ok(Response::new(
             self.reinstate_user(&ctx, req.into_inner()).await?,
+        ))
+    }
+
+    async fn get_user(
+        &self,
+        req: Request<pb::GetUserRequest>,
+    ) -> Result<Response<pb::GetUserResponse>, Status> {
+        let ctx = AuthContext::of(&req)?.clone();
+        Ok(Response::new(self.get_user(&ctx, req.into_inner()).await?))
+    }
+
+    async fn list_users(
+        &self,
+        req: Request<pb::ListUsersRequest>,
+    ) -> Result<Response<pb::ListUsersResponse>, Status> {
+        let ctx = AuthContext::of(&req)?.clone();
+        Ok(Response::new(
+            self.list_users(&ctx, req.into_inner()).await?,
         ))
     }
 }

@@ -30,6 +30,8 @@ pub struct User {
     pub created_at_ms: i64,
     /// When an administrator suspended the user, Unix milliseconds.
     pub suspended_at_ms: Option<i64>,
+    /// Why, as recorded with the suspension.
+    pub suspended_reason: Option<String>,
 }
 
 /// Where users live.
@@ -41,6 +43,8 @@ pub trait UserStore: Send + Sync {
     async fn find_user_by_email(&self, email: &str) -> Result<Option<User>, Error>;
     /// Finds a user by id.
     async fn find_user(&self, user_id: &str) -> Result<Option<User>, Error>;
+    /// Up to `limit` users whose emails sort after `after`, in email order.
+    async fn list_users(&self, after: &str, limit: usize) -> Result<Vec<User>, Error>;
     /// Replaces a user's password hash.
     async fn update_password(&self, user_id: &str, password_hash: &str) -> Result<(), Error>;
     /// Suspends (`Some(reason)`) or reinstates (`None`) a user; `false` when

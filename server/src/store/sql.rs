@@ -130,10 +130,12 @@ fn user_from_row(row: &AnyRow) -> Result<User, sqlx::Error> {
         display_name: row.try_get("display_name")?,
         created_at_ms: row.try_get("created_at")?,
         suspended_at_ms: row.try_get("suspended_at")?,
+        suspended_reason: row.try_get("suspended_reason")?,
     })
 }
 
-const USER_COLUMNS: &str = "id, email, password_hash, display_name, created_at, suspended_at";
+const USER_COLUMNS: &str =
+    "id, email, password_hash, display_name, created_at, suspended_at, suspended_reason";
 
 #[async_trait]
 impl UserStore for SqlStore {
@@ -197,6 +199,17 @@ impl UserStore for SqlStore {
             .fetch_optional(&self.pool)
             .await?;
         Ok(row.as_ref().map(user_from_row).transpose()?)
+    }
+
+    async fn list_users(&self, after: &str, limit: usize) -> Result<Vec<User>, Error> {
+        let rows = sqlx::query(&format!(
+            "SELECT {USER_COLUMNS} FROM users WHERE email > $1 ORDER BY email LIMIT $2"
+        ))
+        .bind(after)
+        .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.iter().map(user_from_row).collect::<Result<_, _>>()?)
     }
 }
 
@@ -634,6 +647,7 @@ mod tests {
             display_name: "".into(),
             created_at_ms: 1,
             suspended_at_ms: None,
+            suspended_reason: None,
         }
     }
 

@@ -1464,6 +1464,341 @@ func (*ReinstateUserResponse) Descriptor() ([]byte, []int) {
 	return file_warden_auth_v1_auth_proto_rawDescGZIP(), []int{26}
 }
 
+// User is an account as an administrator sees it; its credentials never
+// leave Warden.
+type User struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The user id (the `sub` of its access tokens).
+	UserId string `protobuf:"bytes,1,opt,name=user_id,json=userId,proto3" json:"user_id,omitempty"`
+	// The normalized (trimmed, lower-cased) email.
+	Email string `protobuf:"bytes,2,opt,name=email,proto3" json:"email,omitempty"`
+	// The name to display.
+	DisplayName string `protobuf:"bytes,3,opt,name=display_name,json=displayName,proto3" json:"display_name,omitempty"`
+	// When the user registered.
+	CreatedAt *timestamppb.Timestamp `protobuf:"bytes,4,opt,name=created_at,json=createdAt,proto3" json:"created_at,omitempty"`
+	// Set while the user is suspended: since when.
+	SuspendedAt *timestamppb.Timestamp `protobuf:"bytes,5,opt,name=suspended_at,json=suspendedAt,proto3" json:"suspended_at,omitempty"`
+	// Why, as SuspendUser recorded it; empty unless suspended.
+	SuspendedReason string `protobuf:"bytes,6,opt,name=suspended_reason,json=suspendedReason,proto3" json:"suspended_reason,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
+}
+
+func (x *User) Reset() {
+	*x = User{}
+	mi := &file_warden_auth_v1_auth_proto_msgTypes[27]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *User) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*User) ProtoMessage() {}
+
+func (x *User) ProtoReflect() protoreflect.Message {
+	mi := &file_warden_auth_v1_auth_proto_msgTypes[27]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use User.ProtoReflect.Descriptor instead.
+func (*User) Descriptor() ([]byte, []int) {
+	return file_warden_auth_v1_auth_proto_rawDescGZIP(), []int{27}
+}
+
+func (x *User) GetUserId() string {
+	if x != nil {
+		return x.UserId
+	}
+	return ""
+}
+
+func (x *User) GetEmail() string {
+	if x != nil {
+		return x.Email
+	}
+	return ""
+}
+
+func (x *User) GetDisplayName() string {
+	if x != nil {
+		return x.DisplayName
+	}
+	return ""
+}
+
+func (x *User) GetCreatedAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.CreatedAt
+	}
+	return nil
+}
+
+func (x *User) GetSuspendedAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.SuspendedAt
+	}
+	return nil
+}
+
+func (x *User) GetSuspendedReason() string {
+	if x != nil {
+		return x.SuspendedReason
+	}
+	return ""
+}
+
+// GetUserRequest names a user by id or by email; neither means the caller.
+type GetUserRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Which user.
+	//
+	// Types that are valid to be assigned to User:
+	//
+	//	*GetUserRequest_UserId
+	//	*GetUserRequest_Email
+	User          isGetUserRequest_User `protobuf_oneof:"user"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetUserRequest) Reset() {
+	*x = GetUserRequest{}
+	mi := &file_warden_auth_v1_auth_proto_msgTypes[28]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetUserRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetUserRequest) ProtoMessage() {}
+
+func (x *GetUserRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_warden_auth_v1_auth_proto_msgTypes[28]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetUserRequest.ProtoReflect.Descriptor instead.
+func (*GetUserRequest) Descriptor() ([]byte, []int) {
+	return file_warden_auth_v1_auth_proto_rawDescGZIP(), []int{28}
+}
+
+func (x *GetUserRequest) GetUser() isGetUserRequest_User {
+	if x != nil {
+		return x.User
+	}
+	return nil
+}
+
+func (x *GetUserRequest) GetUserId() string {
+	if x != nil {
+		if x, ok := x.User.(*GetUserRequest_UserId); ok {
+			return x.UserId
+		}
+	}
+	return ""
+}
+
+func (x *GetUserRequest) GetEmail() string {
+	if x != nil {
+		if x, ok := x.User.(*GetUserRequest_Email); ok {
+			return x.Email
+		}
+	}
+	return ""
+}
+
+type isGetUserRequest_User interface {
+	isGetUserRequest_User()
+}
+
+type GetUserRequest_UserId struct {
+	// The user id.
+	UserId string `protobuf:"bytes,1,opt,name=user_id,json=userId,proto3,oneof"`
+}
+
+type GetUserRequest_Email struct {
+	// The email, compared as Register stores it (trimmed, lower-cased).
+	Email string `protobuf:"bytes,2,opt,name=email,proto3,oneof"`
+}
+
+func (*GetUserRequest_UserId) isGetUserRequest_User() {}
+
+func (*GetUserRequest_Email) isGetUserRequest_User() {}
+
+// GetUserResponse holds the user.
+type GetUserResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The user.
+	User          *User `protobuf:"bytes,1,opt,name=user,proto3" json:"user,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetUserResponse) Reset() {
+	*x = GetUserResponse{}
+	mi := &file_warden_auth_v1_auth_proto_msgTypes[29]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetUserResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetUserResponse) ProtoMessage() {}
+
+func (x *GetUserResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_warden_auth_v1_auth_proto_msgTypes[29]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetUserResponse.ProtoReflect.Descriptor instead.
+func (*GetUserResponse) Descriptor() ([]byte, []int) {
+	return file_warden_auth_v1_auth_proto_rawDescGZIP(), []int{29}
+}
+
+func (x *GetUserResponse) GetUser() *User {
+	if x != nil {
+		return x.User
+	}
+	return nil
+}
+
+// ListUsersRequest asks for a page of users.
+type ListUsersRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// At most this many users (1-1,000); 0 means 100.
+	PageSize int32 `protobuf:"varint,1,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
+	// The `next_page_token` of the previous page; empty for the first page.
+	PageToken     string `protobuf:"bytes,2,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListUsersRequest) Reset() {
+	*x = ListUsersRequest{}
+	mi := &file_warden_auth_v1_auth_proto_msgTypes[30]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListUsersRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListUsersRequest) ProtoMessage() {}
+
+func (x *ListUsersRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_warden_auth_v1_auth_proto_msgTypes[30]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListUsersRequest.ProtoReflect.Descriptor instead.
+func (*ListUsersRequest) Descriptor() ([]byte, []int) {
+	return file_warden_auth_v1_auth_proto_rawDescGZIP(), []int{30}
+}
+
+func (x *ListUsersRequest) GetPageSize() int32 {
+	if x != nil {
+		return x.PageSize
+	}
+	return 0
+}
+
+func (x *ListUsersRequest) GetPageToken() string {
+	if x != nil {
+		return x.PageToken
+	}
+	return ""
+}
+
+// ListUsersResponse is a page of users, in email order.
+type ListUsersResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The users.
+	Users []*User `protobuf:"bytes,1,rep,name=users,proto3" json:"users,omitempty"`
+	// Pass as `page_token` for the next page; empty on the last page.
+	NextPageToken string `protobuf:"bytes,2,opt,name=next_page_token,json=nextPageToken,proto3" json:"next_page_token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListUsersResponse) Reset() {
+	*x = ListUsersResponse{}
+	mi := &file_warden_auth_v1_auth_proto_msgTypes[31]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListUsersResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListUsersResponse) ProtoMessage() {}
+
+func (x *ListUsersResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_warden_auth_v1_auth_proto_msgTypes[31]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListUsersResponse.ProtoReflect.Descriptor instead.
+func (*ListUsersResponse) Descriptor() ([]byte, []int) {
+	return file_warden_auth_v1_auth_proto_rawDescGZIP(), []int{31}
+}
+
+func (x *ListUsersResponse) GetUsers() []*User {
+	if x != nil {
+		return x.Users
+	}
+	return nil
+}
+
+func (x *ListUsersResponse) GetNextPageToken() string {
+	if x != nil {
+		return x.NextPageToken
+	}
+	return ""
+}
+
 var File_warden_auth_v1_auth_proto protoreflect.FileDescriptor
 
 const file_warden_auth_v1_auth_proto_rawDesc = "" +
@@ -1552,7 +1887,28 @@ const file_warden_auth_v1_auth_proto_rawDesc = "" +
 	"\x10revoked_sessions\x18\x01 \x01(\rR\x0frevokedSessions\"/\n" +
 	"\x14ReinstateUserRequest\x12\x17\n" +
 	"\auser_id\x18\x01 \x01(\tR\x06userId\"\x17\n" +
-	"\x15ReinstateUserResponse2\x8c\b\n" +
+	"\x15ReinstateUserResponse\"\xfd\x01\n" +
+	"\x04User\x12\x17\n" +
+	"\auser_id\x18\x01 \x01(\tR\x06userId\x12\x14\n" +
+	"\x05email\x18\x02 \x01(\tR\x05email\x12!\n" +
+	"\fdisplay_name\x18\x03 \x01(\tR\vdisplayName\x129\n" +
+	"\n" +
+	"created_at\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\tcreatedAt\x12=\n" +
+	"\fsuspended_at\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\vsuspendedAt\x12)\n" +
+	"\x10suspended_reason\x18\x06 \x01(\tR\x0fsuspendedReason\"K\n" +
+	"\x0eGetUserRequest\x12\x19\n" +
+	"\auser_id\x18\x01 \x01(\tH\x00R\x06userId\x12\x16\n" +
+	"\x05email\x18\x02 \x01(\tH\x00R\x05emailB\x06\n" +
+	"\x04user\";\n" +
+	"\x0fGetUserResponse\x12(\n" +
+	"\x04user\x18\x01 \x01(\v2\x14.warden.auth.v1.UserR\x04user\"N\n" +
+	"\x10ListUsersRequest\x12\x1b\n" +
+	"\tpage_size\x18\x01 \x01(\x05R\bpageSize\x12\x1d\n" +
+	"\n" +
+	"page_token\x18\x02 \x01(\tR\tpageToken\"g\n" +
+	"\x11ListUsersResponse\x12*\n" +
+	"\x05users\x18\x01 \x03(\v2\x14.warden.auth.v1.UserR\x05users\x12&\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken2\xaa\t\n" +
 	"\vAuthService\x12M\n" +
 	"\bRegister\x12\x1f.warden.auth.v1.RegisterRequest\x1a .warden.auth.v1.RegisterResponse\x12D\n" +
 	"\x05Login\x12\x1c.warden.auth.v1.LoginRequest\x1a\x1d.warden.auth.v1.LoginResponse\x12b\n" +
@@ -1565,7 +1921,9 @@ const file_warden_auth_v1_auth_proto_rawDesc = "" +
 	"\vListApiKeys\x12\".warden.auth.v1.ListApiKeysRequest\x1a#.warden.auth.v1.ListApiKeysResponse\x12Y\n" +
 	"\fRevokeApiKey\x12#.warden.auth.v1.RevokeApiKeyRequest\x1a$.warden.auth.v1.RevokeApiKeyResponse\x12V\n" +
 	"\vSuspendUser\x12\".warden.auth.v1.SuspendUserRequest\x1a#.warden.auth.v1.SuspendUserResponse\x12\\\n" +
-	"\rReinstateUser\x12$.warden.auth.v1.ReinstateUserRequest\x1a%.warden.auth.v1.ReinstateUserResponseB\xbd\x01\n" +
+	"\rReinstateUser\x12$.warden.auth.v1.ReinstateUserRequest\x1a%.warden.auth.v1.ReinstateUserResponse\x12J\n" +
+	"\aGetUser\x12\x1e.warden.auth.v1.GetUserRequest\x1a\x1f.warden.auth.v1.GetUserResponse\x12P\n" +
+	"\tListUsers\x12 .warden.auth.v1.ListUsersRequest\x1a!.warden.auth.v1.ListUsersResponseB\xbd\x01\n" +
 	"\x12com.warden.auth.v1B\tAuthProtoP\x01ZBgithub.com/warden-auth/warden/clients/go/gen/warden/auth/v1;authv1\xa2\x02\x03WAX\xaa\x02\x0eWarden.Auth.V1\xca\x02\x0eWarden\\Auth\\V1\xe2\x02\x1aWarden\\Auth\\V1\\GPBMetadata\xea\x02\x10Warden::Auth::V1b\x06proto3"
 
 var (
@@ -1580,7 +1938,7 @@ func file_warden_auth_v1_auth_proto_rawDescGZIP() []byte {
 	return file_warden_auth_v1_auth_proto_rawDescData
 }
 
-var file_warden_auth_v1_auth_proto_msgTypes = make([]protoimpl.MessageInfo, 27)
+var file_warden_auth_v1_auth_proto_msgTypes = make([]protoimpl.MessageInfo, 32)
 var file_warden_auth_v1_auth_proto_goTypes = []any{
 	(*Tokens)(nil),                  // 0: warden.auth.v1.Tokens
 	(*RegisterRequest)(nil),         // 1: warden.auth.v1.RegisterRequest
@@ -1609,48 +1967,61 @@ var file_warden_auth_v1_auth_proto_goTypes = []any{
 	(*SuspendUserResponse)(nil),     // 24: warden.auth.v1.SuspendUserResponse
 	(*ReinstateUserRequest)(nil),    // 25: warden.auth.v1.ReinstateUserRequest
 	(*ReinstateUserResponse)(nil),   // 26: warden.auth.v1.ReinstateUserResponse
-	(*timestamppb.Timestamp)(nil),   // 27: google.protobuf.Timestamp
+	(*User)(nil),                    // 27: warden.auth.v1.User
+	(*GetUserRequest)(nil),          // 28: warden.auth.v1.GetUserRequest
+	(*GetUserResponse)(nil),         // 29: warden.auth.v1.GetUserResponse
+	(*ListUsersRequest)(nil),        // 30: warden.auth.v1.ListUsersRequest
+	(*ListUsersResponse)(nil),       // 31: warden.auth.v1.ListUsersResponse
+	(*timestamppb.Timestamp)(nil),   // 32: google.protobuf.Timestamp
 }
 var file_warden_auth_v1_auth_proto_depIdxs = []int32{
 	0,  // 0: warden.auth.v1.LoginResponse.tokens:type_name -> warden.auth.v1.Tokens
 	0,  // 1: warden.auth.v1.LoginWithApiKeyResponse.tokens:type_name -> warden.auth.v1.Tokens
 	0,  // 2: warden.auth.v1.RefreshResponse.tokens:type_name -> warden.auth.v1.Tokens
 	12, // 3: warden.auth.v1.GetJwksResponse.keys:type_name -> warden.auth.v1.Jwk
-	27, // 4: warden.auth.v1.CreateApiKeyRequest.expires_at:type_name -> google.protobuf.Timestamp
-	27, // 5: warden.auth.v1.ApiKey.created_at:type_name -> google.protobuf.Timestamp
-	27, // 6: warden.auth.v1.ApiKey.expires_at:type_name -> google.protobuf.Timestamp
-	27, // 7: warden.auth.v1.ApiKey.revoked_at:type_name -> google.protobuf.Timestamp
-	27, // 8: warden.auth.v1.ApiKey.last_used_at:type_name -> google.protobuf.Timestamp
+	32, // 4: warden.auth.v1.CreateApiKeyRequest.expires_at:type_name -> google.protobuf.Timestamp
+	32, // 5: warden.auth.v1.ApiKey.created_at:type_name -> google.protobuf.Timestamp
+	32, // 6: warden.auth.v1.ApiKey.expires_at:type_name -> google.protobuf.Timestamp
+	32, // 7: warden.auth.v1.ApiKey.revoked_at:type_name -> google.protobuf.Timestamp
+	32, // 8: warden.auth.v1.ApiKey.last_used_at:type_name -> google.protobuf.Timestamp
 	19, // 9: warden.auth.v1.ListApiKeysResponse.api_keys:type_name -> warden.auth.v1.ApiKey
-	1,  // 10: warden.auth.v1.AuthService.Register:input_type -> warden.auth.v1.RegisterRequest
-	3,  // 11: warden.auth.v1.AuthService.Login:input_type -> warden.auth.v1.LoginRequest
-	5,  // 12: warden.auth.v1.AuthService.LoginWithApiKey:input_type -> warden.auth.v1.LoginWithApiKeyRequest
-	7,  // 13: warden.auth.v1.AuthService.Refresh:input_type -> warden.auth.v1.RefreshRequest
-	9,  // 14: warden.auth.v1.AuthService.Logout:input_type -> warden.auth.v1.LogoutRequest
-	11, // 15: warden.auth.v1.AuthService.GetJwks:input_type -> warden.auth.v1.GetJwksRequest
-	14, // 16: warden.auth.v1.AuthService.ChangePassword:input_type -> warden.auth.v1.ChangePasswordRequest
-	16, // 17: warden.auth.v1.AuthService.CreateApiKey:input_type -> warden.auth.v1.CreateApiKeyRequest
-	18, // 18: warden.auth.v1.AuthService.ListApiKeys:input_type -> warden.auth.v1.ListApiKeysRequest
-	21, // 19: warden.auth.v1.AuthService.RevokeApiKey:input_type -> warden.auth.v1.RevokeApiKeyRequest
-	23, // 20: warden.auth.v1.AuthService.SuspendUser:input_type -> warden.auth.v1.SuspendUserRequest
-	25, // 21: warden.auth.v1.AuthService.ReinstateUser:input_type -> warden.auth.v1.ReinstateUserRequest
-	2,  // 22: warden.auth.v1.AuthService.Register:output_type -> warden.auth.v1.RegisterResponse
-	4,  // 23: warden.auth.v1.AuthService.Login:output_type -> warden.auth.v1.LoginResponse
-	6,  // 24: warden.auth.v1.AuthService.LoginWithApiKey:output_type -> warden.auth.v1.LoginWithApiKeyResponse
-	8,  // 25: warden.auth.v1.AuthService.Refresh:output_type -> warden.auth.v1.RefreshResponse
-	10, // 26: warden.auth.v1.AuthService.Logout:output_type -> warden.auth.v1.LogoutResponse
-	13, // 27: warden.auth.v1.AuthService.GetJwks:output_type -> warden.auth.v1.GetJwksResponse
-	15, // 28: warden.auth.v1.AuthService.ChangePassword:output_type -> warden.auth.v1.ChangePasswordResponse
-	17, // 29: warden.auth.v1.AuthService.CreateApiKey:output_type -> warden.auth.v1.CreateApiKeyResponse
-	20, // 30: warden.auth.v1.AuthService.ListApiKeys:output_type -> warden.auth.v1.ListApiKeysResponse
-	22, // 31: warden.auth.v1.AuthService.RevokeApiKey:output_type -> warden.auth.v1.RevokeApiKeyResponse
-	24, // 32: warden.auth.v1.AuthService.SuspendUser:output_type -> warden.auth.v1.SuspendUserResponse
-	26, // 33: warden.auth.v1.AuthService.ReinstateUser:output_type -> warden.auth.v1.ReinstateUserResponse
-	22, // [22:34] is the sub-list for method output_type
-	10, // [10:22] is the sub-list for method input_type
-	10, // [10:10] is the sub-list for extension type_name
-	10, // [10:10] is the sub-list for extension extendee
-	0,  // [0:10] is the sub-list for field type_name
+	32, // 10: warden.auth.v1.User.created_at:type_name -> google.protobuf.Timestamp
+	32, // 11: warden.auth.v1.User.suspended_at:type_name -> google.protobuf.Timestamp
+	27, // 12: warden.auth.v1.GetUserResponse.user:type_name -> warden.auth.v1.User
+	27, // 13: warden.auth.v1.ListUsersResponse.users:type_name -> warden.auth.v1.User
+	1,  // 14: warden.auth.v1.AuthService.Register:input_type -> warden.auth.v1.RegisterRequest
+	3,  // 15: warden.auth.v1.AuthService.Login:input_type -> warden.auth.v1.LoginRequest
+	5,  // 16: warden.auth.v1.AuthService.LoginWithApiKey:input_type -> warden.auth.v1.LoginWithApiKeyRequest
+	7,  // 17: warden.auth.v1.AuthService.Refresh:input_type -> warden.auth.v1.RefreshRequest
+	9,  // 18: warden.auth.v1.AuthService.Logout:input_type -> warden.auth.v1.LogoutRequest
+	11, // 19: warden.auth.v1.AuthService.GetJwks:input_type -> warden.auth.v1.GetJwksRequest
+	14, // 20: warden.auth.v1.AuthService.ChangePassword:input_type -> warden.auth.v1.ChangePasswordRequest
+	16, // 21: warden.auth.v1.AuthService.CreateApiKey:input_type -> warden.auth.v1.CreateApiKeyRequest
+	18, // 22: warden.auth.v1.AuthService.ListApiKeys:input_type -> warden.auth.v1.ListApiKeysRequest
+	21, // 23: warden.auth.v1.AuthService.RevokeApiKey:input_type -> warden.auth.v1.RevokeApiKeyRequest
+	23, // 24: warden.auth.v1.AuthService.SuspendUser:input_type -> warden.auth.v1.SuspendUserRequest
+	25, // 25: warden.auth.v1.AuthService.ReinstateUser:input_type -> warden.auth.v1.ReinstateUserRequest
+	28, // 26: warden.auth.v1.AuthService.GetUser:input_type -> warden.auth.v1.GetUserRequest
+	30, // 27: warden.auth.v1.AuthService.ListUsers:input_type -> warden.auth.v1.ListUsersRequest
+	2,  // 28: warden.auth.v1.AuthService.Register:output_type -> warden.auth.v1.RegisterResponse
+	4,  // 29: warden.auth.v1.AuthService.Login:output_type -> warden.auth.v1.LoginResponse
+	6,  // 30: warden.auth.v1.AuthService.LoginWithApiKey:output_type -> warden.auth.v1.LoginWithApiKeyResponse
+	8,  // 31: warden.auth.v1.AuthService.Refresh:output_type -> warden.auth.v1.RefreshResponse
+	10, // 32: warden.auth.v1.AuthService.Logout:output_type -> warden.auth.v1.LogoutResponse
+	13, // 33: warden.auth.v1.AuthService.GetJwks:output_type -> warden.auth.v1.GetJwksResponse
+	15, // 34: warden.auth.v1.AuthService.ChangePassword:output_type -> warden.auth.v1.ChangePasswordResponse
+	17, // 35: warden.auth.v1.AuthService.CreateApiKey:output_type -> warden.auth.v1.CreateApiKeyResponse
+	20, // 36: warden.auth.v1.AuthService.ListApiKeys:output_type -> warden.auth.v1.ListApiKeysResponse
+	22, // 37: warden.auth.v1.AuthService.RevokeApiKey:output_type -> warden.auth.v1.RevokeApiKeyResponse
+	24, // 38: warden.auth.v1.AuthService.SuspendUser:output_type -> warden.auth.v1.SuspendUserResponse
+	26, // 39: warden.auth.v1.AuthService.ReinstateUser:output_type -> warden.auth.v1.ReinstateUserResponse
+	29, // 40: warden.auth.v1.AuthService.GetUser:output_type -> warden.auth.v1.GetUserResponse
+	31, // 41: warden.auth.v1.AuthService.ListUsers:output_type -> warden.auth.v1.ListUsersResponse
+	28, // [28:42] is the sub-list for method output_type
+	14, // [14:28] is the sub-list for method input_type
+	14, // [14:14] is the sub-list for extension type_name
+	14, // [14:14] is the sub-list for extension extendee
+	0,  // [0:14] is the sub-list for field type_name
 }
 
 func init() { file_warden_auth_v1_auth_proto_init() }
@@ -1658,13 +2029,17 @@ func file_warden_auth_v1_auth_proto_init() {
 	if File_warden_auth_v1_auth_proto != nil {
 		return
 	}
+	file_warden_auth_v1_auth_proto_msgTypes[28].OneofWrappers = []any{
+		(*GetUserRequest_UserId)(nil),
+		(*GetUserRequest_Email)(nil),
+	}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_warden_auth_v1_auth_proto_rawDesc), len(file_warden_auth_v1_auth_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   27,
+			NumMessages:   32,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -31,6 +31,8 @@ const (
 	AuthService_RevokeApiKey_FullMethodName    = "/warden.auth.v1.AuthService/RevokeApiKey"
 	AuthService_SuspendUser_FullMethodName     = "/warden.auth.v1.AuthService/SuspendUser"
 	AuthService_ReinstateUser_FullMethodName   = "/warden.auth.v1.AuthService/ReinstateUser"
+	AuthService_GetUser_FullMethodName         = "/warden.auth.v1.AuthService/GetUser"
+	AuthService_ListUsers_FullMethodName       = "/warden.auth.v1.AuthService/ListUsers"
 )
 
 // AuthServiceClient is the client API for AuthService service.
@@ -82,6 +84,14 @@ type AuthServiceClient interface {
 	SuspendUser(ctx context.Context, in *SuspendUserRequest, opts ...grpc.CallOption) (*SuspendUserResponse, error)
 	// ReinstateUser (admin) lifts a suspension.
 	ReinstateUser(ctx context.Context, in *ReinstateUserRequest, opts ...grpc.CallOption) (*ReinstateUserResponse, error)
+	// GetUser returns a user, named by id or by email (no password or key
+	// material, ever): the caller's own account, or anyone's for `admin`.
+	// Errors: NOT_FOUND ("user not found") for `admin` when there is none;
+	// PERMISSION_DENIED for anyone else naming another user, whether or not
+	// that user exists.
+	GetUser(ctx context.Context, in *GetUserRequest, opts ...grpc.CallOption) (*GetUserResponse, error)
+	// ListUsers lists the users in email order, a page at a time. Needs `admin`.
+	ListUsers(ctx context.Context, in *ListUsersRequest, opts ...grpc.CallOption) (*ListUsersResponse, error)
 }
 
 type authServiceClient struct {
@@ -212,6 +222,26 @@ func (c *authServiceClient) ReinstateUser(ctx context.Context, in *ReinstateUser
 	return out, nil
 }
 
+func (c *authServiceClient) GetUser(ctx context.Context, in *GetUserRequest, opts ...grpc.CallOption) (*GetUserResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(GetUserResponse)
+	err := c.cc.Invoke(ctx, AuthService_GetUser_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *authServiceClient) ListUsers(ctx context.Context, in *ListUsersRequest, opts ...grpc.CallOption) (*ListUsersResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListUsersResponse)
+	err := c.cc.Invoke(ctx, AuthService_ListUsers_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // AuthServiceServer is the server API for AuthService service.
 // All implementations must embed UnimplementedAuthServiceServer
 // for forward compatibility.
@@ -261,6 +291,14 @@ type AuthServiceServer interface {
 	SuspendUser(context.Context, *SuspendUserRequest) (*SuspendUserResponse, error)
 	// ReinstateUser (admin) lifts a suspension.
 	ReinstateUser(context.Context, *ReinstateUserRequest) (*ReinstateUserResponse, error)
+	// GetUser returns a user, named by id or by email (no password or key
+	// material, ever): the caller's own account, or anyone's for `admin`.
+	// Errors: NOT_FOUND ("user not found") for `admin` when there is none;
+	// PERMISSION_DENIED for anyone else naming another user, whether or not
+	// that user exists.
+	GetUser(context.Context, *GetUserRequest) (*GetUserResponse, error)
+	// ListUsers lists the users in email order, a page at a time. Needs `admin`.
+	ListUsers(context.Context, *ListUsersRequest) (*ListUsersResponse, error)
 	mustEmbedUnimplementedAuthServiceServer()
 }
 
@@ -306,6 +344,12 @@ func (UnimplementedAuthServiceServer) SuspendUser(context.Context, *SuspendUserR
 }
 func (UnimplementedAuthServiceServer) ReinstateUser(context.Context, *ReinstateUserRequest) (*ReinstateUserResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ReinstateUser not implemented")
+}
+func (UnimplementedAuthServiceServer) GetUser(context.Context, *GetUserRequest) (*GetUserResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetUser not implemented")
+}
+func (UnimplementedAuthServiceServer) ListUsers(context.Context, *ListUsersRequest) (*ListUsersResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListUsers not implemented")
 }
 func (UnimplementedAuthServiceServer) mustEmbedUnimplementedAuthServiceServer() {}
 func (UnimplementedAuthServiceServer) testEmbeddedByValue()                     {}
@@ -544,6 +588,42 @@ func _AuthService_ReinstateUser_Handler(srv interface{}, ctx context.Context, de
 	return interceptor(ctx, in, info, handler)
 }
 
+func _AuthService_GetUser_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetUserRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AuthServiceServer).GetUser(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AuthService_GetUser_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AuthServiceServer).GetUser(ctx, req.(*GetUserRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _AuthService_ListUsers_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListUsersRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AuthServiceServer).ListUsers(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AuthService_ListUsers_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AuthServiceServer).ListUsers(ctx, req.(*ListUsersRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // AuthService_ServiceDesc is the grpc.ServiceDesc for AuthService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -598,6 +678,14 @@ var AuthService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "ReinstateUser",
 			Handler:    _AuthService_ReinstateUser_Handler,
+		},
+		{
+			MethodName: "GetUser",
+			Handler:    _AuthService_GetUser_Handler,
+		},
+		{
+			MethodName: "ListUsers",
+			Handler:    _AuthService_ListUsers_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},

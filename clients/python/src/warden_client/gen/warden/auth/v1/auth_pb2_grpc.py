@@ -101,6 +101,16 @@ class AuthServiceStub:
                 request_serializer=warden_dot_auth_dot_v1_dot_auth__pb2.ReinstateUserRequest.SerializeToString,
                 response_deserializer=warden_dot_auth_dot_v1_dot_auth__pb2.ReinstateUserResponse.FromString,
                 _registered_method=True)
+        self.GetUser = channel.unary_unary(
+                '/warden.auth.v1.AuthService/GetUser',
+                request_serializer=warden_dot_auth_dot_v1_dot_auth__pb2.GetUserRequest.SerializeToString,
+                response_deserializer=warden_dot_auth_dot_v1_dot_auth__pb2.GetUserResponse.FromString,
+                _registered_method=True)
+        self.ListUsers = channel.unary_unary(
+                '/warden.auth.v1.AuthService/ListUsers',
+                request_serializer=warden_dot_auth_dot_v1_dot_auth__pb2.ListUsersRequest.SerializeToString,
+                response_deserializer=warden_dot_auth_dot_v1_dot_auth__pb2.ListUsersResponse.FromString,
+                _registered_method=True)
 
 
 class AuthServiceServicer:
@@ -210,6 +220,24 @@ class AuthServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetUser(self, request, context):
+        """GetUser returns a user, named by id or by email (no password or key
+        material, ever): the caller's own account, or anyone's for `admin`.
+        Errors: NOT_FOUND ("user not found") for `admin` when there is none;
+        PERMISSION_DENIED for anyone else naming another user, whether or not
+        that user exists.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListUsers(self, request, context):
+        """ListUsers lists the users in email order, a page at a time. Needs `admin`.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_AuthServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -272,6 +300,16 @@ def add_AuthServiceServicer_to_server(servicer, server):
                     servicer.ReinstateUser,
                     request_deserializer=warden_dot_auth_dot_v1_dot_auth__pb2.ReinstateUserRequest.FromString,
                     response_serializer=warden_dot_auth_dot_v1_dot_auth__pb2.ReinstateUserResponse.SerializeToString,
+            ),
+            'GetUser': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetUser,
+                    request_deserializer=warden_dot_auth_dot_v1_dot_auth__pb2.GetUserRequest.FromString,
+                    response_serializer=warden_dot_auth_dot_v1_dot_auth__pb2.GetUserResponse.SerializeToString,
+            ),
+            'ListUsers': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListUsers,
+                    request_deserializer=warden_dot_auth_dot_v1_dot_auth__pb2.ListUsersRequest.FromString,
+                    response_serializer=warden_dot_auth_dot_v1_dot_auth__pb2.ListUsersResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -605,6 +643,60 @@ class AuthService:
             '/warden.auth.v1.AuthService/ReinstateUser',
             warden_dot_auth_dot_v1_dot_auth__pb2.ReinstateUserRequest.SerializeToString,
             warden_dot_auth_dot_v1_dot_auth__pb2.ReinstateUserResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetUser(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/warden.auth.v1.AuthService/GetUser',
+            warden_dot_auth_dot_v1_dot_auth__pb2.GetUserRequest.SerializeToString,
+            warden_dot_auth_dot_v1_dot_auth__pb2.GetUserResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListUsers(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/warden.auth.v1.AuthService/ListUsers',
+            warden_dot_auth_dot_v1_dot_auth__pb2.ListUsersRequest.SerializeToString,
+            warden_dot_auth_dot_v1_dot_auth__pb2.ListUsersResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -84,6 +84,15 @@ class AuthServiceStub:
     """SuspendUser (admin) blocks a user from logging in and ends all their sessions."""
     ReinstateUser: _grpc.UnaryUnaryMultiCallable[_auth_pb2.ReinstateUserRequest, _auth_pb2.ReinstateUserResponse]
     """ReinstateUser (admin) lifts a suspension."""
+    GetUser: _grpc.UnaryUnaryMultiCallable[_auth_pb2.GetUserRequest, _auth_pb2.GetUserResponse]
+    """GetUser returns a user, named by id or by email (no password or key
+    material, ever): the caller's own account, or anyone's for `admin`.
+    Errors: NOT_FOUND ("user not found") for `admin` when there is none;
+    PERMISSION_DENIED for anyone else naming another user, whether or not
+    that user exists.
+    """
+    ListUsers: _grpc.UnaryUnaryMultiCallable[_auth_pb2.ListUsersRequest, _auth_pb2.ListUsersResponse]
+    """ListUsers lists the users in email order, a page at a time. Needs `admin`."""
 
 @_typing.type_check_only
 class AuthServiceAsyncStub(AuthServiceStub):
@@ -141,6 +150,15 @@ class AuthServiceAsyncStub(AuthServiceStub):
     """SuspendUser (admin) blocks a user from logging in and ends all their sessions."""
     ReinstateUser: _aio.UnaryUnaryMultiCallable[_auth_pb2.ReinstateUserRequest, _auth_pb2.ReinstateUserResponse]  # type: ignore[assignment]
     """ReinstateUser (admin) lifts a suspension."""
+    GetUser: _aio.UnaryUnaryMultiCallable[_auth_pb2.GetUserRequest, _auth_pb2.GetUserResponse]  # type: ignore[assignment]
+    """GetUser returns a user, named by id or by email (no password or key
+    material, ever): the caller's own account, or anyone's for `admin`.
+    Errors: NOT_FOUND ("user not found") for `admin` when there is none;
+    PERMISSION_DENIED for anyone else naming another user, whether or not
+    that user exists.
+    """
+    ListUsers: _aio.UnaryUnaryMultiCallable[_auth_pb2.ListUsersRequest, _auth_pb2.ListUsersResponse]  # type: ignore[assignment]
+    """ListUsers lists the users in email order, a page at a time. Needs `admin`."""
 
 class AuthServiceServicer(metaclass=_abc_1.ABCMeta):
     """AuthService registers users, logs them in and issues tokens. Access tokens
@@ -267,5 +285,26 @@ class AuthServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_auth_pb2.ReinstateUserResponse, _abc.Awaitable[_auth_pb2.ReinstateUserResponse]]:
         """ReinstateUser (admin) lifts a suspension."""
+
+    @_abc_1.abstractmethod
+    def GetUser(
+        self,
+        request: _auth_pb2.GetUserRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_auth_pb2.GetUserResponse, _abc.Awaitable[_auth_pb2.GetUserResponse]]:
+        """GetUser returns a user, named by id or by email (no password or key
+        material, ever): the caller's own account, or anyone's for `admin`.
+        Errors: NOT_FOUND ("user not found") for `admin` when there is none;
+        PERMISSION_DENIED for anyone else naming another user, whether or not
+        that user exists.
+        """
+
+    @_abc_1.abstractmethod
+    def ListUsers(
+        self,
+        request: _auth_pb2.ListUsersRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_auth_pb2.ListUsersResponse, _abc.Awaitable[_auth_pb2.ListUsersResponse]]:
+        """ListUsers lists the users in email order, a page at a time. Needs `admin`."""
 
 def add_AuthServiceServicer_to_server(servicer: AuthServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...

@@ -150,6 +150,31 @@ public final class AuthProto {
   static final 
     com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
       internal_static_warden_auth_v1_ReinstateUserResponse_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_warden_auth_v1_User_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+      internal_static_warden_auth_v1_User_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_warden_auth_v1_GetUserRequest_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+      internal_static_warden_auth_v1_GetUserRequest_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_warden_auth_v1_GetUserResponse_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+      internal_static_warden_auth_v1_GetUserResponse_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_warden_auth_v1_ListUsersRequest_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+      internal_static_warden_auth_v1_ListUsersRequest_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_warden_auth_v1_ListUsersResponse_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+      internal_static_warden_auth_v1_ListUsersResponse_fieldAccessorTable;
 
   public static com.google.protobuf.Descriptors.FileDescriptor
       getDescriptor() {
@@ -213,36 +238,55 @@ public final class AuthProto {
       "ason\"@\n\023SuspendUserResponse\022)\n\020revoked_s" +
       "essions\030\001 \001(\rR\017revokedSessions\"/\n\024Reinst" +
       "ateUserRequest\022\027\n\007user_id\030\001 \001(\tR\006userId\"" +
-      "\027\n\025ReinstateUserResponse2\214\010\n\013AuthService" +
-      "\022M\n\010Register\022\037.warden.auth.v1.RegisterRe" +
-      "quest\032 .warden.auth.v1.RegisterResponse\022" +
-      "D\n\005Login\022\034.warden.auth.v1.LoginRequest\032\035" +
-      ".warden.auth.v1.LoginResponse\022b\n\017LoginWi" +
-      "thApiKey\022&.warden.auth.v1.LoginWithApiKe" +
-      "yRequest\032\'.warden.auth.v1.LoginWithApiKe" +
-      "yResponse\022J\n\007Refresh\022\036.warden.auth.v1.Re" +
-      "freshRequest\032\037.warden.auth.v1.RefreshRes" +
-      "ponse\022G\n\006Logout\022\035.warden.auth.v1.LogoutR" +
-      "equest\032\036.warden.auth.v1.LogoutResponse\022J" +
-      "\n\007GetJwks\022\036.warden.auth.v1.GetJwksReques" +
-      "t\032\037.warden.auth.v1.GetJwksResponse\022_\n\016Ch" +
-      "angePassword\022%.warden.auth.v1.ChangePass" +
-      "wordRequest\032&.warden.auth.v1.ChangePassw" +
-      "ordResponse\022Y\n\014CreateApiKey\022#.warden.aut" +
-      "h.v1.CreateApiKeyRequest\032$.warden.auth.v" +
-      "1.CreateApiKeyResponse\022V\n\013ListApiKeys\022\"." +
-      "warden.auth.v1.ListApiKeysRequest\032#.ward" +
-      "en.auth.v1.ListApiKeysResponse\022Y\n\014Revoke" +
-      "ApiKey\022#.warden.auth.v1.RevokeApiKeyRequ" +
-      "est\032$.warden.auth.v1.RevokeApiKeyRespons" +
-      "e\022V\n\013SuspendUser\022\".warden.auth.v1.Suspen" +
-      "dUserRequest\032#.warden.auth.v1.SuspendUse" +
-      "rResponse\022\\\n\rReinstateUser\022$.warden.auth" +
-      ".v1.ReinstateUserRequest\032%.warden.auth.v" +
-      "1.ReinstateUserResponseBy\n\022dev.warden.au" +
-      "th.v1B\tAuthProtoP\001\242\002\003WAX\252\002\016Warden.Auth.V" +
-      "1\312\002\016Warden\\Auth\\V1\342\002\032Warden\\Auth\\V1\\GPBM" +
-      "etadata\352\002\020Warden::Auth::V1b\006proto3"
+      "\027\n\025ReinstateUserResponse\"\375\001\n\004User\022\027\n\007use" +
+      "r_id\030\001 \001(\tR\006userId\022\024\n\005email\030\002 \001(\tR\005email" +
+      "\022!\n\014display_name\030\003 \001(\tR\013displayName\0229\n\nc" +
+      "reated_at\030\004 \001(\0132\032.google.protobuf.Timest" +
+      "ampR\tcreatedAt\022=\n\014suspended_at\030\005 \001(\0132\032.g" +
+      "oogle.protobuf.TimestampR\013suspendedAt\022)\n" +
+      "\020suspended_reason\030\006 \001(\tR\017suspendedReason" +
+      "\"K\n\016GetUserRequest\022\031\n\007user_id\030\001 \001(\tH\000R\006u" +
+      "serId\022\026\n\005email\030\002 \001(\tH\000R\005emailB\006\n\004user\";\n" +
+      "\017GetUserResponse\022(\n\004user\030\001 \001(\0132\024.warden." +
+      "auth.v1.UserR\004user\"N\n\020ListUsersRequest\022\033" +
+      "\n\tpage_size\030\001 \001(\005R\010pageSize\022\035\n\npage_toke" +
+      "n\030\002 \001(\tR\tpageToken\"g\n\021ListUsersResponse\022" +
+      "*\n\005users\030\001 \003(\0132\024.warden.auth.v1.UserR\005us" +
+      "ers\022&\n\017next_page_token\030\002 \001(\tR\rnextPageTo" +
+      "ken2\252\t\n\013AuthService\022M\n\010Register\022\037.warden" +
+      ".auth.v1.RegisterRequest\032 .warden.auth.v" +
+      "1.RegisterResponse\022D\n\005Login\022\034.warden.aut" +
+      "h.v1.LoginRequest\032\035.warden.auth.v1.Login" +
+      "Response\022b\n\017LoginWithApiKey\022&.warden.aut" +
+      "h.v1.LoginWithApiKeyRequest\032\'.warden.aut" +
+      "h.v1.LoginWithApiKeyResponse\022J\n\007Refresh\022" +
+      "\036.warden.auth.v1.RefreshRequest\032\037.warden" +
+      ".auth.v1.RefreshResponse\022G\n\006Logout\022\035.war" +
+      "den.auth.v1.LogoutRequest\032\036.warden.auth." +
+      "v1.LogoutResponse\022J\n\007GetJwks\022\036.warden.au" +
+      "th.v1.GetJwksRequest\032\037.warden.auth.v1.Ge" +
+      "tJwksResponse\022_\n\016ChangePassword\022%.warden" +
+      ".auth.v1.ChangePasswordRequest\032&.warden." +
+      "auth.v1.ChangePasswordResponse\022Y\n\014Create" +
+      "ApiKey\022#.warden.auth.v1.CreateApiKeyRequ" +
+      "est\032$.warden.auth.v1.CreateApiKeyRespons" +
+      "e\022V\n\013ListApiKeys\022\".warden.auth.v1.ListAp" +
+      "iKeysRequest\032#.warden.auth.v1.ListApiKey" +
+      "sResponse\022Y\n\014RevokeApiKey\022#.warden.auth." +
+      "v1.RevokeApiKeyRequest\032$.warden.auth.v1." +
+      "RevokeApiKeyResponse\022V\n\013SuspendUser\022\".wa" +
+      "rden.auth.v1.SuspendUserRequest\032#.warden" +
+      ".auth.v1.SuspendUserResponse\022\\\n\rReinstat" +
+      "eUser\022$.warden.auth.v1.ReinstateUserRequ" +
+      "est\032%.warden.auth.v1.ReinstateUserRespon" +
+      "se\022J\n\007GetUser\022\036.warden.auth.v1.GetUserRe" +
+      "quest\032\037.warden.auth.v1.GetUserResponse\022P" +
+      "\n\tListUsers\022 .warden.auth.v1.ListUsersRe" +
+      "quest\032!.warden.auth.v1.ListUsersResponse" +
+      "By\n\022dev.warden.auth.v1B\tAuthProtoP\001\242\002\003WA" +
+      "X\252\002\016Warden.Auth.V1\312\002\016Warden\\Auth\\V1\342\002\032Wa" +
+      "rden\\Auth\\V1\\GPBMetadata\352\002\020Warden::Auth:" +
+      ":V1b\006proto3"
     };
     descriptor = com.google.protobuf.Descriptors.FileDescriptor
       .internalBuildGeneratedFileFrom(descriptorData,
@@ -411,6 +455,36 @@ public final class AuthProto {
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_warden_auth_v1_ReinstateUserResponse_descriptor,
         new java.lang.String[] { });
+    internal_static_warden_auth_v1_User_descriptor =
+      getDescriptor().getMessageTypes().get(27);
+    internal_static_warden_auth_v1_User_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
+        internal_static_warden_auth_v1_User_descriptor,
+        new java.lang.String[] { "UserId", "Email", "DisplayName", "CreatedAt", "SuspendedAt", "SuspendedReason", });
+    internal_static_warden_auth_v1_GetUserRequest_descriptor =
+      getDescriptor().getMessageTypes().get(28);
+    internal_static_warden_auth_v1_GetUserRequest_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
+        internal_static_warden_auth_v1_GetUserRequest_descriptor,
+        new java.lang.String[] { "UserId", "Email", "User", });
+    internal_static_warden_auth_v1_GetUserResponse_descriptor =
+      getDescriptor().getMessageTypes().get(29);
+    internal_static_warden_auth_v1_GetUserResponse_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
+        internal_static_warden_auth_v1_GetUserResponse_descriptor,
+        new java.lang.String[] { "User", });
+    internal_static_warden_auth_v1_ListUsersRequest_descriptor =
+      getDescriptor().getMessageTypes().get(30);
+    internal_static_warden_auth_v1_ListUsersRequest_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
+        internal_static_warden_auth_v1_ListUsersRequest_descriptor,
+        new java.lang.String[] { "PageSize", "PageToken", });
+    internal_static_warden_auth_v1_ListUsersResponse_descriptor =
+      getDescriptor().getMessageTypes().get(31);
+    internal_static_warden_auth_v1_ListUsersResponse_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
+        internal_static_warden_auth_v1_ListUsersResponse_descriptor,
+        new java.lang.String[] { "Users", "NextPageToken", });
     com.google.protobuf.TimestampProto.getDescriptor();
   }
 

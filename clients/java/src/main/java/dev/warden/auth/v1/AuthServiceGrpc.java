@@ -392,6 +392,68 @@ public final class AuthServiceGrpc {
     return getReinstateUserMethod;
   }
 
+  private static volatile io.grpc.MethodDescriptor<dev.warden.auth.v1.GetUserRequest,
+      dev.warden.auth.v1.GetUserResponse> getGetUserMethod;
+
+  @io.grpc.stub.annotations.RpcMethod(
+      fullMethodName = SERVICE_NAME + '/' + "GetUser",
+      requestType = dev.warden.auth.v1.GetUserRequest.class,
+      responseType = dev.warden.auth.v1.GetUserResponse.class,
+      methodType = io.grpc.MethodDescriptor.MethodType.UNARY)
+  public static io.grpc.MethodDescriptor<dev.warden.auth.v1.GetUserRequest,
+      dev.warden.auth.v1.GetUserResponse> getGetUserMethod() {
+    io.grpc.MethodDescriptor<dev.warden.auth.v1.GetUserRequest, dev.warden.auth.v1.GetUserResponse> getGetUserMethod;
+    if ((getGetUserMethod = AuthServiceGrpc.getGetUserMethod) == null) {
+      synchronized (AuthServiceGrpc.class) {
+        if ((getGetUserMethod = AuthServiceGrpc.getGetUserMethod) == null) {
+          AuthServiceGrpc.getGetUserMethod = getGetUserMethod =
+              io.grpc.MethodDescriptor.<dev.warden.auth.v1.GetUserRequest, dev.warden.auth.v1.GetUserResponse>newBuilder()
+              .setType(io.grpc.MethodDescriptor.MethodType.UNARY)
+              .setFullMethodName(generateFullMethodName(SERVICE_NAME, "GetUser"))
+              .setSampledToLocalTracing(true)
+              .setRequestMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  dev.warden.auth.v1.GetUserRequest.getDefaultInstance()))
+              .setResponseMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  dev.warden.auth.v1.GetUserResponse.getDefaultInstance()))
+              .setSchemaDescriptor(new AuthServiceMethodDescriptorSupplier("GetUser"))
+              .build();
+        }
+      }
+    }
+    return getGetUserMethod;
+  }
+
+  private static volatile io.grpc.MethodDescriptor<dev.warden.auth.v1.ListUsersRequest,
+      dev.warden.auth.v1.ListUsersResponse> getListUsersMethod;
+
+  @io.grpc.stub.annotations.RpcMethod(
+      fullMethodName = SERVICE_NAME + '/' + "ListUsers",
+      requestType = dev.warden.auth.v1.ListUsersRequest.class,
+      responseType = dev.warden.auth.v1.ListUsersResponse.class,
+      methodType = io.grpc.MethodDescriptor.MethodType.UNARY)
+  public static io.grpc.MethodDescriptor<dev.warden.auth.v1.ListUsersRequest,
+      dev.warden.auth.v1.ListUsersResponse> getListUsersMethod() {
+    io.grpc.MethodDescriptor<dev.warden.auth.v1.ListUsersRequest, dev.warden.auth.v1.ListUsersResponse> getListUsersMethod;
+    if ((getListUsersMethod = AuthServiceGrpc.getListUsersMethod) == null) {
+      synchronized (AuthServiceGrpc.class) {
+        if ((getListUsersMethod = AuthServiceGrpc.getListUsersMethod) == null) {
+          AuthServiceGrpc.getListUsersMethod = getListUsersMethod =
+              io.grpc.MethodDescriptor.<dev.warden.auth.v1.ListUsersRequest, dev.warden.auth.v1.ListUsersResponse>newBuilder()
+              .setType(io.grpc.MethodDescriptor.MethodType.UNARY)
+              .setFullMethodName(generateFullMethodName(SERVICE_NAME, "ListUsers"))
+              .setSampledToLocalTracing(true)
+              .setRequestMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  dev.warden.auth.v1.ListUsersRequest.getDefaultInstance()))
+              .setResponseMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  dev.warden.auth.v1.ListUsersResponse.getDefaultInstance()))
+              .setSchemaDescriptor(new AuthServiceMethodDescriptorSupplier("ListUsers"))
+              .build();
+        }
+      }
+    }
+    return getListUsersMethod;
+  }
+
   /**
    * Creates a new async stub that supports all call types for the service
    */
@@ -595,6 +657,30 @@ public final class AuthServiceGrpc {
         io.grpc.stub.StreamObserver<dev.warden.auth.v1.ReinstateUserResponse> responseObserver) {
       io.grpc.stub.ServerCalls.asyncUnimplementedUnaryCall(getReinstateUserMethod(), responseObserver);
     }
+
+    /**
+     * <pre>
+     * GetUser returns a user, named by id or by email (no password or key
+     * material, ever): the caller's own account, or anyone's for `admin`.
+     * Errors: NOT_FOUND ("user not found") for `admin` when there is none;
+     * PERMISSION_DENIED for anyone else naming another user, whether or not
+     * that user exists.
+     * </pre>
+     */
+    default void getUser(dev.warden.auth.v1.GetUserRequest request,
+        io.grpc.stub.StreamObserver<dev.warden.auth.v1.GetUserResponse> responseObserver) {
+      io.grpc.stub.ServerCalls.asyncUnimplementedUnaryCall(getGetUserMethod(), responseObserver);
+    }
+
+    /**
+     * <pre>
+     * ListUsers lists the users in email order, a page at a time. Needs `admin`.
+     * </pre>
+     */
+    default void listUsers(dev.warden.auth.v1.ListUsersRequest request,
+        io.grpc.stub.StreamObserver<dev.warden.auth.v1.ListUsersResponse> responseObserver) {
+      io.grpc.stub.ServerCalls.asyncUnimplementedUnaryCall(getListUsersMethod(), responseObserver);
+    }
   }
 
   /**
@@ -784,6 +870,32 @@ public final class AuthServiceGrpc {
       io.grpc.stub.ClientCalls.asyncUnaryCall(
           getChannel().newCall(getReinstateUserMethod(), getCallOptions()), request, responseObserver);
     }
+
+    /**
+     * <pre>
+     * GetUser returns a user, named by id or by email (no password or key
+     * material, ever): the caller's own account, or anyone's for `admin`.
+     * Errors: NOT_FOUND ("user not found") for `admin` when there is none;
+     * PERMISSION_DENIED for anyone else naming another user, whether or not
+     * that user exists.
+     * </pre>
+     */
+    public void getUser(dev.warden.auth.v1.GetUserRequest request,
+        io.grpc.stub.StreamObserver<dev.warden.auth.v1.GetUserResponse> responseObserver) {
+      io.grpc.stub.ClientCalls.asyncUnaryCall(
+          getChannel().newCall(getGetUserMethod(), getCallOptions()), request, responseObserver);
+    }
+
+    /**
+     * <pre>
+     * ListUsers lists the users in email order, a page at a time. Needs `admin`.
+     * </pre>
+     */
+    public void listUsers(dev.warden.auth.v1.ListUsersRequest request,
+        io.grpc.stub.StreamObserver<dev.warden.auth.v1.ListUsersResponse> responseObserver) {
+      io.grpc.stub.ClientCalls.asyncUnaryCall(
+          getChannel().newCall(getListUsersMethod(), getCallOptions()), request, responseObserver);
+    }
   }
 
   /**
@@ -942,6 +1054,30 @@ public final class AuthServiceGrpc {
       return io.grpc.stub.ClientCalls.blockingV2UnaryCall(
           getChannel(), getReinstateUserMethod(), getCallOptions(), request);
     }
+
+    /**
+     * <pre>
+     * GetUser returns a user, named by id or by email (no password or key
+     * material, ever): the caller's own account, or anyone's for `admin`.
+     * Errors: NOT_FOUND ("user not found") for `admin` when there is none;
+     * PERMISSION_DENIED for anyone else naming another user, whether or not
+     * that user exists.
+     * </pre>
+     */
+    public dev.warden.auth.v1.GetUserResponse getUser(dev.warden.auth.v1.GetUserRequest request) throws io.grpc.StatusException {
+      return io.grpc.stub.ClientCalls.blockingV2UnaryCall(
+          getChannel(), getGetUserMethod(), getCallOptions(), request);
+    }
+
+    /**
+     * <pre>
+     * ListUsers lists the users in email order, a page at a time. Needs `admin`.
+     * </pre>
+     */
+    public dev.warden.auth.v1.ListUsersResponse listUsers(dev.warden.auth.v1.ListUsersRequest request) throws io.grpc.StatusException {
+      return io.grpc.stub.ClientCalls.blockingV2UnaryCall(
+          getChannel(), getListUsersMethod(), getCallOptions(), request);
+    }
   }
 
   /**
@@ -1099,6 +1235,30 @@ public final class AuthServiceGrpc {
     public dev.warden.auth.v1.ReinstateUserResponse reinstateUser(dev.warden.auth.v1.ReinstateUserRequest request) {
       return io.grpc.stub.ClientCalls.blockingUnaryCall(
           getChannel(), getReinstateUserMethod(), getCallOptions(), request);
+    }
+
+    /**
+     * <pre>
+     * GetUser returns a user, named by id or by email (no password or key
+     * material, ever): the caller's own account, or anyone's for `admin`.
+     * Errors: NOT_FOUND ("user not found") for `admin` when there is none;
+     * PERMISSION_DENIED for anyone else naming another user, whether or not
+     * that user exists.
+     * </pre>
+     */
+    public dev.warden.auth.v1.GetUserResponse getUser(dev.warden.auth.v1.GetUserRequest request) {
+      return io.grpc.stub.ClientCalls.blockingUnaryCall(
+          getChannel(), getGetUserMethod(), getCallOptions(), request);
+    }
+
+    /**
+     * <pre>
+     * ListUsers lists the users in email order, a page at a time. Needs `admin`.
+     * </pre>
+     */
+    public dev.warden.auth.v1.ListUsersResponse listUsers(dev.warden.auth.v1.ListUsersRequest request) {
+      return io.grpc.stub.ClientCalls.blockingUnaryCall(
+          getChannel(), getListUsersMethod(), getCallOptions(), request);
     }
   }
 
@@ -1270,6 +1430,32 @@ public final class AuthServiceGrpc {
       return io.grpc.stub.ClientCalls.futureUnaryCall(
           getChannel().newCall(getReinstateUserMethod(), getCallOptions()), request);
     }
+
+    /**
+     * <pre>
+     * GetUser returns a user, named by id or by email (no password or key
+     * material, ever): the caller's own account, or anyone's for `admin`.
+     * Errors: NOT_FOUND ("user not found") for `admin` when there is none;
+     * PERMISSION_DENIED for anyone else naming another user, whether or not
+     * that user exists.
+     * </pre>
+     */
+    public com.google.common.util.concurrent.ListenableFuture<dev.warden.auth.v1.GetUserResponse> getUser(
+        dev.warden.auth.v1.GetUserRequest request) {
+      return io.grpc.stub.ClientCalls.futureUnaryCall(
+          getChannel().newCall(getGetUserMethod(), getCallOptions()), request);
+    }
+
+    /**
+     * <pre>
+     * ListUsers lists the users in email order, a page at a time. Needs `admin`.
+     * </pre>
+     */
+    public com.google.common.util.concurrent.ListenableFuture<dev.warden.auth.v1.ListUsersResponse> listUsers(
+        dev.warden.auth.v1.ListUsersRequest request) {
+      return io.grpc.stub.ClientCalls.futureUnaryCall(
+          getChannel().newCall(getListUsersMethod(), getCallOptions()), request);
+    }
   }
 
   private static final int METHODID_REGISTER = 0;
@@ -1284,6 +1470,8 @@ public final class AuthServiceGrpc {
   private static final int METHODID_REVOKE_API_KEY = 9;
   private static final int METHODID_SUSPEND_USER = 10;
   private static final int METHODID_REINSTATE_USER = 11;
+  private static final int METHODID_GET_USER = 12;
+  private static final int METHODID_LIST_USERS = 13;
 
   private static final class MethodHandlers<Req, Resp> implements
       io.grpc.stub.ServerCalls.UnaryMethod<Req, Resp>,
@@ -1349,6 +1537,14 @@ public final class AuthServiceGrpc {
         case METHODID_REINSTATE_USER:
           serviceImpl.reinstateUser((dev.warden.auth.v1.ReinstateUserRequest) request,
               (io.grpc.stub.StreamObserver<dev.warden.auth.v1.ReinstateUserResponse>) responseObserver);
+          break;
+        case METHODID_GET_USER:
+          serviceImpl.getUser((dev.warden.auth.v1.GetUserRequest) request,
+              (io.grpc.stub.StreamObserver<dev.warden.auth.v1.GetUserResponse>) responseObserver);
+          break;
+        case METHODID_LIST_USERS:
+          serviceImpl.listUsers((dev.warden.auth.v1.ListUsersRequest) request,
+              (io.grpc.stub.StreamObserver<dev.warden.auth.v1.ListUsersResponse>) responseObserver);
           break;
         default:
           throw new AssertionError();
@@ -1452,6 +1648,20 @@ public final class AuthServiceGrpc {
               dev.warden.auth.v1.ReinstateUserRequest,
               dev.warden.auth.v1.ReinstateUserResponse>(
                 service, METHODID_REINSTATE_USER)))
+        .addMethod(
+          getGetUserMethod(),
+          io.grpc.stub.ServerCalls.asyncUnaryCall(
+            new MethodHandlers<
+              dev.warden.auth.v1.GetUserRequest,
+              dev.warden.auth.v1.GetUserResponse>(
+                service, METHODID_GET_USER)))
+        .addMethod(
+          getListUsersMethod(),
+          io.grpc.stub.ServerCalls.asyncUnaryCall(
+            new MethodHandlers<
+              dev.warden.auth.v1.ListUsersRequest,
+              dev.warden.auth.v1.ListUsersResponse>(
+                service, METHODID_LIST_USERS)))
         .build();
   }
 
@@ -1512,6 +1722,8 @@ public final class AuthServiceGrpc {
               .addMethod(getRevokeApiKeyMethod())
               .addMethod(getSuspendUserMethod())
               .addMethod(getReinstateUserMethod())
+              .addMethod(getGetUserMethod())
+              .addMethod(getListUsersMethod())
               .build();
         }
       }
