@@ -241,11 +241,14 @@ def random_expression(
 
 
 def random_leaf(rng: random.Random, defs: dict, kind: str, name: str) -> str:
-    """A relation or an earlier permission of `kind`, or an arrow through a
-    relation of plain objects to a relation or a permission of their type
-    (`name` itself when the type is `kind`: recursion through data, as in
+    """A relation or an earlier permission of `kind`, `nil`, or an arrow
+    through a relation of plain objects to a relation or a permission of their
+    type (`name` itself when the type is `kind`: recursion through data, as in
     `view = viewer + parent->view`)."""
     here = defs[kind]
+    # SpiceDB's `nil`, nothing, now and then.
+    if rng.random() < 0.03:
+        return "nil"
     arrows = list(ARROW_RELATIONS.get(kind, {}).items())
     if here["relations"].get("team") == ["group"]:
         arrows.append(("team", "group"))

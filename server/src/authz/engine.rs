@@ -703,6 +703,7 @@ enum Op {
     Union(Vec<Op>),
     Intersection(Vec<Op>),
     Exclusion(Box<Op>, Box<Op>),
+    Nil,
 }
 
 impl Interner {
@@ -720,6 +721,7 @@ impl Interner {
             Expr::Exclusion(base, minus) => {
                 Op::Exclusion(Box::new(self.compile(base)), Box::new(self.compile(minus)))
             }
+            Expr::Nil => Op::Nil,
         }
     }
 }
@@ -1998,6 +2000,7 @@ impl<'a> Checker<'a> {
                     (Ok(_), Ok(false)) => Ok(true),
                 }
             }
+            Op::Nil => Ok(false),
         }
     }
 }
@@ -2263,6 +2266,50 @@ mod tests {
             "f3 is public, f1 names one"
         );
         assert!(!ask(0, "public", "in_all", "stranger"));
+    }
+
+    #[test]
+    fn nil_grants_nothing_wherever_it_stands() {
+        let schema = parse(
+            "definition user {}\n\
+             definition doc {\n\
+               relation viewer: user | user:*\n\
+               permission none = nil\n\
+               permission either = viewer + nil\n\
+               permission both = viewer & nil\n\
+               permission but = viewer - nil\n\
+               permission nil_but = nil - viewer\n\
+               permission through = none + (viewer - (nil & viewer))\n\
+             }",
+        )
+        .unwrap();
+        let mut index = Index::default();
+        index.set_schema(&schema);
+        index.insert(tuple("doc:d#viewer@user:alice"), None);
+        index.insert(tuple("doc:public#viewer@user:*"), None);
+        let checker = Checker::new(&index, 0);
+        for (doc, who) in [("d", "alice"), ("public", "anyone")] {
+            let ask = |permission: &str| checker.check("doc", doc, permission, &user(who)).unwrap();
+            assert!(
+                !ask("none") && !ask("both") && !ask("nil_but"),
+                "{who} on {doc}"
+            );
+            assert!(
+                ask("either") && ask("but") && ask("through"),
+                "{who} on {doc}"
+            );
+        }
+        let resources = |permission: &str| {
+            (checker.lookup_resources("doc", permission, &user("alice"), Page::default())).unwrap()
+        };
+        assert!(resources("none").is_empty() && resources("both").is_empty());
+        assert_eq!(resources("but"), ["d", "public"]);
+        let subjects = |permission: &str| {
+            (checker.lookup_subjects("doc", "d", permission, "user", None, Page::default()))
+                .unwrap()
+        };
+        assert!(subjects("none").is_empty() && subjects("nil_but").is_empty());
+        assert_eq!(subjects("either"), ["alice"]);
     }
 
     #[test]
@@ -2828,6 +2875,7 @@ mod tests {
                 Expr::Exclusion(base, minus) => {
                     self.expr(t, id, base, target, path) && !self.expr(t, id, minus, target, path)
                 }
+                Expr::Nil => false,
             }
         }
     }

@@ -3,7 +3,7 @@
 //! `permission name = expr`, where `expr` combines relations and permissions
 //! of the same definition with `+` (union), `&` (intersection), `-`
 //! (exclusion), `->` or `.any()` (arrow through a relation), `.all()` (arrow
-//! to every object of the relation) and parentheses. Comments are
+//! to every object of the relation), `nil` (nothing) and parentheses. Comments are
 //! `//` and `/* */`. As in SpiceDB, `+` binds tightest, then `&`, then `-`
 //! (from left to right): `a + b & c` is `(a + b) & c`, `a - b & c` is
 //! `a - (b & c)` and `a - b - c` is `(a - b) - c`. (Until 2026-11-30 `&` and
@@ -79,7 +79,13 @@ pub enum Expr {
     Intersection(Vec<Expr>),
     /// The first minus the second.
     Exclusion(Box<Expr>, Box<Expr>),
+    /// `nil`: nobody, as in SpiceDB (`permission legacy = nil`).
+    Nil,
 }
+
+/// SpiceDB's keyword for the empty set. A schema may not declare a relation
+/// or permission of that name; one stored before it was a keyword keeps it.
+const NIL: &str = "nil";
 
 /// One `definition`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -414,6 +420,18 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// Refuses a relation or permission named `nil`, SpiceDB's keyword
+    /// for nothing; strict only, so a stored schema that has one loads.
+    fn not_nil(&self, name: &str, at: Position) -> Result<(), SchemaError> {
+        if self.strict && name == NIL {
+            return Err(SchemaError {
+                at,
+                message: "`nil` is a keyword (nothing: `permission p = nil`), not a name".into(),
+            });
+        }
+        Ok(())
+    }
+
     /// SpiceDB's `with expiration` after a subject type: accepted, as
     /// any relationship may expire here; `true` if it was there. A caveat
     /// (`with name`) is refused.
@@ -537,7 +555,27 @@ impl<'a> Parser<'a> {
                 _ => (Expr::ArrowAll(name.into(), target.into()), 0),
             });
         }
+        if name == NIL {
+            return Ok((Expr::Nil, 0));
+        }
         Ok((Expr::Ref(name.into()), 0))
+    }
+}
+
+/// `expr` with `nil` read as the member of that name, for a stored
+/// definition that declares one.
+fn nil_as_member(expr: Expr) -> Expr {
+    match expr {
+        Expr::Nil => Expr::Ref(NIL.into()),
+        Expr::Union(items) => Expr::Union(items.into_iter().map(nil_as_member).collect()),
+        Expr::Intersection(items) => {
+            Expr::Intersection(items.into_iter().map(nil_as_member).collect())
+        }
+        Expr::Exclusion(base, minus) => Expr::Exclusion(
+            Box::new(nil_as_member(*base)),
+            Box::new(nil_as_member(*minus)),
+        ),
+        other => other,
     }
 }
 
@@ -665,6 +703,7 @@ fn definitions<'a>(p: &mut Parser<'a>, spans: &mut Spans<'a>) -> Result<Schema, 
             match p.keyword() {
                 Some("relation") => {
                     let (rel, rel_at) = p.ident("relation name")?;
+                    p.not_nil(rel, rel_at)?;
                     if !seen.insert(rel) {
                         return Err(SchemaError {
                             at: rel_at,
@@ -706,6 +745,7 @@ fn definitions<'a>(p: &mut Parser<'a>, spans: &mut Spans<'a>) -> Result<Schema, 
                 }
                 Some("permission") => {
                     let (perm, perm_at) = p.ident("permission name")?;
+                    p.not_nil(perm, perm_at)?;
                     if !seen.insert(perm) {
                         return Err(SchemaError {
                             at: perm_at,
@@ -727,6 +767,12 @@ fn definitions<'a>(p: &mut Parser<'a>, spans: &mut Spans<'a>) -> Result<Schema, 
                 }
                 None => return p.error("expected `relation`, `permission` or `}`"),
             }
+        }
+        if seen.contains(NIL) {
+            // Stored before `nil` was a keyword: it names the member.
+            permissions = (permissions.into_iter())
+                .map(|(perm, expr)| (perm, nil_as_member(expr)))
+                .collect();
         }
         let definition = Definition {
             relations: relations.into_iter().collect(),
@@ -872,6 +918,7 @@ fn check_expr(
             check_expr(schema, def_name, def, perm, base, at)?;
             check_expr(schema, def_name, def, perm, minus, at)?;
         }
+        Expr::Nil => {}
     }
     Ok(())
 }
@@ -1022,6 +1069,40 @@ pub(crate) mod tests {
         ] {
             refused(&text(expr), at, needle);
         }
+    }
+
+    #[test]
+    fn nil_is_nothing_and_not_a_name() {
+        let text = "definition user {}\ndefinition doc {\n  relation viewer: user\n  permission none = nil\n  permission but = viewer - (nil)\n}";
+        let schema = parse(text).unwrap();
+        let doc = &schema.definitions["doc"];
+        assert_eq!(doc.permissions.get("none"), Some(&Expr::Nil));
+        assert_eq!(
+            doc.permissions.get("but"),
+            Some(&Expr::Exclusion(
+                Box::new(Expr::Ref("viewer".into())),
+                Box::new(Expr::Nil)
+            ))
+        );
+        // Declared as a name: refused where it is written...
+        let declared = "definition user {}\ndefinition doc {\n  relation nil: user\n  relation viewer: user\n  permission view = viewer - nil\n}";
+        let e = parse(declared).unwrap_err();
+        assert_eq!((e.at.line, e.at.column), (3, 12), "{e}");
+        assert!(e.message.contains("`nil` is a keyword"), "{e}");
+        let e =
+            parse("definition user {}\ndefinition doc {\n  permission nil = nil\n}").unwrap_err();
+        assert_eq!((e.at.line, e.at.column), (3, 14), "{e}");
+        // ...but a schema stored before keeps its meaning: the relation.
+        let stored = parse_stored(declared).unwrap();
+        assert_eq!(
+            stored.definitions["doc"].permissions.get("view"),
+            Some(&Expr::Exclusion(
+                Box::new(Expr::Ref("viewer".into())),
+                Box::new(Expr::Ref("nil".into()))
+            ))
+        );
+        // Neither an arrow's relation nor its target.
+        assert!(parse("definition user {}\ndefinition doc {\n  relation parent: doc\n  permission p = parent->nil\n}").is_err());
     }
 
     #[test]
