@@ -16,7 +16,7 @@ use prost::Message;
 use tonic::transport::Channel;
 use warden_proto::auth::v1::auth_service_client::AuthServiceClient;
 use warden_proto::auth::v1::{GetJwksRequest, Jwk};
-use warden_proto::events::v1::{SessionRevoked, SessionUpdated, UserSuspended};
+use warden_proto::events::v1::{SessionRevoked, SessionUpdated, UserDeleted, UserSuspended};
 use warden_proto::session::v1::session_service_client::SessionServiceClient;
 use warden_proto::session::v1::{GetCurrentSessionRequest, Session};
 
@@ -267,7 +267,7 @@ impl SessionSource for RedisSessionSource {
 
 /// A session cache in front of another source. Entries live at most
 /// `max_age`; a revocation feed drops them at once: `SessionRevoked`,
-/// `SessionUpdated` and `UserSuspended` from `warden.events`
+/// `SessionUpdated`, `UserSuspended` and `UserDeleted` from `warden.events`
 /// ([`follow_revocations`](Self::follow_revocations)), or Redis invalidation
 /// messages for `warden:session:*` ([`follow_redis_invalidations`](Self::follow_redis_invalidations)),
 /// or both. While no feed is up the cache is bypassed (every request reads the
@@ -469,6 +469,11 @@ impl CachedSessionSource {
                     self.invalidate_user(&e.user_id);
                 }
             }
+            "warden.events.v1.UserDeleted" => {
+                if let Ok(e) = UserDeleted::decode(body) {
+                    self.invalidate_user(&e.user_id);
+                }
+            }
             _ => {}
         }
     }
@@ -516,7 +521,12 @@ impl CachedSessionSource {
                 FieldTable::default(),
             )
             .await?;
-        for key in ["session.revoked", "session.updated", "user.suspended"] {
+        for key in [
+            "session.revoked",
+            "session.updated",
+            "user.suspended",
+            "user.deleted",
+        ] {
             channel
                 .queue_bind(
                     queue.name().as_str(),
@@ -692,6 +702,20 @@ mod tests {
             inner.reads.load(Ordering::SeqCst),
             before + 1,
             "a suspension drops the user's sessions"
+        );
+
+        cache.session("a").await.unwrap();
+        let deleted = UserDeleted {
+            user_id: "u".into(),
+            ..Default::default()
+        };
+        cache.apply_event("warden.events.v1.UserDeleted", &deleted.encode_to_vec());
+        let before = inner.reads.load(Ordering::SeqCst);
+        cache.session("a").await.unwrap();
+        assert_eq!(
+            inner.reads.load(Ordering::SeqCst),
+            before + 1,
+            "a deletion drops the user's sessions"
         );
 
         cache.set_feed_up(false);

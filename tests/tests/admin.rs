@@ -1,5 +1,5 @@
 //! The admin role: bootstrap, admin-only RPCs, suspension and reinstatement,
-//! and looking users up and listing them.
+//! looking users up and listing them, and deleting them.
 
 use std::time::Duration;
 
@@ -7,10 +7,12 @@ use tonic::Code;
 use warden_e2e::{bearer, reason, unique_email, Backend, EventTap, TestWarden, PASSWORD};
 use warden_proto::auth::v1::get_user_request::User as Named;
 use warden_proto::auth::v1::{
-    CreateApiKeyRequest, GetUserRequest, ListUsersRequest, LoginRequest, LoginWithApiKeyRequest,
-    RefreshRequest, RegisterRequest, ReinstateUserRequest, SuspendUserRequest, Tokens, User,
+    CreateApiKeyRequest, DeleteUserRequest, GetUserRequest, ListUsersRequest, LoginRequest,
+    LoginWithApiKeyRequest, RefreshRequest, RegisterRequest, ReinstateUserRequest,
+    SuspendUserRequest, Tokens, User,
 };
-use warden_proto::events::v1::UserSuspended;
+use warden_proto::authz::v1::{AssignRoleRequest, DefineRoleRequest, ListUserRolesRequest};
+use warden_proto::events::v1::{RevocationReason, SessionRevoked, UserDeleted, UserSuspended};
 use warden_proto::session::v1::{
     GetCurrentSessionRequest, GetSessionRequest, ListSessionsRequest, RevokeSessionRequest,
 };
@@ -500,4 +502,220 @@ async fn embedded_users_are_looked_up_and_listed() {
 #[tokio::test]
 async fn real_backends_users_are_looked_up_and_listed() {
     users_are_looked_up_and_listed(Backend::Real).await;
+}
+
+/// DeleteUser: the user's sessions end at once (each with `SessionRevoked`,
+/// reason USER_DELETED), their password, refresh token and API key stop
+/// working, `UserDeleted` is published, and the email is free for a new user
+/// with a new id and none of the old roles. Refusals change nothing.
+async fn users_are_deleted(backend: Backend) {
+    let taps = match backend {
+        Backend::Real => Some((
+            EventTap::bind("user.deleted").await,
+            EventTap::bind("session.revoked").await,
+        )),
+        Backend::Embedded => None,
+    };
+    let (warden, admin) = TestWarden::start_with_admin(backend, |_| {}).await;
+    let mut auth = warden.auth().await;
+    let mut sessions = warden.sessions().await;
+    let mut authz = warden.authz().await;
+    let email = unique_email();
+    let user_id = register(&mut auth, &email).await;
+    let tokens = login(&mut auth, &email).await.unwrap();
+    let key = CreateApiKeyRequest {
+        name: "k".into(),
+        expires_at: None,
+    };
+    let api_key = (auth.create_api_key(bearer(key, &tokens.access_token)).await)
+        .unwrap()
+        .into_inner()
+        .api_key;
+    let define = DefineRoleRequest {
+        role: "editor".into(),
+        permissions: vec!["articles.edit".into()],
+        attributes: Default::default(),
+    };
+    authz
+        .define_role(bearer(define, &admin.access_token))
+        .await
+        .unwrap();
+    let assign = AssignRoleRequest {
+        user_id: user_id.clone(),
+        role: "editor".into(),
+    };
+    authz
+        .assign_role(bearer(assign, &admin.access_token))
+        .await
+        .unwrap();
+    let delete = |user_id: &str| DeleteUserRequest {
+        user_id: user_id.into(),
+    };
+
+    // Refused, with nothing changed: not an admin, oneself, no such user, a bad id.
+    let status = auth
+        .delete_user(bearer(delete(&user_id), &tokens.access_token))
+        .await
+        .unwrap_err();
+    assert_eq!(status.code(), Code::PermissionDenied);
+    let admin_id = admin.user_id.as_str();
+    for (id, code) in [
+        (admin_id, Code::InvalidArgument),
+        ("no-such-user", Code::NotFound),
+        ("", Code::InvalidArgument),
+    ] {
+        let status = auth
+            .delete_user(bearer(delete(id), &admin.access_token))
+            .await
+            .unwrap_err();
+        assert_eq!(status.code(), code, "{id:?}");
+    }
+    sessions
+        .get_current_session(bearer(GetCurrentSessionRequest {}, &tokens.access_token))
+        .await
+        .expect("the user's session is untouched");
+
+    let revoked = auth
+        .delete_user(bearer(delete(&user_id), &admin.access_token))
+        .await
+        .unwrap()
+        .into_inner()
+        .revoked_sessions;
+    assert_eq!(revoked, 1);
+    let status = sessions
+        .get_current_session(bearer(GetCurrentSessionRequest {}, &tokens.access_token))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        status.code(),
+        Code::Unauthenticated,
+        "the session ended at once"
+    );
+    let status = login(&mut auth, &email).await.unwrap_err();
+    assert_eq!(reason(&status), "INVALID_CREDENTIALS");
+    let refresh = RefreshRequest {
+        refresh_token: tokens.refresh_token.clone(),
+    };
+    assert_eq!(
+        auth.refresh(refresh).await.unwrap_err().code(),
+        Code::Unauthenticated
+    );
+    let with_key = LoginWithApiKeyRequest { api_key };
+    assert_eq!(
+        auth.login_with_api_key(with_key).await.unwrap_err().code(),
+        Code::Unauthenticated
+    );
+    let gone = Some(Named::UserId(user_id.clone()));
+    let status = get_user(&mut auth, &admin.access_token, gone)
+        .await
+        .unwrap_err();
+    assert_eq!(status.code(), Code::NotFound);
+    let status = auth
+        .delete_user(bearer(delete(&user_id), &admin.access_token))
+        .await
+        .unwrap_err();
+    assert_eq!(status.code(), Code::NotFound, "deleted once");
+
+    // The email is free again: a new user, a new id, no old roles.
+    let again = register(&mut auth, &email).await;
+    assert_ne!(again, user_id);
+    let roles = ListUserRolesRequest {
+        user_id: again.clone(),
+    };
+    let held = authz
+        .list_user_roles(bearer(roles, &admin.access_token))
+        .await;
+    assert!(held.unwrap().into_inner().roles.is_empty());
+
+    if let Some((mut deleted, mut revocations)) = taps {
+        let (event, _) = deleted
+            .next::<UserDeleted>(Duration::from_secs(10), |e| e.user_id == user_id)
+            .await
+            .expect("UserDeleted published");
+        assert!(!event.event_id.is_empty() && event.occurred_at.is_some());
+        let (event, _) = revocations
+            .next::<SessionRevoked>(Duration::from_secs(10), |e| {
+                e.session_id == tokens.session_id
+            })
+            .await
+            .expect("SessionRevoked published");
+        assert_eq!(event.reason(), RevocationReason::UserDeleted);
+    }
+    warden.stop().await;
+}
+
+#[tokio::test]
+async fn embedded_users_are_deleted() {
+    users_are_deleted(Backend::Embedded).await;
+}
+
+#[tokio::test]
+async fn real_backends_users_are_deleted() {
+    users_are_deleted(Backend::Real).await;
+}
+
+/// A login whose password check overlaps the user's suspension: the
+/// suspension's sweep of sessions runs before the login's session exists, so
+/// the login must look at the user again once its session is stored.
+#[tokio::test]
+async fn a_login_overlapping_a_suspension_keeps_no_session() {
+    use std::time::Instant;
+    use warden_server::config::Argon2Params;
+    // Slow enough hashing that the suspension lands within the check.
+    let slow = Argon2Params {
+        memory_kib: 8192,
+        iterations: 100,
+        parallelism: 1,
+    };
+    let (warden, admin) =
+        TestWarden::start_with_admin(Backend::Embedded, |c| c.argon2 = slow).await;
+    let mut auth = warden.auth().await;
+    let mut sessions = warden.sessions().await;
+    let email = unique_email();
+    let user_id = register(&mut auth, &email).await;
+    let started = Instant::now();
+    let first = login(&mut auth, &email).await.unwrap();
+    let check = started.elapsed();
+    assert!(
+        check > Duration::from_millis(150),
+        "hashing took only {check:?}"
+    );
+
+    let racing = {
+        let (mut auth, email) = (auth.clone(), email.clone());
+        tokio::spawn(async move { login(&mut auth, &email).await })
+    };
+    tokio::time::sleep(check / 3).await;
+    let suspend = SuspendUserRequest {
+        user_id: user_id.clone(),
+        reason: "overlap".into(),
+    };
+    let revoked = auth
+        .suspend_user(bearer(suspend, &admin.access_token))
+        .await
+        .unwrap()
+        .into_inner()
+        .revoked_sessions;
+    assert_eq!(revoked, 1, "only the first login's session existed yet");
+    let status = racing.await.unwrap().unwrap_err();
+    assert_eq!(reason(&status), "USER_SUSPENDED", "{status:?}");
+    let left = ListSessionsRequest {
+        user_id: user_id.clone(),
+    };
+    let left = sessions
+        .list_sessions(bearer(left, &admin.access_token))
+        .await
+        .unwrap()
+        .into_inner()
+        .sessions;
+    assert!(
+        left.is_empty(),
+        "no session outlives the suspension: {left:?}"
+    );
+    let status = sessions
+        .get_current_session(bearer(GetCurrentSessionRequest {}, &first.access_token))
+        .await
+        .unwrap_err();
+    assert_eq!(status.code(), Code::Unauthenticated);
+    warden.stop().await;
 }

@@ -11,7 +11,7 @@
 //     the key set changes;
 //   - the session is loaded by sid, from Warden's Redis or from
 //     SessionService, optionally behind a cache that SessionRevoked,
-//     SessionUpdated and UserSuspended events evict (bypassed while the
+//     SessionUpdated, UserSuspended and UserDeleted events evict (bypassed while the
 //     event feed is down); a missing session is refused at once
 //     (SESSION_REVOKED, or SESSION_EXPIRED when the token is already past
 //     its exp, within the leeway);

@@ -217,6 +217,11 @@ func (c *CachedSessionSource) ApplyEvent(typeName string, body []byte) {
 		if proto.Unmarshal(body, &e) == nil {
 			c.InvalidateUser(e.GetUserId())
 		}
+	case "warden.events.v1.UserDeleted":
+		var e eventsv1.UserDeleted
+		if proto.Unmarshal(body, &e) == nil {
+			c.InvalidateUser(e.GetUserId())
+		}
 	}
 }
 
@@ -252,7 +257,7 @@ func (c *CachedSessionSource) Session(ctx context.Context, sessionID, accessToke
 const EventsExchange = "warden.events"
 
 // revocationKeys are the routing keys that invalidate cached sessions.
-var revocationKeys = []string{"session.revoked", "session.updated", "user.suspended"}
+var revocationKeys = []string{"session.revoked", "session.updated", "user.suspended", "user.deleted"}
 
 // FollowRevocations follows warden.events on a private, exclusive queue of
 // the RabbitMQ at amqpURL and applies its events, reconnecting after a loss

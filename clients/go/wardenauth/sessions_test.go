@@ -124,6 +124,13 @@ func TestEventsDropCachedSessionsAndALostFeedEmptiesTheCache(t *testing.T) {
 		t.Fatal("a suspension did not drop the user's sessions")
 	}
 
+	cache.ApplyEvent("warden.events.v1.UserDeleted", mustEncode(t, &eventsv1.UserDeleted{UserId: "u"}))
+	before = inner.reads.Load()
+	read("a")
+	if inner.reads.Load() != before+1 {
+		t.Fatal("a deletion did not drop the user's sessions")
+	}
+
 	// Unknown types and undecodable bodies change nothing.
 	cache.ApplyEvent("warden.events.v1.SessionCreated", []byte{0xff})
 	cache.ApplyEvent("warden.events.v1.SessionRevoked", []byte{0xff, 0xff})

@@ -308,6 +308,11 @@ async def test_the_session_cache_follows_events_and_is_bypassed_without_a_feed()
     assert len(cache) == 0, "a suspension drops the user's sessions"
 
     await cache.session("a", "t")
+    deleted = events_pb2.UserDeleted(user_id="u")
+    cache.apply_event("warden.events.v1.UserDeleted", deleted.SerializeToString())
+    assert len(cache) == 0, "a deletion drops the user's sessions"
+
+    await cache.session("a", "t")
     cache.apply_event("warden.events.v1.SessionRevoked", b"\xff\xff not protobuf")
     assert len(cache) == 0, "an undecodable event empties the cache"
 

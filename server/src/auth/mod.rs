@@ -287,6 +287,13 @@ impl Auth {
             .store()
             .create(&session, &refresh_token_hash(&secret))
             .await?;
+        // Suspended or deleted while the password was being checked: the
+        // suspension's or deletion's sweep of sessions may have run before
+        // this one existed, so look again now that it does.
+        if let Err(e) = self.ensure_not_suspended(user_id).await {
+            let _ = self.sessions.store().delete(&session_id, user_id).await;
+            return Err(e);
+        }
         let session_end = session.expires_at.as_ref().map(|t| t.seconds);
         let event = Event::SessionCreated(events_pb::SessionCreated {
             event_id: new_event_id(),
@@ -385,6 +392,43 @@ impl Auth {
             .await?;
         tracing::info!(user_id = %req.user_id, by = %ctx.user_id, revoked, "user suspended");
         Ok(pb::SuspendUserResponse {
+            revoked_sessions: revoked,
+        })
+    }
+
+    async fn delete_user(
+        &self,
+        ctx: &AuthContext,
+        req: pb::DeleteUserRequest,
+    ) -> Result<pb::DeleteUserResponse, Error> {
+        self.require_admin(ctx).await?;
+        required_user_id(&req.user_id)?;
+        if req.user_id == ctx.user_id {
+            return Err(Error::invalid(
+                "user_id",
+                "an administrator cannot delete themselves",
+            ));
+        }
+        // The row goes first: a login racing this finds the user gone when
+        // it checks again after storing its session (`start_session`).
+        if !self.users.delete_user(&req.user_id).await? {
+            return Err(Error::NotFound("user"));
+        }
+        let now = SystemTime::now();
+        let revoked = self
+            .sessions
+            .revoke_user_sessions(&req.user_id, |_| true, RevocationReason::UserDeleted)
+            .await?;
+        self.sessions
+            .events()
+            .publish(Event::UserDeleted(events_pb::UserDeleted {
+                event_id: new_event_id(),
+                occurred_at: Some(now.into()),
+                user_id: req.user_id.clone(),
+            }))
+            .await?;
+        tracing::info!(user_id = %req.user_id, by = %ctx.user_id, revoked, "user deleted");
+        Ok(pb::DeleteUserResponse {
             revoked_sessions: revoked,
         })
     }
@@ -951,6 +995,16 @@ impl auth_service_server::AuthService for Auth {
         let ctx = AuthContext::of(&req)?.clone();
         Ok(Response::new(
             self.reinstate_user(&ctx, req.into_inner()).await?,
+        ))
+    }
+
+    async fn delete_user(
+        &self,
+        req: Request<pb::DeleteUserRequest>,
+    ) -> Result<Response<pb::DeleteUserResponse>, Status> {
+        let ctx = AuthContext::of(&req)?.clone();
+        Ok(Response::new(
+            self.delete_user(&ctx, req.into_inner()).await?,
         ))
     }
 

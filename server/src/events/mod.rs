@@ -27,6 +27,8 @@ pub enum Event {
     SessionUpdated(pb::SessionUpdated),
     /// A user was suspended (routing key `user.suspended`).
     UserSuspended(pb::UserSuspended),
+    /// A user was deleted (routing key `user.deleted`).
+    UserDeleted(pb::UserDeleted),
     /// Relationships were written (routing key `authz.relationships.changed`).
     RelationshipsChanged(pb::RelationshipsChanged),
 }
@@ -39,6 +41,7 @@ impl Event {
             Self::SessionRevoked(_) => "session.revoked",
             Self::SessionUpdated(_) => "session.updated",
             Self::UserSuspended(_) => "user.suspended",
+            Self::UserDeleted(_) => "user.deleted",
             Self::RelationshipsChanged(_) => "authz.relationships.changed",
         }
     }
@@ -50,6 +53,7 @@ impl Event {
             Self::SessionRevoked(_) => "warden.events.v1.SessionRevoked",
             Self::SessionUpdated(_) => "warden.events.v1.SessionUpdated",
             Self::UserSuspended(_) => "warden.events.v1.UserSuspended",
+            Self::UserDeleted(_) => "warden.events.v1.UserDeleted",
             Self::RelationshipsChanged(_) => "warden.events.v1.RelationshipsChanged",
         }
     }
@@ -61,6 +65,7 @@ impl Event {
             Self::SessionRevoked(e) => &e.event_id,
             Self::SessionUpdated(e) => &e.event_id,
             Self::UserSuspended(e) => &e.event_id,
+            Self::UserDeleted(e) => &e.event_id,
             Self::RelationshipsChanged(e) => &e.event_id,
         }
     }
@@ -72,6 +77,7 @@ impl Event {
             Self::SessionRevoked(e) => e.encode_to_vec(),
             Self::SessionUpdated(e) => e.encode_to_vec(),
             Self::UserSuspended(e) => e.encode_to_vec(),
+            Self::UserDeleted(e) => e.encode_to_vec(),
             Self::RelationshipsChanged(e) => e.encode_to_vec(),
         }
     }
@@ -91,6 +97,9 @@ impl Event {
             }
             "warden.events.v1.UserSuspended" => {
                 Self::UserSuspended(pb::UserSuspended::decode(body).map_err(bad)?)
+            }
+            "warden.events.v1.UserDeleted" => {
+                Self::UserDeleted(pb::UserDeleted::decode(body).map_err(bad)?)
             }
             "warden.events.v1.RelationshipsChanged" => {
                 Self::RelationshipsChanged(pb::RelationshipsChanged::decode(body).map_err(bad)?)

@@ -45,6 +45,9 @@ pub trait UserStore: Send + Sync {
     async fn find_user(&self, user_id: &str) -> Result<Option<User>, Error>;
     /// Up to `limit` users whose emails sort after `after`, in email order.
     async fn list_users(&self, after: &str, limit: usize) -> Result<Vec<User>, Error>;
+    /// Deletes a user with their role assignments and API keys, in one
+    /// transaction; `false` when there was no such user.
+    async fn delete_user(&self, user_id: &str) -> Result<bool, Error>;
     /// Replaces a user's password hash.
     async fn update_password(&self, user_id: &str, password_hash: &str) -> Result<(), Error>;
     /// Suspends (`Some(reason)`) or reinstates (`None`) a user; `false` when

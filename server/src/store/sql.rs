@@ -211,6 +211,23 @@ impl UserStore for SqlStore {
         .await?;
         Ok(rows.iter().map(user_from_row).collect::<Result<_, _>>()?)
     }
+
+    async fn delete_user(&self, user_id: &str) -> Result<bool, Error> {
+        let mut tx = self.pool.begin().await?;
+        for table in ["user_roles", "api_keys"] {
+            sqlx::query(&format!("DELETE FROM {table} WHERE user_id = $1"))
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        let deleted = sqlx::query("DELETE FROM users WHERE id = $1")
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        tx.commit().await?;
+        Ok(deleted > 0)
+    }
 }
 
 #[async_trait]

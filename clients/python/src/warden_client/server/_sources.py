@@ -29,7 +29,12 @@ logger = logging.getLogger("warden_client.server")
 #: Name of Warden's durable topic exchange.
 EVENTS_EXCHANGE = "warden.events"
 #: Routing keys that invalidate cached sessions.
-REVOCATION_ROUTING_KEYS = ("session.revoked", "session.updated", "user.suspended")
+REVOCATION_ROUTING_KEYS = (
+    "session.revoked",
+    "session.updated",
+    "user.suspended",
+    "user.deleted",
+)
 
 _JWK_MEMBERS = ("kid", "kty", "alg", "use", "crv", "x", "y", "n", "e")
 
@@ -162,8 +167,8 @@ class GrpcSessionSource:
 class CachedSessionSource:
     """A session cache in front of another source.
 
-    Entries live at most `max_age` seconds; `SessionRevoked`, `SessionUpdated`
-    and `UserSuspended` from the revocation feed drop them at once. While the
+    Entries live at most `max_age` seconds; `SessionRevoked`, `SessionUpdated`,
+    `UserSuspended` and `UserDeleted` from the revocation feed drop them at once. While the
     feed is down the cache is bypassed (every request reads the source), so a
     revoked session is never served from the cache after the feed could have
     told about it.
@@ -211,6 +216,8 @@ class CachedSessionSource:
                 self.invalidate_session(events_pb2.SessionUpdated.FromString(body).session_id)
             elif type_name == "warden.events.v1.UserSuspended":
                 self.invalidate_user(events_pb2.UserSuspended.FromString(body).user_id)
+            elif type_name == "warden.events.v1.UserDeleted":
+                self.invalidate_user(events_pb2.UserDeleted.FromString(body).user_id)
         except Exception:
             logger.warning("undecodable %s event; emptying the session cache", type_name)
             self._invalidations += 1

@@ -1799,6 +1799,98 @@ func (x *ListUsersResponse) GetNextPageToken() string {
 	return ""
 }
 
+// DeleteUserRequest names the user to delete.
+type DeleteUserRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The user.
+	UserId        string `protobuf:"bytes,1,opt,name=user_id,json=userId,proto3" json:"user_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DeleteUserRequest) Reset() {
+	*x = DeleteUserRequest{}
+	mi := &file_warden_auth_v1_auth_proto_msgTypes[32]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DeleteUserRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DeleteUserRequest) ProtoMessage() {}
+
+func (x *DeleteUserRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_warden_auth_v1_auth_proto_msgTypes[32]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DeleteUserRequest.ProtoReflect.Descriptor instead.
+func (*DeleteUserRequest) Descriptor() ([]byte, []int) {
+	return file_warden_auth_v1_auth_proto_rawDescGZIP(), []int{32}
+}
+
+func (x *DeleteUserRequest) GetUserId() string {
+	if x != nil {
+		return x.UserId
+	}
+	return ""
+}
+
+// DeleteUserResponse reports the sessions that were ended.
+type DeleteUserResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Number of sessions revoked.
+	RevokedSessions uint32 `protobuf:"varint,1,opt,name=revoked_sessions,json=revokedSessions,proto3" json:"revoked_sessions,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
+}
+
+func (x *DeleteUserResponse) Reset() {
+	*x = DeleteUserResponse{}
+	mi := &file_warden_auth_v1_auth_proto_msgTypes[33]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DeleteUserResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DeleteUserResponse) ProtoMessage() {}
+
+func (x *DeleteUserResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_warden_auth_v1_auth_proto_msgTypes[33]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DeleteUserResponse.ProtoReflect.Descriptor instead.
+func (*DeleteUserResponse) Descriptor() ([]byte, []int) {
+	return file_warden_auth_v1_auth_proto_rawDescGZIP(), []int{33}
+}
+
+func (x *DeleteUserResponse) GetRevokedSessions() uint32 {
+	if x != nil {
+		return x.RevokedSessions
+	}
+	return 0
+}
+
 var File_warden_auth_v1_auth_proto protoreflect.FileDescriptor
 
 const file_warden_auth_v1_auth_proto_rawDesc = "" +
@@ -1908,7 +2000,11 @@ const file_warden_auth_v1_auth_proto_rawDesc = "" +
 	"page_token\x18\x02 \x01(\tR\tpageToken\"g\n" +
 	"\x11ListUsersResponse\x12*\n" +
 	"\x05users\x18\x01 \x03(\v2\x14.warden.auth.v1.UserR\x05users\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken2\xaa\t\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\",\n" +
+	"\x11DeleteUserRequest\x12\x17\n" +
+	"\auser_id\x18\x01 \x01(\tR\x06userId\"?\n" +
+	"\x12DeleteUserResponse\x12)\n" +
+	"\x10revoked_sessions\x18\x01 \x01(\rR\x0frevokedSessions2\xff\t\n" +
 	"\vAuthService\x12M\n" +
 	"\bRegister\x12\x1f.warden.auth.v1.RegisterRequest\x1a .warden.auth.v1.RegisterResponse\x12D\n" +
 	"\x05Login\x12\x1c.warden.auth.v1.LoginRequest\x1a\x1d.warden.auth.v1.LoginResponse\x12b\n" +
@@ -1923,7 +2019,9 @@ const file_warden_auth_v1_auth_proto_rawDesc = "" +
 	"\vSuspendUser\x12\".warden.auth.v1.SuspendUserRequest\x1a#.warden.auth.v1.SuspendUserResponse\x12\\\n" +
 	"\rReinstateUser\x12$.warden.auth.v1.ReinstateUserRequest\x1a%.warden.auth.v1.ReinstateUserResponse\x12J\n" +
 	"\aGetUser\x12\x1e.warden.auth.v1.GetUserRequest\x1a\x1f.warden.auth.v1.GetUserResponse\x12P\n" +
-	"\tListUsers\x12 .warden.auth.v1.ListUsersRequest\x1a!.warden.auth.v1.ListUsersResponseB\xbd\x01\n" +
+	"\tListUsers\x12 .warden.auth.v1.ListUsersRequest\x1a!.warden.auth.v1.ListUsersResponse\x12S\n" +
+	"\n" +
+	"DeleteUser\x12!.warden.auth.v1.DeleteUserRequest\x1a\".warden.auth.v1.DeleteUserResponseB\xbd\x01\n" +
 	"\x12com.warden.auth.v1B\tAuthProtoP\x01ZBgithub.com/warden-auth/warden/clients/go/gen/warden/auth/v1;authv1\xa2\x02\x03WAX\xaa\x02\x0eWarden.Auth.V1\xca\x02\x0eWarden\\Auth\\V1\xe2\x02\x1aWarden\\Auth\\V1\\GPBMetadata\xea\x02\x10Warden::Auth::V1b\x06proto3"
 
 var (
@@ -1938,7 +2036,7 @@ func file_warden_auth_v1_auth_proto_rawDescGZIP() []byte {
 	return file_warden_auth_v1_auth_proto_rawDescData
 }
 
-var file_warden_auth_v1_auth_proto_msgTypes = make([]protoimpl.MessageInfo, 32)
+var file_warden_auth_v1_auth_proto_msgTypes = make([]protoimpl.MessageInfo, 34)
 var file_warden_auth_v1_auth_proto_goTypes = []any{
 	(*Tokens)(nil),                  // 0: warden.auth.v1.Tokens
 	(*RegisterRequest)(nil),         // 1: warden.auth.v1.RegisterRequest
@@ -1972,21 +2070,23 @@ var file_warden_auth_v1_auth_proto_goTypes = []any{
 	(*GetUserResponse)(nil),         // 29: warden.auth.v1.GetUserResponse
 	(*ListUsersRequest)(nil),        // 30: warden.auth.v1.ListUsersRequest
 	(*ListUsersResponse)(nil),       // 31: warden.auth.v1.ListUsersResponse
-	(*timestamppb.Timestamp)(nil),   // 32: google.protobuf.Timestamp
+	(*DeleteUserRequest)(nil),       // 32: warden.auth.v1.DeleteUserRequest
+	(*DeleteUserResponse)(nil),      // 33: warden.auth.v1.DeleteUserResponse
+	(*timestamppb.Timestamp)(nil),   // 34: google.protobuf.Timestamp
 }
 var file_warden_auth_v1_auth_proto_depIdxs = []int32{
 	0,  // 0: warden.auth.v1.LoginResponse.tokens:type_name -> warden.auth.v1.Tokens
 	0,  // 1: warden.auth.v1.LoginWithApiKeyResponse.tokens:type_name -> warden.auth.v1.Tokens
 	0,  // 2: warden.auth.v1.RefreshResponse.tokens:type_name -> warden.auth.v1.Tokens
 	12, // 3: warden.auth.v1.GetJwksResponse.keys:type_name -> warden.auth.v1.Jwk
-	32, // 4: warden.auth.v1.CreateApiKeyRequest.expires_at:type_name -> google.protobuf.Timestamp
-	32, // 5: warden.auth.v1.ApiKey.created_at:type_name -> google.protobuf.Timestamp
-	32, // 6: warden.auth.v1.ApiKey.expires_at:type_name -> google.protobuf.Timestamp
-	32, // 7: warden.auth.v1.ApiKey.revoked_at:type_name -> google.protobuf.Timestamp
-	32, // 8: warden.auth.v1.ApiKey.last_used_at:type_name -> google.protobuf.Timestamp
+	34, // 4: warden.auth.v1.CreateApiKeyRequest.expires_at:type_name -> google.protobuf.Timestamp
+	34, // 5: warden.auth.v1.ApiKey.created_at:type_name -> google.protobuf.Timestamp
+	34, // 6: warden.auth.v1.ApiKey.expires_at:type_name -> google.protobuf.Timestamp
+	34, // 7: warden.auth.v1.ApiKey.revoked_at:type_name -> google.protobuf.Timestamp
+	34, // 8: warden.auth.v1.ApiKey.last_used_at:type_name -> google.protobuf.Timestamp
 	19, // 9: warden.auth.v1.ListApiKeysResponse.api_keys:type_name -> warden.auth.v1.ApiKey
-	32, // 10: warden.auth.v1.User.created_at:type_name -> google.protobuf.Timestamp
-	32, // 11: warden.auth.v1.User.suspended_at:type_name -> google.protobuf.Timestamp
+	34, // 10: warden.auth.v1.User.created_at:type_name -> google.protobuf.Timestamp
+	34, // 11: warden.auth.v1.User.suspended_at:type_name -> google.protobuf.Timestamp
 	27, // 12: warden.auth.v1.GetUserResponse.user:type_name -> warden.auth.v1.User
 	27, // 13: warden.auth.v1.ListUsersResponse.users:type_name -> warden.auth.v1.User
 	1,  // 14: warden.auth.v1.AuthService.Register:input_type -> warden.auth.v1.RegisterRequest
@@ -2003,22 +2103,24 @@ var file_warden_auth_v1_auth_proto_depIdxs = []int32{
 	25, // 25: warden.auth.v1.AuthService.ReinstateUser:input_type -> warden.auth.v1.ReinstateUserRequest
 	28, // 26: warden.auth.v1.AuthService.GetUser:input_type -> warden.auth.v1.GetUserRequest
 	30, // 27: warden.auth.v1.AuthService.ListUsers:input_type -> warden.auth.v1.ListUsersRequest
-	2,  // 28: warden.auth.v1.AuthService.Register:output_type -> warden.auth.v1.RegisterResponse
-	4,  // 29: warden.auth.v1.AuthService.Login:output_type -> warden.auth.v1.LoginResponse
-	6,  // 30: warden.auth.v1.AuthService.LoginWithApiKey:output_type -> warden.auth.v1.LoginWithApiKeyResponse
-	8,  // 31: warden.auth.v1.AuthService.Refresh:output_type -> warden.auth.v1.RefreshResponse
-	10, // 32: warden.auth.v1.AuthService.Logout:output_type -> warden.auth.v1.LogoutResponse
-	13, // 33: warden.auth.v1.AuthService.GetJwks:output_type -> warden.auth.v1.GetJwksResponse
-	15, // 34: warden.auth.v1.AuthService.ChangePassword:output_type -> warden.auth.v1.ChangePasswordResponse
-	17, // 35: warden.auth.v1.AuthService.CreateApiKey:output_type -> warden.auth.v1.CreateApiKeyResponse
-	20, // 36: warden.auth.v1.AuthService.ListApiKeys:output_type -> warden.auth.v1.ListApiKeysResponse
-	22, // 37: warden.auth.v1.AuthService.RevokeApiKey:output_type -> warden.auth.v1.RevokeApiKeyResponse
-	24, // 38: warden.auth.v1.AuthService.SuspendUser:output_type -> warden.auth.v1.SuspendUserResponse
-	26, // 39: warden.auth.v1.AuthService.ReinstateUser:output_type -> warden.auth.v1.ReinstateUserResponse
-	29, // 40: warden.auth.v1.AuthService.GetUser:output_type -> warden.auth.v1.GetUserResponse
-	31, // 41: warden.auth.v1.AuthService.ListUsers:output_type -> warden.auth.v1.ListUsersResponse
-	28, // [28:42] is the sub-list for method output_type
-	14, // [14:28] is the sub-list for method input_type
+	32, // 28: warden.auth.v1.AuthService.DeleteUser:input_type -> warden.auth.v1.DeleteUserRequest
+	2,  // 29: warden.auth.v1.AuthService.Register:output_type -> warden.auth.v1.RegisterResponse
+	4,  // 30: warden.auth.v1.AuthService.Login:output_type -> warden.auth.v1.LoginResponse
+	6,  // 31: warden.auth.v1.AuthService.LoginWithApiKey:output_type -> warden.auth.v1.LoginWithApiKeyResponse
+	8,  // 32: warden.auth.v1.AuthService.Refresh:output_type -> warden.auth.v1.RefreshResponse
+	10, // 33: warden.auth.v1.AuthService.Logout:output_type -> warden.auth.v1.LogoutResponse
+	13, // 34: warden.auth.v1.AuthService.GetJwks:output_type -> warden.auth.v1.GetJwksResponse
+	15, // 35: warden.auth.v1.AuthService.ChangePassword:output_type -> warden.auth.v1.ChangePasswordResponse
+	17, // 36: warden.auth.v1.AuthService.CreateApiKey:output_type -> warden.auth.v1.CreateApiKeyResponse
+	20, // 37: warden.auth.v1.AuthService.ListApiKeys:output_type -> warden.auth.v1.ListApiKeysResponse
+	22, // 38: warden.auth.v1.AuthService.RevokeApiKey:output_type -> warden.auth.v1.RevokeApiKeyResponse
+	24, // 39: warden.auth.v1.AuthService.SuspendUser:output_type -> warden.auth.v1.SuspendUserResponse
+	26, // 40: warden.auth.v1.AuthService.ReinstateUser:output_type -> warden.auth.v1.ReinstateUserResponse
+	29, // 41: warden.auth.v1.AuthService.GetUser:output_type -> warden.auth.v1.GetUserResponse
+	31, // 42: warden.auth.v1.AuthService.ListUsers:output_type -> warden.auth.v1.ListUsersResponse
+	33, // 43: warden.auth.v1.AuthService.DeleteUser:output_type -> warden.auth.v1.DeleteUserResponse
+	29, // [29:44] is the sub-list for method output_type
+	14, // [14:29] is the sub-list for method input_type
 	14, // [14:14] is the sub-list for extension type_name
 	14, // [14:14] is the sub-list for extension extendee
 	0,  // [0:14] is the sub-list for field type_name
@@ -2039,7 +2141,7 @@ func file_warden_auth_v1_auth_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_warden_auth_v1_auth_proto_rawDesc), len(file_warden_auth_v1_auth_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   32,
+			NumMessages:   34,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

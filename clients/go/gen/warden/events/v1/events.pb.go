@@ -43,6 +43,8 @@ const (
 	RevocationReason_REVOCATION_REASON_API_KEY_REVOKED RevocationReason = 6
 	// The session reached its absolute lifetime or idle timeout.
 	RevocationReason_REVOCATION_REASON_EXPIRED RevocationReason = 7
+	// The user was deleted by an administrator.
+	RevocationReason_REVOCATION_REASON_USER_DELETED RevocationReason = 8
 )
 
 // Enum value maps for RevocationReason.
@@ -56,6 +58,7 @@ var (
 		5: "REVOCATION_REASON_PASSWORD_CHANGED",
 		6: "REVOCATION_REASON_API_KEY_REVOKED",
 		7: "REVOCATION_REASON_EXPIRED",
+		8: "REVOCATION_REASON_USER_DELETED",
 	}
 	RevocationReason_value = map[string]int32{
 		"REVOCATION_REASON_UNSPECIFIED":         0,
@@ -66,6 +69,7 @@ var (
 		"REVOCATION_REASON_PASSWORD_CHANGED":    5,
 		"REVOCATION_REASON_API_KEY_REVOKED":     6,
 		"REVOCATION_REASON_EXPIRED":             7,
+		"REVOCATION_REASON_USER_DELETED":        8,
 	}
 )
 
@@ -420,6 +424,72 @@ func (x *UserSuspended) GetReason() string {
 	return ""
 }
 
+// UserDeleted is published when an administrator deleted a user (routing key
+// `user.deleted`): services holding data of that user may erase it now. Each
+// of the user's sessions also gets `SessionRevoked`. User ids are never reused.
+type UserDeleted struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Unique id of this event; the AMQP `message_id`.
+	EventId string `protobuf:"bytes,1,opt,name=event_id,json=eventId,proto3" json:"event_id,omitempty"`
+	// When the event happened.
+	OccurredAt *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=occurred_at,json=occurredAt,proto3" json:"occurred_at,omitempty"`
+	// The deleted user.
+	UserId        string `protobuf:"bytes,3,opt,name=user_id,json=userId,proto3" json:"user_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *UserDeleted) Reset() {
+	*x = UserDeleted{}
+	mi := &file_warden_events_v1_events_proto_msgTypes[4]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *UserDeleted) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*UserDeleted) ProtoMessage() {}
+
+func (x *UserDeleted) ProtoReflect() protoreflect.Message {
+	mi := &file_warden_events_v1_events_proto_msgTypes[4]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use UserDeleted.ProtoReflect.Descriptor instead.
+func (*UserDeleted) Descriptor() ([]byte, []int) {
+	return file_warden_events_v1_events_proto_rawDescGZIP(), []int{4}
+}
+
+func (x *UserDeleted) GetEventId() string {
+	if x != nil {
+		return x.EventId
+	}
+	return ""
+}
+
+func (x *UserDeleted) GetOccurredAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.OccurredAt
+	}
+	return nil
+}
+
+func (x *UserDeleted) GetUserId() string {
+	if x != nil {
+		return x.UserId
+	}
+	return ""
+}
+
 // RelationshipsChanged is published after a relationship write committed
 // (routing key `authz.relationships.changed`); replicas catch up to `revision`.
 type RelationshipsChanged struct {
@@ -436,7 +506,7 @@ type RelationshipsChanged struct {
 
 func (x *RelationshipsChanged) Reset() {
 	*x = RelationshipsChanged{}
-	mi := &file_warden_events_v1_events_proto_msgTypes[4]
+	mi := &file_warden_events_v1_events_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -448,7 +518,7 @@ func (x *RelationshipsChanged) String() string {
 func (*RelationshipsChanged) ProtoMessage() {}
 
 func (x *RelationshipsChanged) ProtoReflect() protoreflect.Message {
-	mi := &file_warden_events_v1_events_proto_msgTypes[4]
+	mi := &file_warden_events_v1_events_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -461,7 +531,7 @@ func (x *RelationshipsChanged) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RelationshipsChanged.ProtoReflect.Descriptor instead.
 func (*RelationshipsChanged) Descriptor() ([]byte, []int) {
-	return file_warden_events_v1_events_proto_rawDescGZIP(), []int{4}
+	return file_warden_events_v1_events_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *RelationshipsChanged) GetEventId() string {
@@ -521,12 +591,17 @@ const file_warden_events_v1_events_proto_rawDesc = "" +
 	"\voccurred_at\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"occurredAt\x12\x17\n" +
 	"\auser_id\x18\x03 \x01(\tR\x06userId\x12\x16\n" +
-	"\x06reason\x18\x04 \x01(\tR\x06reason\"\x8a\x01\n" +
+	"\x06reason\x18\x04 \x01(\tR\x06reason\"~\n" +
+	"\vUserDeleted\x12\x19\n" +
+	"\bevent_id\x18\x01 \x01(\tR\aeventId\x12;\n" +
+	"\voccurred_at\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"occurredAt\x12\x17\n" +
+	"\auser_id\x18\x03 \x01(\tR\x06userId\"\x8a\x01\n" +
 	"\x14RelationshipsChanged\x12\x19\n" +
 	"\bevent_id\x18\x01 \x01(\tR\aeventId\x12;\n" +
 	"\voccurred_at\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"occurredAt\x12\x1a\n" +
-	"\brevision\x18\x03 \x01(\tR\brevision*\xb1\x02\n" +
+	"\brevision\x18\x03 \x01(\tR\brevision*\xd5\x02\n" +
 	"\x10RevocationReason\x12!\n" +
 	"\x1dREVOCATION_REASON_UNSPECIFIED\x10\x00\x12\x1c\n" +
 	"\x18REVOCATION_REASON_LOGOUT\x10\x01\x12)\n" +
@@ -535,7 +610,8 @@ const file_warden_events_v1_events_proto_rawDesc = "" +
 	" REVOCATION_REASON_USER_SUSPENDED\x10\x04\x12&\n" +
 	"\"REVOCATION_REASON_PASSWORD_CHANGED\x10\x05\x12%\n" +
 	"!REVOCATION_REASON_API_KEY_REVOKED\x10\x06\x12\x1d\n" +
-	"\x19REVOCATION_REASON_EXPIRED\x10\aB\xcd\x01\n" +
+	"\x19REVOCATION_REASON_EXPIRED\x10\a\x12\"\n" +
+	"\x1eREVOCATION_REASON_USER_DELETED\x10\bB\xcd\x01\n" +
 	"\x14com.warden.events.v1B\vEventsProtoP\x01ZFgithub.com/warden-auth/warden/clients/go/gen/warden/events/v1;eventsv1\xa2\x02\x03WEX\xaa\x02\x10Warden.Events.V1\xca\x02\x10Warden\\Events\\V1\xe2\x02\x1cWarden\\Events\\V1\\GPBMetadata\xea\x02\x12Warden::Events::V1b\x06proto3"
 
 var (
@@ -551,31 +627,33 @@ func file_warden_events_v1_events_proto_rawDescGZIP() []byte {
 }
 
 var file_warden_events_v1_events_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_warden_events_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 5)
+var file_warden_events_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 6)
 var file_warden_events_v1_events_proto_goTypes = []any{
 	(RevocationReason)(0),         // 0: warden.events.v1.RevocationReason
 	(*SessionCreated)(nil),        // 1: warden.events.v1.SessionCreated
 	(*SessionRevoked)(nil),        // 2: warden.events.v1.SessionRevoked
 	(*SessionUpdated)(nil),        // 3: warden.events.v1.SessionUpdated
 	(*UserSuspended)(nil),         // 4: warden.events.v1.UserSuspended
-	(*RelationshipsChanged)(nil),  // 5: warden.events.v1.RelationshipsChanged
-	(*timestamppb.Timestamp)(nil), // 6: google.protobuf.Timestamp
-	(v1.AuthMethod)(0),            // 7: warden.session.v1.AuthMethod
+	(*UserDeleted)(nil),           // 5: warden.events.v1.UserDeleted
+	(*RelationshipsChanged)(nil),  // 6: warden.events.v1.RelationshipsChanged
+	(*timestamppb.Timestamp)(nil), // 7: google.protobuf.Timestamp
+	(v1.AuthMethod)(0),            // 8: warden.session.v1.AuthMethod
 }
 var file_warden_events_v1_events_proto_depIdxs = []int32{
-	6, // 0: warden.events.v1.SessionCreated.occurred_at:type_name -> google.protobuf.Timestamp
-	7, // 1: warden.events.v1.SessionCreated.auth_method:type_name -> warden.session.v1.AuthMethod
-	6, // 2: warden.events.v1.SessionCreated.expires_at:type_name -> google.protobuf.Timestamp
-	6, // 3: warden.events.v1.SessionRevoked.occurred_at:type_name -> google.protobuf.Timestamp
+	7, // 0: warden.events.v1.SessionCreated.occurred_at:type_name -> google.protobuf.Timestamp
+	8, // 1: warden.events.v1.SessionCreated.auth_method:type_name -> warden.session.v1.AuthMethod
+	7, // 2: warden.events.v1.SessionCreated.expires_at:type_name -> google.protobuf.Timestamp
+	7, // 3: warden.events.v1.SessionRevoked.occurred_at:type_name -> google.protobuf.Timestamp
 	0, // 4: warden.events.v1.SessionRevoked.reason:type_name -> warden.events.v1.RevocationReason
-	6, // 5: warden.events.v1.SessionUpdated.occurred_at:type_name -> google.protobuf.Timestamp
-	6, // 6: warden.events.v1.UserSuspended.occurred_at:type_name -> google.protobuf.Timestamp
-	6, // 7: warden.events.v1.RelationshipsChanged.occurred_at:type_name -> google.protobuf.Timestamp
-	8, // [8:8] is the sub-list for method output_type
-	8, // [8:8] is the sub-list for method input_type
-	8, // [8:8] is the sub-list for extension type_name
-	8, // [8:8] is the sub-list for extension extendee
-	0, // [0:8] is the sub-list for field type_name
+	7, // 5: warden.events.v1.SessionUpdated.occurred_at:type_name -> google.protobuf.Timestamp
+	7, // 6: warden.events.v1.UserSuspended.occurred_at:type_name -> google.protobuf.Timestamp
+	7, // 7: warden.events.v1.UserDeleted.occurred_at:type_name -> google.protobuf.Timestamp
+	7, // 8: warden.events.v1.RelationshipsChanged.occurred_at:type_name -> google.protobuf.Timestamp
+	9, // [9:9] is the sub-list for method output_type
+	9, // [9:9] is the sub-list for method input_type
+	9, // [9:9] is the sub-list for extension type_name
+	9, // [9:9] is the sub-list for extension extendee
+	0, // [0:9] is the sub-list for field type_name
 }
 
 func init() { file_warden_events_v1_events_proto_init() }
@@ -589,7 +667,7 @@ func file_warden_events_v1_events_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_warden_events_v1_events_proto_rawDesc), len(file_warden_events_v1_events_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   5,
+			NumMessages:   6,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

@@ -31,6 +31,8 @@ export enum RevocationReason {
   REVOCATION_REASON_API_KEY_REVOKED = 6,
   /** REVOCATION_REASON_EXPIRED - The session reached its absolute lifetime or idle timeout. */
   REVOCATION_REASON_EXPIRED = 7,
+  /** REVOCATION_REASON_USER_DELETED - The user was deleted by an administrator. */
+  REVOCATION_REASON_USER_DELETED = 8,
   UNRECOGNIZED = -1,
 }
 
@@ -60,6 +62,9 @@ export function revocationReasonFromJSON(object: any): RevocationReason {
     case 7:
     case "REVOCATION_REASON_EXPIRED":
       return RevocationReason.REVOCATION_REASON_EXPIRED;
+    case 8:
+    case "REVOCATION_REASON_USER_DELETED":
+      return RevocationReason.REVOCATION_REASON_USER_DELETED;
     case -1:
     case "UNRECOGNIZED":
     default:
@@ -85,6 +90,8 @@ export function revocationReasonToJSON(object: RevocationReason): string {
       return "REVOCATION_REASON_API_KEY_REVOKED";
     case RevocationReason.REVOCATION_REASON_EXPIRED:
       return "REVOCATION_REASON_EXPIRED";
+    case RevocationReason.REVOCATION_REASON_USER_DELETED:
+      return "REVOCATION_REASON_USER_DELETED";
     case RevocationReason.UNRECOGNIZED:
     default:
       return "UNRECOGNIZED";
@@ -164,6 +171,22 @@ export interface UserSuspended {
   userId: string;
   /** The administrator's free-text reason. */
   reason: string;
+}
+
+/**
+ * UserDeleted is published when an administrator deleted a user (routing key
+ * `user.deleted`): services holding data of that user may erase it now. Each
+ * of the user's sessions also gets `SessionRevoked`. User ids are never reused.
+ */
+export interface UserDeleted {
+  /** Unique id of this event; the AMQP `message_id`. */
+  eventId: string;
+  /** When the event happened. */
+  occurredAt:
+    | Date
+    | undefined;
+  /** The deleted user. */
+  userId: string;
 }
 
 /**
@@ -761,6 +784,119 @@ export const UserSuspended: MessageFns<UserSuspended> = {
     message.occurredAt = object.occurredAt ?? undefined;
     message.userId = object.userId ?? "";
     message.reason = object.reason ?? "";
+    return message;
+  },
+};
+
+function createBaseUserDeleted(): UserDeleted {
+  return { eventId: "", occurredAt: undefined, userId: "" };
+}
+
+export const UserDeleted: MessageFns<UserDeleted> = {
+  encode(message: UserDeleted, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.eventId !== "") {
+      writer.uint32(10).string(message.eventId);
+    }
+    if (message.occurredAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.occurredAt), writer.uint32(18).fork()).join();
+    }
+    if (message.userId !== "") {
+      writer.uint32(26).string(message.userId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UserDeleted {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUserDeleted();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.eventId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.occurredAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.userId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UserDeleted {
+    return {
+      eventId: isSet(object.eventId)
+        ? globalThis.String(object.eventId)
+        : isSet(object.event_id)
+        ? globalThis.String(object.event_id)
+        : "",
+      occurredAt: isSet(object.occurredAt)
+        ? fromJsonTimestamp(object.occurredAt)
+        : isSet(object.occurred_at)
+        ? fromJsonTimestamp(object.occurred_at)
+        : undefined,
+      userId: isSet(object.userId)
+        ? globalThis.String(object.userId)
+        : isSet(object.user_id)
+        ? globalThis.String(object.user_id)
+        : "",
+    };
+  },
+
+  toJSON(message: UserDeleted): unknown {
+    const obj: any = {};
+    if (message.eventId !== "") {
+      obj.eventId = message.eventId;
+    }
+    if (message.occurredAt !== undefined) {
+      obj.occurredAt = message.occurredAt.toISOString();
+    }
+    if (message.userId !== "") {
+      obj.userId = message.userId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UserDeleted>, I>>(base?: I): UserDeleted {
+    return UserDeleted.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UserDeleted>, I>>(object: I): UserDeleted {
+    const message = createBaseUserDeleted();
+    message.eventId = object.eventId ?? "";
+    message.occurredAt = object.occurredAt ?? undefined;
+    message.userId = object.userId ?? "";
     return message;
   },
 };

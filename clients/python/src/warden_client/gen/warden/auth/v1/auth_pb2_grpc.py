@@ -111,6 +111,11 @@ class AuthServiceStub:
                 request_serializer=warden_dot_auth_dot_v1_dot_auth__pb2.ListUsersRequest.SerializeToString,
                 response_deserializer=warden_dot_auth_dot_v1_dot_auth__pb2.ListUsersResponse.FromString,
                 _registered_method=True)
+        self.DeleteUser = channel.unary_unary(
+                '/warden.auth.v1.AuthService/DeleteUser',
+                request_serializer=warden_dot_auth_dot_v1_dot_auth__pb2.DeleteUserRequest.SerializeToString,
+                response_deserializer=warden_dot_auth_dot_v1_dot_auth__pb2.DeleteUserResponse.FromString,
+                _registered_method=True)
 
 
 class AuthServiceServicer:
@@ -238,6 +243,17 @@ class AuthServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def DeleteUser(self, request, context):
+        """DeleteUser deletes a user with their roles and API keys, ends every one
+        of their sessions (`SessionRevoked`, reason USER_DELETED) and publishes
+        `UserDeleted`. The email may then be registered again, as a new user
+        with a new id. Needs `admin`; an administrator cannot delete themselves.
+        Errors: NOT_FOUND ("user not found").
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_AuthServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -310,6 +326,11 @@ def add_AuthServiceServicer_to_server(servicer, server):
                     servicer.ListUsers,
                     request_deserializer=warden_dot_auth_dot_v1_dot_auth__pb2.ListUsersRequest.FromString,
                     response_serializer=warden_dot_auth_dot_v1_dot_auth__pb2.ListUsersResponse.SerializeToString,
+            ),
+            'DeleteUser': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeleteUser,
+                    request_deserializer=warden_dot_auth_dot_v1_dot_auth__pb2.DeleteUserRequest.FromString,
+                    response_serializer=warden_dot_auth_dot_v1_dot_auth__pb2.DeleteUserResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -697,6 +718,33 @@ class AuthService:
             '/warden.auth.v1.AuthService/ListUsers',
             warden_dot_auth_dot_v1_dot_auth__pb2.ListUsersRequest.SerializeToString,
             warden_dot_auth_dot_v1_dot_auth__pb2.ListUsersResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DeleteUser(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/warden.auth.v1.AuthService/DeleteUser',
+            warden_dot_auth_dot_v1_dot_auth__pb2.DeleteUserRequest.SerializeToString,
+            warden_dot_auth_dot_v1_dot_auth__pb2.DeleteUserResponse.FromString,
             options,
             channel_credentials,
             insecure,

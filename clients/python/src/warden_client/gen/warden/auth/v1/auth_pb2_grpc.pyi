@@ -93,6 +93,13 @@ class AuthServiceStub:
     """
     ListUsers: _grpc.UnaryUnaryMultiCallable[_auth_pb2.ListUsersRequest, _auth_pb2.ListUsersResponse]
     """ListUsers lists the users in email order, a page at a time. Needs `admin`."""
+    DeleteUser: _grpc.UnaryUnaryMultiCallable[_auth_pb2.DeleteUserRequest, _auth_pb2.DeleteUserResponse]
+    """DeleteUser deletes a user with their roles and API keys, ends every one
+    of their sessions (`SessionRevoked`, reason USER_DELETED) and publishes
+    `UserDeleted`. The email may then be registered again, as a new user
+    with a new id. Needs `admin`; an administrator cannot delete themselves.
+    Errors: NOT_FOUND ("user not found").
+    """
 
 @_typing.type_check_only
 class AuthServiceAsyncStub(AuthServiceStub):
@@ -159,6 +166,13 @@ class AuthServiceAsyncStub(AuthServiceStub):
     """
     ListUsers: _aio.UnaryUnaryMultiCallable[_auth_pb2.ListUsersRequest, _auth_pb2.ListUsersResponse]  # type: ignore[assignment]
     """ListUsers lists the users in email order, a page at a time. Needs `admin`."""
+    DeleteUser: _aio.UnaryUnaryMultiCallable[_auth_pb2.DeleteUserRequest, _auth_pb2.DeleteUserResponse]  # type: ignore[assignment]
+    """DeleteUser deletes a user with their roles and API keys, ends every one
+    of their sessions (`SessionRevoked`, reason USER_DELETED) and publishes
+    `UserDeleted`. The email may then be registered again, as a new user
+    with a new id. Needs `admin`; an administrator cannot delete themselves.
+    Errors: NOT_FOUND ("user not found").
+    """
 
 class AuthServiceServicer(metaclass=_abc_1.ABCMeta):
     """AuthService registers users, logs them in and issues tokens. Access tokens
@@ -306,5 +320,18 @@ class AuthServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_auth_pb2.ListUsersResponse, _abc.Awaitable[_auth_pb2.ListUsersResponse]]:
         """ListUsers lists the users in email order, a page at a time. Needs `admin`."""
+
+    @_abc_1.abstractmethod
+    def DeleteUser(
+        self,
+        request: _auth_pb2.DeleteUserRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_auth_pb2.DeleteUserResponse, _abc.Awaitable[_auth_pb2.DeleteUserResponse]]:
+        """DeleteUser deletes a user with their roles and API keys, ends every one
+        of their sessions (`SessionRevoked`, reason USER_DELETED) and publishes
+        `UserDeleted`. The email may then be registered again, as a new user
+        with a new id. Needs `admin`; an administrator cannot delete themselves.
+        Errors: NOT_FOUND ("user not found").
+        """
 
 def add_AuthServiceServicer_to_server(servicer: AuthServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...

@@ -20,6 +20,7 @@ class RevocationReason(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     REVOCATION_REASON_PASSWORD_CHANGED: _ClassVar[RevocationReason]
     REVOCATION_REASON_API_KEY_REVOKED: _ClassVar[RevocationReason]
     REVOCATION_REASON_EXPIRED: _ClassVar[RevocationReason]
+    REVOCATION_REASON_USER_DELETED: _ClassVar[RevocationReason]
 REVOCATION_REASON_UNSPECIFIED: RevocationReason
 REVOCATION_REASON_LOGOUT: RevocationReason
 REVOCATION_REASON_REFRESH_TOKEN_REUSE: RevocationReason
@@ -28,6 +29,7 @@ REVOCATION_REASON_USER_SUSPENDED: RevocationReason
 REVOCATION_REASON_PASSWORD_CHANGED: RevocationReason
 REVOCATION_REASON_API_KEY_REVOKED: RevocationReason
 REVOCATION_REASON_EXPIRED: RevocationReason
+REVOCATION_REASON_USER_DELETED: RevocationReason
 
 class SessionCreated(_message.Message):
     __slots__ = ("event_id", "occurred_at", "session_id", "user_id", "auth_method", "expires_at")
@@ -82,6 +84,16 @@ class UserSuspended(_message.Message):
     user_id: str
     reason: str
     def __init__(self, event_id: _Optional[str] = ..., occurred_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., user_id: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
+
+class UserDeleted(_message.Message):
+    __slots__ = ("event_id", "occurred_at", "user_id")
+    EVENT_ID_FIELD_NUMBER: _ClassVar[int]
+    OCCURRED_AT_FIELD_NUMBER: _ClassVar[int]
+    USER_ID_FIELD_NUMBER: _ClassVar[int]
+    event_id: str
+    occurred_at: _timestamp_pb2.Timestamp
+    user_id: str
+    def __init__(self, event_id: _Optional[str] = ..., occurred_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., user_id: _Optional[str] = ...) -> None: ...
 
 class RelationshipsChanged(_message.Message):
     __slots__ = ("event_id", "occurred_at", "revision")

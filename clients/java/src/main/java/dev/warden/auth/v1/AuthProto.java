@@ -175,6 +175,16 @@ public final class AuthProto {
   static final 
     com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
       internal_static_warden_auth_v1_ListUsersResponse_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_warden_auth_v1_DeleteUserRequest_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+      internal_static_warden_auth_v1_DeleteUserRequest_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_warden_auth_v1_DeleteUserResponse_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+      internal_static_warden_auth_v1_DeleteUserResponse_fieldAccessorTable;
 
   public static com.google.protobuf.Descriptors.FileDescriptor
       getDescriptor() {
@@ -253,40 +263,45 @@ public final class AuthProto {
       "n\030\002 \001(\tR\tpageToken\"g\n\021ListUsersResponse\022" +
       "*\n\005users\030\001 \003(\0132\024.warden.auth.v1.UserR\005us" +
       "ers\022&\n\017next_page_token\030\002 \001(\tR\rnextPageTo" +
-      "ken2\252\t\n\013AuthService\022M\n\010Register\022\037.warden" +
-      ".auth.v1.RegisterRequest\032 .warden.auth.v" +
-      "1.RegisterResponse\022D\n\005Login\022\034.warden.aut" +
-      "h.v1.LoginRequest\032\035.warden.auth.v1.Login" +
-      "Response\022b\n\017LoginWithApiKey\022&.warden.aut" +
-      "h.v1.LoginWithApiKeyRequest\032\'.warden.aut" +
-      "h.v1.LoginWithApiKeyResponse\022J\n\007Refresh\022" +
-      "\036.warden.auth.v1.RefreshRequest\032\037.warden" +
-      ".auth.v1.RefreshResponse\022G\n\006Logout\022\035.war" +
-      "den.auth.v1.LogoutRequest\032\036.warden.auth." +
-      "v1.LogoutResponse\022J\n\007GetJwks\022\036.warden.au" +
-      "th.v1.GetJwksRequest\032\037.warden.auth.v1.Ge" +
-      "tJwksResponse\022_\n\016ChangePassword\022%.warden" +
-      ".auth.v1.ChangePasswordRequest\032&.warden." +
-      "auth.v1.ChangePasswordResponse\022Y\n\014Create" +
-      "ApiKey\022#.warden.auth.v1.CreateApiKeyRequ" +
-      "est\032$.warden.auth.v1.CreateApiKeyRespons" +
-      "e\022V\n\013ListApiKeys\022\".warden.auth.v1.ListAp" +
-      "iKeysRequest\032#.warden.auth.v1.ListApiKey" +
-      "sResponse\022Y\n\014RevokeApiKey\022#.warden.auth." +
-      "v1.RevokeApiKeyRequest\032$.warden.auth.v1." +
-      "RevokeApiKeyResponse\022V\n\013SuspendUser\022\".wa" +
-      "rden.auth.v1.SuspendUserRequest\032#.warden" +
-      ".auth.v1.SuspendUserResponse\022\\\n\rReinstat" +
-      "eUser\022$.warden.auth.v1.ReinstateUserRequ" +
-      "est\032%.warden.auth.v1.ReinstateUserRespon" +
-      "se\022J\n\007GetUser\022\036.warden.auth.v1.GetUserRe" +
-      "quest\032\037.warden.auth.v1.GetUserResponse\022P" +
-      "\n\tListUsers\022 .warden.auth.v1.ListUsersRe" +
-      "quest\032!.warden.auth.v1.ListUsersResponse" +
-      "By\n\022dev.warden.auth.v1B\tAuthProtoP\001\242\002\003WA" +
-      "X\252\002\016Warden.Auth.V1\312\002\016Warden\\Auth\\V1\342\002\032Wa" +
-      "rden\\Auth\\V1\\GPBMetadata\352\002\020Warden::Auth:" +
-      ":V1b\006proto3"
+      "ken\",\n\021DeleteUserRequest\022\027\n\007user_id\030\001 \001(" +
+      "\tR\006userId\"?\n\022DeleteUserResponse\022)\n\020revok" +
+      "ed_sessions\030\001 \001(\rR\017revokedSessions2\377\t\n\013A" +
+      "uthService\022M\n\010Register\022\037.warden.auth.v1." +
+      "RegisterRequest\032 .warden.auth.v1.Registe" +
+      "rResponse\022D\n\005Login\022\034.warden.auth.v1.Logi" +
+      "nRequest\032\035.warden.auth.v1.LoginResponse\022" +
+      "b\n\017LoginWithApiKey\022&.warden.auth.v1.Logi" +
+      "nWithApiKeyRequest\032\'.warden.auth.v1.Logi" +
+      "nWithApiKeyResponse\022J\n\007Refresh\022\036.warden." +
+      "auth.v1.RefreshRequest\032\037.warden.auth.v1." +
+      "RefreshResponse\022G\n\006Logout\022\035.warden.auth." +
+      "v1.LogoutRequest\032\036.warden.auth.v1.Logout" +
+      "Response\022J\n\007GetJwks\022\036.warden.auth.v1.Get" +
+      "JwksRequest\032\037.warden.auth.v1.GetJwksResp" +
+      "onse\022_\n\016ChangePassword\022%.warden.auth.v1." +
+      "ChangePasswordRequest\032&.warden.auth.v1.C" +
+      "hangePasswordResponse\022Y\n\014CreateApiKey\022#." +
+      "warden.auth.v1.CreateApiKeyRequest\032$.war" +
+      "den.auth.v1.CreateApiKeyResponse\022V\n\013List" +
+      "ApiKeys\022\".warden.auth.v1.ListApiKeysRequ" +
+      "est\032#.warden.auth.v1.ListApiKeysResponse" +
+      "\022Y\n\014RevokeApiKey\022#.warden.auth.v1.Revoke" +
+      "ApiKeyRequest\032$.warden.auth.v1.RevokeApi" +
+      "KeyResponse\022V\n\013SuspendUser\022\".warden.auth" +
+      ".v1.SuspendUserRequest\032#.warden.auth.v1." +
+      "SuspendUserResponse\022\\\n\rReinstateUser\022$.w" +
+      "arden.auth.v1.ReinstateUserRequest\032%.war" +
+      "den.auth.v1.ReinstateUserResponse\022J\n\007Get" +
+      "User\022\036.warden.auth.v1.GetUserRequest\032\037.w" +
+      "arden.auth.v1.GetUserResponse\022P\n\tListUse" +
+      "rs\022 .warden.auth.v1.ListUsersRequest\032!.w" +
+      "arden.auth.v1.ListUsersResponse\022S\n\nDelet" +
+      "eUser\022!.warden.auth.v1.DeleteUserRequest" +
+      "\032\".warden.auth.v1.DeleteUserResponseBy\n\022" +
+      "dev.warden.auth.v1B\tAuthProtoP\001\242\002\003WAX\252\002\016" +
+      "Warden.Auth.V1\312\002\016Warden\\Auth\\V1\342\002\032Warden" +
+      "\\Auth\\V1\\GPBMetadata\352\002\020Warden::Auth::V1b" +
+      "\006proto3"
     };
     descriptor = com.google.protobuf.Descriptors.FileDescriptor
       .internalBuildGeneratedFileFrom(descriptorData,
@@ -485,6 +500,18 @@ public final class AuthProto {
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_warden_auth_v1_ListUsersResponse_descriptor,
         new java.lang.String[] { "Users", "NextPageToken", });
+    internal_static_warden_auth_v1_DeleteUserRequest_descriptor =
+      getDescriptor().getMessageTypes().get(32);
+    internal_static_warden_auth_v1_DeleteUserRequest_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
+        internal_static_warden_auth_v1_DeleteUserRequest_descriptor,
+        new java.lang.String[] { "UserId", });
+    internal_static_warden_auth_v1_DeleteUserResponse_descriptor =
+      getDescriptor().getMessageTypes().get(33);
+    internal_static_warden_auth_v1_DeleteUserResponse_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
+        internal_static_warden_auth_v1_DeleteUserResponse_descriptor,
+        new java.lang.String[] { "RevokedSessions", });
     com.google.protobuf.TimestampProto.getDescriptor();
   }
 

@@ -454,6 +454,37 @@ public final class AuthServiceGrpc {
     return getListUsersMethod;
   }
 
+  private static volatile io.grpc.MethodDescriptor<dev.warden.auth.v1.DeleteUserRequest,
+      dev.warden.auth.v1.DeleteUserResponse> getDeleteUserMethod;
+
+  @io.grpc.stub.annotations.RpcMethod(
+      fullMethodName = SERVICE_NAME + '/' + "DeleteUser",
+      requestType = dev.warden.auth.v1.DeleteUserRequest.class,
+      responseType = dev.warden.auth.v1.DeleteUserResponse.class,
+      methodType = io.grpc.MethodDescriptor.MethodType.UNARY)
+  public static io.grpc.MethodDescriptor<dev.warden.auth.v1.DeleteUserRequest,
+      dev.warden.auth.v1.DeleteUserResponse> getDeleteUserMethod() {
+    io.grpc.MethodDescriptor<dev.warden.auth.v1.DeleteUserRequest, dev.warden.auth.v1.DeleteUserResponse> getDeleteUserMethod;
+    if ((getDeleteUserMethod = AuthServiceGrpc.getDeleteUserMethod) == null) {
+      synchronized (AuthServiceGrpc.class) {
+        if ((getDeleteUserMethod = AuthServiceGrpc.getDeleteUserMethod) == null) {
+          AuthServiceGrpc.getDeleteUserMethod = getDeleteUserMethod =
+              io.grpc.MethodDescriptor.<dev.warden.auth.v1.DeleteUserRequest, dev.warden.auth.v1.DeleteUserResponse>newBuilder()
+              .setType(io.grpc.MethodDescriptor.MethodType.UNARY)
+              .setFullMethodName(generateFullMethodName(SERVICE_NAME, "DeleteUser"))
+              .setSampledToLocalTracing(true)
+              .setRequestMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  dev.warden.auth.v1.DeleteUserRequest.getDefaultInstance()))
+              .setResponseMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  dev.warden.auth.v1.DeleteUserResponse.getDefaultInstance()))
+              .setSchemaDescriptor(new AuthServiceMethodDescriptorSupplier("DeleteUser"))
+              .build();
+        }
+      }
+    }
+    return getDeleteUserMethod;
+  }
+
   /**
    * Creates a new async stub that supports all call types for the service
    */
@@ -681,6 +712,20 @@ public final class AuthServiceGrpc {
         io.grpc.stub.StreamObserver<dev.warden.auth.v1.ListUsersResponse> responseObserver) {
       io.grpc.stub.ServerCalls.asyncUnimplementedUnaryCall(getListUsersMethod(), responseObserver);
     }
+
+    /**
+     * <pre>
+     * DeleteUser deletes a user with their roles and API keys, ends every one
+     * of their sessions (`SessionRevoked`, reason USER_DELETED) and publishes
+     * `UserDeleted`. The email may then be registered again, as a new user
+     * with a new id. Needs `admin`; an administrator cannot delete themselves.
+     * Errors: NOT_FOUND ("user not found").
+     * </pre>
+     */
+    default void deleteUser(dev.warden.auth.v1.DeleteUserRequest request,
+        io.grpc.stub.StreamObserver<dev.warden.auth.v1.DeleteUserResponse> responseObserver) {
+      io.grpc.stub.ServerCalls.asyncUnimplementedUnaryCall(getDeleteUserMethod(), responseObserver);
+    }
   }
 
   /**
@@ -896,6 +941,21 @@ public final class AuthServiceGrpc {
       io.grpc.stub.ClientCalls.asyncUnaryCall(
           getChannel().newCall(getListUsersMethod(), getCallOptions()), request, responseObserver);
     }
+
+    /**
+     * <pre>
+     * DeleteUser deletes a user with their roles and API keys, ends every one
+     * of their sessions (`SessionRevoked`, reason USER_DELETED) and publishes
+     * `UserDeleted`. The email may then be registered again, as a new user
+     * with a new id. Needs `admin`; an administrator cannot delete themselves.
+     * Errors: NOT_FOUND ("user not found").
+     * </pre>
+     */
+    public void deleteUser(dev.warden.auth.v1.DeleteUserRequest request,
+        io.grpc.stub.StreamObserver<dev.warden.auth.v1.DeleteUserResponse> responseObserver) {
+      io.grpc.stub.ClientCalls.asyncUnaryCall(
+          getChannel().newCall(getDeleteUserMethod(), getCallOptions()), request, responseObserver);
+    }
   }
 
   /**
@@ -1078,6 +1138,20 @@ public final class AuthServiceGrpc {
       return io.grpc.stub.ClientCalls.blockingV2UnaryCall(
           getChannel(), getListUsersMethod(), getCallOptions(), request);
     }
+
+    /**
+     * <pre>
+     * DeleteUser deletes a user with their roles and API keys, ends every one
+     * of their sessions (`SessionRevoked`, reason USER_DELETED) and publishes
+     * `UserDeleted`. The email may then be registered again, as a new user
+     * with a new id. Needs `admin`; an administrator cannot delete themselves.
+     * Errors: NOT_FOUND ("user not found").
+     * </pre>
+     */
+    public dev.warden.auth.v1.DeleteUserResponse deleteUser(dev.warden.auth.v1.DeleteUserRequest request) throws io.grpc.StatusException {
+      return io.grpc.stub.ClientCalls.blockingV2UnaryCall(
+          getChannel(), getDeleteUserMethod(), getCallOptions(), request);
+    }
   }
 
   /**
@@ -1259,6 +1333,20 @@ public final class AuthServiceGrpc {
     public dev.warden.auth.v1.ListUsersResponse listUsers(dev.warden.auth.v1.ListUsersRequest request) {
       return io.grpc.stub.ClientCalls.blockingUnaryCall(
           getChannel(), getListUsersMethod(), getCallOptions(), request);
+    }
+
+    /**
+     * <pre>
+     * DeleteUser deletes a user with their roles and API keys, ends every one
+     * of their sessions (`SessionRevoked`, reason USER_DELETED) and publishes
+     * `UserDeleted`. The email may then be registered again, as a new user
+     * with a new id. Needs `admin`; an administrator cannot delete themselves.
+     * Errors: NOT_FOUND ("user not found").
+     * </pre>
+     */
+    public dev.warden.auth.v1.DeleteUserResponse deleteUser(dev.warden.auth.v1.DeleteUserRequest request) {
+      return io.grpc.stub.ClientCalls.blockingUnaryCall(
+          getChannel(), getDeleteUserMethod(), getCallOptions(), request);
     }
   }
 
@@ -1456,6 +1544,21 @@ public final class AuthServiceGrpc {
       return io.grpc.stub.ClientCalls.futureUnaryCall(
           getChannel().newCall(getListUsersMethod(), getCallOptions()), request);
     }
+
+    /**
+     * <pre>
+     * DeleteUser deletes a user with their roles and API keys, ends every one
+     * of their sessions (`SessionRevoked`, reason USER_DELETED) and publishes
+     * `UserDeleted`. The email may then be registered again, as a new user
+     * with a new id. Needs `admin`; an administrator cannot delete themselves.
+     * Errors: NOT_FOUND ("user not found").
+     * </pre>
+     */
+    public com.google.common.util.concurrent.ListenableFuture<dev.warden.auth.v1.DeleteUserResponse> deleteUser(
+        dev.warden.auth.v1.DeleteUserRequest request) {
+      return io.grpc.stub.ClientCalls.futureUnaryCall(
+          getChannel().newCall(getDeleteUserMethod(), getCallOptions()), request);
+    }
   }
 
   private static final int METHODID_REGISTER = 0;
@@ -1472,6 +1575,7 @@ public final class AuthServiceGrpc {
   private static final int METHODID_REINSTATE_USER = 11;
   private static final int METHODID_GET_USER = 12;
   private static final int METHODID_LIST_USERS = 13;
+  private static final int METHODID_DELETE_USER = 14;
 
   private static final class MethodHandlers<Req, Resp> implements
       io.grpc.stub.ServerCalls.UnaryMethod<Req, Resp>,
@@ -1545,6 +1649,10 @@ public final class AuthServiceGrpc {
         case METHODID_LIST_USERS:
           serviceImpl.listUsers((dev.warden.auth.v1.ListUsersRequest) request,
               (io.grpc.stub.StreamObserver<dev.warden.auth.v1.ListUsersResponse>) responseObserver);
+          break;
+        case METHODID_DELETE_USER:
+          serviceImpl.deleteUser((dev.warden.auth.v1.DeleteUserRequest) request,
+              (io.grpc.stub.StreamObserver<dev.warden.auth.v1.DeleteUserResponse>) responseObserver);
           break;
         default:
           throw new AssertionError();
@@ -1662,6 +1770,13 @@ public final class AuthServiceGrpc {
               dev.warden.auth.v1.ListUsersRequest,
               dev.warden.auth.v1.ListUsersResponse>(
                 service, METHODID_LIST_USERS)))
+        .addMethod(
+          getDeleteUserMethod(),
+          io.grpc.stub.ServerCalls.asyncUnaryCall(
+            new MethodHandlers<
+              dev.warden.auth.v1.DeleteUserRequest,
+              dev.warden.auth.v1.DeleteUserResponse>(
+                service, METHODID_DELETE_USER)))
         .build();
   }
 
@@ -1724,6 +1839,7 @@ public final class AuthServiceGrpc {
               .addMethod(getReinstateUserMethod())
               .addMethod(getGetUserMethod())
               .addMethod(getListUsersMethod())
+              .addMethod(getDeleteUserMethod())
               .build();
         }
       }

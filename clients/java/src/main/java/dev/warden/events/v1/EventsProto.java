@@ -36,6 +36,11 @@ public final class EventsProto {
     com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
       internal_static_warden_events_v1_UserSuspended_fieldAccessorTable;
   static final com.google.protobuf.Descriptors.Descriptor
+    internal_static_warden_events_v1_UserDeleted_descriptor;
+  static final 
+    com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
+      internal_static_warden_events_v1_UserDeleted_fieldAccessorTable;
+  static final com.google.protobuf.Descriptors.Descriptor
     internal_static_warden_events_v1_RelationshipsChanged_descriptor;
   static final 
     com.google.protobuf.GeneratedMessageV3.FieldAccessorTable
@@ -72,22 +77,26 @@ public final class EventsProto {
       "ended\022\031\n\010event_id\030\001 \001(\tR\007eventId\022;\n\013occu" +
       "rred_at\030\002 \001(\0132\032.google.protobuf.Timestam" +
       "pR\noccurredAt\022\027\n\007user_id\030\003 \001(\tR\006userId\022\026" +
-      "\n\006reason\030\004 \001(\tR\006reason\"\212\001\n\024Relationships" +
-      "Changed\022\031\n\010event_id\030\001 \001(\tR\007eventId\022;\n\013oc" +
-      "curred_at\030\002 \001(\0132\032.google.protobuf.Timest" +
-      "ampR\noccurredAt\022\032\n\010revision\030\003 \001(\tR\010revis" +
-      "ion*\261\002\n\020RevocationReason\022!\n\035REVOCATION_R" +
-      "EASON_UNSPECIFIED\020\000\022\034\n\030REVOCATION_REASON" +
-      "_LOGOUT\020\001\022)\n%REVOCATION_REASON_REFRESH_T" +
-      "OKEN_REUSE\020\002\022\035\n\031REVOCATION_REASON_REVOKE" +
-      "D\020\003\022$\n REVOCATION_REASON_USER_SUSPENDED\020" +
-      "\004\022&\n\"REVOCATION_REASON_PASSWORD_CHANGED\020" +
-      "\005\022%\n!REVOCATION_REASON_API_KEY_REVOKED\020\006" +
-      "\022\035\n\031REVOCATION_REASON_EXPIRED\020\007B\205\001\n\024dev." +
-      "warden.events.v1B\013EventsProtoP\001\242\002\003WEX\252\002\020" +
-      "Warden.Events.V1\312\002\020Warden\\Events\\V1\342\002\034Wa" +
-      "rden\\Events\\V1\\GPBMetadata\352\002\022Warden::Eve" +
-      "nts::V1b\006proto3"
+      "\n\006reason\030\004 \001(\tR\006reason\"~\n\013UserDeleted\022\031\n" +
+      "\010event_id\030\001 \001(\tR\007eventId\022;\n\013occurred_at\030" +
+      "\002 \001(\0132\032.google.protobuf.TimestampR\noccur" +
+      "redAt\022\027\n\007user_id\030\003 \001(\tR\006userId\"\212\001\n\024Relat" +
+      "ionshipsChanged\022\031\n\010event_id\030\001 \001(\tR\007event" +
+      "Id\022;\n\013occurred_at\030\002 \001(\0132\032.google.protobu" +
+      "f.TimestampR\noccurredAt\022\032\n\010revision\030\003 \001(" +
+      "\tR\010revision*\325\002\n\020RevocationReason\022!\n\035REVO" +
+      "CATION_REASON_UNSPECIFIED\020\000\022\034\n\030REVOCATIO" +
+      "N_REASON_LOGOUT\020\001\022)\n%REVOCATION_REASON_R" +
+      "EFRESH_TOKEN_REUSE\020\002\022\035\n\031REVOCATION_REASO" +
+      "N_REVOKED\020\003\022$\n REVOCATION_REASON_USER_SU" +
+      "SPENDED\020\004\022&\n\"REVOCATION_REASON_PASSWORD_" +
+      "CHANGED\020\005\022%\n!REVOCATION_REASON_API_KEY_R" +
+      "EVOKED\020\006\022\035\n\031REVOCATION_REASON_EXPIRED\020\007\022" +
+      "\"\n\036REVOCATION_REASON_USER_DELETED\020\010B\205\001\n\024" +
+      "dev.warden.events.v1B\013EventsProtoP\001\242\002\003WE" +
+      "X\252\002\020Warden.Events.V1\312\002\020Warden\\Events\\V1\342" +
+      "\002\034Warden\\Events\\V1\\GPBMetadata\352\002\022Warden:" +
+      ":Events::V1b\006proto3"
     };
     descriptor = com.google.protobuf.Descriptors.FileDescriptor
       .internalBuildGeneratedFileFrom(descriptorData,
@@ -119,8 +128,14 @@ public final class EventsProto {
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_warden_events_v1_UserSuspended_descriptor,
         new java.lang.String[] { "EventId", "OccurredAt", "UserId", "Reason", });
-    internal_static_warden_events_v1_RelationshipsChanged_descriptor =
+    internal_static_warden_events_v1_UserDeleted_descriptor =
       getDescriptor().getMessageTypes().get(4);
+    internal_static_warden_events_v1_UserDeleted_fieldAccessorTable = new
+      com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
+        internal_static_warden_events_v1_UserDeleted_descriptor,
+        new java.lang.String[] { "EventId", "OccurredAt", "UserId", });
+    internal_static_warden_events_v1_RelationshipsChanged_descriptor =
+      getDescriptor().getMessageTypes().get(5);
     internal_static_warden_events_v1_RelationshipsChanged_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_warden_events_v1_RelationshipsChanged_descriptor,

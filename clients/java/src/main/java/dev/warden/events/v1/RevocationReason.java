@@ -77,6 +77,14 @@ public enum RevocationReason
    * <code>REVOCATION_REASON_EXPIRED = 7;</code>
    */
   REVOCATION_REASON_EXPIRED(7),
+  /**
+   * <pre>
+   * The user was deleted by an administrator.
+   * </pre>
+   *
+   * <code>REVOCATION_REASON_USER_DELETED = 8;</code>
+   */
+  REVOCATION_REASON_USER_DELETED(8),
   UNRECOGNIZED(-1),
   ;
 
@@ -144,6 +152,14 @@ public enum RevocationReason
    * <code>REVOCATION_REASON_EXPIRED = 7;</code>
    */
   public static final int REVOCATION_REASON_EXPIRED_VALUE = 7;
+  /**
+   * <pre>
+   * The user was deleted by an administrator.
+   * </pre>
+   *
+   * <code>REVOCATION_REASON_USER_DELETED = 8;</code>
+   */
+  public static final int REVOCATION_REASON_USER_DELETED_VALUE = 8;
 
 
   public final int getNumber() {
@@ -178,6 +194,7 @@ public enum RevocationReason
       case 5: return REVOCATION_REASON_PASSWORD_CHANGED;
       case 6: return REVOCATION_REASON_API_KEY_REVOKED;
       case 7: return REVOCATION_REASON_EXPIRED;
+      case 8: return REVOCATION_REASON_USER_DELETED;
       default: return null;
     }
   }
