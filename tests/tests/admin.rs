@@ -654,11 +654,18 @@ async fn real_backends_users_are_deleted() {
     users_are_deleted(Backend::Real).await;
 }
 
-/// A login whose password check overlaps the user's suspension: the
-/// suspension's sweep of sessions runs before the login's session exists, so
-/// the login must look at the user again once its session is stored.
-#[tokio::test]
-async fn a_login_overlapping_a_suspension_keeps_no_session() {
+/// What an administrator does to the user while their login's password is
+/// being checked.
+#[derive(Clone, Copy, Debug)]
+enum Overlap {
+    Suspend,
+    Delete,
+}
+
+/// A login whose password check overlaps the user's suspension or deletion:
+/// its sweep of sessions runs before the login's session exists, so the login
+/// must look at the user again once its session is stored.
+async fn a_login_overlapping(action: Overlap) {
     use std::time::Instant;
     use warden_server::config::Argon2Params;
     // Slow enough hashing that the suspension lands within the check.
@@ -686,19 +693,33 @@ async fn a_login_overlapping_a_suspension_keeps_no_session() {
         tokio::spawn(async move { login(&mut auth, &email).await })
     };
     tokio::time::sleep(check / 3).await;
-    let suspend = SuspendUserRequest {
-        user_id: user_id.clone(),
-        reason: "overlap".into(),
+    let (revoked, expected) = match action {
+        Overlap::Suspend => {
+            let suspend = SuspendUserRequest {
+                user_id: user_id.clone(),
+                reason: "overlap".into(),
+            };
+            let done = auth.suspend_user(bearer(suspend, &admin.access_token));
+            (
+                done.await.unwrap().into_inner().revoked_sessions,
+                "USER_SUSPENDED",
+            )
+        }
+        Overlap::Delete => {
+            let delete = DeleteUserRequest {
+                user_id: user_id.clone(),
+            };
+            let done = auth.delete_user(bearer(delete, &admin.access_token));
+            // As for an unknown email: the account is gone.
+            (
+                done.await.unwrap().into_inner().revoked_sessions,
+                "INVALID_CREDENTIALS",
+            )
+        }
     };
-    let revoked = auth
-        .suspend_user(bearer(suspend, &admin.access_token))
-        .await
-        .unwrap()
-        .into_inner()
-        .revoked_sessions;
     assert_eq!(revoked, 1, "only the first login's session existed yet");
     let status = racing.await.unwrap().unwrap_err();
-    assert_eq!(reason(&status), "USER_SUSPENDED", "{status:?}");
+    assert_eq!(reason(&status), expected, "{action:?}: {status:?}");
     let left = ListSessionsRequest {
         user_id: user_id.clone(),
     };
@@ -710,7 +731,7 @@ async fn a_login_overlapping_a_suspension_keeps_no_session() {
         .sessions;
     assert!(
         left.is_empty(),
-        "no session outlives the suspension: {left:?}"
+        "{action:?}: no session outlives it: {left:?}"
     );
     let status = sessions
         .get_current_session(bearer(GetCurrentSessionRequest {}, &first.access_token))
@@ -718,4 +739,107 @@ async fn a_login_overlapping_a_suspension_keeps_no_session() {
         .unwrap_err();
     assert_eq!(status.code(), Code::Unauthenticated);
     warden.stop().await;
+}
+
+#[tokio::test]
+async fn a_login_overlapping_a_suspension_keeps_no_session() {
+    a_login_overlapping(Overlap::Suspend).await;
+}
+
+#[tokio::test]
+async fn a_login_overlapping_a_deletion_keeps_no_session() {
+    a_login_overlapping(Overlap::Delete).await;
+}
+
+/// Role grants and new API keys racing the deletion of their user, straight
+/// on the store: each either lands before the deletion (which then removes
+/// it) or finds the user gone; none fails, and nothing is left behind.
+async fn a_deleted_user_is_left_no_roles_or_keys(backend: Backend) {
+    use std::sync::Arc;
+    use warden_server::store::sql::SqlStore;
+    use warden_server::store::{ApiKeyRecord, ApiKeyStore, RoleStore, User, UserStore};
+    let dir = tempfile::tempdir().unwrap();
+    let url = match backend {
+        Backend::Real => Some(warden_e2e::fresh_postgres_database().await),
+        Backend::Embedded => None,
+    };
+    let store = Arc::new(SqlStore::connect(url.as_deref(), dir.path()).await.unwrap());
+    let roles: Vec<String> = (0..8).map(|i| format!("role-{i}")).collect();
+    for role in &roles {
+        store
+            .define_role(role, &["p".to_owned()], &Default::default())
+            .await
+            .unwrap();
+    }
+    for round in 0..20 {
+        let user_id = format!("user-{round}");
+        let user = User {
+            id: user_id.clone(),
+            email: format!("{user_id}@example.com"),
+            password_hash: String::new(),
+            display_name: String::new(),
+            created_at_ms: 0,
+            suspended_at_ms: None,
+            suspended_reason: None,
+        };
+        store.create_user(&user).await.unwrap();
+        let grants: Vec<_> = roles
+            .iter()
+            .map(|role| {
+                let (store, user_id, role) = (store.clone(), user_id.clone(), role.clone());
+                tokio::spawn(async move { store.grant_role(&user_id, &role).await })
+            })
+            .collect();
+        let keys: Vec<_> = (0..4)
+            .map(|k| {
+                let key = ApiKeyRecord {
+                    id: format!("{round:08x}{k:08x}"),
+                    user_id: user_id.clone(),
+                    name: format!("key {k}"),
+                    secret_hash: String::new(),
+                    created_at_ms: 0,
+                    expires_at_ms: None,
+                    revoked_at_ms: None,
+                    last_used_at_ms: None,
+                };
+                let store = store.clone();
+                tokio::spawn(async move { store.create_api_key(&key).await })
+            })
+            .collect();
+        assert!(store.delete_user(&user_id).await.unwrap(), "round {round}");
+        for grant in grants {
+            grant
+                .await
+                .unwrap()
+                .expect("a grant fails only by finding nothing");
+        }
+        for key in keys {
+            key.await
+                .unwrap()
+                .expect("a new key fails only by finding nothing");
+        }
+        assert_eq!(store.find_user(&user_id).await.unwrap(), None);
+        for role in &roles {
+            assert!(
+                !store.has_role(&user_id, role).await.unwrap(),
+                "round {round}: a deleted user holds {role}"
+            );
+        }
+        assert_eq!(
+            store.list_api_keys(&user_id).await.unwrap(),
+            Vec::new(),
+            "round {round}: a deleted user has keys"
+        );
+        assert!(!store.delete_user(&user_id).await.unwrap(), "deleted once");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn embedded_a_deleted_user_is_left_no_roles_or_keys() {
+    a_deleted_user_is_left_no_roles_or_keys(Backend::Embedded).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn real_backends_a_deleted_user_is_left_no_roles_or_keys() {
+    a_deleted_user_is_left_no_roles_or_keys(Backend::Real).await;
 }

@@ -290,7 +290,11 @@ impl Auth {
         // Suspended or deleted while the password was being checked: the
         // suspension's or deletion's sweep of sessions may have run before
         // this one existed, so look again now that it does.
-        if let Err(e) = self.ensure_not_suspended(user_id).await {
+        let gone = match method {
+            AuthMethod::ApiKey => Error::InvalidApiKey,
+            _ => Error::InvalidCredentials,
+        };
+        if let Err(e) = self.ensure_active(user_id, gone).await {
             let _ = self.sessions.store().delete(&session_id, user_id).await;
             return Err(e);
         }
@@ -338,11 +342,13 @@ impl Auth {
         })
     }
 
-    /// `UserSuspended` when the user is suspended (or gone).
-    async fn ensure_not_suspended(&self, user_id: &str) -> Result<(), Error> {
+    /// `UserSuspended` when the user is suspended, `gone` when there is no
+    /// such user (deleted): the error the caller gets for an unknown one.
+    async fn ensure_active(&self, user_id: &str, gone: Error) -> Result<(), Error> {
         match self.users.find_user(user_id).await? {
             Some(user) if user.suspended_at_ms.is_none() => Ok(()),
-            _ => Err(Error::UserSuspended),
+            Some(_) => Err(Error::UserSuspended),
+            None => Err(gone),
         }
     }
 
@@ -514,7 +520,8 @@ impl Auth {
             .await?
             .ok_or(Error::InvalidRefreshToken)?;
         let now = SystemTime::now();
-        self.ensure_not_suspended(&session.user_id).await?;
+        self.ensure_active(&session.user_id, Error::InvalidRefreshToken)
+            .await?;
         let next_secret = self.next_refresh_secret(secret);
         let windows = RefreshWindows {
             grace: self.settings.refresh_grace,
@@ -651,7 +658,8 @@ impl Auth {
         }
         let key_id = hex::encode(self.random_bytes::<8>()?);
         let secret = URL_SAFE_NO_PAD.encode(self.random_bytes::<32>()?);
-        self.api_keys
+        let created = self
+            .api_keys
             .create_api_key(&ApiKeyRecord {
                 id: key_id.clone(),
                 user_id: ctx.user_id.clone(),
@@ -663,6 +671,10 @@ impl Auth {
                 last_used_at_ms: None,
             })
             .await?;
+        if !created {
+            // The caller's account was deleted while this request ran.
+            return Err(Error::NotFound("user"));
+        }
         Ok(pb::CreateApiKeyResponse {
             api_key: format!("{API_KEY_PREFIX}{key_id}_{secret}"),
             key_id,
@@ -734,7 +746,8 @@ impl Auth {
         if key.expires_at_ms.is_some_and(|e| e <= now_ms) {
             return Err(Error::ApiKeyExpired);
         }
-        self.ensure_not_suspended(&key.user_id).await?;
+        self.ensure_active(&key.user_id, Error::InvalidApiKey)
+            .await?;
         self.api_keys.touch_api_key(&key.id, now_ms).await?;
         let tokens = self
             .start_session(&key.user_id, AuthMethod::ApiKey, Some(&key.id), client)

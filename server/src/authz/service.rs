@@ -1291,8 +1291,12 @@ impl authz_service_server::AuthzService for Authz {
             return Err(Error::NotFound("user").into());
         }
         if !self.roles.grant_role(&r.user_id, &r.role).await? {
-            // Deleted since it was looked up.
-            return Err(role_not_found(&r.role).into());
+            // The role or the user was deleted since it was looked up.
+            return Err(if self.roles.role_exists(&r.role).await? {
+                Error::NotFound("user").into()
+            } else {
+                role_not_found(&r.role).into()
+            });
         }
         self.reenrich(std::slice::from_ref(&r.user_id)).await?;
         Ok(Response::new(pb::AssignRoleResponse {}))

@@ -90,9 +90,10 @@ pub struct RoleDefinition {
 /// assignment to users. The built-in `admin` role governs Warden itself.
 #[async_trait]
 pub trait RoleStore: Send + Sync {
-    /// Gives `role` to a user (idempotent) if the role is defined; `false`
-    /// when it is not. Atomic with `delete_role`: a role deleted at the same
-    /// time is never left assigned.
+    /// Gives `role` to a user (idempotent) if both the user and the role
+    /// exist; `false` when either does not. Atomic with `delete_role` and
+    /// `UserStore::delete_user`: a role or user deleted at the same time is
+    /// never left assigned.
     async fn grant_role(&self, user_id: &str, role: &str) -> Result<bool, Error>;
     /// Whether the user holds `role`.
     async fn has_role(&self, user_id: &str, role: &str) -> Result<bool, Error>;
@@ -165,8 +166,9 @@ pub struct ApiKeyRecord {
 /// Where API keys live.
 #[async_trait]
 pub trait ApiKeyStore: Send + Sync {
-    /// Stores a new key.
-    async fn create_api_key(&self, key: &ApiKeyRecord) -> Result<(), Error>;
+    /// Stores a new key if its user exists; `false` when the user does not
+    /// (deleted at the same time: atomic with `UserStore::delete_user`).
+    async fn create_api_key(&self, key: &ApiKeyRecord) -> Result<bool, Error>;
     /// Finds a key by id.
     async fn find_api_key(&self, key_id: &str) -> Result<Option<ApiKeyRecord>, Error>;
     /// A user's keys, newest first.

@@ -102,6 +102,16 @@ impl SqlStore {
         self.dialect
     }
 
+    /// The locking clause that makes a statement reading a row wait for a
+    /// transaction deleting it (`FOR UPDATE` first): PostgreSQL's `FOR SHARE`;
+    /// nothing on SQLite, whose single writer serializes them anyway.
+    fn share_lock(&self) -> &'static str {
+        match self.dialect {
+            Dialect::Sqlite => "",
+            Dialect::Postgres => " FOR SHARE",
+        }
+    }
+
     /// Runs `statement (<ids>)` for the ids, 100 at a time.
     async fn for_ids(&self, statement: &str, ids: &[i64]) -> Result<(), Error> {
         for chunk in ids.chunks(100) {
@@ -214,6 +224,18 @@ impl UserStore for SqlStore {
 
     async fn delete_user(&self, user_id: &str) -> Result<bool, Error> {
         let mut tx = self.pool.begin().await?;
+        if self.dialect == Dialect::Postgres {
+            // Taken first, so a `grant_role` or `create_api_key` holding the
+            // row in share mode finishes before the deletes below (and they
+            // see its row), or waits and then finds the user gone.
+            let row = sqlx::query("SELECT id FROM users WHERE id = $1 FOR UPDATE")
+                .bind(user_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+            if row.is_none() {
+                return Ok(false);
+            }
+        }
         for table in ["user_roles", "api_keys"] {
             sqlx::query(&format!("DELETE FROM {table} WHERE user_id = $1"))
                 .bind(user_id)
@@ -233,17 +255,16 @@ impl UserStore for SqlStore {
 #[async_trait]
 impl RoleStore for SqlStore {
     async fn grant_role(&self, user_id: &str, role: &str) -> Result<bool, Error> {
-        // One statement that reads the role's row and inserts: SQLite runs it
-        // under its single writer lock; PostgreSQL's share lock makes it wait
-        // for a `delete_role` holding the row, and then find it gone.
-        let lock = match self.dialect {
-            Dialect::Sqlite => "",
-            Dialect::Postgres => " FOR SHARE",
-        };
+        // One statement that reads the role's and the user's rows and
+        // inserts: SQLite runs it under its single writer lock; PostgreSQL's
+        // share locks make it wait for a `delete_role` or `delete_user`
+        // holding either row, and then find it gone.
         let inserted = sqlx::query(&format!(
             "INSERT INTO user_roles (user_id, role, granted_at) \
-             SELECT $1, name, $3 FROM roles WHERE name = $2{lock} \
-             ON CONFLICT (user_id, role) DO NOTHING"
+             SELECT users.id, roles.name, $3 FROM roles, users \
+             WHERE roles.name = $2 AND users.id = $1{} \
+             ON CONFLICT (user_id, role) DO NOTHING",
+            self.share_lock()
         ))
         .bind(user_id)
         .bind(role)
@@ -529,9 +550,12 @@ fn api_key_from_row(row: &AnyRow) -> Result<ApiKeyRecord, sqlx::Error> {
 
 #[async_trait]
 impl ApiKeyStore for SqlStore {
-    async fn create_api_key(&self, key: &ApiKeyRecord) -> Result<(), Error> {
-        sqlx::query(&format!(
-            "INSERT INTO api_keys ({API_KEY_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+    async fn create_api_key(&self, key: &ApiKeyRecord) -> Result<bool, Error> {
+        // Inserted only beside the user's row, held as `grant_role` holds it.
+        let inserted = sqlx::query(&format!(
+            "INSERT INTO api_keys ({API_KEY_COLUMNS}) \
+             SELECT $1, id, $3, $4, $5, $6, $7, $8 FROM users WHERE id = $2{}",
+            self.share_lock()
         ))
         .bind(&key.id)
         .bind(&key.user_id)
@@ -542,8 +566,9 @@ impl ApiKeyStore for SqlStore {
         .bind(key.revoked_at_ms)
         .bind(key.last_used_at_ms)
         .execute(&self.pool)
-        .await?;
-        Ok(())
+        .await?
+        .rows_affected();
+        Ok(inserted > 0)
     }
 
     async fn find_api_key(&self, key_id: &str) -> Result<Option<ApiKeyRecord>, Error> {
