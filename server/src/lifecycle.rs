@@ -93,4 +93,15 @@ impl SessionSource for StoreSessionSource {
             .await
             .map_err(|e| AuthError::Unavailable(e.to_string()))
     }
+
+    async fn shared_session(
+        &self,
+        session_id: &str,
+        _token: &str,
+    ) -> Result<Option<Arc<Session>>, AuthError> {
+        self.0
+            .get_shared(session_id)
+            .await
+            .map_err(|e| AuthError::Unavailable(e.to_string()))
+    }
 }

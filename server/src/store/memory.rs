@@ -1,7 +1,7 @@
 //! In-memory session store: the embedded default (one process, lost on restart).
 
 use std::collections::{BTreeSet, HashMap, HashSet};
-use std::sync::RwLock;
+use std::sync::{Arc, RwLock};
 
 use async_trait::async_trait;
 use warden_proto::session::v1::Session;
@@ -23,7 +23,8 @@ struct RefreshState {
 
 #[derive(Default)]
 struct Inner {
-    sessions: HashMap<String, Session>,
+    /// Shared, so that a read hands out the session without copying it.
+    sessions: HashMap<String, Arc<Session>>,
     refresh: HashMap<String, RefreshState>,
     by_user: HashMap<String, HashSet<String>>,
     /// Bumped by every write of a session, for [`SessionStore::replace`].
@@ -38,7 +39,7 @@ impl Inner {
     /// Stores `session` (new, or over the one of its id) and files it by expiry.
     fn put(&mut self, session: &Session) {
         let id = &session.session_id;
-        if let Some(old) = self.sessions.insert(id.clone(), session.clone()) {
+        if let Some(old) = (self.sessions).insert(id.clone(), Arc::new(session.clone())) {
             self.by_expiry.remove(&(expiry_ms(&old), id.clone()));
         }
         self.by_expiry.insert((expiry_ms(session), id.clone()));
@@ -150,6 +151,11 @@ impl SessionStore for MemorySessionStore {
     }
 
     async fn get(&self, session_id: &str) -> Result<Option<Session>, Error> {
+        let found = self.get_shared(session_id).await?;
+        Ok(found.map(|s| Session::clone(&s)))
+    }
+
+    async fn get_shared(&self, session_id: &str) -> Result<Option<Arc<Session>>, Error> {
         let found = {
             let inner = self
                 .inner
@@ -179,7 +185,7 @@ impl SessionStore for MemorySessionStore {
             .flatten()
             .filter_map(|sid| inner.sessions.get(sid))
             .filter(|s| live(s))
-            .cloned()
+            .map(|s| Session::clone(s))
             .collect();
         out.sort_by_key(|s| std::cmp::Reverse(s.created_at.map(|t| (t.seconds, t.nanos))));
         Ok(out)
@@ -234,7 +240,7 @@ impl SessionStore for MemorySessionStore {
             .get(session_id)
             .filter(|s| live(s))
             .zip(inner.versions.get(session_id))
-            .map(|(s, v)| (s.clone(), SessionVersion(v.to_string()))))
+            .map(|(s, v)| (Session::clone(s), SessionVersion(v.to_string()))))
     }
 
     async fn replace(&self, version: &SessionVersion, session: &Session) -> Result<bool, Error> {

@@ -3,6 +3,7 @@
 //! the port's trait.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use async_trait::async_trait;
@@ -233,6 +234,12 @@ pub trait SessionStore: Send + Sync {
     async fn create(&self, session: &Session, refresh_token_hash: &str) -> Result<(), Error>;
     /// Reads a live session.
     async fn get(&self, session_id: &str) -> Result<Option<Session>, Error>;
+    /// [`SessionStore::get`] as a shared value, for the verification layer
+    /// that reads the session of every call: a store that keeps sessions in
+    /// memory hands out the one it holds instead of a copy.
+    async fn get_shared(&self, session_id: &str) -> Result<Option<Arc<Session>>, Error> {
+        Ok(self.get(session_id).await?.map(Arc::new))
+    }
     /// Lists a user's live sessions.
     async fn list_for_user(&self, user_id: &str) -> Result<Vec<Session>, Error>;
     /// Deletes a session (and its refresh state and index entry); `true` if it existed.
