@@ -102,6 +102,40 @@ pub async fn fresh_postgres_database() -> String {
     format!("{base}/{name}")
 }
 
+/// Warden's SQL store on its own, for tests that race calls straight on it:
+/// a fresh PostgreSQL database (`Real`) or SQLite in the returned directory,
+/// with `users` created as plain users (id, `<id>@example.com`, no password).
+pub async fn sql_store_with_users(
+    backend: Backend,
+    users: &[String],
+) -> (
+    std::sync::Arc<warden_server::store::sql::SqlStore>,
+    tempfile::TempDir,
+) {
+    use warden_server::store::{User, UserStore};
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let url = match backend {
+        Backend::Real => Some(fresh_postgres_database().await),
+        Backend::Embedded => None,
+    };
+    let store = warden_server::store::sql::SqlStore::connect(url.as_deref(), dir.path())
+        .await
+        .expect("the SQL store opens");
+    for id in users {
+        let user = User {
+            id: id.clone(),
+            email: format!("{id}@example.com"),
+            password_hash: String::new(),
+            display_name: String::new(),
+            created_at_ms: 0,
+            suspended_at_ms: None,
+            suspended_reason: None,
+        };
+        store.create_user(&user).await.expect("the user is created");
+    }
+    (std::sync::Arc::new(store), dir)
+}
+
 /// A connected Redis client for assertions.
 pub async fn redis_client() -> fred::prelude::Client {
     use fred::prelude::*;

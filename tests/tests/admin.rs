@@ -755,15 +755,9 @@ async fn a_login_overlapping_a_deletion_keeps_no_session() {
 /// on the store: each either lands before the deletion (which then removes
 /// it) or finds the user gone; none fails, and nothing is left behind.
 async fn a_deleted_user_is_left_no_roles_or_keys(backend: Backend) {
-    use std::sync::Arc;
-    use warden_server::store::sql::SqlStore;
-    use warden_server::store::{ApiKeyRecord, ApiKeyStore, RoleStore, User, UserStore};
-    let dir = tempfile::tempdir().unwrap();
-    let url = match backend {
-        Backend::Real => Some(warden_e2e::fresh_postgres_database().await),
-        Backend::Embedded => None,
-    };
-    let store = Arc::new(SqlStore::connect(url.as_deref(), dir.path()).await.unwrap());
+    use warden_server::store::{ApiKeyRecord, ApiKeyStore, RoleStore, UserStore};
+    let users: Vec<String> = (0..20).map(|round| format!("user-{round}")).collect();
+    let (store, _dir) = warden_e2e::sql_store_with_users(backend, &users).await;
     let roles: Vec<String> = (0..8).map(|i| format!("role-{i}")).collect();
     for role in &roles {
         store
@@ -771,18 +765,7 @@ async fn a_deleted_user_is_left_no_roles_or_keys(backend: Backend) {
             .await
             .unwrap();
     }
-    for round in 0..20 {
-        let user_id = format!("user-{round}");
-        let user = User {
-            id: user_id.clone(),
-            email: format!("{user_id}@example.com"),
-            password_hash: String::new(),
-            display_name: String::new(),
-            created_at_ms: 0,
-            suspended_at_ms: None,
-            suspended_reason: None,
-        };
-        store.create_user(&user).await.unwrap();
+    for (round, user_id) in users.iter().enumerate() {
         let grants: Vec<_> = roles
             .iter()
             .map(|role| {
@@ -806,7 +789,7 @@ async fn a_deleted_user_is_left_no_roles_or_keys(backend: Backend) {
                 tokio::spawn(async move { store.create_api_key(&key).await })
             })
             .collect();
-        assert!(store.delete_user(&user_id).await.unwrap(), "round {round}");
+        assert!(store.delete_user(user_id).await.unwrap(), "round {round}");
         for grant in grants {
             grant
                 .await
@@ -818,19 +801,19 @@ async fn a_deleted_user_is_left_no_roles_or_keys(backend: Backend) {
                 .unwrap()
                 .expect("a new key fails only by finding nothing");
         }
-        assert_eq!(store.find_user(&user_id).await.unwrap(), None);
+        assert_eq!(store.find_user(user_id).await.unwrap(), None);
         for role in &roles {
             assert!(
-                !store.has_role(&user_id, role).await.unwrap(),
+                !store.has_role(user_id, role).await.unwrap(),
                 "round {round}: a deleted user holds {role}"
             );
         }
         assert_eq!(
-            store.list_api_keys(&user_id).await.unwrap(),
+            store.list_api_keys(user_id).await.unwrap(),
             Vec::new(),
             "round {round}: a deleted user has keys"
         );
-        assert!(!store.delete_user(&user_id).await.unwrap(), "deleted once");
+        assert!(!store.delete_user(user_id).await.unwrap(), "deleted once");
     }
 }
 

@@ -662,28 +662,9 @@ async fn roles_are_read_listed_and_deleted(backend: Backend) {
 /// Grants racing a deletion of their role, straight on the store: once the
 /// role is gone, nobody holds it, whichever came first.
 async fn a_deleted_role_is_never_left_assigned(backend: Backend) {
-    use std::sync::Arc;
-    use warden_server::store::sql::SqlStore;
-    use warden_server::store::{RoleStore, User, UserStore};
-    let dir = tempfile::tempdir().unwrap();
-    let url = match backend {
-        Backend::Real => Some(warden_e2e::fresh_postgres_database().await),
-        Backend::Embedded => None,
-    };
-    let store = Arc::new(SqlStore::connect(url.as_deref(), dir.path()).await.unwrap());
+    use warden_server::store::RoleStore;
     let users: Vec<String> = (0..16).map(|i| format!("user-{i}")).collect();
-    for id in &users {
-        let user = User {
-            id: id.clone(),
-            email: format!("{id}@example.com"),
-            password_hash: String::new(),
-            display_name: String::new(),
-            created_at_ms: 0,
-            suspended_at_ms: None,
-            suspended_reason: None,
-        };
-        store.create_user(&user).await.unwrap();
-    }
+    let (store, _dir) = warden_e2e::sql_store_with_users(backend, &users).await;
     for round in 0..20 {
         store
             .define_role("racing", &["p".to_owned()], &Default::default())

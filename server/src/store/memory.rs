@@ -39,7 +39,7 @@ impl Inner {
     /// Stores `session` (new, or over the one of its id) and files it by expiry.
     fn put(&mut self, session: &Session) {
         let id = &session.session_id;
-        if let Some(old) = (self.sessions).insert(id.clone(), Arc::new(session.clone())) {
+        if let Some(old) = self.sessions.insert(id.clone(), Arc::new(session.clone())) {
             self.by_expiry.remove(&(expiry_ms(&old), id.clone()));
         }
         self.by_expiry.insert((expiry_ms(session), id.clone()));

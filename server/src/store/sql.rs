@@ -112,6 +112,30 @@ impl SqlStore {
         }
     }
 
+    /// On PostgreSQL, takes the row of `table` whose `key` is `value` `FOR
+    /// UPDATE` as the first step of deleting it: statements holding it with
+    /// [`SqlStore::share_lock`] finish first, or wait and then find it gone.
+    /// `false` when there is no such row. On SQLite, `true`: the delete's first
+    /// write takes the single writer lock instead.
+    async fn lock_to_delete(
+        &self,
+        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+        table: &str,
+        key: &str,
+        value: &str,
+    ) -> Result<bool, Error> {
+        if self.dialect == Dialect::Sqlite {
+            return Ok(true);
+        }
+        let row = sqlx::query(&format!(
+            "SELECT {key} FROM {table} WHERE {key} = $1 FOR UPDATE"
+        ))
+        .bind(value)
+        .fetch_optional(&mut **tx)
+        .await?;
+        Ok(row.is_some())
+    }
+
     /// Runs `statement (<ids>)` for the ids, 100 at a time.
     async fn for_ids(&self, statement: &str, ids: &[i64]) -> Result<(), Error> {
         for chunk in ids.chunks(100) {
@@ -224,17 +248,11 @@ impl UserStore for SqlStore {
 
     async fn delete_user(&self, user_id: &str) -> Result<bool, Error> {
         let mut tx = self.pool.begin().await?;
-        if self.dialect == Dialect::Postgres {
-            // Taken first, so a `grant_role` or `create_api_key` holding the
-            // row in share mode finishes before the deletes below (and they
-            // see its row), or waits and then finds the user gone.
-            let row = sqlx::query("SELECT id FROM users WHERE id = $1 FOR UPDATE")
-                .bind(user_id)
-                .fetch_optional(&mut *tx)
-                .await?;
-            if row.is_none() {
-                return Ok(false);
-            }
+        // A `grant_role` or `create_api_key` holding the row in share mode
+        // finishes before the deletes below (and they see its row), or waits
+        // and then finds the user gone.
+        if !self.lock_to_delete(&mut tx, "users", "id", user_id).await? {
+            return Ok(false);
         }
         for table in ["user_roles", "api_keys"] {
             sqlx::query(&format!("DELETE FROM {table} WHERE user_id = $1"))
@@ -426,16 +444,10 @@ impl RoleStore for SqlStore {
 
     async fn delete_role(&self, role: &str) -> Result<Option<Vec<String>>, Error> {
         let mut tx = self.pool.begin().await?;
-        if self.dialect == Dialect::Postgres {
-            // Taken first, so a grant of this role that holds the row's
-            // share lock commits before the assignments below are read.
-            let row = sqlx::query("SELECT name FROM roles WHERE name = $1 FOR UPDATE")
-                .bind(role)
-                .fetch_optional(&mut *tx)
-                .await?;
-            if row.is_none() {
-                return Ok(None);
-            }
+        // A grant of this role holding the row's share lock commits before
+        // the assignments below are read.
+        if !self.lock_to_delete(&mut tx, "roles", "name", role).await? {
+            return Ok(None);
         }
         // On SQLite this first write takes the database's writer lock.
         let holders = sqlx::query("DELETE FROM user_roles WHERE role = $1 RETURNING user_id")
