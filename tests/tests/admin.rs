@@ -668,7 +668,7 @@ enum Overlap {
 async fn a_login_overlapping(action: Overlap) {
     use std::time::Instant;
     use warden_server::config::Argon2Params;
-    // Slow enough hashing that the suspension lands within the check.
+    // Slow enough hashing that the suspension or deletion lands within the check.
     let slow = Argon2Params {
         memory_kib: 8192,
         iterations: 100,
