@@ -237,6 +237,7 @@ pub async fn start_with_routes(
         events.consume(config.enrichment_queue.clone(), "session.created"),
         shutdown_rx.clone(),
     ));
+    tokio::spawn(enricher.clone().repair_stale(shutdown_rx.clone()));
     let authz = Authz::new(
         replica,
         sql.clone(),

@@ -1,4 +1,5 @@
-//! `warden admin grant EMAIL` makes a registered user an administrator.
+//! `warden admin grant EMAIL` makes a registered user an administrator,
+//! in Warden's own checks and in the user's live sessions.
 
 use std::process::Command;
 
@@ -6,7 +7,7 @@ use tonic::transport::Channel;
 use warden_proto::auth::v1::auth_service_client::AuthServiceClient;
 use warden_proto::auth::v1::{LoginRequest, RegisterRequest};
 use warden_proto::session::v1::session_service_client::SessionServiceClient;
-use warden_proto::session::v1::ListSessionsRequest;
+use warden_proto::session::v1::{GetCurrentSessionRequest, ListSessionsRequest};
 use warden_server::config::{Argon2Params, Config};
 
 const PASSWORD: &str = "correct horse battery staple";
@@ -105,5 +106,30 @@ async fn admin_grant_gives_the_admin_role() {
         .unwrap()
         .into_inner();
     assert_eq!(listed.sessions.len(), 1);
+    // And the live session (what resource services read) gets it too.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let mut req = tonic::Request::new(GetCurrentSessionRequest {});
+        req.metadata_mut().insert(
+            "authorization",
+            format!("Bearer {boss_token}").parse().unwrap(),
+        );
+        let session = sessions
+            .get_current_session(req)
+            .await
+            .unwrap()
+            .into_inner()
+            .session
+            .unwrap();
+        if session.roles == ["admin"] {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the grant did not reach the live session: {:?}",
+            session.roles
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
     server.stop().await.unwrap();
 }

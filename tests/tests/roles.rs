@@ -4,7 +4,9 @@
 //! sessions without a new login; role administration needs `admin`; roles
 //! are read, listed a page at a time and deleted, and a deleted role leaves
 //! live sessions at once and is never left assigned; a `SessionCreated`
-//! delivered twice enriches once.
+//! delivered twice enriches once; every role change marks its users stale
+//! until their sessions have it, so one made beside the server reaches them
+//! too.
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -697,7 +699,202 @@ async fn a_deleted_role_is_never_left_assigned(backend: Backend) {
     }
 }
 
+/// Every change of a user's grants marks the user stale in its own
+/// transaction, a new mark each time; a clear takes only the mark it names.
+async fn role_changes_mark_their_users_stale(backend: Backend) {
+    use warden_server::store::{unix_ms, RoleStore, UserStore};
+    let users: Vec<String> = ["a", "b", "c"].iter().map(|u| u.to_string()).collect();
+    let (store, _dir) = warden_e2e::sql_store_with_users(backend, &users).await;
+    let marked = || async {
+        let marked = store.stale_users(i64::MAX, "", 10).await.unwrap();
+        marked.into_iter().map(|(user, _)| user).collect::<Vec<_>>()
+    };
+    let clear_all = || async {
+        for (user, mark) in store.stale_users(i64::MAX, "", 10).await.unwrap() {
+            assert!(store.clear_stale(&user, &mark).await.unwrap());
+        }
+    };
+    store
+        .define_role("r", &[], &Default::default())
+        .await
+        .unwrap();
+    assert_eq!(marked().await, Vec::<String>::new(), "a role nobody holds");
+
+    assert!(store.grant_role("a", "r").await.unwrap());
+    let first = store.stale_mark("a").await.unwrap().expect("a grant marks");
+    assert!(store.grant_role("a", "r").await.unwrap());
+    assert_eq!(
+        store.stale_mark("a").await.unwrap().as_ref(),
+        Some(&first),
+        "a grant held already changes nothing"
+    );
+    assert!(!store.grant_role("a", "undefined").await.unwrap());
+    assert!(!store.clear_stale("a", "another mark").await.unwrap());
+    assert!(store.clear_stale("a", &first).await.unwrap());
+    assert_eq!(store.stale_mark("a").await.unwrap(), None);
+
+    // A mark replaced by a later change is not cleared by its reader, and
+    // the user keeps the time of the first mark not yet repaired.
+    assert!(store.grant_role("b", "r").await.unwrap());
+    let read = store.stale_mark("b").await.unwrap().unwrap();
+    tokio::time::sleep(Duration::from_millis(5)).await;
+    let between = unix_ms(std::time::SystemTime::now());
+    tokio::time::sleep(Duration::from_millis(5)).await;
+    store.revoke_role("b", "r").await.unwrap();
+    store.grant_role("b", "r").await.unwrap();
+    let later = store.stale_mark("b").await.unwrap().unwrap();
+    assert_ne!(later, read);
+    assert!(!store.clear_stale("b", &read).await.unwrap());
+    assert_eq!(
+        store.stale_users(between, "", 10).await.unwrap(),
+        [("b".to_owned(), later)]
+    );
+    clear_all().await;
+
+    // Redefining a role marks its holders, and only them.
+    store
+        .define_role("r", &["p".to_owned()], &Default::default())
+        .await
+        .unwrap();
+    assert_eq!(marked().await, ["a", "b"]);
+    assert_eq!(
+        store.stale_users(i64::MAX, "a", 10).await.unwrap().len(),
+        1,
+        "listed after the cursor"
+    );
+    assert_eq!(store.stale_users(i64::MAX, "", 1).await.unwrap().len(), 1);
+    clear_all().await;
+
+    // A revoke marks when it removed something.
+    assert!(store.revoke_role("a", "r").await.unwrap());
+    assert_eq!(marked().await, ["a"]);
+    clear_all().await;
+    assert!(!store.revoke_role("a", "r").await.unwrap());
+    assert_eq!(marked().await, Vec::<String>::new());
+
+    // Deleting a role marks its holders.
+    assert_eq!(
+        store.delete_role("r").await.unwrap(),
+        Some(vec!["b".to_owned()])
+    );
+    assert_eq!(marked().await, ["b"]);
+    // A deleted user takes their mark along.
+    assert!(store.delete_user("b").await.unwrap());
+    assert_eq!(marked().await, Vec::<String>::new());
+}
+
+/// Role changes marking the same users at once all commit: each marks its
+/// users in the same order (no deadlock on PostgreSQL), and they end marked.
+async fn overlapping_role_changes_all_commit(backend: Backend) {
+    use warden_server::store::RoleStore;
+    let users: Vec<String> = (0..16).map(|i| format!("user-{i:02}")).collect();
+    let (store, _dir) = warden_e2e::sql_store_with_users(backend, &users).await;
+    for role in ["r1", "r2"] {
+        store
+            .define_role(role, &[], &Default::default())
+            .await
+            .unwrap();
+        for user in &users {
+            store.grant_role(user, role).await.unwrap();
+        }
+    }
+    for (round, user) in users.iter().take(10).enumerate() {
+        let mut changes = Vec::new();
+        for (i, role) in ["r1", "r2", "r1", "r2"].into_iter().enumerate() {
+            let store = store.clone();
+            let permission = format!("p{round}.{i}");
+            changes.push(tokio::spawn(async move {
+                store
+                    .define_role(role, &[permission], &Default::default())
+                    .await
+            }));
+        }
+        let (store2, user) = (store.clone(), user.clone());
+        changes.push(tokio::spawn(async move {
+            store2.revoke_role(&user, "r1").await?;
+            store2.grant_role(&user, "r1").await.map(|_| ())
+        }));
+        for change in changes {
+            change
+                .await
+                .unwrap()
+                .unwrap_or_else(|e| panic!("round {round}: {e}"));
+        }
+    }
+    let marked = store.stale_users(i64::MAX, "", 100).await.unwrap();
+    assert_eq!(marked.len(), users.len());
+}
+
+/// A role change made beside the server (straight on its database, as
+/// `warden admin grant` does, or by a server that stopped before it reached
+/// the sessions) reaches the live sessions through the stale marks.
+async fn a_change_beside_the_server_reaches_live_sessions(backend: Backend) {
+    use warden_server::store::RoleStore;
+    let warden = TestWarden::start(backend).await;
+    let mut auth = warden.auth().await;
+    let sessions = warden.sessions().await;
+    let (user_id, user) = register_and_login(&mut auth).await;
+    assert!(wait_enriched(&sessions, &user.access_token)
+        .await
+        .roles
+        .is_empty());
+
+    let store = warden_server::store::sql::SqlStore::connect(
+        warden.config.database_url.as_deref(),
+        &warden.data_dir(),
+    )
+    .await
+    .expect("the server's database opens");
+    store
+        .define_role("beside", &["reports.read".to_owned()], &Default::default())
+        .await
+        .unwrap();
+    assert!(store.grant_role(&user_id, "beside").await.unwrap());
+    let updated = eventually(ENRICHED_WITHIN, || {
+        let mut sessions = sessions.clone();
+        let token = user.access_token.clone();
+        async move { Some(current(&mut sessions, &token).await).filter(|s| !s.roles.is_empty()) }
+    })
+    .await
+    .expect("the grant reaches the live session");
+    assert_eq!(updated.roles, ["beside"]);
+    assert_eq!(updated.permissions, ["reports.read"]);
+    assert!(
+        eventually(ENRICHED_WITHIN, || {
+            let store = store.clone();
+            let user_id = user_id.clone();
+            async move {
+                store
+                    .stale_mark(&user_id)
+                    .await
+                    .unwrap()
+                    .is_none()
+                    .then_some(())
+            }
+        })
+        .await
+        .is_some(),
+        "the repaired user is no longer marked"
+    );
+    warden.stop().await;
+}
+
 mod embedded {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn overlapping_role_changes_all_commit() {
+        super::overlapping_role_changes_all_commit(warden_e2e::Backend::Embedded).await
+    }
+
+    #[tokio::test]
+    async fn role_changes_mark_their_users_stale() {
+        super::role_changes_mark_their_users_stale(warden_e2e::Backend::Embedded).await
+    }
+
+    #[tokio::test]
+    async fn a_change_beside_the_server_reaches_live_sessions() {
+        super::a_change_beside_the_server_reaches_live_sessions(warden_e2e::Backend::Embedded).await
+    }
+
     #[tokio::test]
     async fn enrichment_and_live_updates() {
         super::enrichment_and_live_updates(warden_e2e::Backend::Embedded).await
@@ -721,6 +918,21 @@ mod embedded {
 
 mod real {
     use super::*;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn overlapping_role_changes_all_commit() {
+        super::overlapping_role_changes_all_commit(Backend::Real).await
+    }
+
+    #[tokio::test]
+    async fn role_changes_mark_their_users_stale() {
+        super::role_changes_mark_their_users_stale(Backend::Real).await
+    }
+
+    #[tokio::test]
+    async fn a_change_beside_the_server_reaches_live_sessions() {
+        super::a_change_beside_the_server_reaches_live_sessions(Backend::Real).await
+    }
 
     #[tokio::test]
     async fn enrichment_and_live_updates() {

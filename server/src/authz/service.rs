@@ -253,10 +253,22 @@ impl Authz {
         }
     }
 
-    /// Re-enriches the live sessions of `users` after a role change.
+    /// Re-enriches the live sessions of `users` after a role change. The
+    /// change is committed, with its users marked stale: when this fails the
+    /// caller learns that only the sessions wait, and the enricher's repair
+    /// brings them up to date once the session store answers again.
     async fn reenrich(&self, users: &[String]) -> Result<(), Error> {
         for user in users {
-            self.enricher.enrich_user(user).await?;
+            if let Err(e) = self.enricher.enrich_user(user).await {
+                tracing::warn!(user_id = %user, error = %e, "re-enrichment after a role change failed; the repair will retry");
+                return Err(Error::Rejected {
+                    code: Code::Unavailable,
+                    reason: "SESSIONS_NOT_UPDATED",
+                    message: "the role change is saved; the live sessions of the users it \
+                              concerns get it once the session store is reachable again"
+                        .to_owned(),
+                });
+            }
         }
         Ok(())
     }

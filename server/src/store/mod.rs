@@ -122,6 +122,23 @@ pub trait RoleStore: Send + Sync {
     /// Deletes `role` and every assignment of it, in one transaction; the
     /// users who held it, or `None` when it was not defined.
     async fn delete_role(&self, role: &str) -> Result<Option<Vec<String>>, Error>;
+    /// The user's stale mark: set, in the same transaction, by every change
+    /// of what the user's roles grant (`grant_role`, `revoke_role`,
+    /// `define_role` and `delete_role` for its holders), and replaced by each
+    /// later one; `None` when the user's sessions are known to be current.
+    async fn stale_mark(&self, user_id: &str) -> Result<Option<String>, Error>;
+    /// Up to `limit` marked users whose first unrepaired mark is from
+    /// `marked_before_ms` or earlier, with user ids after `after`, in id
+    /// order, each with their current mark.
+    async fn stale_users(
+        &self,
+        marked_before_ms: i64,
+        after: &str,
+        limit: usize,
+    ) -> Result<Vec<(String, String)>, Error>;
+    /// Clears the user's mark if it is still `mark` (a change since then
+    /// leaves its own mark in place); `true` when it did.
+    async fn clear_stale(&self, user_id: &str, mark: &str) -> Result<bool, Error>;
 }
 
 /// The longest user id a request may name. Warden's own are UUIDs; the

@@ -254,7 +254,7 @@ impl UserStore for SqlStore {
         if !self.lock_to_delete(&mut tx, "users", "id", user_id).await? {
             return Ok(false);
         }
-        for table in ["user_roles", "api_keys"] {
+        for table in ["user_roles", "api_keys", "stale_grants"] {
             sqlx::query(&format!("DELETE FROM {table} WHERE user_id = $1"))
                 .bind(user_id)
                 .execute(&mut *tx)
@@ -273,6 +273,7 @@ impl UserStore for SqlStore {
 #[async_trait]
 impl RoleStore for SqlStore {
     async fn grant_role(&self, user_id: &str, role: &str) -> Result<bool, Error> {
+        let mut tx = self.pool.begin().await?;
         // One statement that reads the role's and the user's rows and
         // inserts: SQLite runs it under its single writer lock; PostgreSQL's
         // share locks make it wait for a `delete_role` or `delete_user`
@@ -287,9 +288,13 @@ impl RoleStore for SqlStore {
         .bind(user_id)
         .bind(role)
         .bind(unix_ms(SystemTime::now()))
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?
         .rows_affected();
+        if inserted > 0 {
+            mark_stale(&mut tx, user_id).await?;
+        }
+        tx.commit().await?;
         // Nothing inserted: held already, or not defined.
         Ok(inserted > 0 || self.has_role(user_id, role).await?)
     }
@@ -304,12 +309,18 @@ impl RoleStore for SqlStore {
     }
 
     async fn revoke_role(&self, user_id: &str, role: &str) -> Result<bool, Error> {
-        let done = sqlx::query("DELETE FROM user_roles WHERE user_id = $1 AND role = $2")
+        let mut tx = self.pool.begin().await?;
+        let removed = sqlx::query("DELETE FROM user_roles WHERE user_id = $1 AND role = $2")
             .bind(user_id)
             .bind(role)
-            .execute(&self.pool)
-            .await?;
-        Ok(done.rows_affected() > 0)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if removed > 0 {
+            mark_stale(&mut tx, user_id).await?;
+        }
+        tx.commit().await?;
+        Ok(removed > 0)
     }
 
     async fn define_role(
@@ -348,6 +359,7 @@ impl RoleStore for SqlStore {
                 .execute(&mut *tx)
                 .await?;
         }
+        mark_holders_stale(&mut tx, role).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -450,6 +462,7 @@ impl RoleStore for SqlStore {
             return Ok(None);
         }
         // On SQLite this first write takes the database's writer lock.
+        mark_holders_stale(&mut tx, role).await?;
         let holders = sqlx::query("DELETE FROM user_roles WHERE role = $1 RETURNING user_id")
             .bind(role)
             .fetch_all(&mut *tx)
@@ -474,6 +487,86 @@ impl RoleStore for SqlStore {
         tx.commit().await?;
         Ok(Some(holders))
     }
+
+    async fn stale_mark(&self, user_id: &str) -> Result<Option<String>, Error> {
+        let row = sqlx::query("SELECT mark FROM stale_grants WHERE user_id = $1")
+            .bind(user_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(|r| r.try_get("mark")).transpose()?)
+    }
+
+    async fn stale_users(
+        &self,
+        marked_before_ms: i64,
+        after: &str,
+        limit: usize,
+    ) -> Result<Vec<(String, String)>, Error> {
+        let rows = sqlx::query(
+            "SELECT user_id, mark FROM stale_grants \
+             WHERE marked_at <= $1 AND user_id > $2 ORDER BY user_id LIMIT $3",
+        )
+        .bind(marked_before_ms)
+        .bind(after)
+        .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .iter()
+            .map(|r| Ok((r.try_get("user_id")?, r.try_get("mark")?)))
+            .collect::<Result<_, sqlx::Error>>()?)
+    }
+
+    async fn clear_stale(&self, user_id: &str, mark: &str) -> Result<bool, Error> {
+        let cleared = sqlx::query("DELETE FROM stale_grants WHERE user_id = $1 AND mark = $2")
+            .bind(user_id)
+            .bind(mark)
+            .execute(&self.pool)
+            .await?
+            .rows_affected();
+        Ok(cleared > 0)
+    }
+}
+
+/// The upsert of a stale mark: a new mark each time, keeping the time of the
+/// first one not yet repaired, so a user marked again and again is still
+/// repaired on time.
+const MARK_STALE: &str = "INSERT INTO stale_grants (user_id, mark, marked_at) ";
+const MARK_STALE_CONFLICT: &str = " ON CONFLICT (user_id) DO UPDATE SET mark = excluded.mark";
+
+/// Marks the user's sessions stale, in the transaction that changes their grants.
+async fn mark_stale(tx: &mut sqlx::Transaction<'_, sqlx::Any>, user_id: &str) -> Result<(), Error> {
+    sqlx::query(&format!(
+        "{MARK_STALE}VALUES ($1, $2, $3){MARK_STALE_CONFLICT}"
+    ))
+    .bind(user_id)
+    .bind(uuid::Uuid::new_v4().to_string())
+    .bind(unix_ms(SystemTime::now()))
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Marks the sessions of every holder of `role` stale, in the transaction
+/// that changes or deletes the role.
+async fn mark_holders_stale(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    role: &str,
+) -> Result<(), Error> {
+    // One mark for all of them: a mark only has to differ from the marks
+    // before it, and this transaction's change is one change. In user order,
+    // so that two such transactions on PostgreSQL lock their users' rows in
+    // the same order and never deadlock.
+    sqlx::query(&format!(
+        "{MARK_STALE}SELECT user_id, $2, $3 FROM user_roles WHERE role = $1 \
+         ORDER BY user_id{MARK_STALE_CONFLICT}"
+    ))
+    .bind(role)
+    .bind(uuid::Uuid::new_v4().to_string())
+    .bind(unix_ms(SystemTime::now()))
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }
 
 impl SqlStore {

@@ -71,7 +71,8 @@ type AuthzServiceClient interface {
 	WriteSchema(ctx context.Context, in *WriteSchemaRequest, opts ...grpc.CallOption) (*WriteSchemaResponse, error)
 	// ReadSchema returns the current schema text.
 	ReadSchema(ctx context.Context, in *ReadSchemaRequest, opts ...grpc.CallOption) (*ReadSchemaResponse, error)
-	// DefineRole creates or replaces a role and its permissions.
+	// DefineRole creates or replaces a role and its permissions; its holders'
+	// live sessions are re-enriched before it returns.
 	DefineRole(ctx context.Context, in *DefineRoleRequest, opts ...grpc.CallOption) (*DefineRoleResponse, error)
 	// AssignRole gives a role to a user; live sessions are re-enriched.
 	AssignRole(ctx context.Context, in *AssignRoleRequest, opts ...grpc.CallOption) (*AssignRoleResponse, error)
@@ -89,6 +90,11 @@ type AuthzServiceClient interface {
 	// their live sessions are re-enriched before it returns. NOT_FOUND (reason
 	// `ROLE_NOT_FOUND`) when it is not defined; the built-in `admin` cannot be
 	// deleted (FAILED_PRECONDITION, reason `ROLE_BUILT_IN`). Needs `admin`.
+	//
+	// DefineRole, AssignRole, UnassignRole and DeleteRole answer UNAVAILABLE
+	// with reason `SESSIONS_NOT_UPDATED` when the change is saved but the live
+	// sessions could not be reached: they get it once the session store
+	// answers again, with no further call.
 	DeleteRole(ctx context.Context, in *DeleteRoleRequest, opts ...grpc.CallOption) (*DeleteRoleResponse, error)
 }
 
@@ -321,7 +327,8 @@ type AuthzServiceServer interface {
 	WriteSchema(context.Context, *WriteSchemaRequest) (*WriteSchemaResponse, error)
 	// ReadSchema returns the current schema text.
 	ReadSchema(context.Context, *ReadSchemaRequest) (*ReadSchemaResponse, error)
-	// DefineRole creates or replaces a role and its permissions.
+	// DefineRole creates or replaces a role and its permissions; its holders'
+	// live sessions are re-enriched before it returns.
 	DefineRole(context.Context, *DefineRoleRequest) (*DefineRoleResponse, error)
 	// AssignRole gives a role to a user; live sessions are re-enriched.
 	AssignRole(context.Context, *AssignRoleRequest) (*AssignRoleResponse, error)
@@ -339,6 +346,11 @@ type AuthzServiceServer interface {
 	// their live sessions are re-enriched before it returns. NOT_FOUND (reason
 	// `ROLE_NOT_FOUND`) when it is not defined; the built-in `admin` cannot be
 	// deleted (FAILED_PRECONDITION, reason `ROLE_BUILT_IN`). Needs `admin`.
+	//
+	// DefineRole, AssignRole, UnassignRole and DeleteRole answer UNAVAILABLE
+	// with reason `SESSIONS_NOT_UPDATED` when the change is saved but the live
+	// sessions could not be reached: they get it once the session store
+	// answers again, with no further call.
 	DeleteRole(context.Context, *DeleteRoleRequest) (*DeleteRoleResponse, error)
 	mustEmbedUnimplementedAuthzServiceServer()
 }

@@ -5568,7 +5568,10 @@ export const AuthzServiceService = {
     responseSerialize: (value: ReadSchemaResponse): Buffer => Buffer.from(ReadSchemaResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ReadSchemaResponse => ReadSchemaResponse.decode(value),
   },
-  /** DefineRole creates or replaces a role and its permissions. */
+  /**
+   * DefineRole creates or replaces a role and its permissions; its holders'
+   * live sessions are re-enriched before it returns.
+   */
   defineRole: {
     path: "/warden.authz.v1.AuthzService/DefineRole" as const,
     requestStream: false as const,
@@ -5641,6 +5644,11 @@ export const AuthzServiceService = {
    * their live sessions are re-enriched before it returns. NOT_FOUND (reason
    * `ROLE_NOT_FOUND`) when it is not defined; the built-in `admin` cannot be
    * deleted (FAILED_PRECONDITION, reason `ROLE_BUILT_IN`). Needs `admin`.
+   *
+   * DefineRole, AssignRole, UnassignRole and DeleteRole answer UNAVAILABLE
+   * with reason `SESSIONS_NOT_UPDATED` when the change is saved but the live
+   * sessions could not be reached: they get it once the session store
+   * answers again, with no further call.
    */
   deleteRole: {
     path: "/warden.authz.v1.AuthzService/DeleteRole" as const,
@@ -5684,7 +5692,10 @@ export interface AuthzServiceServer extends UntypedServiceImplementation {
   writeSchema: handleUnaryCall<WriteSchemaRequest, WriteSchemaResponse>;
   /** ReadSchema returns the current schema text. */
   readSchema: handleUnaryCall<ReadSchemaRequest, ReadSchemaResponse>;
-  /** DefineRole creates or replaces a role and its permissions. */
+  /**
+   * DefineRole creates or replaces a role and its permissions; its holders'
+   * live sessions are re-enriched before it returns.
+   */
   defineRole: handleUnaryCall<DefineRoleRequest, DefineRoleResponse>;
   /** AssignRole gives a role to a user; live sessions are re-enriched. */
   assignRole: handleUnaryCall<AssignRoleRequest, AssignRoleResponse>;
@@ -5707,6 +5718,11 @@ export interface AuthzServiceServer extends UntypedServiceImplementation {
    * their live sessions are re-enriched before it returns. NOT_FOUND (reason
    * `ROLE_NOT_FOUND`) when it is not defined; the built-in `admin` cannot be
    * deleted (FAILED_PRECONDITION, reason `ROLE_BUILT_IN`). Needs `admin`.
+   *
+   * DefineRole, AssignRole, UnassignRole and DeleteRole answer UNAVAILABLE
+   * with reason `SESSIONS_NOT_UPDATED` when the change is saved but the live
+   * sessions could not be reached: they get it once the session store
+   * answers again, with no further call.
    */
   deleteRole: handleUnaryCall<DeleteRoleRequest, DeleteRoleResponse>;
 }
@@ -5850,7 +5866,10 @@ export interface AuthzServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ReadSchemaResponse) => void,
   ): ClientUnaryCall;
-  /** DefineRole creates or replaces a role and its permissions. */
+  /**
+   * DefineRole creates or replaces a role and its permissions; its holders'
+   * live sessions are re-enriched before it returns.
+   */
   defineRole(
     request: DefineRoleRequest,
     callback: (error: ServiceError | null, response: DefineRoleResponse) => void,
@@ -5957,6 +5976,11 @@ export interface AuthzServiceClient extends Client {
    * their live sessions are re-enriched before it returns. NOT_FOUND (reason
    * `ROLE_NOT_FOUND`) when it is not defined; the built-in `admin` cannot be
    * deleted (FAILED_PRECONDITION, reason `ROLE_BUILT_IN`). Needs `admin`.
+   *
+   * DefineRole, AssignRole, UnassignRole and DeleteRole answer UNAVAILABLE
+   * with reason `SESSIONS_NOT_UPDATED` when the change is saved but the live
+   * sessions could not be reached: they get it once the session store
+   * answers again, with no further call.
    */
   deleteRole(
     request: DeleteRoleRequest,

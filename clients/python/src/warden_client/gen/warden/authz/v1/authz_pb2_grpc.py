@@ -201,7 +201,8 @@ class AuthzServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def DefineRole(self, request, context):
-        """DefineRole creates or replaces a role and its permissions.
+        """DefineRole creates or replaces a role and its permissions; its holders'
+        live sessions are re-enriched before it returns.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -249,6 +250,11 @@ class AuthzServiceServicer:
         their live sessions are re-enriched before it returns. NOT_FOUND (reason
         `ROLE_NOT_FOUND`) when it is not defined; the built-in `admin` cannot be
         deleted (FAILED_PRECONDITION, reason `ROLE_BUILT_IN`). Needs `admin`.
+
+        DefineRole, AssignRole, UnassignRole and DeleteRole answer UNAVAILABLE
+        with reason `SESSIONS_NOT_UPDATED` when the change is saved but the live
+        sessions could not be reached: they get it once the session store
+        answers again, with no further call.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

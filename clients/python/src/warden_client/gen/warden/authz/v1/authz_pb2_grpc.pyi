@@ -67,7 +67,9 @@ class AuthzServiceStub:
     ReadSchema: _grpc.UnaryUnaryMultiCallable[_authz_pb2.ReadSchemaRequest, _authz_pb2.ReadSchemaResponse]
     """ReadSchema returns the current schema text."""
     DefineRole: _grpc.UnaryUnaryMultiCallable[_authz_pb2.DefineRoleRequest, _authz_pb2.DefineRoleResponse]
-    """DefineRole creates or replaces a role and its permissions."""
+    """DefineRole creates or replaces a role and its permissions; its holders'
+    live sessions are re-enriched before it returns.
+    """
     AssignRole: _grpc.UnaryUnaryMultiCallable[_authz_pb2.AssignRoleRequest, _authz_pb2.AssignRoleResponse]
     """AssignRole gives a role to a user; live sessions are re-enriched."""
     UnassignRole: _grpc.UnaryUnaryMultiCallable[_authz_pb2.UnassignRoleRequest, _authz_pb2.UnassignRoleResponse]
@@ -87,6 +89,11 @@ class AuthzServiceStub:
     their live sessions are re-enriched before it returns. NOT_FOUND (reason
     `ROLE_NOT_FOUND`) when it is not defined; the built-in `admin` cannot be
     deleted (FAILED_PRECONDITION, reason `ROLE_BUILT_IN`). Needs `admin`.
+
+    DefineRole, AssignRole, UnassignRole and DeleteRole answer UNAVAILABLE
+    with reason `SESSIONS_NOT_UPDATED` when the change is saved but the live
+    sessions could not be reached: they get it once the session store
+    answers again, with no further call.
     """
 
 @_typing.type_check_only
@@ -128,7 +135,9 @@ class AuthzServiceAsyncStub(AuthzServiceStub):
     ReadSchema: _aio.UnaryUnaryMultiCallable[_authz_pb2.ReadSchemaRequest, _authz_pb2.ReadSchemaResponse]  # type: ignore[assignment]
     """ReadSchema returns the current schema text."""
     DefineRole: _aio.UnaryUnaryMultiCallable[_authz_pb2.DefineRoleRequest, _authz_pb2.DefineRoleResponse]  # type: ignore[assignment]
-    """DefineRole creates or replaces a role and its permissions."""
+    """DefineRole creates or replaces a role and its permissions; its holders'
+    live sessions are re-enriched before it returns.
+    """
     AssignRole: _aio.UnaryUnaryMultiCallable[_authz_pb2.AssignRoleRequest, _authz_pb2.AssignRoleResponse]  # type: ignore[assignment]
     """AssignRole gives a role to a user; live sessions are re-enriched."""
     UnassignRole: _aio.UnaryUnaryMultiCallable[_authz_pb2.UnassignRoleRequest, _authz_pb2.UnassignRoleResponse]  # type: ignore[assignment]
@@ -148,6 +157,11 @@ class AuthzServiceAsyncStub(AuthzServiceStub):
     their live sessions are re-enriched before it returns. NOT_FOUND (reason
     `ROLE_NOT_FOUND`) when it is not defined; the built-in `admin` cannot be
     deleted (FAILED_PRECONDITION, reason `ROLE_BUILT_IN`). Needs `admin`.
+
+    DefineRole, AssignRole, UnassignRole and DeleteRole answer UNAVAILABLE
+    with reason `SESSIONS_NOT_UPDATED` when the change is saved but the live
+    sessions could not be reached: they get it once the session store
+    answers again, with no further call.
     """
 
 class AuthzServiceServicer(metaclass=_abc_1.ABCMeta):
@@ -246,7 +260,9 @@ class AuthzServiceServicer(metaclass=_abc_1.ABCMeta):
         request: _authz_pb2.DefineRoleRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_authz_pb2.DefineRoleResponse, _abc.Awaitable[_authz_pb2.DefineRoleResponse]]:
-        """DefineRole creates or replaces a role and its permissions."""
+        """DefineRole creates or replaces a role and its permissions; its holders'
+        live sessions are re-enriched before it returns.
+        """
 
     @_abc_1.abstractmethod
     def AssignRole(
@@ -302,6 +318,11 @@ class AuthzServiceServicer(metaclass=_abc_1.ABCMeta):
         their live sessions are re-enriched before it returns. NOT_FOUND (reason
         `ROLE_NOT_FOUND`) when it is not defined; the built-in `admin` cannot be
         deleted (FAILED_PRECONDITION, reason `ROLE_BUILT_IN`). Needs `admin`.
+
+        DefineRole, AssignRole, UnassignRole and DeleteRole answer UNAVAILABLE
+        with reason `SESSIONS_NOT_UPDATED` when the change is saved but the live
+        sessions could not be reached: they get it once the session store
+        answers again, with no further call.
         """
 
 def add_AuthzServiceServicer_to_server(servicer: AuthzServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...

@@ -683,7 +683,8 @@ public final class AuthzServiceGrpc {
 
     /**
      * <pre>
-     * DefineRole creates or replaces a role and its permissions.
+     * DefineRole creates or replaces a role and its permissions; its holders'
+     * live sessions are re-enriched before it returns.
      * </pre>
      */
     default void defineRole(dev.warden.authz.v1.DefineRoleRequest request,
@@ -749,6 +750,10 @@ public final class AuthzServiceGrpc {
      * their live sessions are re-enriched before it returns. NOT_FOUND (reason
      * `ROLE_NOT_FOUND`) when it is not defined; the built-in `admin` cannot be
      * deleted (FAILED_PRECONDITION, reason `ROLE_BUILT_IN`). Needs `admin`.
+     * DefineRole, AssignRole, UnassignRole and DeleteRole answer UNAVAILABLE
+     * with reason `SESSIONS_NOT_UPDATED` when the change is saved but the live
+     * sessions could not be reached: they get it once the session store
+     * answers again, with no further call.
      * </pre>
      */
     default void deleteRole(dev.warden.authz.v1.DeleteRoleRequest request,
@@ -905,7 +910,8 @@ public final class AuthzServiceGrpc {
 
     /**
      * <pre>
-     * DefineRole creates or replaces a role and its permissions.
+     * DefineRole creates or replaces a role and its permissions; its holders'
+     * live sessions are re-enriched before it returns.
      * </pre>
      */
     public void defineRole(dev.warden.authz.v1.DefineRoleRequest request,
@@ -977,6 +983,10 @@ public final class AuthzServiceGrpc {
      * their live sessions are re-enriched before it returns. NOT_FOUND (reason
      * `ROLE_NOT_FOUND`) when it is not defined; the built-in `admin` cannot be
      * deleted (FAILED_PRECONDITION, reason `ROLE_BUILT_IN`). Needs `admin`.
+     * DefineRole, AssignRole, UnassignRole and DeleteRole answer UNAVAILABLE
+     * with reason `SESSIONS_NOT_UPDATED` when the change is saved but the live
+     * sessions could not be reached: they get it once the session store
+     * answers again, with no further call.
      * </pre>
      */
     public void deleteRole(dev.warden.authz.v1.DeleteRoleRequest request,
@@ -1112,7 +1122,8 @@ public final class AuthzServiceGrpc {
 
     /**
      * <pre>
-     * DefineRole creates or replaces a role and its permissions.
+     * DefineRole creates or replaces a role and its permissions; its holders'
+     * live sessions are re-enriched before it returns.
      * </pre>
      */
     public dev.warden.authz.v1.DefineRoleResponse defineRole(dev.warden.authz.v1.DefineRoleRequest request) throws io.grpc.StatusException {
@@ -1178,6 +1189,10 @@ public final class AuthzServiceGrpc {
      * their live sessions are re-enriched before it returns. NOT_FOUND (reason
      * `ROLE_NOT_FOUND`) when it is not defined; the built-in `admin` cannot be
      * deleted (FAILED_PRECONDITION, reason `ROLE_BUILT_IN`). Needs `admin`.
+     * DefineRole, AssignRole, UnassignRole and DeleteRole answer UNAVAILABLE
+     * with reason `SESSIONS_NOT_UPDATED` when the change is saved but the live
+     * sessions could not be reached: they get it once the session store
+     * answers again, with no further call.
      * </pre>
      */
     public dev.warden.authz.v1.DeleteRoleResponse deleteRole(dev.warden.authz.v1.DeleteRoleRequest request) throws io.grpc.StatusException {
@@ -1309,7 +1324,8 @@ public final class AuthzServiceGrpc {
 
     /**
      * <pre>
-     * DefineRole creates or replaces a role and its permissions.
+     * DefineRole creates or replaces a role and its permissions; its holders'
+     * live sessions are re-enriched before it returns.
      * </pre>
      */
     public dev.warden.authz.v1.DefineRoleResponse defineRole(dev.warden.authz.v1.DefineRoleRequest request) {
@@ -1375,6 +1391,10 @@ public final class AuthzServiceGrpc {
      * their live sessions are re-enriched before it returns. NOT_FOUND (reason
      * `ROLE_NOT_FOUND`) when it is not defined; the built-in `admin` cannot be
      * deleted (FAILED_PRECONDITION, reason `ROLE_BUILT_IN`). Needs `admin`.
+     * DefineRole, AssignRole, UnassignRole and DeleteRole answer UNAVAILABLE
+     * with reason `SESSIONS_NOT_UPDATED` when the change is saved but the live
+     * sessions could not be reached: they get it once the session store
+     * answers again, with no further call.
      * </pre>
      */
     public dev.warden.authz.v1.DeleteRoleResponse deleteRole(dev.warden.authz.v1.DeleteRoleRequest request) {
@@ -1477,7 +1497,8 @@ public final class AuthzServiceGrpc {
 
     /**
      * <pre>
-     * DefineRole creates or replaces a role and its permissions.
+     * DefineRole creates or replaces a role and its permissions; its holders'
+     * live sessions are re-enriched before it returns.
      * </pre>
      */
     public com.google.common.util.concurrent.ListenableFuture<dev.warden.authz.v1.DefineRoleResponse> defineRole(
@@ -1549,6 +1570,10 @@ public final class AuthzServiceGrpc {
      * their live sessions are re-enriched before it returns. NOT_FOUND (reason
      * `ROLE_NOT_FOUND`) when it is not defined; the built-in `admin` cannot be
      * deleted (FAILED_PRECONDITION, reason `ROLE_BUILT_IN`). Needs `admin`.
+     * DefineRole, AssignRole, UnassignRole and DeleteRole answer UNAVAILABLE
+     * with reason `SESSIONS_NOT_UPDATED` when the change is saved but the live
+     * sessions could not be reached: they get it once the session store
+     * answers again, with no further call.
      * </pre>
      */
     public com.google.common.util.concurrent.ListenableFuture<dev.warden.authz.v1.DeleteRoleResponse> deleteRole(
