@@ -280,6 +280,8 @@ pub struct CachedSessionSource {
     feed_up: AtomicBool,
     tracking_up: AtomicBool,
     invalidations: AtomicU64,
+    /// Set by [`CachedSessionSource::stop_following`]: the feeds end.
+    stop: tokio::sync::watch::Sender<bool>,
 }
 
 /// Prefix of the session keys in Redis (DESIGN.md layout).
@@ -295,7 +297,23 @@ impl CachedSessionSource {
             feed_up: AtomicBool::new(false),
             tracking_up: AtomicBool::new(false),
             invalidations: AtomicU64::new(0),
+            stop: tokio::sync::watch::channel(false).0,
         })
+    }
+
+    /// Ends the feeds this cache follows (their connections close) and stops
+    /// serving from memory: every read goes to the source from now on. For a
+    /// server that stops while its process goes on.
+    pub fn stop_following(&self) {
+        self.stop.send_replace(true);
+        self.set_feed_up(false);
+        self.set_tracking_up(false);
+    }
+
+    /// Resolves once [`CachedSessionSource::stop_following`] was called.
+    async fn stopped(&self) {
+        let mut stop = self.stop.subscribe();
+        let _ = stop.wait_for(|stop| *stop).await;
     }
 
     fn entries(&self) -> std::sync::MutexGuard<'_, HashMap<String, (Instant, Arc<Session>)>> {
@@ -378,6 +396,9 @@ impl CachedSessionSource {
                 let Some(strong) = cache.upgrade() else {
                     return;
                 };
+                if *strong.stop.borrow() {
+                    return;
+                }
                 match attempt(strong.clone()).await {
                     Ok(()) => backoff = Duration::from_millis(100),
                     Err(e) => {
@@ -385,8 +406,12 @@ impl CachedSessionSource {
                     }
                 }
                 down(&strong);
+                let mut stop = strong.stop.subscribe();
                 drop(strong);
-                tokio::time::sleep(backoff).await;
+                tokio::select! {
+                    _ = tokio::time::sleep(backoff) => {}
+                    _ = stop.wait_for(|stop| *stop) => return,
+                }
                 backoff = (backoff * 2).min(Duration::from_secs(2));
             }
         });
@@ -414,6 +439,7 @@ impl CachedSessionSource {
             let mut ping = tokio::time::interval(Duration::from_secs(1));
             loop {
                 tokio::select! {
+                    _ = self.stopped() => return Ok(()),
                     message = invalidations.recv() => match message {
                         Ok(invalidation) => {
                             if invalidation.keys.is_empty() {
@@ -551,8 +577,14 @@ impl CachedSessionSource {
         // Nothing cached before this point can have missed an event.
         self.set_feed_up(true);
         tracing::info!("revocation feed connected");
-        while let Some(delivery) = consumer.next().await {
-            let delivery = delivery?;
+        loop {
+            let delivery = tokio::select! {
+                _ = self.stopped() => break,
+                next = consumer.next() => match next {
+                    Some(delivery) => delivery?,
+                    None => break,
+                },
+            };
             let type_name = delivery
                 .properties
                 .kind()

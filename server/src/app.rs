@@ -23,14 +23,15 @@ use crate::events::inprocess::InProcessBus;
 use crate::events::rabbitmq::RabbitMqBus;
 use crate::events::EventBus;
 use crate::keys::KeyRing;
-use crate::lifecycle::{SessionLifecycle, StoreSessionSource};
+use crate::lifecycle::{InvalidatingStore, SessionLifecycle, StoreSessionSource};
 use crate::session::SessionApi;
 use crate::store::memory::MemorySessionStore;
 use crate::store::redis::RedisSessionStore;
 use crate::store::sql::SqlStore;
 use crate::store::SessionStore;
 use crate::telemetry::GrpcMetricsLayer;
-use warden_interceptor::WardenLayer;
+use warden_interceptor::sources::CachedSessionSource;
+use warden_interceptor::{SessionSource, WardenLayer};
 use warden_proto::authz::v1::authz_service_server::AuthzServiceServer;
 use warden_proto::session::v1::session_service_server::SessionServiceServer;
 
@@ -94,6 +95,22 @@ async fn sweep_memory_sessions(
 /// How often the key directory is re-read (rotations by `warden keys rotate`,
 /// promotions and retirements coming due).
 const KEY_RELOAD_INTERVAL: Duration = Duration::from_secs(2);
+
+/// Where sessions live, and how the verification layer reads them.
+struct SessionBackend {
+    sessions: Arc<dyn SessionStore>,
+    /// Redis, when sessions live there (for the readiness check).
+    redis: Option<Arc<RedisSessionStore>>,
+    /// Failed logins are counted where sessions live: shared in Redis.
+    failure_store: Arc<dyn FailureStore>,
+    session_source: Arc<dyn SessionSource>,
+}
+
+/// The longest a session stays in the verification layer's cache (Redis
+/// sessions only). Redis's invalidations drop a changed session at once, and
+/// the cache is bypassed while their connection is down: the bound only
+/// limits what a lost invalidation could cost.
+const SESSION_CACHE_MAX_AGE: Duration = Duration::from_secs(30);
 
 async fn reload_keys(keys: Arc<KeyRing>, layer: WardenLayer, mut shutdown: watch::Receiver<bool>) {
     loop {
@@ -166,19 +183,48 @@ pub async fn start_with_routes(
         } else {
             "data_dir"
         })?;
-    // Failed logins are counted where sessions live: shared in Redis.
-    let (sessions, redis, failure_store): (Arc<dyn SessionStore>, _, Arc<dyn FailureStore>) =
-        match &config.redis_url {
-            Some(url) => {
-                let redis = Arc::new(RedisSessionStore::connect(url).await.context("redis_url")?);
-                (redis.clone(), Some(redis.clone()), redis)
+    let SessionBackend {
+        sessions,
+        redis,
+        failure_store,
+        session_source,
+    } = match &config.redis_url {
+        Some(url) => {
+            let redis = Arc::new(RedisSessionStore::connect(url).await.context("redis_url")?);
+            // The verification layer reads the session of every call: from a
+            // cache that Redis keeps current (client-side caching, as a
+            // resource service's interceptor does), and that this server's
+            // own writes clear before they return.
+            let cache = CachedSessionSource::new(
+                Arc::new(StoreSessionSource(redis.clone())),
+                SESSION_CACHE_MAX_AGE,
+            );
+            cache.follow_redis_invalidations(url.clone());
+            tokio::spawn({
+                let (cache, mut stop) = (cache.clone(), shutdown_rx.clone());
+                async move {
+                    let _ = stop.wait_for(|stop| *stop).await;
+                    cache.stop_following();
+                }
+            });
+            SessionBackend {
+                sessions: Arc::new(InvalidatingStore::new(redis.clone(), cache.clone())),
+                redis: Some(redis.clone()),
+                failure_store: redis,
+                session_source: cache,
             }
-            None => {
-                let memory = Arc::new(MemorySessionStore::new());
-                tokio::spawn(sweep_memory_sessions(memory.clone(), shutdown_rx.clone()));
-                (memory, None, Arc::new(MemoryFailures::default()))
+        }
+        None => {
+            let memory = Arc::new(MemorySessionStore::new());
+            tokio::spawn(sweep_memory_sessions(memory.clone(), shutdown_rx.clone()));
+            SessionBackend {
+                sessions: memory.clone(),
+                redis: None,
+                failure_store: Arc::new(MemoryFailures::default()),
+                session_source: Arc::new(StoreSessionSource(memory)),
             }
-        };
+        }
+    };
     let events: Arc<dyn EventBus> = match &config.amqp_url {
         Some(url) => Arc::new(RabbitMqBus::start(
             url.clone(),
@@ -250,7 +296,7 @@ pub async fn start_with_routes(
     // Warden is the first user of its own interceptor.
     let auth_layer = WardenLayer::builder(config.issuer.clone(), config.audience.clone())
         .key_source(keys.clone())
-        .session_source(Arc::new(StoreSessionSource(sessions.clone())))
+        .session_source(session_source)
         .leeway(config.token_leeway)
         .key_refresh_interval(Duration::from_secs(1))
         .without_enrichment_wait()

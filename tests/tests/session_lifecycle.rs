@@ -7,8 +7,8 @@ use std::time::Duration;
 use fred::interfaces::{KeysInterface, SetsInterface};
 use tonic::Code;
 use warden_e2e::{
-    bearer, reason, redis_client, register_and_login, unique_email, Backend, EventTap, TestWarden,
-    PASSWORD,
+    bearer, eventually, reason, redis_client, register_and_login, unique_email, Backend, EventTap,
+    TestWarden, PASSWORD,
 };
 use warden_proto::auth::v1::{
     ChangePasswordRequest, CreateApiKeyRequest, ListApiKeysRequest, LoginRequest,
@@ -744,6 +744,115 @@ macro_rules! on_both_backends {
             $(#[tokio::test] async fn $name() { super::$name(super::Backend::Real).await; })*
         }
     };
+}
+
+/// On Redis, the verification layer serves sessions from a cache: a session
+/// ended through another replica, or straight in Redis, is refused here at
+/// once all the same (Redis's invalidation messages), and one ended through
+/// this replica before its call returns.
+#[tokio::test]
+async fn real_a_cached_session_ended_elsewhere_is_refused() {
+    let warden = start(Backend::Real).await;
+    let replica = warden.second().await;
+    let mut auth = warden.auth().await;
+    let mut elsewhere = replica.auth().await;
+    let sessions = warden.sessions().await;
+    let whoami = |token: String| {
+        let mut sessions = sessions.clone();
+        async move {
+            sessions
+                .get_current_session(bearer(GetCurrentSessionRequest {}, &token))
+                .await
+        }
+    };
+    let refused_within = |token: String| async move {
+        let started = std::time::Instant::now();
+        let refused = eventually(Duration::from_secs(2), || {
+            let call = whoami(token.clone());
+            async move { call.await.err() }
+        })
+        .await
+        .expect("the ended session is refused");
+        (refused, started.elapsed())
+    };
+    let enriched = |token: String| async move {
+        eventually(Duration::from_secs(10), || {
+            let call = whoami(token.clone());
+            async move {
+                call.await
+                    .ok()
+                    .and_then(|r| r.into_inner().session)
+                    .filter(|s| s.enriched_at.is_some())
+            }
+        })
+        .await
+        .expect("the session is enriched");
+    };
+
+    // Calls are served from the cache: the session's key in Redis stays
+    // unread (its idle time grows) while they go on.
+    let (_, tokens) = register_and_login(&mut auth).await;
+    enriched(tokens.access_token.clone()).await;
+    let redis = redis_client().await;
+    let key = format!("warden:session:{}", tokens.session_id);
+    let idle = |redis: fred::prelude::Client, key: String| async move {
+        let object =
+            fred::types::CustomCommand::new("OBJECT", fred::types::ClusterHash::FirstKey, false);
+        let idle: i64 =
+            fred::interfaces::ClientLike::custom(&redis, object, vec!["IDLETIME".to_owned(), key])
+                .await
+                .expect("OBJECT IDLETIME");
+        idle
+    };
+    let mut served_from_cache = false;
+    for _ in 0..5 {
+        for _ in 0..25 {
+            whoami(tokens.access_token.clone()).await.unwrap();
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        if idle(redis.clone(), key.clone()).await >= 2 {
+            served_from_cache = true;
+            break;
+        }
+    }
+    assert!(
+        served_from_cache,
+        "calls read the session from Redis each time"
+    );
+
+    // Ended through the other replica.
+    elsewhere
+        .logout(bearer(LogoutRequest {}, &tokens.access_token))
+        .await
+        .unwrap();
+    let (err, took) = refused_within(tokens.access_token.clone()).await;
+    assert_eq!(
+        (err.code(), reason(&err).as_str()),
+        (Code::Unauthenticated, "SESSION_REVOKED")
+    );
+    println!("a logout on the other replica was refused here after {took:?}");
+
+    // Deleted straight in Redis.
+    let (_, tokens) = register_and_login(&mut auth).await;
+    enriched(tokens.access_token.clone()).await;
+    let _: i64 = redis
+        .del(format!("warden:session:{}", tokens.session_id))
+        .await
+        .unwrap();
+    let (err, took) = refused_within(tokens.access_token.clone()).await;
+    assert_eq!(err.code(), Code::Unauthenticated);
+    println!("a session deleted in Redis was refused after {took:?}");
+
+    // Ended through this replica: refused on the very next call.
+    let (_, tokens) = register_and_login(&mut auth).await;
+    enriched(tokens.access_token.clone()).await;
+    auth.logout(bearer(LogoutRequest {}, &tokens.access_token))
+        .await
+        .unwrap();
+    let err = whoami(tokens.access_token.clone()).await.unwrap_err();
+    assert_eq!(reason(&err), "SESSION_REVOKED");
+    replica.stop().await;
+    warden.stop().await;
 }
 
 on_both_backends!(

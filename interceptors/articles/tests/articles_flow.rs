@@ -320,5 +320,11 @@ async fn redis_invalidations_alone_keep_the_session_cache_honest() {
         "Redis invalidation dropped the session {:?} after Logout returned",
         logged_out.elapsed()
     );
+
+    // Stopped, the feed stays down (no reconnection), and reads go to Redis.
+    cache.stop_following();
+    assert!(!cache.feed_up());
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert!(!cache.feed_up(), "a stopped feed does not reconnect");
     warden.stop().await;
 }
