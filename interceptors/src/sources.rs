@@ -5,7 +5,7 @@
 //! revocation feed on `warden.events`.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -280,9 +280,16 @@ pub struct CachedSessionSource {
     feed_up: AtomicBool,
     tracking_up: AtomicBool,
     invalidations: AtomicU64,
+    /// The number of entries at which the next insert sweeps out those past
+    /// `max_age`: a session that ends without a message about it (an expiry
+    /// seen by no feed) leaves the map within two sweeps.
+    sweep_at: AtomicUsize,
     /// Set by [`CachedSessionSource::stop_following`]: the feeds end.
     stop: tokio::sync::watch::Sender<bool>,
 }
+
+/// The fewest entries the session cache sweeps at.
+const SWEEP_MIN: usize = 1_024;
 
 /// Prefix of the session keys in Redis (DESIGN.md layout).
 const SESSION_KEY_PREFIX: &str = "warden:session:";
@@ -297,6 +304,7 @@ impl CachedSessionSource {
             feed_up: AtomicBool::new(false),
             tracking_up: AtomicBool::new(false),
             invalidations: AtomicU64::new(0),
+            sweep_at: AtomicUsize::new(SWEEP_MIN),
             stop: tokio::sync::watch::channel(false).0,
         })
     }
@@ -348,6 +356,16 @@ impl CachedSessionSource {
             self.entries().clear();
         }
         self.tracking_up.store(up, Ordering::SeqCst);
+    }
+
+    /// How many sessions the cache holds.
+    pub fn len(&self) -> usize {
+        self.entries().len()
+    }
+
+    /// Whether the cache holds no session.
+    pub fn is_empty(&self) -> bool {
+        self.entries().is_empty()
     }
 
     /// Whether the cache is in use (a revocation feed is connected).
@@ -620,8 +638,15 @@ impl CachedSessionSource {
             // Cache only if no invalidation raced with this read; a session
             // not enriched yet is read again until it is.
             if use_cache && self.feed_up() && self.invalidations.load(Ordering::SeqCst) == epoch {
-                self.entries()
-                    .insert(session_id.to_owned(), (Instant::now(), session.clone()));
+                let now = Instant::now();
+                let mut entries = self.entries();
+                entries.insert(session_id.to_owned(), (now, session.clone()));
+                // Amortized: the map at least doubles between two sweeps.
+                if entries.len() >= self.sweep_at.load(Ordering::Relaxed) {
+                    entries.retain(|_, (at, _)| now.duration_since(*at) < self.max_age);
+                    self.sweep_at
+                        .store((entries.len() * 2).max(SWEEP_MIN), Ordering::Relaxed);
+                }
             }
         }
         Ok(loaded)
@@ -694,6 +719,31 @@ mod tests {
         cache.session("s").await.unwrap();
         cache.session("s").await.unwrap();
         assert_eq!(inner.reads.load(Ordering::SeqCst), 2);
+    }
+
+    /// Sessions that end with no message about them (an expiry no feed
+    /// reports) do not pile up: entries past `max_age` are swept out as the
+    /// map grows.
+    #[tokio::test]
+    async fn entries_past_their_age_are_swept_out() {
+        let inner = Arc::new(Counting {
+            reads: AtomicU64::new(0),
+            gone: AtomicBool::new(false),
+        });
+        let cache = CachedSessionSource::new(inner, Duration::from_secs(1));
+        cache.set_feed_up(true);
+        for i in 0..SWEEP_MIN {
+            cache.session(&format!("old-{i}")).await.unwrap();
+        }
+        assert_eq!(cache.len(), SWEEP_MIN, "none past its age yet");
+        tokio::time::sleep(Duration::from_millis(1_100)).await;
+        for i in 0..SWEEP_MIN {
+            cache.session(&format!("new-{i}")).await.unwrap();
+        }
+        // The sweep at 2 * SWEEP_MIN entries dropped every old one.
+        assert_eq!(cache.len(), SWEEP_MIN);
+        assert!(cache.session("new-0").await.unwrap().is_some());
+        assert_eq!(cache.len(), SWEEP_MIN);
     }
 
     #[tokio::test]
