@@ -876,6 +876,16 @@ async fn a_change_beside_the_server_reaches_live_sessions(backend: Backend) {
         .is_some(),
         "the repaired user is no longer marked"
     );
+    let (status, metrics) = warden_e2e::http_get(&warden.http_base(), "/metrics").await;
+    assert_eq!(status, 200);
+    let repaired: f64 = metrics
+        .lines()
+        .find_map(|l| l.strip_prefix("warden_stale_sessions_repaired_total "))
+        .expect("the repair counter is exported")
+        .trim()
+        .parse()
+        .unwrap();
+    assert!(repaired >= 1.0, "{repaired}");
     warden.stop().await;
 }
 

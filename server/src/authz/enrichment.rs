@@ -186,6 +186,7 @@ impl Enricher {
             wait = match self.repair_once(REPAIR_AFTER).await {
                 Ok(0) => REPAIR_INTERVAL,
                 Ok(n) => {
+                    metrics::counter!("warden_stale_sessions_repaired_total").increment(n as u64);
                     tracing::info!(
                         users = n,
                         "re-enriched sessions left stale by earlier role changes"
@@ -193,6 +194,7 @@ impl Enricher {
                     REPAIR_INTERVAL
                 }
                 Err(e) => {
+                    metrics::counter!("warden_stale_session_repair_failures_total").increment(1);
                     let next = (wait * 2).min(REPAIR_BACKOFF_MAX);
                     tracing::warn!(error = %e, retry_in = ?next, "re-enriching stale sessions failed");
                     next
