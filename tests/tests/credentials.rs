@@ -6,7 +6,9 @@ use tonic::{Code, Status};
 use tonic_types::StatusExt;
 use warden_e2e::{bearer, unique_email, Backend, TestWarden, PASSWORD};
 use warden_proto::auth::v1::auth_service_client::AuthServiceClient;
-use warden_proto::auth::v1::{ChangePasswordRequest, LoginRequest, RegisterRequest};
+use warden_proto::auth::v1::{
+    ChangePasswordRequest, LoginRequest, RegisterRequest, UnlockUserRequest,
+};
 
 fn reason(status: &Status) -> String {
     status
@@ -158,12 +160,15 @@ async fn wrong_passwords(auth: &mut AuthServiceClient<Channel>, email: &str, tim
 /// before any check, the right password too, with when to retry; other
 /// accounts, and unknown emails alike, are counted each on their own.
 async fn failed_logins_are_limited(backend: Backend) {
-    let warden = TestWarden::start_tuned(backend, |c| c.max_failed_logins = 3).await;
+    let (warden, admin) = TestWarden::start_with_admin(backend, |c| c.max_failed_logins = 3).await;
     let mut auth = warden.auth().await;
     let (victim, other) = (unique_email(), unique_email());
+    let mut ids = Vec::new();
     for email in [&victim, &other] {
-        auth.register(register(email, PASSWORD)).await.unwrap();
+        let registered = auth.register(register(email, PASSWORD)).await.unwrap();
+        ids.push(registered.into_inner().user_id);
     }
+    let victim_id = ids[0].clone();
     let login = |email: &str, password: &str| LoginRequest {
         email: email.into(),
         password: password.into(),
@@ -202,15 +207,67 @@ async fn failed_logins_are_limited(backend: Backend) {
     wrong_passwords(&mut auth, &nobody, 3).await;
     let err = auth.login(login(&nobody, PASSWORD)).await.unwrap_err();
     assert_eq!(reason(&err), "TOO_MANY_ATTEMPTS");
-    if backend == Backend::Real {
-        // Counted in Redis: a second server sharing it refuses the account
-        // too, so more servers do not mean more guesses.
-        let second = warden.second().await;
-        let mut auth = second.auth().await;
-        let err = auth.login(login(&victim, PASSWORD)).await.unwrap_err();
-        assert_eq!(reason(&err), "TOO_MANY_ATTEMPTS");
-        auth.login(login(&other, PASSWORD)).await.unwrap();
+    let second = match backend {
+        Backend::Real => {
+            // Counted in Redis: a second server sharing it refuses the account
+            // too, so more servers do not mean more guesses.
+            let second = warden.second().await;
+            let mut auth = second.auth().await;
+            let err = auth.login(login(&victim, PASSWORD)).await.unwrap_err();
+            assert_eq!(reason(&err), "TOO_MANY_ATTEMPTS");
+            auth.login(login(&other, PASSWORD)).await.unwrap();
+            Some(second)
+        }
+        Backend::Embedded => None,
+    };
+
+    // An administrator unlocks the account: its owner logs in at once.
+    let unlock = |user_id: &str, token: &str| {
+        bearer(
+            UnlockUserRequest {
+                user_id: user_id.into(),
+            },
+            token,
+        )
+    };
+    let other_token = auth
+        .login(login(&other, PASSWORD))
+        .await
+        .unwrap()
+        .into_inner()
+        .tokens
+        .unwrap()
+        .access_token;
+    let err = auth
+        .unlock_user(unlock(&victim_id, &other_token))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Code::PermissionDenied, "unlocking needs admin");
+    let err = auth
+        .unlock_user(unlock("no-such-user", &admin.access_token))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Code::NotFound);
+    let err = auth
+        .unlock_user(unlock("", &admin.access_token))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Code::InvalidArgument);
+    let err = auth.login(login(&victim, PASSWORD)).await.unwrap_err();
+    assert_eq!(
+        reason(&err),
+        "TOO_MANY_ATTEMPTS",
+        "refusals changed nothing"
+    );
+    auth.unlock_user(unlock(&victim_id, &admin.access_token))
+        .await
+        .unwrap();
+    match &second {
+        // Unlocked on every server sharing the count.
+        Some(second) => second.auth().await.login(login(&victim, PASSWORD)).await,
+        None => auth.login(login(&victim, PASSWORD)).await,
     }
+    .expect("the unlocked account logs in");
 }
 
 #[tokio::test]

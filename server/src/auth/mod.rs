@@ -453,6 +453,21 @@ impl Auth {
         Ok(pb::ReinstateUserResponse {})
     }
 
+    async fn unlock_user(
+        &self,
+        ctx: &AuthContext,
+        req: pb::UnlockUserRequest,
+    ) -> Result<pb::UnlockUserResponse, Error> {
+        self.require_admin(ctx).await?;
+        required_user_id(&req.user_id)?;
+        let Some(user) = self.users.find_user(&req.user_id).await? else {
+            return Err(Error::NotFound("user"));
+        };
+        self.failures.succeeded(&user.email).await?;
+        tracing::info!(user_id = %req.user_id, by = %ctx.user_id, "failed logins forgotten");
+        Ok(pb::UnlockUserResponse {})
+    }
+
     async fn get_user(
         &self,
         ctx: &AuthContext,
@@ -1008,6 +1023,16 @@ impl auth_service_server::AuthService for Auth {
         let ctx = AuthContext::of(&req)?.clone();
         Ok(Response::new(
             self.reinstate_user(&ctx, req.into_inner()).await?,
+        ))
+    }
+
+    async fn unlock_user(
+        &self,
+        req: Request<pb::UnlockUserRequest>,
+    ) -> Result<Response<pb::UnlockUserResponse>, Status> {
+        let ctx = AuthContext::of(&req)?.clone();
+        Ok(Response::new(
+            self.unlock_user(&ctx, req.into_inner()).await?,
         ))
     }
 

@@ -1464,6 +1464,89 @@ func (*ReinstateUserResponse) Descriptor() ([]byte, []int) {
 	return file_warden_auth_v1_auth_proto_rawDescGZIP(), []int{26}
 }
 
+// UnlockUserRequest names the user whose failed logins are forgotten.
+type UnlockUserRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The user to unlock.
+	UserId        string `protobuf:"bytes,1,opt,name=user_id,json=userId,proto3" json:"user_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *UnlockUserRequest) Reset() {
+	*x = UnlockUserRequest{}
+	mi := &file_warden_auth_v1_auth_proto_msgTypes[27]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *UnlockUserRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*UnlockUserRequest) ProtoMessage() {}
+
+func (x *UnlockUserRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_warden_auth_v1_auth_proto_msgTypes[27]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use UnlockUserRequest.ProtoReflect.Descriptor instead.
+func (*UnlockUserRequest) Descriptor() ([]byte, []int) {
+	return file_warden_auth_v1_auth_proto_rawDescGZIP(), []int{27}
+}
+
+func (x *UnlockUserRequest) GetUserId() string {
+	if x != nil {
+		return x.UserId
+	}
+	return ""
+}
+
+// UnlockUserResponse is empty.
+type UnlockUserResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *UnlockUserResponse) Reset() {
+	*x = UnlockUserResponse{}
+	mi := &file_warden_auth_v1_auth_proto_msgTypes[28]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *UnlockUserResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*UnlockUserResponse) ProtoMessage() {}
+
+func (x *UnlockUserResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_warden_auth_v1_auth_proto_msgTypes[28]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use UnlockUserResponse.ProtoReflect.Descriptor instead.
+func (*UnlockUserResponse) Descriptor() ([]byte, []int) {
+	return file_warden_auth_v1_auth_proto_rawDescGZIP(), []int{28}
+}
+
 // User is an account as an administrator sees it; its credentials never
 // leave Warden.
 type User struct {
@@ -1486,7 +1569,7 @@ type User struct {
 
 func (x *User) Reset() {
 	*x = User{}
-	mi := &file_warden_auth_v1_auth_proto_msgTypes[27]
+	mi := &file_warden_auth_v1_auth_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1498,7 +1581,7 @@ func (x *User) String() string {
 func (*User) ProtoMessage() {}
 
 func (x *User) ProtoReflect() protoreflect.Message {
-	mi := &file_warden_auth_v1_auth_proto_msgTypes[27]
+	mi := &file_warden_auth_v1_auth_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1511,7 +1594,7 @@ func (x *User) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use User.ProtoReflect.Descriptor instead.
 func (*User) Descriptor() ([]byte, []int) {
-	return file_warden_auth_v1_auth_proto_rawDescGZIP(), []int{27}
+	return file_warden_auth_v1_auth_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *User) GetUserId() string {
@@ -1572,7 +1655,7 @@ type GetUserRequest struct {
 
 func (x *GetUserRequest) Reset() {
 	*x = GetUserRequest{}
-	mi := &file_warden_auth_v1_auth_proto_msgTypes[28]
+	mi := &file_warden_auth_v1_auth_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1584,7 +1667,7 @@ func (x *GetUserRequest) String() string {
 func (*GetUserRequest) ProtoMessage() {}
 
 func (x *GetUserRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_warden_auth_v1_auth_proto_msgTypes[28]
+	mi := &file_warden_auth_v1_auth_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1597,7 +1680,7 @@ func (x *GetUserRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetUserRequest.ProtoReflect.Descriptor instead.
 func (*GetUserRequest) Descriptor() ([]byte, []int) {
-	return file_warden_auth_v1_auth_proto_rawDescGZIP(), []int{28}
+	return file_warden_auth_v1_auth_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *GetUserRequest) GetUser() isGetUserRequest_User {
@@ -1654,7 +1737,7 @@ type GetUserResponse struct {
 
 func (x *GetUserResponse) Reset() {
 	*x = GetUserResponse{}
-	mi := &file_warden_auth_v1_auth_proto_msgTypes[29]
+	mi := &file_warden_auth_v1_auth_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1666,7 +1749,7 @@ func (x *GetUserResponse) String() string {
 func (*GetUserResponse) ProtoMessage() {}
 
 func (x *GetUserResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_warden_auth_v1_auth_proto_msgTypes[29]
+	mi := &file_warden_auth_v1_auth_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1679,7 +1762,7 @@ func (x *GetUserResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetUserResponse.ProtoReflect.Descriptor instead.
 func (*GetUserResponse) Descriptor() ([]byte, []int) {
-	return file_warden_auth_v1_auth_proto_rawDescGZIP(), []int{29}
+	return file_warden_auth_v1_auth_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *GetUserResponse) GetUser() *User {
@@ -1702,7 +1785,7 @@ type ListUsersRequest struct {
 
 func (x *ListUsersRequest) Reset() {
 	*x = ListUsersRequest{}
-	mi := &file_warden_auth_v1_auth_proto_msgTypes[30]
+	mi := &file_warden_auth_v1_auth_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1714,7 +1797,7 @@ func (x *ListUsersRequest) String() string {
 func (*ListUsersRequest) ProtoMessage() {}
 
 func (x *ListUsersRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_warden_auth_v1_auth_proto_msgTypes[30]
+	mi := &file_warden_auth_v1_auth_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1727,7 +1810,7 @@ func (x *ListUsersRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListUsersRequest.ProtoReflect.Descriptor instead.
 func (*ListUsersRequest) Descriptor() ([]byte, []int) {
-	return file_warden_auth_v1_auth_proto_rawDescGZIP(), []int{30}
+	return file_warden_auth_v1_auth_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *ListUsersRequest) GetPageSize() int32 {
@@ -1757,7 +1840,7 @@ type ListUsersResponse struct {
 
 func (x *ListUsersResponse) Reset() {
 	*x = ListUsersResponse{}
-	mi := &file_warden_auth_v1_auth_proto_msgTypes[31]
+	mi := &file_warden_auth_v1_auth_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1769,7 +1852,7 @@ func (x *ListUsersResponse) String() string {
 func (*ListUsersResponse) ProtoMessage() {}
 
 func (x *ListUsersResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_warden_auth_v1_auth_proto_msgTypes[31]
+	mi := &file_warden_auth_v1_auth_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1782,7 +1865,7 @@ func (x *ListUsersResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListUsersResponse.ProtoReflect.Descriptor instead.
 func (*ListUsersResponse) Descriptor() ([]byte, []int) {
-	return file_warden_auth_v1_auth_proto_rawDescGZIP(), []int{31}
+	return file_warden_auth_v1_auth_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *ListUsersResponse) GetUsers() []*User {
@@ -1810,7 +1893,7 @@ type DeleteUserRequest struct {
 
 func (x *DeleteUserRequest) Reset() {
 	*x = DeleteUserRequest{}
-	mi := &file_warden_auth_v1_auth_proto_msgTypes[32]
+	mi := &file_warden_auth_v1_auth_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1822,7 +1905,7 @@ func (x *DeleteUserRequest) String() string {
 func (*DeleteUserRequest) ProtoMessage() {}
 
 func (x *DeleteUserRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_warden_auth_v1_auth_proto_msgTypes[32]
+	mi := &file_warden_auth_v1_auth_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1835,7 +1918,7 @@ func (x *DeleteUserRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteUserRequest.ProtoReflect.Descriptor instead.
 func (*DeleteUserRequest) Descriptor() ([]byte, []int) {
-	return file_warden_auth_v1_auth_proto_rawDescGZIP(), []int{32}
+	return file_warden_auth_v1_auth_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *DeleteUserRequest) GetUserId() string {
@@ -1856,7 +1939,7 @@ type DeleteUserResponse struct {
 
 func (x *DeleteUserResponse) Reset() {
 	*x = DeleteUserResponse{}
-	mi := &file_warden_auth_v1_auth_proto_msgTypes[33]
+	mi := &file_warden_auth_v1_auth_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1868,7 +1951,7 @@ func (x *DeleteUserResponse) String() string {
 func (*DeleteUserResponse) ProtoMessage() {}
 
 func (x *DeleteUserResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_warden_auth_v1_auth_proto_msgTypes[33]
+	mi := &file_warden_auth_v1_auth_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1881,7 +1964,7 @@ func (x *DeleteUserResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteUserResponse.ProtoReflect.Descriptor instead.
 func (*DeleteUserResponse) Descriptor() ([]byte, []int) {
-	return file_warden_auth_v1_auth_proto_rawDescGZIP(), []int{33}
+	return file_warden_auth_v1_auth_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *DeleteUserResponse) GetRevokedSessions() uint32 {
@@ -1979,7 +2062,10 @@ const file_warden_auth_v1_auth_proto_rawDesc = "" +
 	"\x10revoked_sessions\x18\x01 \x01(\rR\x0frevokedSessions\"/\n" +
 	"\x14ReinstateUserRequest\x12\x17\n" +
 	"\auser_id\x18\x01 \x01(\tR\x06userId\"\x17\n" +
-	"\x15ReinstateUserResponse\"\xfd\x01\n" +
+	"\x15ReinstateUserResponse\",\n" +
+	"\x11UnlockUserRequest\x12\x17\n" +
+	"\auser_id\x18\x01 \x01(\tR\x06userId\"\x14\n" +
+	"\x12UnlockUserResponse\"\xfd\x01\n" +
 	"\x04User\x12\x17\n" +
 	"\auser_id\x18\x01 \x01(\tR\x06userId\x12\x14\n" +
 	"\x05email\x18\x02 \x01(\tR\x05email\x12!\n" +
@@ -2004,7 +2090,8 @@ const file_warden_auth_v1_auth_proto_rawDesc = "" +
 	"\x11DeleteUserRequest\x12\x17\n" +
 	"\auser_id\x18\x01 \x01(\tR\x06userId\"?\n" +
 	"\x12DeleteUserResponse\x12)\n" +
-	"\x10revoked_sessions\x18\x01 \x01(\rR\x0frevokedSessions2\xff\t\n" +
+	"\x10revoked_sessions\x18\x01 \x01(\rR\x0frevokedSessions2\xd4\n" +
+	"\n" +
 	"\vAuthService\x12M\n" +
 	"\bRegister\x12\x1f.warden.auth.v1.RegisterRequest\x1a .warden.auth.v1.RegisterResponse\x12D\n" +
 	"\x05Login\x12\x1c.warden.auth.v1.LoginRequest\x1a\x1d.warden.auth.v1.LoginResponse\x12b\n" +
@@ -2017,7 +2104,9 @@ const file_warden_auth_v1_auth_proto_rawDesc = "" +
 	"\vListApiKeys\x12\".warden.auth.v1.ListApiKeysRequest\x1a#.warden.auth.v1.ListApiKeysResponse\x12Y\n" +
 	"\fRevokeApiKey\x12#.warden.auth.v1.RevokeApiKeyRequest\x1a$.warden.auth.v1.RevokeApiKeyResponse\x12V\n" +
 	"\vSuspendUser\x12\".warden.auth.v1.SuspendUserRequest\x1a#.warden.auth.v1.SuspendUserResponse\x12\\\n" +
-	"\rReinstateUser\x12$.warden.auth.v1.ReinstateUserRequest\x1a%.warden.auth.v1.ReinstateUserResponse\x12J\n" +
+	"\rReinstateUser\x12$.warden.auth.v1.ReinstateUserRequest\x1a%.warden.auth.v1.ReinstateUserResponse\x12S\n" +
+	"\n" +
+	"UnlockUser\x12!.warden.auth.v1.UnlockUserRequest\x1a\".warden.auth.v1.UnlockUserResponse\x12J\n" +
 	"\aGetUser\x12\x1e.warden.auth.v1.GetUserRequest\x1a\x1f.warden.auth.v1.GetUserResponse\x12P\n" +
 	"\tListUsers\x12 .warden.auth.v1.ListUsersRequest\x1a!.warden.auth.v1.ListUsersResponse\x12S\n" +
 	"\n" +
@@ -2036,7 +2125,7 @@ func file_warden_auth_v1_auth_proto_rawDescGZIP() []byte {
 	return file_warden_auth_v1_auth_proto_rawDescData
 }
 
-var file_warden_auth_v1_auth_proto_msgTypes = make([]protoimpl.MessageInfo, 34)
+var file_warden_auth_v1_auth_proto_msgTypes = make([]protoimpl.MessageInfo, 36)
 var file_warden_auth_v1_auth_proto_goTypes = []any{
 	(*Tokens)(nil),                  // 0: warden.auth.v1.Tokens
 	(*RegisterRequest)(nil),         // 1: warden.auth.v1.RegisterRequest
@@ -2065,30 +2154,32 @@ var file_warden_auth_v1_auth_proto_goTypes = []any{
 	(*SuspendUserResponse)(nil),     // 24: warden.auth.v1.SuspendUserResponse
 	(*ReinstateUserRequest)(nil),    // 25: warden.auth.v1.ReinstateUserRequest
 	(*ReinstateUserResponse)(nil),   // 26: warden.auth.v1.ReinstateUserResponse
-	(*User)(nil),                    // 27: warden.auth.v1.User
-	(*GetUserRequest)(nil),          // 28: warden.auth.v1.GetUserRequest
-	(*GetUserResponse)(nil),         // 29: warden.auth.v1.GetUserResponse
-	(*ListUsersRequest)(nil),        // 30: warden.auth.v1.ListUsersRequest
-	(*ListUsersResponse)(nil),       // 31: warden.auth.v1.ListUsersResponse
-	(*DeleteUserRequest)(nil),       // 32: warden.auth.v1.DeleteUserRequest
-	(*DeleteUserResponse)(nil),      // 33: warden.auth.v1.DeleteUserResponse
-	(*timestamppb.Timestamp)(nil),   // 34: google.protobuf.Timestamp
+	(*UnlockUserRequest)(nil),       // 27: warden.auth.v1.UnlockUserRequest
+	(*UnlockUserResponse)(nil),      // 28: warden.auth.v1.UnlockUserResponse
+	(*User)(nil),                    // 29: warden.auth.v1.User
+	(*GetUserRequest)(nil),          // 30: warden.auth.v1.GetUserRequest
+	(*GetUserResponse)(nil),         // 31: warden.auth.v1.GetUserResponse
+	(*ListUsersRequest)(nil),        // 32: warden.auth.v1.ListUsersRequest
+	(*ListUsersResponse)(nil),       // 33: warden.auth.v1.ListUsersResponse
+	(*DeleteUserRequest)(nil),       // 34: warden.auth.v1.DeleteUserRequest
+	(*DeleteUserResponse)(nil),      // 35: warden.auth.v1.DeleteUserResponse
+	(*timestamppb.Timestamp)(nil),   // 36: google.protobuf.Timestamp
 }
 var file_warden_auth_v1_auth_proto_depIdxs = []int32{
 	0,  // 0: warden.auth.v1.LoginResponse.tokens:type_name -> warden.auth.v1.Tokens
 	0,  // 1: warden.auth.v1.LoginWithApiKeyResponse.tokens:type_name -> warden.auth.v1.Tokens
 	0,  // 2: warden.auth.v1.RefreshResponse.tokens:type_name -> warden.auth.v1.Tokens
 	12, // 3: warden.auth.v1.GetJwksResponse.keys:type_name -> warden.auth.v1.Jwk
-	34, // 4: warden.auth.v1.CreateApiKeyRequest.expires_at:type_name -> google.protobuf.Timestamp
-	34, // 5: warden.auth.v1.ApiKey.created_at:type_name -> google.protobuf.Timestamp
-	34, // 6: warden.auth.v1.ApiKey.expires_at:type_name -> google.protobuf.Timestamp
-	34, // 7: warden.auth.v1.ApiKey.revoked_at:type_name -> google.protobuf.Timestamp
-	34, // 8: warden.auth.v1.ApiKey.last_used_at:type_name -> google.protobuf.Timestamp
+	36, // 4: warden.auth.v1.CreateApiKeyRequest.expires_at:type_name -> google.protobuf.Timestamp
+	36, // 5: warden.auth.v1.ApiKey.created_at:type_name -> google.protobuf.Timestamp
+	36, // 6: warden.auth.v1.ApiKey.expires_at:type_name -> google.protobuf.Timestamp
+	36, // 7: warden.auth.v1.ApiKey.revoked_at:type_name -> google.protobuf.Timestamp
+	36, // 8: warden.auth.v1.ApiKey.last_used_at:type_name -> google.protobuf.Timestamp
 	19, // 9: warden.auth.v1.ListApiKeysResponse.api_keys:type_name -> warden.auth.v1.ApiKey
-	34, // 10: warden.auth.v1.User.created_at:type_name -> google.protobuf.Timestamp
-	34, // 11: warden.auth.v1.User.suspended_at:type_name -> google.protobuf.Timestamp
-	27, // 12: warden.auth.v1.GetUserResponse.user:type_name -> warden.auth.v1.User
-	27, // 13: warden.auth.v1.ListUsersResponse.users:type_name -> warden.auth.v1.User
+	36, // 10: warden.auth.v1.User.created_at:type_name -> google.protobuf.Timestamp
+	36, // 11: warden.auth.v1.User.suspended_at:type_name -> google.protobuf.Timestamp
+	29, // 12: warden.auth.v1.GetUserResponse.user:type_name -> warden.auth.v1.User
+	29, // 13: warden.auth.v1.ListUsersResponse.users:type_name -> warden.auth.v1.User
 	1,  // 14: warden.auth.v1.AuthService.Register:input_type -> warden.auth.v1.RegisterRequest
 	3,  // 15: warden.auth.v1.AuthService.Login:input_type -> warden.auth.v1.LoginRequest
 	5,  // 16: warden.auth.v1.AuthService.LoginWithApiKey:input_type -> warden.auth.v1.LoginWithApiKeyRequest
@@ -2101,26 +2192,28 @@ var file_warden_auth_v1_auth_proto_depIdxs = []int32{
 	21, // 23: warden.auth.v1.AuthService.RevokeApiKey:input_type -> warden.auth.v1.RevokeApiKeyRequest
 	23, // 24: warden.auth.v1.AuthService.SuspendUser:input_type -> warden.auth.v1.SuspendUserRequest
 	25, // 25: warden.auth.v1.AuthService.ReinstateUser:input_type -> warden.auth.v1.ReinstateUserRequest
-	28, // 26: warden.auth.v1.AuthService.GetUser:input_type -> warden.auth.v1.GetUserRequest
-	30, // 27: warden.auth.v1.AuthService.ListUsers:input_type -> warden.auth.v1.ListUsersRequest
-	32, // 28: warden.auth.v1.AuthService.DeleteUser:input_type -> warden.auth.v1.DeleteUserRequest
-	2,  // 29: warden.auth.v1.AuthService.Register:output_type -> warden.auth.v1.RegisterResponse
-	4,  // 30: warden.auth.v1.AuthService.Login:output_type -> warden.auth.v1.LoginResponse
-	6,  // 31: warden.auth.v1.AuthService.LoginWithApiKey:output_type -> warden.auth.v1.LoginWithApiKeyResponse
-	8,  // 32: warden.auth.v1.AuthService.Refresh:output_type -> warden.auth.v1.RefreshResponse
-	10, // 33: warden.auth.v1.AuthService.Logout:output_type -> warden.auth.v1.LogoutResponse
-	13, // 34: warden.auth.v1.AuthService.GetJwks:output_type -> warden.auth.v1.GetJwksResponse
-	15, // 35: warden.auth.v1.AuthService.ChangePassword:output_type -> warden.auth.v1.ChangePasswordResponse
-	17, // 36: warden.auth.v1.AuthService.CreateApiKey:output_type -> warden.auth.v1.CreateApiKeyResponse
-	20, // 37: warden.auth.v1.AuthService.ListApiKeys:output_type -> warden.auth.v1.ListApiKeysResponse
-	22, // 38: warden.auth.v1.AuthService.RevokeApiKey:output_type -> warden.auth.v1.RevokeApiKeyResponse
-	24, // 39: warden.auth.v1.AuthService.SuspendUser:output_type -> warden.auth.v1.SuspendUserResponse
-	26, // 40: warden.auth.v1.AuthService.ReinstateUser:output_type -> warden.auth.v1.ReinstateUserResponse
-	29, // 41: warden.auth.v1.AuthService.GetUser:output_type -> warden.auth.v1.GetUserResponse
-	31, // 42: warden.auth.v1.AuthService.ListUsers:output_type -> warden.auth.v1.ListUsersResponse
-	33, // 43: warden.auth.v1.AuthService.DeleteUser:output_type -> warden.auth.v1.DeleteUserResponse
-	29, // [29:44] is the sub-list for method output_type
-	14, // [14:29] is the sub-list for method input_type
+	27, // 26: warden.auth.v1.AuthService.UnlockUser:input_type -> warden.auth.v1.UnlockUserRequest
+	30, // 27: warden.auth.v1.AuthService.GetUser:input_type -> warden.auth.v1.GetUserRequest
+	32, // 28: warden.auth.v1.AuthService.ListUsers:input_type -> warden.auth.v1.ListUsersRequest
+	34, // 29: warden.auth.v1.AuthService.DeleteUser:input_type -> warden.auth.v1.DeleteUserRequest
+	2,  // 30: warden.auth.v1.AuthService.Register:output_type -> warden.auth.v1.RegisterResponse
+	4,  // 31: warden.auth.v1.AuthService.Login:output_type -> warden.auth.v1.LoginResponse
+	6,  // 32: warden.auth.v1.AuthService.LoginWithApiKey:output_type -> warden.auth.v1.LoginWithApiKeyResponse
+	8,  // 33: warden.auth.v1.AuthService.Refresh:output_type -> warden.auth.v1.RefreshResponse
+	10, // 34: warden.auth.v1.AuthService.Logout:output_type -> warden.auth.v1.LogoutResponse
+	13, // 35: warden.auth.v1.AuthService.GetJwks:output_type -> warden.auth.v1.GetJwksResponse
+	15, // 36: warden.auth.v1.AuthService.ChangePassword:output_type -> warden.auth.v1.ChangePasswordResponse
+	17, // 37: warden.auth.v1.AuthService.CreateApiKey:output_type -> warden.auth.v1.CreateApiKeyResponse
+	20, // 38: warden.auth.v1.AuthService.ListApiKeys:output_type -> warden.auth.v1.ListApiKeysResponse
+	22, // 39: warden.auth.v1.AuthService.RevokeApiKey:output_type -> warden.auth.v1.RevokeApiKeyResponse
+	24, // 40: warden.auth.v1.AuthService.SuspendUser:output_type -> warden.auth.v1.SuspendUserResponse
+	26, // 41: warden.auth.v1.AuthService.ReinstateUser:output_type -> warden.auth.v1.ReinstateUserResponse
+	28, // 42: warden.auth.v1.AuthService.UnlockUser:output_type -> warden.auth.v1.UnlockUserResponse
+	31, // 43: warden.auth.v1.AuthService.GetUser:output_type -> warden.auth.v1.GetUserResponse
+	33, // 44: warden.auth.v1.AuthService.ListUsers:output_type -> warden.auth.v1.ListUsersResponse
+	35, // 45: warden.auth.v1.AuthService.DeleteUser:output_type -> warden.auth.v1.DeleteUserResponse
+	30, // [30:46] is the sub-list for method output_type
+	14, // [14:30] is the sub-list for method input_type
 	14, // [14:14] is the sub-list for extension type_name
 	14, // [14:14] is the sub-list for extension extendee
 	0,  // [0:14] is the sub-list for field type_name
@@ -2131,7 +2224,7 @@ func file_warden_auth_v1_auth_proto_init() {
 	if File_warden_auth_v1_auth_proto != nil {
 		return
 	}
-	file_warden_auth_v1_auth_proto_msgTypes[28].OneofWrappers = []any{
+	file_warden_auth_v1_auth_proto_msgTypes[30].OneofWrappers = []any{
 		(*GetUserRequest_UserId)(nil),
 		(*GetUserRequest_Email)(nil),
 	}
@@ -2141,7 +2234,7 @@ func file_warden_auth_v1_auth_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_warden_auth_v1_auth_proto_rawDesc), len(file_warden_auth_v1_auth_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   34,
+			NumMessages:   36,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

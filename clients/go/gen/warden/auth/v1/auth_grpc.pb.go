@@ -31,6 +31,7 @@ const (
 	AuthService_RevokeApiKey_FullMethodName    = "/warden.auth.v1.AuthService/RevokeApiKey"
 	AuthService_SuspendUser_FullMethodName     = "/warden.auth.v1.AuthService/SuspendUser"
 	AuthService_ReinstateUser_FullMethodName   = "/warden.auth.v1.AuthService/ReinstateUser"
+	AuthService_UnlockUser_FullMethodName      = "/warden.auth.v1.AuthService/UnlockUser"
 	AuthService_GetUser_FullMethodName         = "/warden.auth.v1.AuthService/GetUser"
 	AuthService_ListUsers_FullMethodName       = "/warden.auth.v1.AuthService/ListUsers"
 	AuthService_DeleteUser_FullMethodName      = "/warden.auth.v1.AuthService/DeleteUser"
@@ -85,6 +86,10 @@ type AuthServiceClient interface {
 	SuspendUser(ctx context.Context, in *SuspendUserRequest, opts ...grpc.CallOption) (*SuspendUserResponse, error)
 	// ReinstateUser (admin) lifts a suspension.
 	ReinstateUser(ctx context.Context, in *ReinstateUserRequest, opts ...grpc.CallOption) (*ReinstateUserResponse, error)
+	// UnlockUser (admin) forgets a user's failed password logins, so that a
+	// user refused with RESOURCE_EXHAUSTED (reason `TOO_MANY_ATTEMPTS`) may log
+	// in again at once. NOT_FOUND ("user not found") when there is no such user.
+	UnlockUser(ctx context.Context, in *UnlockUserRequest, opts ...grpc.CallOption) (*UnlockUserResponse, error)
 	// GetUser returns a user, named by id or by email (no password or key
 	// material, ever): the caller's own account, or anyone's for `admin`.
 	// Errors: NOT_FOUND ("user not found") for `admin` when there is none;
@@ -229,6 +234,16 @@ func (c *authServiceClient) ReinstateUser(ctx context.Context, in *ReinstateUser
 	return out, nil
 }
 
+func (c *authServiceClient) UnlockUser(ctx context.Context, in *UnlockUserRequest, opts ...grpc.CallOption) (*UnlockUserResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(UnlockUserResponse)
+	err := c.cc.Invoke(ctx, AuthService_UnlockUser_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func (c *authServiceClient) GetUser(ctx context.Context, in *GetUserRequest, opts ...grpc.CallOption) (*GetUserResponse, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(GetUserResponse)
@@ -308,6 +323,10 @@ type AuthServiceServer interface {
 	SuspendUser(context.Context, *SuspendUserRequest) (*SuspendUserResponse, error)
 	// ReinstateUser (admin) lifts a suspension.
 	ReinstateUser(context.Context, *ReinstateUserRequest) (*ReinstateUserResponse, error)
+	// UnlockUser (admin) forgets a user's failed password logins, so that a
+	// user refused with RESOURCE_EXHAUSTED (reason `TOO_MANY_ATTEMPTS`) may log
+	// in again at once. NOT_FOUND ("user not found") when there is no such user.
+	UnlockUser(context.Context, *UnlockUserRequest) (*UnlockUserResponse, error)
 	// GetUser returns a user, named by id or by email (no password or key
 	// material, ever): the caller's own account, or anyone's for `admin`.
 	// Errors: NOT_FOUND ("user not found") for `admin` when there is none;
@@ -367,6 +386,9 @@ func (UnimplementedAuthServiceServer) SuspendUser(context.Context, *SuspendUserR
 }
 func (UnimplementedAuthServiceServer) ReinstateUser(context.Context, *ReinstateUserRequest) (*ReinstateUserResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ReinstateUser not implemented")
+}
+func (UnimplementedAuthServiceServer) UnlockUser(context.Context, *UnlockUserRequest) (*UnlockUserResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method UnlockUser not implemented")
 }
 func (UnimplementedAuthServiceServer) GetUser(context.Context, *GetUserRequest) (*GetUserResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method GetUser not implemented")
@@ -614,6 +636,24 @@ func _AuthService_ReinstateUser_Handler(srv interface{}, ctx context.Context, de
 	return interceptor(ctx, in, info, handler)
 }
 
+func _AuthService_UnlockUser_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(UnlockUserRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AuthServiceServer).UnlockUser(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AuthService_UnlockUser_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AuthServiceServer).UnlockUser(ctx, req.(*UnlockUserRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 func _AuthService_GetUser_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(GetUserRequest)
 	if err := dec(in); err != nil {
@@ -722,6 +762,10 @@ var AuthService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "ReinstateUser",
 			Handler:    _AuthService_ReinstateUser_Handler,
+		},
+		{
+			MethodName: "UnlockUser",
+			Handler:    _AuthService_UnlockUser_Handler,
 		},
 		{
 			MethodName: "GetUser",

@@ -242,6 +242,16 @@ export interface ReinstateUserRequest {
 export interface ReinstateUserResponse {
 }
 
+/** UnlockUserRequest names the user whose failed logins are forgotten. */
+export interface UnlockUserRequest {
+  /** The user to unlock. */
+  userId: string;
+}
+
+/** UnlockUserResponse is empty. */
+export interface UnlockUserResponse {
+}
+
 /**
  * User is an account as an administrator sees it; its credentials never
  * leave Warden.
@@ -2639,6 +2649,131 @@ export const ReinstateUserResponse: MessageFns<ReinstateUserResponse> = {
   },
 };
 
+function createBaseUnlockUserRequest(): UnlockUserRequest {
+  return { userId: "" };
+}
+
+export const UnlockUserRequest: MessageFns<UnlockUserRequest> = {
+  encode(message: UnlockUserRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.userId !== "") {
+      writer.uint32(10).string(message.userId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UnlockUserRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUnlockUserRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.userId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UnlockUserRequest {
+    return {
+      userId: isSet(object.userId)
+        ? globalThis.String(object.userId)
+        : isSet(object.user_id)
+        ? globalThis.String(object.user_id)
+        : "",
+    };
+  },
+
+  toJSON(message: UnlockUserRequest): unknown {
+    const obj: any = {};
+    if (message.userId !== "") {
+      obj.userId = message.userId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UnlockUserRequest>, I>>(base?: I): UnlockUserRequest {
+    return UnlockUserRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UnlockUserRequest>, I>>(object: I): UnlockUserRequest {
+    const message = createBaseUnlockUserRequest();
+    message.userId = object.userId ?? "";
+    return message;
+  },
+};
+
+function createBaseUnlockUserResponse(): UnlockUserResponse {
+  return {};
+}
+
+export const UnlockUserResponse: MessageFns<UnlockUserResponse> = {
+  encode(_: UnlockUserResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UnlockUserResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUnlockUserResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): UnlockUserResponse {
+    return {};
+  },
+
+  toJSON(_: UnlockUserResponse): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UnlockUserResponse>, I>>(base?: I): UnlockUserResponse {
+    return UnlockUserResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UnlockUserResponse>, I>>(_: I): UnlockUserResponse {
+    const message = createBaseUnlockUserResponse();
+    return message;
+  },
+};
+
 function createBaseUser(): User {
   return { userId: "", email: "", displayName: "", createdAt: undefined, suspendedAt: undefined, suspendedReason: "" };
 }
@@ -3458,6 +3593,20 @@ export const AuthServiceService = {
     responseDeserialize: (value: Buffer): ReinstateUserResponse => ReinstateUserResponse.decode(value),
   },
   /**
+   * UnlockUser (admin) forgets a user's failed password logins, so that a
+   * user refused with RESOURCE_EXHAUSTED (reason `TOO_MANY_ATTEMPTS`) may log
+   * in again at once. NOT_FOUND ("user not found") when there is no such user.
+   */
+  unlockUser: {
+    path: "/warden.auth.v1.AuthService/UnlockUser" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: UnlockUserRequest): Buffer => Buffer.from(UnlockUserRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): UnlockUserRequest => UnlockUserRequest.decode(value),
+    responseSerialize: (value: UnlockUserResponse): Buffer => Buffer.from(UnlockUserResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): UnlockUserResponse => UnlockUserResponse.decode(value),
+  },
+  /**
    * GetUser returns a user, named by id or by email (no password or key
    * material, ever): the caller's own account, or anyone's for `admin`.
    * Errors: NOT_FOUND ("user not found") for `admin` when there is none;
@@ -3553,6 +3702,12 @@ export interface AuthServiceServer extends UntypedServiceImplementation {
   suspendUser: handleUnaryCall<SuspendUserRequest, SuspendUserResponse>;
   /** ReinstateUser (admin) lifts a suspension. */
   reinstateUser: handleUnaryCall<ReinstateUserRequest, ReinstateUserResponse>;
+  /**
+   * UnlockUser (admin) forgets a user's failed password logins, so that a
+   * user refused with RESOURCE_EXHAUSTED (reason `TOO_MANY_ATTEMPTS`) may log
+   * in again at once. NOT_FOUND ("user not found") when there is no such user.
+   */
+  unlockUser: handleUnaryCall<UnlockUserRequest, UnlockUserResponse>;
   /**
    * GetUser returns a user, named by id or by email (no password or key
    * material, ever): the caller's own account, or anyone's for `admin`.
@@ -3792,6 +3947,26 @@ export interface AuthServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ReinstateUserResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * UnlockUser (admin) forgets a user's failed password logins, so that a
+   * user refused with RESOURCE_EXHAUSTED (reason `TOO_MANY_ATTEMPTS`) may log
+   * in again at once. NOT_FOUND ("user not found") when there is no such user.
+   */
+  unlockUser(
+    request: UnlockUserRequest,
+    callback: (error: ServiceError | null, response: UnlockUserResponse) => void,
+  ): ClientUnaryCall;
+  unlockUser(
+    request: UnlockUserRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: UnlockUserResponse) => void,
+  ): ClientUnaryCall;
+  unlockUser(
+    request: UnlockUserRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: UnlockUserResponse) => void,
   ): ClientUnaryCall;
   /**
    * GetUser returns a user, named by id or by email (no password or key

@@ -215,6 +215,16 @@ class ReinstateUserResponse(_message.Message):
     __slots__ = ()
     def __init__(self) -> None: ...
 
+class UnlockUserRequest(_message.Message):
+    __slots__ = ("user_id",)
+    USER_ID_FIELD_NUMBER: _ClassVar[int]
+    user_id: str
+    def __init__(self, user_id: _Optional[str] = ...) -> None: ...
+
+class UnlockUserResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
 class User(_message.Message):
     __slots__ = ("user_id", "email", "display_name", "created_at", "suspended_at", "suspended_reason")
     USER_ID_FIELD_NUMBER: _ClassVar[int]

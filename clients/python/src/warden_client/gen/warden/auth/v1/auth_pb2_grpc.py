@@ -101,6 +101,11 @@ class AuthServiceStub:
                 request_serializer=warden_dot_auth_dot_v1_dot_auth__pb2.ReinstateUserRequest.SerializeToString,
                 response_deserializer=warden_dot_auth_dot_v1_dot_auth__pb2.ReinstateUserResponse.FromString,
                 _registered_method=True)
+        self.UnlockUser = channel.unary_unary(
+                '/warden.auth.v1.AuthService/UnlockUser',
+                request_serializer=warden_dot_auth_dot_v1_dot_auth__pb2.UnlockUserRequest.SerializeToString,
+                response_deserializer=warden_dot_auth_dot_v1_dot_auth__pb2.UnlockUserResponse.FromString,
+                _registered_method=True)
         self.GetUser = channel.unary_unary(
                 '/warden.auth.v1.AuthService/GetUser',
                 request_serializer=warden_dot_auth_dot_v1_dot_auth__pb2.GetUserRequest.SerializeToString,
@@ -225,6 +230,15 @@ class AuthServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def UnlockUser(self, request, context):
+        """UnlockUser (admin) forgets a user's failed password logins, so that a
+        user refused with RESOURCE_EXHAUSTED (reason `TOO_MANY_ATTEMPTS`) may log
+        in again at once. NOT_FOUND ("user not found") when there is no such user.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def GetUser(self, request, context):
         """GetUser returns a user, named by id or by email (no password or key
         material, ever): the caller's own account, or anyone's for `admin`.
@@ -316,6 +330,11 @@ def add_AuthServiceServicer_to_server(servicer, server):
                     servicer.ReinstateUser,
                     request_deserializer=warden_dot_auth_dot_v1_dot_auth__pb2.ReinstateUserRequest.FromString,
                     response_serializer=warden_dot_auth_dot_v1_dot_auth__pb2.ReinstateUserResponse.SerializeToString,
+            ),
+            'UnlockUser': grpc.unary_unary_rpc_method_handler(
+                    servicer.UnlockUser,
+                    request_deserializer=warden_dot_auth_dot_v1_dot_auth__pb2.UnlockUserRequest.FromString,
+                    response_serializer=warden_dot_auth_dot_v1_dot_auth__pb2.UnlockUserResponse.SerializeToString,
             ),
             'GetUser': grpc.unary_unary_rpc_method_handler(
                     servicer.GetUser,
@@ -664,6 +683,33 @@ class AuthService:
             '/warden.auth.v1.AuthService/ReinstateUser',
             warden_dot_auth_dot_v1_dot_auth__pb2.ReinstateUserRequest.SerializeToString,
             warden_dot_auth_dot_v1_dot_auth__pb2.ReinstateUserResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UnlockUser(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/warden.auth.v1.AuthService/UnlockUser',
+            warden_dot_auth_dot_v1_dot_auth__pb2.UnlockUserRequest.SerializeToString,
+            warden_dot_auth_dot_v1_dot_auth__pb2.UnlockUserResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -84,6 +84,11 @@ class AuthServiceStub:
     """SuspendUser (admin) blocks a user from logging in and ends all their sessions."""
     ReinstateUser: _grpc.UnaryUnaryMultiCallable[_auth_pb2.ReinstateUserRequest, _auth_pb2.ReinstateUserResponse]
     """ReinstateUser (admin) lifts a suspension."""
+    UnlockUser: _grpc.UnaryUnaryMultiCallable[_auth_pb2.UnlockUserRequest, _auth_pb2.UnlockUserResponse]
+    """UnlockUser (admin) forgets a user's failed password logins, so that a
+    user refused with RESOURCE_EXHAUSTED (reason `TOO_MANY_ATTEMPTS`) may log
+    in again at once. NOT_FOUND ("user not found") when there is no such user.
+    """
     GetUser: _grpc.UnaryUnaryMultiCallable[_auth_pb2.GetUserRequest, _auth_pb2.GetUserResponse]
     """GetUser returns a user, named by id or by email (no password or key
     material, ever): the caller's own account, or anyone's for `admin`.
@@ -157,6 +162,11 @@ class AuthServiceAsyncStub(AuthServiceStub):
     """SuspendUser (admin) blocks a user from logging in and ends all their sessions."""
     ReinstateUser: _aio.UnaryUnaryMultiCallable[_auth_pb2.ReinstateUserRequest, _auth_pb2.ReinstateUserResponse]  # type: ignore[assignment]
     """ReinstateUser (admin) lifts a suspension."""
+    UnlockUser: _aio.UnaryUnaryMultiCallable[_auth_pb2.UnlockUserRequest, _auth_pb2.UnlockUserResponse]  # type: ignore[assignment]
+    """UnlockUser (admin) forgets a user's failed password logins, so that a
+    user refused with RESOURCE_EXHAUSTED (reason `TOO_MANY_ATTEMPTS`) may log
+    in again at once. NOT_FOUND ("user not found") when there is no such user.
+    """
     GetUser: _aio.UnaryUnaryMultiCallable[_auth_pb2.GetUserRequest, _auth_pb2.GetUserResponse]  # type: ignore[assignment]
     """GetUser returns a user, named by id or by email (no password or key
     material, ever): the caller's own account, or anyone's for `admin`.
@@ -299,6 +309,17 @@ class AuthServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_auth_pb2.ReinstateUserResponse, _abc.Awaitable[_auth_pb2.ReinstateUserResponse]]:
         """ReinstateUser (admin) lifts a suspension."""
+
+    @_abc_1.abstractmethod
+    def UnlockUser(
+        self,
+        request: _auth_pb2.UnlockUserRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_auth_pb2.UnlockUserResponse, _abc.Awaitable[_auth_pb2.UnlockUserResponse]]:
+        """UnlockUser (admin) forgets a user's failed password logins, so that a
+        user refused with RESOURCE_EXHAUSTED (reason `TOO_MANY_ATTEMPTS`) may log
+        in again at once. NOT_FOUND ("user not found") when there is no such user.
+        """
 
     @_abc_1.abstractmethod
     def GetUser(

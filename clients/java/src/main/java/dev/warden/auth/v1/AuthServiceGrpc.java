@@ -392,6 +392,37 @@ public final class AuthServiceGrpc {
     return getReinstateUserMethod;
   }
 
+  private static volatile io.grpc.MethodDescriptor<dev.warden.auth.v1.UnlockUserRequest,
+      dev.warden.auth.v1.UnlockUserResponse> getUnlockUserMethod;
+
+  @io.grpc.stub.annotations.RpcMethod(
+      fullMethodName = SERVICE_NAME + '/' + "UnlockUser",
+      requestType = dev.warden.auth.v1.UnlockUserRequest.class,
+      responseType = dev.warden.auth.v1.UnlockUserResponse.class,
+      methodType = io.grpc.MethodDescriptor.MethodType.UNARY)
+  public static io.grpc.MethodDescriptor<dev.warden.auth.v1.UnlockUserRequest,
+      dev.warden.auth.v1.UnlockUserResponse> getUnlockUserMethod() {
+    io.grpc.MethodDescriptor<dev.warden.auth.v1.UnlockUserRequest, dev.warden.auth.v1.UnlockUserResponse> getUnlockUserMethod;
+    if ((getUnlockUserMethod = AuthServiceGrpc.getUnlockUserMethod) == null) {
+      synchronized (AuthServiceGrpc.class) {
+        if ((getUnlockUserMethod = AuthServiceGrpc.getUnlockUserMethod) == null) {
+          AuthServiceGrpc.getUnlockUserMethod = getUnlockUserMethod =
+              io.grpc.MethodDescriptor.<dev.warden.auth.v1.UnlockUserRequest, dev.warden.auth.v1.UnlockUserResponse>newBuilder()
+              .setType(io.grpc.MethodDescriptor.MethodType.UNARY)
+              .setFullMethodName(generateFullMethodName(SERVICE_NAME, "UnlockUser"))
+              .setSampledToLocalTracing(true)
+              .setRequestMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  dev.warden.auth.v1.UnlockUserRequest.getDefaultInstance()))
+              .setResponseMarshaller(io.grpc.protobuf.ProtoUtils.marshaller(
+                  dev.warden.auth.v1.UnlockUserResponse.getDefaultInstance()))
+              .setSchemaDescriptor(new AuthServiceMethodDescriptorSupplier("UnlockUser"))
+              .build();
+        }
+      }
+    }
+    return getUnlockUserMethod;
+  }
+
   private static volatile io.grpc.MethodDescriptor<dev.warden.auth.v1.GetUserRequest,
       dev.warden.auth.v1.GetUserResponse> getGetUserMethod;
 
@@ -691,6 +722,18 @@ public final class AuthServiceGrpc {
 
     /**
      * <pre>
+     * UnlockUser (admin) forgets a user's failed password logins, so that a
+     * user refused with RESOURCE_EXHAUSTED (reason `TOO_MANY_ATTEMPTS`) may log
+     * in again at once. NOT_FOUND ("user not found") when there is no such user.
+     * </pre>
+     */
+    default void unlockUser(dev.warden.auth.v1.UnlockUserRequest request,
+        io.grpc.stub.StreamObserver<dev.warden.auth.v1.UnlockUserResponse> responseObserver) {
+      io.grpc.stub.ServerCalls.asyncUnimplementedUnaryCall(getUnlockUserMethod(), responseObserver);
+    }
+
+    /**
+     * <pre>
      * GetUser returns a user, named by id or by email (no password or key
      * material, ever): the caller's own account, or anyone's for `admin`.
      * Errors: NOT_FOUND ("user not found") for `admin` when there is none;
@@ -918,6 +961,19 @@ public final class AuthServiceGrpc {
 
     /**
      * <pre>
+     * UnlockUser (admin) forgets a user's failed password logins, so that a
+     * user refused with RESOURCE_EXHAUSTED (reason `TOO_MANY_ATTEMPTS`) may log
+     * in again at once. NOT_FOUND ("user not found") when there is no such user.
+     * </pre>
+     */
+    public void unlockUser(dev.warden.auth.v1.UnlockUserRequest request,
+        io.grpc.stub.StreamObserver<dev.warden.auth.v1.UnlockUserResponse> responseObserver) {
+      io.grpc.stub.ClientCalls.asyncUnaryCall(
+          getChannel().newCall(getUnlockUserMethod(), getCallOptions()), request, responseObserver);
+    }
+
+    /**
+     * <pre>
      * GetUser returns a user, named by id or by email (no password or key
      * material, ever): the caller's own account, or anyone's for `admin`.
      * Errors: NOT_FOUND ("user not found") for `admin` when there is none;
@@ -1117,6 +1173,18 @@ public final class AuthServiceGrpc {
 
     /**
      * <pre>
+     * UnlockUser (admin) forgets a user's failed password logins, so that a
+     * user refused with RESOURCE_EXHAUSTED (reason `TOO_MANY_ATTEMPTS`) may log
+     * in again at once. NOT_FOUND ("user not found") when there is no such user.
+     * </pre>
+     */
+    public dev.warden.auth.v1.UnlockUserResponse unlockUser(dev.warden.auth.v1.UnlockUserRequest request) throws io.grpc.StatusException {
+      return io.grpc.stub.ClientCalls.blockingV2UnaryCall(
+          getChannel(), getUnlockUserMethod(), getCallOptions(), request);
+    }
+
+    /**
+     * <pre>
      * GetUser returns a user, named by id or by email (no password or key
      * material, ever): the caller's own account, or anyone's for `admin`.
      * Errors: NOT_FOUND ("user not found") for `admin` when there is none;
@@ -1309,6 +1377,18 @@ public final class AuthServiceGrpc {
     public dev.warden.auth.v1.ReinstateUserResponse reinstateUser(dev.warden.auth.v1.ReinstateUserRequest request) {
       return io.grpc.stub.ClientCalls.blockingUnaryCall(
           getChannel(), getReinstateUserMethod(), getCallOptions(), request);
+    }
+
+    /**
+     * <pre>
+     * UnlockUser (admin) forgets a user's failed password logins, so that a
+     * user refused with RESOURCE_EXHAUSTED (reason `TOO_MANY_ATTEMPTS`) may log
+     * in again at once. NOT_FOUND ("user not found") when there is no such user.
+     * </pre>
+     */
+    public dev.warden.auth.v1.UnlockUserResponse unlockUser(dev.warden.auth.v1.UnlockUserRequest request) {
+      return io.grpc.stub.ClientCalls.blockingUnaryCall(
+          getChannel(), getUnlockUserMethod(), getCallOptions(), request);
     }
 
     /**
@@ -1521,6 +1601,19 @@ public final class AuthServiceGrpc {
 
     /**
      * <pre>
+     * UnlockUser (admin) forgets a user's failed password logins, so that a
+     * user refused with RESOURCE_EXHAUSTED (reason `TOO_MANY_ATTEMPTS`) may log
+     * in again at once. NOT_FOUND ("user not found") when there is no such user.
+     * </pre>
+     */
+    public com.google.common.util.concurrent.ListenableFuture<dev.warden.auth.v1.UnlockUserResponse> unlockUser(
+        dev.warden.auth.v1.UnlockUserRequest request) {
+      return io.grpc.stub.ClientCalls.futureUnaryCall(
+          getChannel().newCall(getUnlockUserMethod(), getCallOptions()), request);
+    }
+
+    /**
+     * <pre>
      * GetUser returns a user, named by id or by email (no password or key
      * material, ever): the caller's own account, or anyone's for `admin`.
      * Errors: NOT_FOUND ("user not found") for `admin` when there is none;
@@ -1573,9 +1666,10 @@ public final class AuthServiceGrpc {
   private static final int METHODID_REVOKE_API_KEY = 9;
   private static final int METHODID_SUSPEND_USER = 10;
   private static final int METHODID_REINSTATE_USER = 11;
-  private static final int METHODID_GET_USER = 12;
-  private static final int METHODID_LIST_USERS = 13;
-  private static final int METHODID_DELETE_USER = 14;
+  private static final int METHODID_UNLOCK_USER = 12;
+  private static final int METHODID_GET_USER = 13;
+  private static final int METHODID_LIST_USERS = 14;
+  private static final int METHODID_DELETE_USER = 15;
 
   private static final class MethodHandlers<Req, Resp> implements
       io.grpc.stub.ServerCalls.UnaryMethod<Req, Resp>,
@@ -1641,6 +1735,10 @@ public final class AuthServiceGrpc {
         case METHODID_REINSTATE_USER:
           serviceImpl.reinstateUser((dev.warden.auth.v1.ReinstateUserRequest) request,
               (io.grpc.stub.StreamObserver<dev.warden.auth.v1.ReinstateUserResponse>) responseObserver);
+          break;
+        case METHODID_UNLOCK_USER:
+          serviceImpl.unlockUser((dev.warden.auth.v1.UnlockUserRequest) request,
+              (io.grpc.stub.StreamObserver<dev.warden.auth.v1.UnlockUserResponse>) responseObserver);
           break;
         case METHODID_GET_USER:
           serviceImpl.getUser((dev.warden.auth.v1.GetUserRequest) request,
@@ -1757,6 +1855,13 @@ public final class AuthServiceGrpc {
               dev.warden.auth.v1.ReinstateUserResponse>(
                 service, METHODID_REINSTATE_USER)))
         .addMethod(
+          getUnlockUserMethod(),
+          io.grpc.stub.ServerCalls.asyncUnaryCall(
+            new MethodHandlers<
+              dev.warden.auth.v1.UnlockUserRequest,
+              dev.warden.auth.v1.UnlockUserResponse>(
+                service, METHODID_UNLOCK_USER)))
+        .addMethod(
           getGetUserMethod(),
           io.grpc.stub.ServerCalls.asyncUnaryCall(
             new MethodHandlers<
@@ -1837,6 +1942,7 @@ public final class AuthServiceGrpc {
               .addMethod(getRevokeApiKeyMethod())
               .addMethod(getSuspendUserMethod())
               .addMethod(getReinstateUserMethod())
+              .addMethod(getUnlockUserMethod())
               .addMethod(getGetUserMethod())
               .addMethod(getListUsersMethod())
               .addMethod(getDeleteUserMethod())
