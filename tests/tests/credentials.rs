@@ -7,7 +7,8 @@ use tonic_types::StatusExt;
 use warden_e2e::{bearer, unique_email, Backend, TestWarden, PASSWORD};
 use warden_proto::auth::v1::auth_service_client::AuthServiceClient;
 use warden_proto::auth::v1::{
-    ChangePasswordRequest, LoginRequest, RegisterRequest, UnlockUserRequest,
+    get_user_request, ChangePasswordRequest, GetUserRequest, LoginRequest, RegisterRequest,
+    UnlockUserRequest,
 };
 
 fn reason(status: &Status) -> String {
@@ -259,9 +260,38 @@ async fn failed_logins_are_limited(backend: Backend) {
         "TOO_MANY_ATTEMPTS",
         "refusals changed nothing"
     );
+    let reader = auth.clone();
+    let refused_until = |token: String| {
+        let mut auth = reader.clone();
+        let victim_id = victim_id.clone();
+        async move {
+            let request = GetUserRequest {
+                user: Some(get_user_request::User::UserId(victim_id)),
+            };
+            auth.get_user(bearer(request, &token))
+                .await
+                .unwrap()
+                .into_inner()
+                .user
+                .unwrap()
+                .login_refused_until
+        }
+    };
+    let until = refused_until(admin.access_token.clone())
+        .await
+        .expect("GetUser shows the refusal");
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    assert!(
+        (now..=now + 61).contains(&until.seconds),
+        "{until:?} against {now}"
+    );
     auth.unlock_user(unlock(&victim_id, &admin.access_token))
         .await
         .unwrap();
+    assert_eq!(refused_until(admin.access_token.clone()).await, None);
     match &second {
         // Unlocked on every server sharing the count.
         Some(second) => second.auth().await.login(login(&victim, PASSWORD)).await,

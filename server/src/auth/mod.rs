@@ -495,7 +495,7 @@ impl Auth {
         };
         let user = found.ok_or(Error::NotFound("user"))?;
         Ok(pb::GetUserResponse {
-            user: Some(user_message(user)),
+            user: Some(self.user_message(user).await?),
         })
     }
 
@@ -510,9 +510,37 @@ impl Auth {
         })?;
         let users = self.users.list_users(&page.after, page.fetch()).await?;
         let (users, next_page_token) = page.page(users, |user| &user.email);
+        let mut messages = Vec::with_capacity(users.len());
+        for user in users {
+            messages.push(self.user_message(user).await?);
+        }
         Ok(pb::ListUsersResponse {
-            users: users.into_iter().map(user_message).collect(),
+            users: messages,
             next_page_token,
+        })
+    }
+
+    /// A user as `GetUser` and `ListUsers` show it (no password hash), with
+    /// when password logins are let through again if they are refused now.
+    async fn user_message(&self, user: User) -> Result<pb::User, Error> {
+        let now = SystemTime::now();
+        let refused_until = match self.failures.check(&user.email, unix_ms(now)).await {
+            Ok(_) => None,
+            Err(Error::TooManyAttempts { retry_after }) => Some((now + retry_after).into()),
+            Err(e) => return Err(e),
+        };
+        let suspended_reason = match user.suspended_at_ms {
+            Some(_) => user.suspended_reason.unwrap_or_default(),
+            None => String::new(),
+        };
+        Ok(pb::User {
+            user_id: user.id,
+            email: user.email,
+            display_name: user.display_name,
+            created_at: Some(timestamp_from_ms(user.created_at_ms)),
+            suspended_at: user.suspended_at_ms.map(timestamp_from_ms),
+            suspended_reason,
+            login_refused_until: refused_until,
         })
     }
 
@@ -857,22 +885,6 @@ pub fn refresh_token_hash(secret: &str) -> String {
         &ring::digest::SHA256,
         secret.as_bytes(),
     ))
-}
-
-/// A user as `GetUser` and `ListUsers` show it: no password hash.
-fn user_message(user: User) -> pb::User {
-    let suspended_reason = match user.suspended_at_ms {
-        Some(_) => user.suspended_reason.unwrap_or_default(),
-        None => String::new(),
-    };
-    pb::User {
-        user_id: user.id,
-        email: user.email,
-        display_name: user.display_name,
-        created_at: Some(timestamp_from_ms(user.created_at_ms)),
-        suspended_at: user.suspended_at_ms.map(timestamp_from_ms),
-        suspended_reason,
-    }
 }
 
 /// Trims and lower-cases an email and checks its shape.

@@ -1563,8 +1563,12 @@ type User struct {
 	SuspendedAt *timestamppb.Timestamp `protobuf:"bytes,5,opt,name=suspended_at,json=suspendedAt,proto3" json:"suspended_at,omitempty"`
 	// Why, as SuspendUser recorded it; empty unless suspended.
 	SuspendedReason string `protobuf:"bytes,6,opt,name=suspended_reason,json=suspendedReason,proto3" json:"suspended_reason,omitempty"`
-	unknownFields   protoimpl.UnknownFields
-	sizeCache       protoimpl.SizeCache
+	// Set while the user's password logins are refused after too many failed
+	// ones (RESOURCE_EXHAUSTED, reason `TOO_MANY_ATTEMPTS`): when the next one
+	// is let through. UnlockUser lifts it at once.
+	LoginRefusedUntil *timestamppb.Timestamp `protobuf:"bytes,7,opt,name=login_refused_until,json=loginRefusedUntil,proto3" json:"login_refused_until,omitempty"`
+	unknownFields     protoimpl.UnknownFields
+	sizeCache         protoimpl.SizeCache
 }
 
 func (x *User) Reset() {
@@ -1637,6 +1641,13 @@ func (x *User) GetSuspendedReason() string {
 		return x.SuspendedReason
 	}
 	return ""
+}
+
+func (x *User) GetLoginRefusedUntil() *timestamppb.Timestamp {
+	if x != nil {
+		return x.LoginRefusedUntil
+	}
+	return nil
 }
 
 // GetUserRequest names a user by id or by email; neither means the caller.
@@ -2065,7 +2076,7 @@ const file_warden_auth_v1_auth_proto_rawDesc = "" +
 	"\x15ReinstateUserResponse\",\n" +
 	"\x11UnlockUserRequest\x12\x17\n" +
 	"\auser_id\x18\x01 \x01(\tR\x06userId\"\x14\n" +
-	"\x12UnlockUserResponse\"\xfd\x01\n" +
+	"\x12UnlockUserResponse\"\xc9\x02\n" +
 	"\x04User\x12\x17\n" +
 	"\auser_id\x18\x01 \x01(\tR\x06userId\x12\x14\n" +
 	"\x05email\x18\x02 \x01(\tR\x05email\x12!\n" +
@@ -2073,7 +2084,8 @@ const file_warden_auth_v1_auth_proto_rawDesc = "" +
 	"\n" +
 	"created_at\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\tcreatedAt\x12=\n" +
 	"\fsuspended_at\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\vsuspendedAt\x12)\n" +
-	"\x10suspended_reason\x18\x06 \x01(\tR\x0fsuspendedReason\"K\n" +
+	"\x10suspended_reason\x18\x06 \x01(\tR\x0fsuspendedReason\x12J\n" +
+	"\x13login_refused_until\x18\a \x01(\v2\x1a.google.protobuf.TimestampR\x11loginRefusedUntil\"K\n" +
 	"\x0eGetUserRequest\x12\x19\n" +
 	"\auser_id\x18\x01 \x01(\tH\x00R\x06userId\x12\x16\n" +
 	"\x05email\x18\x02 \x01(\tH\x00R\x05emailB\x06\n" +
@@ -2178,45 +2190,46 @@ var file_warden_auth_v1_auth_proto_depIdxs = []int32{
 	19, // 9: warden.auth.v1.ListApiKeysResponse.api_keys:type_name -> warden.auth.v1.ApiKey
 	36, // 10: warden.auth.v1.User.created_at:type_name -> google.protobuf.Timestamp
 	36, // 11: warden.auth.v1.User.suspended_at:type_name -> google.protobuf.Timestamp
-	29, // 12: warden.auth.v1.GetUserResponse.user:type_name -> warden.auth.v1.User
-	29, // 13: warden.auth.v1.ListUsersResponse.users:type_name -> warden.auth.v1.User
-	1,  // 14: warden.auth.v1.AuthService.Register:input_type -> warden.auth.v1.RegisterRequest
-	3,  // 15: warden.auth.v1.AuthService.Login:input_type -> warden.auth.v1.LoginRequest
-	5,  // 16: warden.auth.v1.AuthService.LoginWithApiKey:input_type -> warden.auth.v1.LoginWithApiKeyRequest
-	7,  // 17: warden.auth.v1.AuthService.Refresh:input_type -> warden.auth.v1.RefreshRequest
-	9,  // 18: warden.auth.v1.AuthService.Logout:input_type -> warden.auth.v1.LogoutRequest
-	11, // 19: warden.auth.v1.AuthService.GetJwks:input_type -> warden.auth.v1.GetJwksRequest
-	14, // 20: warden.auth.v1.AuthService.ChangePassword:input_type -> warden.auth.v1.ChangePasswordRequest
-	16, // 21: warden.auth.v1.AuthService.CreateApiKey:input_type -> warden.auth.v1.CreateApiKeyRequest
-	18, // 22: warden.auth.v1.AuthService.ListApiKeys:input_type -> warden.auth.v1.ListApiKeysRequest
-	21, // 23: warden.auth.v1.AuthService.RevokeApiKey:input_type -> warden.auth.v1.RevokeApiKeyRequest
-	23, // 24: warden.auth.v1.AuthService.SuspendUser:input_type -> warden.auth.v1.SuspendUserRequest
-	25, // 25: warden.auth.v1.AuthService.ReinstateUser:input_type -> warden.auth.v1.ReinstateUserRequest
-	27, // 26: warden.auth.v1.AuthService.UnlockUser:input_type -> warden.auth.v1.UnlockUserRequest
-	30, // 27: warden.auth.v1.AuthService.GetUser:input_type -> warden.auth.v1.GetUserRequest
-	32, // 28: warden.auth.v1.AuthService.ListUsers:input_type -> warden.auth.v1.ListUsersRequest
-	34, // 29: warden.auth.v1.AuthService.DeleteUser:input_type -> warden.auth.v1.DeleteUserRequest
-	2,  // 30: warden.auth.v1.AuthService.Register:output_type -> warden.auth.v1.RegisterResponse
-	4,  // 31: warden.auth.v1.AuthService.Login:output_type -> warden.auth.v1.LoginResponse
-	6,  // 32: warden.auth.v1.AuthService.LoginWithApiKey:output_type -> warden.auth.v1.LoginWithApiKeyResponse
-	8,  // 33: warden.auth.v1.AuthService.Refresh:output_type -> warden.auth.v1.RefreshResponse
-	10, // 34: warden.auth.v1.AuthService.Logout:output_type -> warden.auth.v1.LogoutResponse
-	13, // 35: warden.auth.v1.AuthService.GetJwks:output_type -> warden.auth.v1.GetJwksResponse
-	15, // 36: warden.auth.v1.AuthService.ChangePassword:output_type -> warden.auth.v1.ChangePasswordResponse
-	17, // 37: warden.auth.v1.AuthService.CreateApiKey:output_type -> warden.auth.v1.CreateApiKeyResponse
-	20, // 38: warden.auth.v1.AuthService.ListApiKeys:output_type -> warden.auth.v1.ListApiKeysResponse
-	22, // 39: warden.auth.v1.AuthService.RevokeApiKey:output_type -> warden.auth.v1.RevokeApiKeyResponse
-	24, // 40: warden.auth.v1.AuthService.SuspendUser:output_type -> warden.auth.v1.SuspendUserResponse
-	26, // 41: warden.auth.v1.AuthService.ReinstateUser:output_type -> warden.auth.v1.ReinstateUserResponse
-	28, // 42: warden.auth.v1.AuthService.UnlockUser:output_type -> warden.auth.v1.UnlockUserResponse
-	31, // 43: warden.auth.v1.AuthService.GetUser:output_type -> warden.auth.v1.GetUserResponse
-	33, // 44: warden.auth.v1.AuthService.ListUsers:output_type -> warden.auth.v1.ListUsersResponse
-	35, // 45: warden.auth.v1.AuthService.DeleteUser:output_type -> warden.auth.v1.DeleteUserResponse
-	30, // [30:46] is the sub-list for method output_type
-	14, // [14:30] is the sub-list for method input_type
-	14, // [14:14] is the sub-list for extension type_name
-	14, // [14:14] is the sub-list for extension extendee
-	0,  // [0:14] is the sub-list for field type_name
+	36, // 12: warden.auth.v1.User.login_refused_until:type_name -> google.protobuf.Timestamp
+	29, // 13: warden.auth.v1.GetUserResponse.user:type_name -> warden.auth.v1.User
+	29, // 14: warden.auth.v1.ListUsersResponse.users:type_name -> warden.auth.v1.User
+	1,  // 15: warden.auth.v1.AuthService.Register:input_type -> warden.auth.v1.RegisterRequest
+	3,  // 16: warden.auth.v1.AuthService.Login:input_type -> warden.auth.v1.LoginRequest
+	5,  // 17: warden.auth.v1.AuthService.LoginWithApiKey:input_type -> warden.auth.v1.LoginWithApiKeyRequest
+	7,  // 18: warden.auth.v1.AuthService.Refresh:input_type -> warden.auth.v1.RefreshRequest
+	9,  // 19: warden.auth.v1.AuthService.Logout:input_type -> warden.auth.v1.LogoutRequest
+	11, // 20: warden.auth.v1.AuthService.GetJwks:input_type -> warden.auth.v1.GetJwksRequest
+	14, // 21: warden.auth.v1.AuthService.ChangePassword:input_type -> warden.auth.v1.ChangePasswordRequest
+	16, // 22: warden.auth.v1.AuthService.CreateApiKey:input_type -> warden.auth.v1.CreateApiKeyRequest
+	18, // 23: warden.auth.v1.AuthService.ListApiKeys:input_type -> warden.auth.v1.ListApiKeysRequest
+	21, // 24: warden.auth.v1.AuthService.RevokeApiKey:input_type -> warden.auth.v1.RevokeApiKeyRequest
+	23, // 25: warden.auth.v1.AuthService.SuspendUser:input_type -> warden.auth.v1.SuspendUserRequest
+	25, // 26: warden.auth.v1.AuthService.ReinstateUser:input_type -> warden.auth.v1.ReinstateUserRequest
+	27, // 27: warden.auth.v1.AuthService.UnlockUser:input_type -> warden.auth.v1.UnlockUserRequest
+	30, // 28: warden.auth.v1.AuthService.GetUser:input_type -> warden.auth.v1.GetUserRequest
+	32, // 29: warden.auth.v1.AuthService.ListUsers:input_type -> warden.auth.v1.ListUsersRequest
+	34, // 30: warden.auth.v1.AuthService.DeleteUser:input_type -> warden.auth.v1.DeleteUserRequest
+	2,  // 31: warden.auth.v1.AuthService.Register:output_type -> warden.auth.v1.RegisterResponse
+	4,  // 32: warden.auth.v1.AuthService.Login:output_type -> warden.auth.v1.LoginResponse
+	6,  // 33: warden.auth.v1.AuthService.LoginWithApiKey:output_type -> warden.auth.v1.LoginWithApiKeyResponse
+	8,  // 34: warden.auth.v1.AuthService.Refresh:output_type -> warden.auth.v1.RefreshResponse
+	10, // 35: warden.auth.v1.AuthService.Logout:output_type -> warden.auth.v1.LogoutResponse
+	13, // 36: warden.auth.v1.AuthService.GetJwks:output_type -> warden.auth.v1.GetJwksResponse
+	15, // 37: warden.auth.v1.AuthService.ChangePassword:output_type -> warden.auth.v1.ChangePasswordResponse
+	17, // 38: warden.auth.v1.AuthService.CreateApiKey:output_type -> warden.auth.v1.CreateApiKeyResponse
+	20, // 39: warden.auth.v1.AuthService.ListApiKeys:output_type -> warden.auth.v1.ListApiKeysResponse
+	22, // 40: warden.auth.v1.AuthService.RevokeApiKey:output_type -> warden.auth.v1.RevokeApiKeyResponse
+	24, // 41: warden.auth.v1.AuthService.SuspendUser:output_type -> warden.auth.v1.SuspendUserResponse
+	26, // 42: warden.auth.v1.AuthService.ReinstateUser:output_type -> warden.auth.v1.ReinstateUserResponse
+	28, // 43: warden.auth.v1.AuthService.UnlockUser:output_type -> warden.auth.v1.UnlockUserResponse
+	31, // 44: warden.auth.v1.AuthService.GetUser:output_type -> warden.auth.v1.GetUserResponse
+	33, // 45: warden.auth.v1.AuthService.ListUsers:output_type -> warden.auth.v1.ListUsersResponse
+	35, // 46: warden.auth.v1.AuthService.DeleteUser:output_type -> warden.auth.v1.DeleteUserResponse
+	31, // [31:47] is the sub-list for method output_type
+	15, // [15:31] is the sub-list for method input_type
+	15, // [15:15] is the sub-list for extension type_name
+	15, // [15:15] is the sub-list for extension extendee
+	0,  // [0:15] is the sub-list for field type_name
 }
 
 func init() { file_warden_auth_v1_auth_proto_init() }

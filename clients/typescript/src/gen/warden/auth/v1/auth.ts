@@ -273,6 +273,12 @@ export interface User {
     | undefined;
   /** Why, as SuspendUser recorded it; empty unless suspended. */
   suspendedReason: string;
+  /**
+   * Set while the user's password logins are refused after too many failed
+   * ones (RESOURCE_EXHAUSTED, reason `TOO_MANY_ATTEMPTS`): when the next one
+   * is let through. UnlockUser lifts it at once.
+   */
+  loginRefusedUntil: Date | undefined;
 }
 
 /** GetUserRequest names a user by id or by email; neither means the caller. */
@@ -2775,7 +2781,15 @@ export const UnlockUserResponse: MessageFns<UnlockUserResponse> = {
 };
 
 function createBaseUser(): User {
-  return { userId: "", email: "", displayName: "", createdAt: undefined, suspendedAt: undefined, suspendedReason: "" };
+  return {
+    userId: "",
+    email: "",
+    displayName: "",
+    createdAt: undefined,
+    suspendedAt: undefined,
+    suspendedReason: "",
+    loginRefusedUntil: undefined,
+  };
 }
 
 export const User: MessageFns<User> = {
@@ -2797,6 +2811,9 @@ export const User: MessageFns<User> = {
     }
     if (message.suspendedReason !== "") {
       writer.uint32(50).string(message.suspendedReason);
+    }
+    if (message.loginRefusedUntil !== undefined) {
+      Timestamp.encode(toTimestamp(message.loginRefusedUntil), writer.uint32(58).fork()).join();
     }
     return writer;
   },
@@ -2862,6 +2879,14 @@ export const User: MessageFns<User> = {
             message.suspendedReason = reader.string();
             continue;
           }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.loginRefusedUntil = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2902,6 +2927,11 @@ export const User: MessageFns<User> = {
         : isSet(object.suspended_reason)
         ? globalThis.String(object.suspended_reason)
         : "",
+      loginRefusedUntil: isSet(object.loginRefusedUntil)
+        ? fromJsonTimestamp(object.loginRefusedUntil)
+        : isSet(object.login_refused_until)
+        ? fromJsonTimestamp(object.login_refused_until)
+        : undefined,
     };
   },
 
@@ -2925,6 +2955,9 @@ export const User: MessageFns<User> = {
     if (message.suspendedReason !== "") {
       obj.suspendedReason = message.suspendedReason;
     }
+    if (message.loginRefusedUntil !== undefined) {
+      obj.loginRefusedUntil = message.loginRefusedUntil.toISOString();
+    }
     return obj;
   },
 
@@ -2939,6 +2972,7 @@ export const User: MessageFns<User> = {
     message.createdAt = object.createdAt ?? undefined;
     message.suspendedAt = object.suspendedAt ?? undefined;
     message.suspendedReason = object.suspendedReason ?? "";
+    message.loginRefusedUntil = object.loginRefusedUntil ?? undefined;
     return message;
   },
 };

@@ -226,20 +226,22 @@ class UnlockUserResponse(_message.Message):
     def __init__(self) -> None: ...
 
 class User(_message.Message):
-    __slots__ = ("user_id", "email", "display_name", "created_at", "suspended_at", "suspended_reason")
+    __slots__ = ("user_id", "email", "display_name", "created_at", "suspended_at", "suspended_reason", "login_refused_until")
     USER_ID_FIELD_NUMBER: _ClassVar[int]
     EMAIL_FIELD_NUMBER: _ClassVar[int]
     DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
     CREATED_AT_FIELD_NUMBER: _ClassVar[int]
     SUSPENDED_AT_FIELD_NUMBER: _ClassVar[int]
     SUSPENDED_REASON_FIELD_NUMBER: _ClassVar[int]
+    LOGIN_REFUSED_UNTIL_FIELD_NUMBER: _ClassVar[int]
     user_id: str
     email: str
     display_name: str
     created_at: _timestamp_pb2.Timestamp
     suspended_at: _timestamp_pb2.Timestamp
     suspended_reason: str
-    def __init__(self, user_id: _Optional[str] = ..., email: _Optional[str] = ..., display_name: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., suspended_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., suspended_reason: _Optional[str] = ...) -> None: ...
+    login_refused_until: _timestamp_pb2.Timestamp
+    def __init__(self, user_id: _Optional[str] = ..., email: _Optional[str] = ..., display_name: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., suspended_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., suspended_reason: _Optional[str] = ..., login_refused_until: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class GetUserRequest(_message.Message):
     __slots__ = ("user_id", "email")

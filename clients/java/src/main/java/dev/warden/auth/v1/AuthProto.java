@@ -260,61 +260,63 @@ public final class AuthProto {
       "ateUserRequest\022\027\n\007user_id\030\001 \001(\tR\006userId\"" +
       "\027\n\025ReinstateUserResponse\",\n\021UnlockUserRe" +
       "quest\022\027\n\007user_id\030\001 \001(\tR\006userId\"\024\n\022Unlock" +
-      "UserResponse\"\375\001\n\004User\022\027\n\007user_id\030\001 \001(\tR\006" +
+      "UserResponse\"\311\002\n\004User\022\027\n\007user_id\030\001 \001(\tR\006" +
       "userId\022\024\n\005email\030\002 \001(\tR\005email\022!\n\014display_" +
       "name\030\003 \001(\tR\013displayName\0229\n\ncreated_at\030\004 " +
       "\001(\0132\032.google.protobuf.TimestampR\tcreated" +
       "At\022=\n\014suspended_at\030\005 \001(\0132\032.google.protob" +
       "uf.TimestampR\013suspendedAt\022)\n\020suspended_r" +
-      "eason\030\006 \001(\tR\017suspendedReason\"K\n\016GetUserR" +
-      "equest\022\031\n\007user_id\030\001 \001(\tH\000R\006userId\022\026\n\005ema" +
-      "il\030\002 \001(\tH\000R\005emailB\006\n\004user\";\n\017GetUserResp" +
-      "onse\022(\n\004user\030\001 \001(\0132\024.warden.auth.v1.User" +
-      "R\004user\"N\n\020ListUsersRequest\022\033\n\tpage_size\030" +
-      "\001 \001(\005R\010pageSize\022\035\n\npage_token\030\002 \001(\tR\tpag" +
-      "eToken\"g\n\021ListUsersResponse\022*\n\005users\030\001 \003" +
-      "(\0132\024.warden.auth.v1.UserR\005users\022&\n\017next_" +
-      "page_token\030\002 \001(\tR\rnextPageToken\",\n\021Delet" +
-      "eUserRequest\022\027\n\007user_id\030\001 \001(\tR\006userId\"?\n" +
-      "\022DeleteUserResponse\022)\n\020revoked_sessions\030" +
-      "\001 \001(\rR\017revokedSessions2\324\n\n\013AuthService\022M" +
-      "\n\010Register\022\037.warden.auth.v1.RegisterRequ" +
-      "est\032 .warden.auth.v1.RegisterResponse\022D\n" +
-      "\005Login\022\034.warden.auth.v1.LoginRequest\032\035.w" +
-      "arden.auth.v1.LoginResponse\022b\n\017LoginWith" +
-      "ApiKey\022&.warden.auth.v1.LoginWithApiKeyR" +
-      "equest\032\'.warden.auth.v1.LoginWithApiKeyR" +
-      "esponse\022J\n\007Refresh\022\036.warden.auth.v1.Refr" +
-      "eshRequest\032\037.warden.auth.v1.RefreshRespo" +
-      "nse\022G\n\006Logout\022\035.warden.auth.v1.LogoutReq" +
-      "uest\032\036.warden.auth.v1.LogoutResponse\022J\n\007" +
-      "GetJwks\022\036.warden.auth.v1.GetJwksRequest\032" +
-      "\037.warden.auth.v1.GetJwksResponse\022_\n\016Chan" +
-      "gePassword\022%.warden.auth.v1.ChangePasswo" +
-      "rdRequest\032&.warden.auth.v1.ChangePasswor" +
-      "dResponse\022Y\n\014CreateApiKey\022#.warden.auth." +
-      "v1.CreateApiKeyRequest\032$.warden.auth.v1." +
-      "CreateApiKeyResponse\022V\n\013ListApiKeys\022\".wa" +
-      "rden.auth.v1.ListApiKeysRequest\032#.warden" +
-      ".auth.v1.ListApiKeysResponse\022Y\n\014RevokeAp" +
-      "iKey\022#.warden.auth.v1.RevokeApiKeyReques" +
-      "t\032$.warden.auth.v1.RevokeApiKeyResponse\022" +
-      "V\n\013SuspendUser\022\".warden.auth.v1.SuspendU" +
-      "serRequest\032#.warden.auth.v1.SuspendUserR" +
-      "esponse\022\\\n\rReinstateUser\022$.warden.auth.v" +
-      "1.ReinstateUserRequest\032%.warden.auth.v1." +
-      "ReinstateUserResponse\022S\n\nUnlockUser\022!.wa" +
-      "rden.auth.v1.UnlockUserRequest\032\".warden." +
-      "auth.v1.UnlockUserResponse\022J\n\007GetUser\022\036." +
-      "warden.auth.v1.GetUserRequest\032\037.warden.a" +
-      "uth.v1.GetUserResponse\022P\n\tListUsers\022 .wa" +
-      "rden.auth.v1.ListUsersRequest\032!.warden.a" +
-      "uth.v1.ListUsersResponse\022S\n\nDeleteUser\022!" +
-      ".warden.auth.v1.DeleteUserRequest\032\".ward" +
-      "en.auth.v1.DeleteUserResponseBy\n\022dev.war" +
-      "den.auth.v1B\tAuthProtoP\001\242\002\003WAX\252\002\016Warden." +
-      "Auth.V1\312\002\016Warden\\Auth\\V1\342\002\032Warden\\Auth\\V" +
-      "1\\GPBMetadata\352\002\020Warden::Auth::V1b\006proto3"
+      "eason\030\006 \001(\tR\017suspendedReason\022J\n\023login_re" +
+      "fused_until\030\007 \001(\0132\032.google.protobuf.Time" +
+      "stampR\021loginRefusedUntil\"K\n\016GetUserReque" +
+      "st\022\031\n\007user_id\030\001 \001(\tH\000R\006userId\022\026\n\005email\030\002" +
+      " \001(\tH\000R\005emailB\006\n\004user\";\n\017GetUserResponse" +
+      "\022(\n\004user\030\001 \001(\0132\024.warden.auth.v1.UserR\004us" +
+      "er\"N\n\020ListUsersRequest\022\033\n\tpage_size\030\001 \001(" +
+      "\005R\010pageSize\022\035\n\npage_token\030\002 \001(\tR\tpageTok" +
+      "en\"g\n\021ListUsersResponse\022*\n\005users\030\001 \003(\0132\024" +
+      ".warden.auth.v1.UserR\005users\022&\n\017next_page" +
+      "_token\030\002 \001(\tR\rnextPageToken\",\n\021DeleteUse" +
+      "rRequest\022\027\n\007user_id\030\001 \001(\tR\006userId\"?\n\022Del" +
+      "eteUserResponse\022)\n\020revoked_sessions\030\001 \001(" +
+      "\rR\017revokedSessions2\324\n\n\013AuthService\022M\n\010Re" +
+      "gister\022\037.warden.auth.v1.RegisterRequest\032" +
+      " .warden.auth.v1.RegisterResponse\022D\n\005Log" +
+      "in\022\034.warden.auth.v1.LoginRequest\032\035.warde" +
+      "n.auth.v1.LoginResponse\022b\n\017LoginWithApiK" +
+      "ey\022&.warden.auth.v1.LoginWithApiKeyReque" +
+      "st\032\'.warden.auth.v1.LoginWithApiKeyRespo" +
+      "nse\022J\n\007Refresh\022\036.warden.auth.v1.RefreshR" +
+      "equest\032\037.warden.auth.v1.RefreshResponse\022" +
+      "G\n\006Logout\022\035.warden.auth.v1.LogoutRequest" +
+      "\032\036.warden.auth.v1.LogoutResponse\022J\n\007GetJ" +
+      "wks\022\036.warden.auth.v1.GetJwksRequest\032\037.wa" +
+      "rden.auth.v1.GetJwksResponse\022_\n\016ChangePa" +
+      "ssword\022%.warden.auth.v1.ChangePasswordRe" +
+      "quest\032&.warden.auth.v1.ChangePasswordRes" +
+      "ponse\022Y\n\014CreateApiKey\022#.warden.auth.v1.C" +
+      "reateApiKeyRequest\032$.warden.auth.v1.Crea" +
+      "teApiKeyResponse\022V\n\013ListApiKeys\022\".warden" +
+      ".auth.v1.ListApiKeysRequest\032#.warden.aut" +
+      "h.v1.ListApiKeysResponse\022Y\n\014RevokeApiKey" +
+      "\022#.warden.auth.v1.RevokeApiKeyRequest\032$." +
+      "warden.auth.v1.RevokeApiKeyResponse\022V\n\013S" +
+      "uspendUser\022\".warden.auth.v1.SuspendUserR" +
+      "equest\032#.warden.auth.v1.SuspendUserRespo" +
+      "nse\022\\\n\rReinstateUser\022$.warden.auth.v1.Re" +
+      "instateUserRequest\032%.warden.auth.v1.Rein" +
+      "stateUserResponse\022S\n\nUnlockUser\022!.warden" +
+      ".auth.v1.UnlockUserRequest\032\".warden.auth" +
+      ".v1.UnlockUserResponse\022J\n\007GetUser\022\036.ward" +
+      "en.auth.v1.GetUserRequest\032\037.warden.auth." +
+      "v1.GetUserResponse\022P\n\tListUsers\022 .warden" +
+      ".auth.v1.ListUsersRequest\032!.warden.auth." +
+      "v1.ListUsersResponse\022S\n\nDeleteUser\022!.war" +
+      "den.auth.v1.DeleteUserRequest\032\".warden.a" +
+      "uth.v1.DeleteUserResponseBy\n\022dev.warden." +
+      "auth.v1B\tAuthProtoP\001\242\002\003WAX\252\002\016Warden.Auth" +
+      ".V1\312\002\016Warden\\Auth\\V1\342\002\032Warden\\Auth\\V1\\GP" +
+      "BMetadata\352\002\020Warden::Auth::V1b\006proto3"
     };
     descriptor = com.google.protobuf.Descriptors.FileDescriptor
       .internalBuildGeneratedFileFrom(descriptorData,
@@ -500,7 +502,7 @@ public final class AuthProto {
     internal_static_warden_auth_v1_User_fieldAccessorTable = new
       com.google.protobuf.GeneratedMessageV3.FieldAccessorTable(
         internal_static_warden_auth_v1_User_descriptor,
-        new java.lang.String[] { "UserId", "Email", "DisplayName", "CreatedAt", "SuspendedAt", "SuspendedReason", });
+        new java.lang.String[] { "UserId", "Email", "DisplayName", "CreatedAt", "SuspendedAt", "SuspendedReason", "LoginRefusedUntil", });
     internal_static_warden_auth_v1_GetUserRequest_descriptor =
       getDescriptor().getMessageTypes().get(30);
     internal_static_warden_auth_v1_GetUserRequest_fieldAccessorTable = new

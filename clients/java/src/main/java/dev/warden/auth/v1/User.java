@@ -313,6 +313,50 @@ private static final long serialVersionUID = 0L;
     }
   }
 
+  public static final int LOGIN_REFUSED_UNTIL_FIELD_NUMBER = 7;
+  private com.google.protobuf.Timestamp loginRefusedUntil_;
+  /**
+   * <pre>
+   * Set while the user's password logins are refused after too many failed
+   * ones (RESOURCE_EXHAUSTED, reason `TOO_MANY_ATTEMPTS`): when the next one
+   * is let through. UnlockUser lifts it at once.
+   * </pre>
+   *
+   * <code>.google.protobuf.Timestamp login_refused_until = 7 [json_name = "loginRefusedUntil"];</code>
+   * @return Whether the loginRefusedUntil field is set.
+   */
+  @java.lang.Override
+  public boolean hasLoginRefusedUntil() {
+    return ((bitField0_ & 0x00000004) != 0);
+  }
+  /**
+   * <pre>
+   * Set while the user's password logins are refused after too many failed
+   * ones (RESOURCE_EXHAUSTED, reason `TOO_MANY_ATTEMPTS`): when the next one
+   * is let through. UnlockUser lifts it at once.
+   * </pre>
+   *
+   * <code>.google.protobuf.Timestamp login_refused_until = 7 [json_name = "loginRefusedUntil"];</code>
+   * @return The loginRefusedUntil.
+   */
+  @java.lang.Override
+  public com.google.protobuf.Timestamp getLoginRefusedUntil() {
+    return loginRefusedUntil_ == null ? com.google.protobuf.Timestamp.getDefaultInstance() : loginRefusedUntil_;
+  }
+  /**
+   * <pre>
+   * Set while the user's password logins are refused after too many failed
+   * ones (RESOURCE_EXHAUSTED, reason `TOO_MANY_ATTEMPTS`): when the next one
+   * is let through. UnlockUser lifts it at once.
+   * </pre>
+   *
+   * <code>.google.protobuf.Timestamp login_refused_until = 7 [json_name = "loginRefusedUntil"];</code>
+   */
+  @java.lang.Override
+  public com.google.protobuf.TimestampOrBuilder getLoginRefusedUntilOrBuilder() {
+    return loginRefusedUntil_ == null ? com.google.protobuf.Timestamp.getDefaultInstance() : loginRefusedUntil_;
+  }
+
   private byte memoizedIsInitialized = -1;
   @java.lang.Override
   public final boolean isInitialized() {
@@ -345,6 +389,9 @@ private static final long serialVersionUID = 0L;
     if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(suspendedReason_)) {
       com.google.protobuf.GeneratedMessageV3.writeString(output, 6, suspendedReason_);
     }
+    if (((bitField0_ & 0x00000004) != 0)) {
+      output.writeMessage(7, getLoginRefusedUntil());
+    }
     getUnknownFields().writeTo(output);
   }
 
@@ -373,6 +420,10 @@ private static final long serialVersionUID = 0L;
     }
     if (!com.google.protobuf.GeneratedMessageV3.isStringEmpty(suspendedReason_)) {
       size += com.google.protobuf.GeneratedMessageV3.computeStringSize(6, suspendedReason_);
+    }
+    if (((bitField0_ & 0x00000004) != 0)) {
+      size += com.google.protobuf.CodedOutputStream
+        .computeMessageSize(7, getLoginRefusedUntil());
     }
     size += getUnknownFields().getSerializedSize();
     memoizedSize = size;
@@ -407,6 +458,11 @@ private static final long serialVersionUID = 0L;
     }
     if (!getSuspendedReason()
         .equals(other.getSuspendedReason())) return false;
+    if (hasLoginRefusedUntil() != other.hasLoginRefusedUntil()) return false;
+    if (hasLoginRefusedUntil()) {
+      if (!getLoginRefusedUntil()
+          .equals(other.getLoginRefusedUntil())) return false;
+    }
     if (!getUnknownFields().equals(other.getUnknownFields())) return false;
     return true;
   }
@@ -434,6 +490,10 @@ private static final long serialVersionUID = 0L;
     }
     hash = (37 * hash) + SUSPENDED_REASON_FIELD_NUMBER;
     hash = (53 * hash) + getSuspendedReason().hashCode();
+    if (hasLoginRefusedUntil()) {
+      hash = (37 * hash) + LOGIN_REFUSED_UNTIL_FIELD_NUMBER;
+      hash = (53 * hash) + getLoginRefusedUntil().hashCode();
+    }
     hash = (29 * hash) + getUnknownFields().hashCode();
     memoizedHashCode = hash;
     return hash;
@@ -571,6 +631,7 @@ private static final long serialVersionUID = 0L;
               .alwaysUseFieldBuilders) {
         getCreatedAtFieldBuilder();
         getSuspendedAtFieldBuilder();
+        getLoginRefusedUntilFieldBuilder();
       }
     }
     @java.lang.Override
@@ -591,6 +652,11 @@ private static final long serialVersionUID = 0L;
         suspendedAtBuilder_ = null;
       }
       suspendedReason_ = "";
+      loginRefusedUntil_ = null;
+      if (loginRefusedUntilBuilder_ != null) {
+        loginRefusedUntilBuilder_.dispose();
+        loginRefusedUntilBuilder_ = null;
+      }
       return this;
     }
 
@@ -648,6 +714,12 @@ private static final long serialVersionUID = 0L;
       }
       if (((from_bitField0_ & 0x00000020) != 0)) {
         result.suspendedReason_ = suspendedReason_;
+      }
+      if (((from_bitField0_ & 0x00000040) != 0)) {
+        result.loginRefusedUntil_ = loginRefusedUntilBuilder_ == null
+            ? loginRefusedUntil_
+            : loginRefusedUntilBuilder_.build();
+        to_bitField0_ |= 0x00000004;
       }
       result.bitField0_ |= to_bitField0_;
     }
@@ -722,6 +794,9 @@ private static final long serialVersionUID = 0L;
         bitField0_ |= 0x00000020;
         onChanged();
       }
+      if (other.hasLoginRefusedUntil()) {
+        mergeLoginRefusedUntil(other.getLoginRefusedUntil());
+      }
       this.mergeUnknownFields(other.getUnknownFields());
       onChanged();
       return this;
@@ -782,6 +857,13 @@ private static final long serialVersionUID = 0L;
               bitField0_ |= 0x00000020;
               break;
             } // case 50
+            case 58: {
+              input.readMessage(
+                  getLoginRefusedUntilFieldBuilder().getBuilder(),
+                  extensionRegistry);
+              bitField0_ |= 0x00000040;
+              break;
+            } // case 58
             default: {
               if (!super.parseUnknownField(input, extensionRegistry, tag)) {
                 done = true; // was an endgroup tag
@@ -1479,6 +1561,181 @@ private static final long serialVersionUID = 0L;
       bitField0_ |= 0x00000020;
       onChanged();
       return this;
+    }
+
+    private com.google.protobuf.Timestamp loginRefusedUntil_;
+    private com.google.protobuf.SingleFieldBuilderV3<
+        com.google.protobuf.Timestamp, com.google.protobuf.Timestamp.Builder, com.google.protobuf.TimestampOrBuilder> loginRefusedUntilBuilder_;
+    /**
+     * <pre>
+     * Set while the user's password logins are refused after too many failed
+     * ones (RESOURCE_EXHAUSTED, reason `TOO_MANY_ATTEMPTS`): when the next one
+     * is let through. UnlockUser lifts it at once.
+     * </pre>
+     *
+     * <code>.google.protobuf.Timestamp login_refused_until = 7 [json_name = "loginRefusedUntil"];</code>
+     * @return Whether the loginRefusedUntil field is set.
+     */
+    public boolean hasLoginRefusedUntil() {
+      return ((bitField0_ & 0x00000040) != 0);
+    }
+    /**
+     * <pre>
+     * Set while the user's password logins are refused after too many failed
+     * ones (RESOURCE_EXHAUSTED, reason `TOO_MANY_ATTEMPTS`): when the next one
+     * is let through. UnlockUser lifts it at once.
+     * </pre>
+     *
+     * <code>.google.protobuf.Timestamp login_refused_until = 7 [json_name = "loginRefusedUntil"];</code>
+     * @return The loginRefusedUntil.
+     */
+    public com.google.protobuf.Timestamp getLoginRefusedUntil() {
+      if (loginRefusedUntilBuilder_ == null) {
+        return loginRefusedUntil_ == null ? com.google.protobuf.Timestamp.getDefaultInstance() : loginRefusedUntil_;
+      } else {
+        return loginRefusedUntilBuilder_.getMessage();
+      }
+    }
+    /**
+     * <pre>
+     * Set while the user's password logins are refused after too many failed
+     * ones (RESOURCE_EXHAUSTED, reason `TOO_MANY_ATTEMPTS`): when the next one
+     * is let through. UnlockUser lifts it at once.
+     * </pre>
+     *
+     * <code>.google.protobuf.Timestamp login_refused_until = 7 [json_name = "loginRefusedUntil"];</code>
+     */
+    public Builder setLoginRefusedUntil(com.google.protobuf.Timestamp value) {
+      if (loginRefusedUntilBuilder_ == null) {
+        if (value == null) {
+          throw new NullPointerException();
+        }
+        loginRefusedUntil_ = value;
+      } else {
+        loginRefusedUntilBuilder_.setMessage(value);
+      }
+      bitField0_ |= 0x00000040;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * Set while the user's password logins are refused after too many failed
+     * ones (RESOURCE_EXHAUSTED, reason `TOO_MANY_ATTEMPTS`): when the next one
+     * is let through. UnlockUser lifts it at once.
+     * </pre>
+     *
+     * <code>.google.protobuf.Timestamp login_refused_until = 7 [json_name = "loginRefusedUntil"];</code>
+     */
+    public Builder setLoginRefusedUntil(
+        com.google.protobuf.Timestamp.Builder builderForValue) {
+      if (loginRefusedUntilBuilder_ == null) {
+        loginRefusedUntil_ = builderForValue.build();
+      } else {
+        loginRefusedUntilBuilder_.setMessage(builderForValue.build());
+      }
+      bitField0_ |= 0x00000040;
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * Set while the user's password logins are refused after too many failed
+     * ones (RESOURCE_EXHAUSTED, reason `TOO_MANY_ATTEMPTS`): when the next one
+     * is let through. UnlockUser lifts it at once.
+     * </pre>
+     *
+     * <code>.google.protobuf.Timestamp login_refused_until = 7 [json_name = "loginRefusedUntil"];</code>
+     */
+    public Builder mergeLoginRefusedUntil(com.google.protobuf.Timestamp value) {
+      if (loginRefusedUntilBuilder_ == null) {
+        if (((bitField0_ & 0x00000040) != 0) &&
+          loginRefusedUntil_ != null &&
+          loginRefusedUntil_ != com.google.protobuf.Timestamp.getDefaultInstance()) {
+          getLoginRefusedUntilBuilder().mergeFrom(value);
+        } else {
+          loginRefusedUntil_ = value;
+        }
+      } else {
+        loginRefusedUntilBuilder_.mergeFrom(value);
+      }
+      if (loginRefusedUntil_ != null) {
+        bitField0_ |= 0x00000040;
+        onChanged();
+      }
+      return this;
+    }
+    /**
+     * <pre>
+     * Set while the user's password logins are refused after too many failed
+     * ones (RESOURCE_EXHAUSTED, reason `TOO_MANY_ATTEMPTS`): when the next one
+     * is let through. UnlockUser lifts it at once.
+     * </pre>
+     *
+     * <code>.google.protobuf.Timestamp login_refused_until = 7 [json_name = "loginRefusedUntil"];</code>
+     */
+    public Builder clearLoginRefusedUntil() {
+      bitField0_ = (bitField0_ & ~0x00000040);
+      loginRefusedUntil_ = null;
+      if (loginRefusedUntilBuilder_ != null) {
+        loginRefusedUntilBuilder_.dispose();
+        loginRefusedUntilBuilder_ = null;
+      }
+      onChanged();
+      return this;
+    }
+    /**
+     * <pre>
+     * Set while the user's password logins are refused after too many failed
+     * ones (RESOURCE_EXHAUSTED, reason `TOO_MANY_ATTEMPTS`): when the next one
+     * is let through. UnlockUser lifts it at once.
+     * </pre>
+     *
+     * <code>.google.protobuf.Timestamp login_refused_until = 7 [json_name = "loginRefusedUntil"];</code>
+     */
+    public com.google.protobuf.Timestamp.Builder getLoginRefusedUntilBuilder() {
+      bitField0_ |= 0x00000040;
+      onChanged();
+      return getLoginRefusedUntilFieldBuilder().getBuilder();
+    }
+    /**
+     * <pre>
+     * Set while the user's password logins are refused after too many failed
+     * ones (RESOURCE_EXHAUSTED, reason `TOO_MANY_ATTEMPTS`): when the next one
+     * is let through. UnlockUser lifts it at once.
+     * </pre>
+     *
+     * <code>.google.protobuf.Timestamp login_refused_until = 7 [json_name = "loginRefusedUntil"];</code>
+     */
+    public com.google.protobuf.TimestampOrBuilder getLoginRefusedUntilOrBuilder() {
+      if (loginRefusedUntilBuilder_ != null) {
+        return loginRefusedUntilBuilder_.getMessageOrBuilder();
+      } else {
+        return loginRefusedUntil_ == null ?
+            com.google.protobuf.Timestamp.getDefaultInstance() : loginRefusedUntil_;
+      }
+    }
+    /**
+     * <pre>
+     * Set while the user's password logins are refused after too many failed
+     * ones (RESOURCE_EXHAUSTED, reason `TOO_MANY_ATTEMPTS`): when the next one
+     * is let through. UnlockUser lifts it at once.
+     * </pre>
+     *
+     * <code>.google.protobuf.Timestamp login_refused_until = 7 [json_name = "loginRefusedUntil"];</code>
+     */
+    private com.google.protobuf.SingleFieldBuilderV3<
+        com.google.protobuf.Timestamp, com.google.protobuf.Timestamp.Builder, com.google.protobuf.TimestampOrBuilder> 
+        getLoginRefusedUntilFieldBuilder() {
+      if (loginRefusedUntilBuilder_ == null) {
+        loginRefusedUntilBuilder_ = new com.google.protobuf.SingleFieldBuilderV3<
+            com.google.protobuf.Timestamp, com.google.protobuf.Timestamp.Builder, com.google.protobuf.TimestampOrBuilder>(
+                getLoginRefusedUntil(),
+                getParentForChildren(),
+                isClean());
+        loginRefusedUntil_ = null;
+      }
+      return loginRefusedUntilBuilder_;
     }
     @java.lang.Override
     public final Builder setUnknownFields(

@@ -141,4 +141,37 @@ public interface UserOrBuilder extends
    */
   com.google.protobuf.ByteString
       getSuspendedReasonBytes();
+
+  /**
+   * <pre>
+   * Set while the user's password logins are refused after too many failed
+   * ones (RESOURCE_EXHAUSTED, reason `TOO_MANY_ATTEMPTS`): when the next one
+   * is let through. UnlockUser lifts it at once.
+   * </pre>
+   *
+   * <code>.google.protobuf.Timestamp login_refused_until = 7 [json_name = "loginRefusedUntil"];</code>
+   * @return Whether the loginRefusedUntil field is set.
+   */
+  boolean hasLoginRefusedUntil();
+  /**
+   * <pre>
+   * Set while the user's password logins are refused after too many failed
+   * ones (RESOURCE_EXHAUSTED, reason `TOO_MANY_ATTEMPTS`): when the next one
+   * is let through. UnlockUser lifts it at once.
+   * </pre>
+   *
+   * <code>.google.protobuf.Timestamp login_refused_until = 7 [json_name = "loginRefusedUntil"];</code>
+   * @return The loginRefusedUntil.
+   */
+  com.google.protobuf.Timestamp getLoginRefusedUntil();
+  /**
+   * <pre>
+   * Set while the user's password logins are refused after too many failed
+   * ones (RESOURCE_EXHAUSTED, reason `TOO_MANY_ATTEMPTS`): when the next one
+   * is let through. UnlockUser lifts it at once.
+   * </pre>
+   *
+   * <code>.google.protobuf.Timestamp login_refused_until = 7 [json_name = "loginRefusedUntil"];</code>
+   */
+  com.google.protobuf.TimestampOrBuilder getLoginRefusedUntilOrBuilder();
 }
