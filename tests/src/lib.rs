@@ -559,3 +559,87 @@ where
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
+
+/// A private `redis-server` whose data survives a stop (saved on shutdown,
+/// loaded on start), shut down when dropped.
+pub struct PrivateRedis {
+    /// Its port on 127.0.0.1.
+    pub port: u16,
+    dir: tempfile::TempDir,
+}
+
+impl PrivateRedis {
+    /// Starts one on a free port.
+    pub fn start() -> Self {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let redis = Self {
+            port,
+            dir: tempfile::tempdir().unwrap(),
+        };
+        redis.run();
+        redis
+    }
+
+    /// Its data directory.
+    pub fn dir(&self) -> &std::path::Path {
+        self.dir.path()
+    }
+
+    /// Its URL.
+    pub fn url(&self) -> String {
+        format!("redis://127.0.0.1:{}", self.port)
+    }
+
+    /// `redis-cli` against it: the trimmed output, `None` if it could not run.
+    pub fn cli(&self, args: &[&str]) -> Option<String> {
+        let out = std::process::Command::new("redis-cli")
+            .args(["-p", &self.port.to_string()])
+            .args(args)
+            .output()
+            .ok()?;
+        Some(String::from_utf8_lossy(&out.stdout).trim().to_owned())
+    }
+
+    /// Starts (or restarts) the server and waits until it answers.
+    pub fn run(&self) {
+        let status = std::process::Command::new("redis-server")
+            .args(["--port", &self.port.to_string(), "--bind", "127.0.0.1"])
+            .args(["--save", "", "--daemonize", "yes"])
+            .arg("--dir")
+            .arg(self.dir.path())
+            .status()
+            .unwrap_or_else(|e| panic!("redis-server: {e}; this test needs redis-server on PATH (scripts/backends.sh installs it)"));
+        assert!(status.success(), "redis-server starts");
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while self.cli(&["ping"]).as_deref() != Some("PONG") {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "private redis answers within 10 s"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Stops the server, saving its data first.
+    pub fn stop(&self) {
+        self.cli(&["shutdown", "save"]);
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while self.cli(&["ping"]).as_deref() == Some("PONG") {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "private redis stops within 10 s"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for PrivateRedis {
+    fn drop(&mut self) {
+        self.cli(&["shutdown", "nosave"]);
+    }
+}

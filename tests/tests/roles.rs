@@ -929,6 +929,80 @@ mod embedded {
 mod real {
     use super::*;
 
+    /// A role change whose sessions cannot be written (Redis holding writes
+    /// back for longer than a write may take) is saved all the same: the
+    /// call answers UNAVAILABLE with reason `SESSIONS_NOT_UPDATED`, and the
+    /// session gets the change once Redis takes writes again.
+    #[tokio::test]
+    async fn a_change_saved_while_sessions_cannot_be_written_reaches_them_later() {
+        let redis = warden_e2e::PrivateRedis::start();
+        let url = redis.url();
+        let (warden, admin) =
+            TestWarden::start_with_admin(Backend::Real, |c| c.redis_url = Some(url.clone())).await;
+        let mut auth = warden.auth().await;
+        let sessions = warden.sessions().await;
+        let mut authz = warden.authz().await;
+        wait_enriched(&sessions, &admin.access_token).await;
+        authz
+            .define_role(bearer(
+                define("held", &["p.read"], &[]),
+                &admin.access_token,
+            ))
+            .await
+            .unwrap();
+        let (user_id, user) = register_and_login(&mut auth).await;
+        wait_enriched(&sessions, &user.access_token).await;
+
+        // Writes wait for 5 s (reads go on): longer than the 2 s a session
+        // write may take.
+        let paused = redis.cli(&["client", "pause", "5000", "write"]);
+        assert_eq!(paused.as_deref(), Some("OK"));
+        let assign = AssignRoleRequest {
+            user_id: user_id.clone(),
+            role: "held".into(),
+        };
+        let err = authz
+            .assign_role(bearer(assign, &admin.access_token))
+            .await
+            .unwrap_err();
+        assert_eq!(
+            (err.code(), reason(&err).as_str()),
+            (Code::Unavailable, "SESSIONS_NOT_UPDATED"),
+            "{err:?}"
+        );
+        let listed = ListUserRolesRequest {
+            user_id: user_id.clone(),
+        };
+        let roles = authz
+            .list_user_roles(bearer(listed, &admin.access_token))
+            .await
+            .unwrap()
+            .into_inner()
+            .roles;
+        assert_eq!(roles, ["held"], "the change is saved");
+
+        // Calls may fail while writes are held (a session's last-seen time
+        // is read by a script); once Redis takes writes the session has it.
+        let updated = eventually(Duration::from_secs(20), || {
+            let mut sessions = sessions.clone();
+            let token = user.access_token.clone();
+            async move {
+                let found = sessions
+                    .get_current_session(bearer(GetCurrentSessionRequest {}, &token))
+                    .await;
+                found
+                    .ok()
+                    .and_then(|r| r.into_inner().session)
+                    .filter(|s| !s.roles.is_empty())
+            }
+        })
+        .await
+        .expect("the change reaches the session once Redis takes writes");
+        assert_eq!(updated.roles, ["held"]);
+        assert_eq!(updated.permissions, ["p.read"]);
+        warden.stop().await;
+    }
+
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn overlapping_role_changes_all_commit() {
         super::overlapping_role_changes_all_commit(Backend::Real).await

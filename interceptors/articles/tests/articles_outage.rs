@@ -16,83 +16,13 @@ use std::time::{Duration, Instant};
 use common::{spawn_articles, wait_for_enrichment_consumer, Wiring};
 use tonic::Code;
 use warden_articles::pb::ListMyArticlesRequest;
-use warden_e2e::{amqp_url, bearer, eventually, reason, register_and_login, Backend, TestWarden};
+use warden_e2e::{
+    amqp_url, bearer, eventually, reason, register_and_login, Backend, PrivateRedis, TestWarden,
+};
 use warden_proto::auth::v1::LogoutRequest;
 
 /// The tests of this binary stop shared things: one at a time.
 static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
-
-/// A private `redis-server` whose data survives a stop (saved on shutdown,
-/// loaded on start), shut down when dropped.
-struct PrivateRedis {
-    port: u16,
-    dir: tempfile::TempDir,
-}
-
-impl PrivateRedis {
-    fn start() -> Self {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let redis = Self {
-            port,
-            dir: tempfile::tempdir().unwrap(),
-        };
-        redis.run();
-        redis
-    }
-
-    fn url(&self) -> String {
-        format!("redis://127.0.0.1:{}", self.port)
-    }
-
-    fn cli(&self, args: &[&str]) -> Option<String> {
-        let out = Command::new("redis-cli")
-            .args(["-p", &self.port.to_string()])
-            .args(args)
-            .output()
-            .ok()?;
-        Some(String::from_utf8_lossy(&out.stdout).trim().to_owned())
-    }
-
-    /// Starts (or restarts) the server and waits until it answers.
-    fn run(&self) {
-        let status = Command::new("redis-server")
-            .args(["--port", &self.port.to_string(), "--bind", "127.0.0.1"])
-            .args(["--save", "", "--daemonize", "yes"])
-            .arg("--dir")
-            .arg(self.dir.path())
-            .status()
-            .unwrap_or_else(|e| panic!("redis-server: {e}; this test needs redis-server on PATH (scripts/backends.sh installs it)"));
-        assert!(status.success(), "redis-server starts");
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while self.cli(&["ping"]).as_deref() != Some("PONG") {
-            assert!(
-                Instant::now() < deadline,
-                "private redis answers within 10 s"
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-
-    /// Stops the server, saving its data first.
-    fn stop(&self) {
-        self.cli(&["shutdown", "save"]);
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while self.cli(&["ping"]).as_deref() == Some("PONG") {
-            assert!(Instant::now() < deadline, "private redis stops within 10 s");
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-}
-
-impl Drop for PrivateRedis {
-    fn drop(&mut self) {
-        self.cli(&["shutdown", "nosave"]);
-    }
-}
 
 #[tokio::test]
 async fn redis_stopped_refuses_with_unavailable_and_recovers_without_a_restart() {
@@ -187,7 +117,7 @@ async fn redis_stopped_refuses_with_unavailable_and_recovers_without_a_restart()
     // Redis comes back: the same token works again, nothing restarted.
     tokio::task::spawn_blocking({
         let redis_port = redis.port;
-        let dir = redis.dir.path().to_owned();
+        let dir = redis.dir().to_owned();
         move || {
             let status = Command::new("redis-server")
                 .args(["--port", &redis_port.to_string(), "--bind", "127.0.0.1"])
