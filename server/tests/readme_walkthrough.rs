@@ -1,7 +1,7 @@
 //! Runs the README's grpcurl walkthrough, exactly as written, against the
 //! `warden` binary started as the README says (embedded backends, default ports).
 
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 /// The shell commands between the walkthrough markers of README.md.
@@ -47,6 +47,67 @@ fn path_with_go_bin() -> String {
     )
 }
 
+/// What holds the walkthrough's ports, for a failure message.
+fn port_holders() -> String {
+    Command::new("ss")
+        .args(["-tanp", "( sport = :50051 or sport = :50052 )"])
+        .output()
+        .map(|out| String::from_utf8_lossy(&out.stdout).into_owned())
+        .unwrap_or_else(|e| format!("(ss: {e})"))
+}
+
+/// Starts `warden serve` in `dir` as the README does and waits until it
+/// logs that it is serving.
+///
+/// Both default ports (50051, 50052) lie in Linux's ephemeral range
+/// (32768-60999), so an outgoing connection of another process can hold one,
+/// and keeps holding it for 60 s in TIME_WAIT once closed: `warden` then
+/// exits with "Address already in use". That is retried for 90 s; any other
+/// early exit fails at once with warden's own output. (`.ci/run` reserves
+/// both ports so that CI never waits.)
+fn start_warden(dir: &std::path::Path) -> std::process::Child {
+    let deadline = Instant::now() + Duration::from_secs(90);
+    let log_path = dir.join("warden.log");
+    loop {
+        let log = std::fs::File::create(&log_path).unwrap();
+        let mut warden = Command::new(env!("CARGO_BIN_EXE_warden"))
+            .arg("serve")
+            .env("WARDEN_BOOTSTRAP_ADMIN_EMAIL", "alice@example.com")
+            .current_dir(dir)
+            .stdout(log.try_clone().unwrap())
+            .stderr(log)
+            .spawn()
+            .expect("start warden");
+        loop {
+            let output = std::fs::read_to_string(&log_path).unwrap_or_default();
+            // Logged once both listeners are bound.
+            if output.contains("warden serving") {
+                return warden;
+            }
+            if let Some(status) = warden.try_wait().unwrap() {
+                let output = std::fs::read_to_string(&log_path).unwrap_or_default();
+                let port_taken = output.contains("Address already in use");
+                assert!(
+                    port_taken && Instant::now() < deadline,
+                    "warden exited at start ({status}):\n{output}\nsockets on its ports:\n{}",
+                    port_holders()
+                );
+                eprintln!("a port of warden's is taken, retrying:\n{}", port_holders());
+                std::thread::sleep(Duration::from_millis(500));
+                break;
+            }
+            if Instant::now() >= deadline {
+                let _ = warden.kill();
+                panic!(
+                    "warden did not start serving within 90 s:\n{output}\nsockets on its ports:\n{}",
+                    port_holders()
+                );
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
 #[test]
 fn readme_grpcurl_walkthrough_works_as_written() {
     let path = path_with_go_bin();
@@ -60,22 +121,7 @@ fn readme_grpcurl_walkthrough_works_as_written() {
         "grpcurl is needed: go install github.com/fullstorydev/grpcurl/cmd/grpcurl@latest (scripts/test.sh does it)"
     );
     let data = tempfile::tempdir().unwrap();
-    let mut warden = Command::new(env!("CARGO_BIN_EXE_warden"))
-        .arg("serve")
-        .env("WARDEN_BOOTSTRAP_ADMIN_EMAIL", "alice@example.com")
-        .current_dir(data.path())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start warden");
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while std::net::TcpStream::connect("127.0.0.1:50051").is_err() {
-        assert!(
-            Instant::now() < deadline,
-            "warden did not listen on 127.0.0.1:50051 (is another warden running?)"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    let mut warden = start_warden(data.path());
 
     let commands = walkthrough_commands();
     assert!(
