@@ -386,7 +386,7 @@ fn bench(c: &mut Criterion) {
         b.iter(|| {
             let all = users
                 .iter()
-                .filter(|u| checker.check("document", doc, "view", u) == Ok(true))
+                .filter(|u| checker.check("document", doc, "view", *u) == Ok(true))
                 .count();
             assert!(all >= viewers.iter().filter(|v| *v != "*").count());
         })

@@ -121,6 +121,21 @@ pub fn export(dir: &std::path::Path, relationships: usize) -> anyhow::Result<()>
     Ok(())
 }
 
+/// CLOCK_MONOTONIC in nanoseconds: what `perf record -k CLOCK_MONOTONIC`
+/// stamps its samples with, so `bench/profile_check.py` can split a profile
+/// by the phases printed with `WARDEN_BENCH_PHASES=1`.
+fn monotonic_ns() -> u64 {
+    let mut now = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: clock_gettime writes one timespec through a valid pointer.
+    #[allow(unsafe_code)]
+    let rc = unsafe { libc::clock_gettime(libc::CLOCK_MONOTONIC, &mut now) };
+    assert_eq!(rc, 0, "clock_gettime(CLOCK_MONOTONIC)");
+    now.tv_sec as u64 * 1_000_000_000 + now.tv_nsec as u64
+}
+
 /// The server's threads: its runtime's workers and blocking pool, and SQLite's.
 fn server_thread(name: &str) -> bool {
     name.starts_with("warden-server") || name.starts_with("sqlx-sqlite")
@@ -311,12 +326,20 @@ pub async fn run(
     max_rate(concurrency, Duration::from_secs(2), echo_call.clone()).await;
     max_rate(concurrency, Duration::from_secs(2), check_call.clone()).await;
     let (mut echo_rounds, mut check_rounds) = (Vec::new(), Vec::new());
+    let phases = std::env::var_os("WARDEN_BENCH_PHASES").is_some();
     for _ in 0..2 {
-        echo_rounds
-            .push(max_rate_with_cpu(concurrency, duration, echo_call.clone(), server_thread).await);
-        check_rounds.push(
-            max_rate_with_cpu(concurrency, duration, check_call.clone(), server_thread).await,
-        );
+        let start = monotonic_ns();
+        let echo = max_rate_with_cpu(concurrency, duration, echo_call.clone(), server_thread).await;
+        let middle = monotonic_ns();
+        let check =
+            max_rate_with_cpu(concurrency, duration, check_call.clone(), server_thread).await;
+        if phases {
+            let calls = |r: &Round| (r.rps * duration.as_secs_f64()).round();
+            eprintln!("phase echo {start} {middle} {}", calls(&echo));
+            eprintln!("phase check {middle} {} {}", monotonic_ns(), calls(&check));
+        }
+        echo_rounds.push(echo);
+        check_rounds.push(check);
     }
     let mean = |v: &[Round], f: fn(&Round) -> f64| v.iter().map(f).sum::<f64>() / v.len() as f64;
     let (echo_max, check_max) = (

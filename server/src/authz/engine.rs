@@ -28,7 +28,7 @@ pub const MAX_VISITS: usize = 100_000;
 /// request of 1,000 of them stays far below it.
 pub const MAX_REQUEST_VISITS: usize = 10 * MAX_VISITS;
 
-pub use crate::store::relationships::{RelationshipFilter, Subject, Tuple};
+pub use crate::store::relationships::{RelationshipFilter, Subject, SubjectRef, Tuple};
 
 /// Why a check could not be answered.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -1667,19 +1667,20 @@ impl<'a> Checker<'a> {
     }
 
     /// Whether `subject` has `permission` (or relation) on `resource_type:resource_id`.
-    pub fn check(
+    pub fn check<'s>(
         &self,
         resource_type: &str,
         resource_id: &str,
         permission: &str,
-        subject: &Subject,
+        subject: impl Into<SubjectRef<'s>>,
     ) -> Result<bool, CheckError> {
+        let subject = subject.into();
         let (type_id, name) = self.validate(resource_type, permission)?;
         let (subject_type, relation) =
-            self.validate_subject(&subject.object_type, subject.relation.as_deref())?;
+            self.validate_subject(subject.object_type, subject.relation)?;
         let target = IdSubject {
             object_type: subject_type,
-            object_id: self.id(&subject.object_id),
+            object_id: self.id(subject.object_id),
             relation,
         };
         {

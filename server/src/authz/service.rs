@@ -17,7 +17,7 @@ use warden_proto::authz::v1::{self as pb, authz_service_server};
 use warden_proto::events::v1 as events_pb;
 
 use super::engine::{
-    CheckError, Checker, Index, Page, Subject, TraceNode, Tuple, Walked, MAX_REQUEST_VISITS,
+    CheckError, Checker, Index, Page, SubjectRef, TraceNode, Tuple, Walked, MAX_REQUEST_VISITS,
 };
 use super::enrichment::Enricher;
 use super::off_the_runtime;
@@ -330,11 +330,11 @@ fn valid_permission(name: &str) -> bool {
     (1..=128).contains(&name.len()) && name.bytes().all(|b| b.is_ascii_graphic())
 }
 
-fn object(
-    reference: Option<&pb::ObjectReference>,
+fn object<'r>(
+    reference: Option<&'r pb::ObjectReference>,
     field: &'static str,
     allow_wildcard: bool,
-) -> Result<(String, String), Error> {
+) -> Result<(&'r str, &'r str), Error> {
     let r = reference
         .ok_or_else(|| Error::invalid(field, "an object (object_type, object_id) is required"))?;
     if !valid_type(&r.object_type) {
@@ -353,20 +353,20 @@ fn object(
             ),
         ));
     }
-    Ok((r.object_type.clone(), r.object_id.clone()))
+    Ok((&r.object_type, &r.object_id))
 }
 
-fn subject(
-    reference: Option<&pb::SubjectReference>,
+fn subject<'r>(
+    reference: Option<&'r pb::SubjectReference>,
     field: &'static str,
     allow_wildcard: bool,
-) -> Result<Subject, Error> {
+) -> Result<SubjectRef<'r>, Error> {
     let r = reference.ok_or_else(|| Error::invalid(field, "is required"))?;
     let (object_type, object_id) = object(r.object.as_ref(), field, allow_wildcard)?;
     let relation = if r.optional_relation.is_empty() {
         None
     } else if valid_relation(&r.optional_relation) {
-        Some(r.optional_relation.clone())
+        Some(r.optional_relation.as_str())
     } else {
         return Err(Error::invalid(
             field,
@@ -382,7 +382,7 @@ fn subject(
             "a wildcard subject cannot have a relation",
         ));
     }
-    Ok(Subject {
+    Ok(SubjectRef {
         object_type,
         object_id,
         relation,
@@ -411,7 +411,7 @@ fn relationship(
             format!("relation {:?} is not a valid relation name", r.relation),
         ));
     }
-    let subject = subject(r.subject.as_ref(), field, true)?;
+    let subject = subject(r.subject.as_ref(), field, true)?.owned();
     let expires = match &r.expires_at {
         None => None,
         // google.protobuf.Timestamp's own range: 0001-01-01 to 9999-12-31.
@@ -430,8 +430,8 @@ fn relationship(
     };
     Ok((
         Tuple {
-            resource_type,
-            resource_id,
+            resource_type: resource_type.into(),
+            resource_id: resource_id.into(),
             relation: r.relation.clone(),
             subject,
         },
@@ -892,7 +892,7 @@ impl authz_service_server::AuthzService for Authz {
                 false => checker,
             },
             |checker| {
-                let allowed = checker.check(&resource_type, &resource_id, &r.permission, &subject);
+                let allowed = checker.check(resource_type, resource_id, &r.permission, subject);
                 (allowed, checker.take_trace())
             },
         );
@@ -925,7 +925,7 @@ impl authz_service_server::AuthzService for Authz {
                     let (t, id) = object(item.resource.as_ref(), "resource", false)?;
                     let s = subject(item.subject.as_ref(), "subject", false)?;
                     checker
-                        .check(&t, &id, &item.permission, &s)
+                        .check(t, id, &item.permission, s)
                         .map_err(|e| check_error(e, ("resource", "subject")))
                 };
                 r.items.iter().map(answer).collect::<Vec<_>>()
@@ -1084,7 +1084,7 @@ impl authz_service_server::AuthzService for Authz {
         if !valid_type(&r.resource_object_type) {
             return Err(Error::invalid("resource_object_type", "must be a valid type name").into());
         }
-        let subject = subject(r.subject.as_ref(), "subject", false)?;
+        let subject = subject(r.subject.as_ref(), "subject", false)?.owned();
         let scope = CursorScope::of(
             "LookupResources",
             &[
@@ -1130,6 +1130,7 @@ impl authz_service_server::AuthzService for Authz {
         self.require_reader(&req).await?;
         let r = req.get_ref();
         let (resource_type, resource_id) = object(r.resource.as_ref(), "resource", false)?;
+        let (resource_type, resource_id) = (resource_type.to_owned(), resource_id.to_owned());
         if !valid_type(&r.subject_object_type) {
             return Err(Error::invalid("subject_object_type", "must be a valid type name").into());
         }

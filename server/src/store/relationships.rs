@@ -46,6 +46,39 @@ impl Subject {
     }
 }
 
+/// A [`Subject`] borrowed from where it was read (a request), so that a
+/// check asks about it without copying its names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SubjectRef<'a> {
+    /// Object type.
+    pub object_type: &'a str,
+    /// Object id.
+    pub object_id: &'a str,
+    /// Optional relation (a subject set).
+    pub relation: Option<&'a str>,
+}
+
+impl SubjectRef<'_> {
+    /// An owned copy.
+    pub fn owned(self) -> Subject {
+        Subject {
+            object_type: self.object_type.into(),
+            object_id: self.object_id.into(),
+            relation: self.relation.map(str::to_owned),
+        }
+    }
+}
+
+impl<'a> From<&'a Subject> for SubjectRef<'a> {
+    fn from(s: &'a Subject) -> Self {
+        Self {
+            object_type: &s.object_type,
+            object_id: &s.object_id,
+            relation: s.relation.as_deref(),
+        }
+    }
+}
+
 /// A relationship `resource#relation@subject`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Tuple {
