@@ -7,8 +7,8 @@ use tonic_types::StatusExt;
 use warden_e2e::{bearer, unique_email, Backend, TestWarden, PASSWORD};
 use warden_proto::auth::v1::auth_service_client::AuthServiceClient;
 use warden_proto::auth::v1::{
-    get_user_request, ChangePasswordRequest, GetUserRequest, LoginRequest, RegisterRequest,
-    UnlockUserRequest,
+    get_user_request, ChangePasswordRequest, GetUserRequest, ListUsersRequest, LoginRequest,
+    RegisterRequest, UnlockUserRequest,
 };
 
 fn reason(status: &Status) -> String {
@@ -288,10 +288,46 @@ async fn failed_logins_are_limited(backend: Backend) {
         (now..=now + 61).contains(&until.seconds),
         "{until:?} against {now}"
     );
+    // ListUsers shows it too (its page's counts are read in one go): on the
+    // victim only.
+    let listed_refusals = |token: String| {
+        let mut auth = reader.clone();
+        async move {
+            let mut refused = std::collections::HashMap::new();
+            let mut page_token = String::new();
+            loop {
+                let request = ListUsersRequest {
+                    page_size: 2,
+                    page_token,
+                };
+                let page = auth
+                    .list_users(bearer(request, &token))
+                    .await
+                    .unwrap()
+                    .into_inner();
+                for user in page.users {
+                    refused.insert(user.email, user.login_refused_until);
+                }
+                if page.next_page_token.is_empty() {
+                    return refused;
+                }
+                page_token = page.next_page_token;
+            }
+        }
+    };
+    let listed = listed_refusals(admin.access_token.clone()).await;
+    let listed_until = listed[&victim].expect("ListUsers shows the refusal");
+    assert!(
+        (until.seconds - listed_until.seconds).abs() <= 1,
+        "{listed_until:?} against GetUser's {until:?}"
+    );
+    assert_eq!(listed[&other], None, "and nothing for the others");
     auth.unlock_user(unlock(&victim_id, &admin.access_token))
         .await
         .unwrap();
     assert_eq!(refused_until(admin.access_token.clone()).await, None);
+    let listed = listed_refusals(admin.access_token.clone()).await;
+    assert_eq!(listed[&victim], None, "unlocked in ListUsers too");
     match &second {
         // Unlocked on every server sharing the count.
         Some(second) => second.auth().await.login(login(&victim, PASSWORD)).await,

@@ -130,6 +130,30 @@ impl Failures {
         }
     }
 
+    /// For each of `accounts`, how long its password logins stay refused
+    /// (`None`: not refused): what [`Failures::check`] would answer, read in
+    /// one round trip where the store allows.
+    pub async fn refused_for(
+        &self,
+        accounts: &[&str],
+        now_ms: i64,
+    ) -> Result<Vec<Option<Duration>>, Error> {
+        if self.limit == 0 {
+            return Ok(vec![None; accounts.len()]);
+        }
+        let buckets = self.store.failures_of(accounts).await?;
+        Ok(buckets
+            .into_iter()
+            .map(|bucket| {
+                let b = bucket?.at(now_ms, self.forget_every_ms);
+                (b.level >= self.limit).then(|| {
+                    let wait = (b.since_ms + self.forget_every_ms - now_ms).max(0);
+                    Duration::from_millis(wait.unsigned_abs())
+                })
+            })
+            .collect())
+    }
+
     /// Counts a failed check of `account`.
     pub async fn failed(&self, account: &str, now_ms: i64) -> Result<(), Error> {
         if self.limit == 0 {
@@ -195,6 +219,15 @@ impl Bucket {
 pub trait FailureStore: Send + Sync {
     /// The bucket of `account`, if one is kept.
     async fn failures(&self, account: &str) -> Result<Option<Bucket>, Error>;
+    /// The buckets of `accounts`, in their order. The default asks one at a
+    /// time; a remote store answers all in one round trip.
+    async fn failures_of(&self, accounts: &[&str]) -> Result<Vec<Option<Bucket>>, Error> {
+        let mut buckets = Vec::with_capacity(accounts.len());
+        for account in accounts {
+            buckets.push(self.failures(account).await?);
+        }
+        Ok(buckets)
+    }
     /// Adds a failure at `now_ms` ([`Bucket::add`]) atomically, and keeps the
     /// bucket until all of it is forgotten.
     async fn add_failure(
@@ -324,6 +357,23 @@ mod tests {
         assert_eq!(retry_after, Duration::from_secs(50));
         // Other accounts are untouched.
         failures.check("alice@example.com", t0).await.unwrap();
+        // Read for many accounts at once, the same answer.
+        failures.failed("alice@example.com", t0).await.unwrap();
+        let accounts = [
+            "victim@example.com",
+            "alice@example.com",
+            "nobody@example.com",
+        ];
+        assert_eq!(
+            failures.refused_for(&accounts, t0 + 10_000).await.unwrap(),
+            [Some(Duration::from_secs(50)), None, None]
+        );
+        let unlimited = Failures::new(0, Duration::from_secs(60), store.clone());
+        assert_eq!(
+            unlimited.refused_for(&accounts, t0 + 10_000).await.unwrap(),
+            [None, None, None]
+        );
+        failures.succeeded("alice@example.com").await.unwrap();
         // One forgotten: one more try; failing it refuses again.
         let later = t0 + minute + 1000;
         failures.check("victim@example.com", later).await.unwrap();

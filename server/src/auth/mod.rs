@@ -494,8 +494,14 @@ impl Auth {
             }
         };
         let user = found.ok_or(Error::NotFound("user"))?;
+        let now = SystemTime::now();
+        let refused = self
+            .failures
+            .refused_for(&[&user.email], unix_ms(now))
+            .await?;
+        let refused_until = refused.into_iter().next().flatten().map(|wait| now + wait);
         Ok(pb::GetUserResponse {
-            user: Some(self.user_message(user).await?),
+            user: Some(user_message(user, refused_until)),
         })
     }
 
@@ -510,40 +516,20 @@ impl Auth {
         })?;
         let users = self.users.list_users(&page.after, page.fetch()).await?;
         let (users, next_page_token) = page.page(users, |user| &user.email);
-        let mut messages = Vec::with_capacity(users.len());
-        for user in users {
-            messages.push(self.user_message(user).await?);
-        }
+        // One read of the failure counts for the whole page.
+        let now = SystemTime::now();
+        let emails: Vec<&str> = users.iter().map(|u| u.email.as_str()).collect();
+        let refused = self.failures.refused_for(&emails, unix_ms(now)).await?;
+        let users = users
+            .into_iter()
+            .zip(refused)
+            .map(|(user, refused)| user_message(user, refused.map(|wait| now + wait)))
+            .collect();
         Ok(pb::ListUsersResponse {
-            users: messages,
+            users,
             next_page_token,
         })
     }
-
-    /// A user as `GetUser` and `ListUsers` show it (no password hash), with
-    /// when password logins are let through again if they are refused now.
-    async fn user_message(&self, user: User) -> Result<pb::User, Error> {
-        let now = SystemTime::now();
-        let refused_until = match self.failures.check(&user.email, unix_ms(now)).await {
-            Ok(_) => None,
-            Err(Error::TooManyAttempts { retry_after }) => Some((now + retry_after).into()),
-            Err(e) => return Err(e),
-        };
-        let suspended_reason = match user.suspended_at_ms {
-            Some(_) => user.suspended_reason.unwrap_or_default(),
-            None => String::new(),
-        };
-        Ok(pb::User {
-            user_id: user.id,
-            email: user.email,
-            display_name: user.display_name,
-            created_at: Some(timestamp_from_ms(user.created_at_ms)),
-            suspended_at: user.suspended_at_ms.map(timestamp_from_ms),
-            suspended_reason,
-            login_refused_until: refused_until,
-        })
-    }
-
     /// The refresh secret that follows `secret`: HMAC-SHA256 under the
     /// server's derivation key, so a retried refresh gets the same answer
     /// without Warden storing any token in clear.
@@ -1074,6 +1060,24 @@ impl auth_service_server::AuthService for Auth {
         Ok(Response::new(
             self.list_users(&ctx, req.into_inner()).await?,
         ))
+    }
+}
+
+/// A user as `GetUser` and `ListUsers` show it (no password hash), with
+/// when password logins are let through again if they are refused now.
+fn user_message(user: User, refused_until: Option<SystemTime>) -> pb::User {
+    let suspended_reason = match user.suspended_at_ms {
+        Some(_) => user.suspended_reason.unwrap_or_default(),
+        None => String::new(),
+    };
+    pb::User {
+        user_id: user.id,
+        email: user.email,
+        display_name: user.display_name,
+        created_at: Some(timestamp_from_ms(user.created_at_ms)),
+        suspended_at: user.suspended_at_ms.map(timestamp_from_ms),
+        suspended_reason,
+        login_refused_until: refused_until.map(Into::into),
     }
 }
 

@@ -288,6 +288,28 @@ impl FailureStore for RedisSessionStore {
             .map(|(level, since_ms)| Bucket { level, since_ms }))
     }
 
+    async fn failures_of(&self, accounts: &[&str]) -> Result<Vec<Option<Bucket>>, Error> {
+        if accounts.is_empty() {
+            return Ok(Vec::new());
+        }
+        let pipeline = self.client.pipeline();
+        for account in accounts {
+            let () = pipeline
+                .hmget(login_failures_key(account), vec!["level", "since"])
+                .await?;
+        }
+        let replies: Vec<Value> = pipeline.all().await?;
+        replies
+            .into_iter()
+            .map(|reply| {
+                let (level, since_ms): (Option<u32>, Option<i64>) = reply.convert()?;
+                Ok(level
+                    .zip(since_ms)
+                    .map(|(level, since_ms)| Bucket { level, since_ms }))
+            })
+            .collect()
+    }
+
     async fn add_failure(
         &self,
         account: &str,
