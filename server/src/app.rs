@@ -166,12 +166,20 @@ pub async fn start_with_routes(
     extra: tonic::service::Routes,
 ) -> anyhow::Result<RunningWarden> {
     crate::telemetry::metrics_handle();
-    let grpc_listener = TcpListener::bind(config.listen)
-        .await
-        .with_context(|| format!("listen (gRPC) on {}", config.listen))?;
+    let grpc_listener = TcpListener::bind(config.listen).await.with_context(|| {
+        format!(
+            "listen (gRPC) on {} (another address: --listen or WARDEN_LISTEN)",
+            config.listen
+        )
+    })?;
     let http_listener = TcpListener::bind(config.http_listen)
         .await
-        .with_context(|| format!("http_listen on {}", config.http_listen))?;
+        .with_context(|| {
+            format!(
+                "http_listen on {} (another address: --http-listen or WARDEN_HTTP_LISTEN)",
+                config.http_listen
+            )
+        })?;
     let grpc_addr = grpc_listener.local_addr()?;
     let http_addr = http_listener.local_addr()?;
     let (shutdown, shutdown_rx) = watch::channel(false);
