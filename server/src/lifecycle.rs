@@ -177,4 +177,8 @@ impl SessionStore for InvalidatingStore {
     async fn last_seen_ms(&self, session_id: &str) -> Result<Option<i64>, Error> {
         self.inner.last_seen_ms(session_id).await
     }
+
+    async fn last_seen_of(&self, session_ids: &[&str]) -> Result<Vec<Option<i64>>, Error> {
+        self.inner.last_seen_of(session_ids).await
+    }
 }

@@ -7,8 +7,8 @@ use std::time::Duration;
 use fred::interfaces::{KeysInterface, SetsInterface};
 use tonic::Code;
 use warden_e2e::{
-    bearer, eventually, reason, redis_client, register_and_login, unique_email, Backend, EventTap,
-    TestWarden, PASSWORD,
+    bearer, eventually, reason, redis_client, register_and_login, register_and_login_as,
+    unique_email, Backend, EventTap, TestWarden, PASSWORD,
 };
 use warden_proto::auth::v1::{
     ChangePasswordRequest, CreateApiKeyRequest, ListApiKeysRequest, LoginRequest,
@@ -304,6 +304,30 @@ async fn session_service_and_password_change(backend: Backend) {
         .into_inner()
         .sessions;
     assert_eq!(mine.len(), 3);
+    let listed: Vec<&str> = mine.iter().map(|s| s.session_id.as_str()).collect();
+    assert_eq!(
+        listed,
+        [&c.session_id, &b.session_id, &a.session_id],
+        "newest first"
+    );
+    // Each with its own last_seen_at (read for all in one go): as GetSession
+    // shows it, one session at a time.
+    for session in &mine {
+        let alone = sessions
+            .get_session(bearer(
+                GetSessionRequest {
+                    session_id: session.session_id.clone(),
+                },
+                &a.access_token,
+            ))
+            .await
+            .unwrap()
+            .into_inner()
+            .session
+            .unwrap();
+        assert!(session.last_seen_at.is_some());
+        assert_eq!(session.last_seen_at, alone.last_seen_at);
+    }
     sessions
         .get_session(bearer(
             GetSessionRequest {
@@ -864,3 +888,43 @@ on_both_backends!(
     idle_timeout,
     session_lifetime_end,
 );
+
+/// A session whose key Redis dropped (it expired) leaves the listing, and
+/// the per-user index, the first time a listing finds it gone.
+#[tokio::test]
+async fn real_a_session_gone_from_redis_leaves_the_listing() {
+    let warden = start(Backend::Real).await;
+    let mut auth = warden.auth().await;
+    let email = unique_email();
+    let (user_id, gone) = register_and_login_as(&mut auth, &email).await;
+    let kept = auth
+        .login(LoginRequest {
+            email,
+            password: PASSWORD.into(),
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .tokens
+        .unwrap();
+    let redis = redis_client().await;
+    let index = format!("warden:user-sessions:{user_id}");
+    let _: i64 = redis
+        .del(format!("warden:session:{}", gone.session_id))
+        .await
+        .unwrap();
+    let listed = warden
+        .sessions()
+        .await
+        .list_sessions(bearer(ListSessionsRequest::default(), &kept.access_token))
+        .await
+        .unwrap()
+        .into_inner()
+        .sessions;
+    let ids: Vec<&str> = listed.iter().map(|s| s.session_id.as_str()).collect();
+    assert_eq!(ids, [kept.session_id.as_str()]);
+    assert!(listed[0].last_seen_at.is_some());
+    let member: bool = redis.sismember(&index, &gone.session_id).await.unwrap();
+    assert!(!member, "the index no longer lists it");
+    warden.stop().await;
+}

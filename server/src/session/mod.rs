@@ -45,14 +45,10 @@ impl SessionApi {
     /// The session with `last_seen_at` from its refresh state (refreshes do
     /// not rewrite the session itself).
     async fn with_last_seen(&self, mut session: pb::Session) -> Result<pb::Session, Error> {
-        if let Some(ms) = self
-            .sessions
-            .store()
+        let seen = (self.sessions.store())
             .last_seen_ms(&session.session_id)
-            .await?
-        {
-            session.last_seen_at = Some(timestamp_from_ms(ms));
-        }
+            .await?;
+        set_last_seen(&mut session, seen);
         Ok(session)
     }
 
@@ -108,9 +104,12 @@ impl session_service_server::SessionService for SessionApi {
     ) -> Result<Response<pb::ListSessionsResponse>, Status> {
         let ctx = AuthContext::of(&req)?;
         let user_id = self.target_user(ctx, &req.get_ref().user_id).await?;
-        let mut sessions = Vec::new();
-        for session in self.sessions.store().list_for_user(user_id).await? {
-            sessions.push(self.with_last_seen(session).await?);
+        let store = self.sessions.store();
+        let mut sessions = store.list_for_user(user_id).await?;
+        let ids: Vec<&str> = sessions.iter().map(|s| s.session_id.as_str()).collect();
+        let seen = store.last_seen_of(&ids).await?;
+        for (session, seen) in sessions.iter_mut().zip(seen) {
+            set_last_seen(session, seen);
         }
         Ok(Response::new(pb::ListSessionsResponse { sessions }))
     }
@@ -145,5 +144,12 @@ impl session_service_server::SessionService for SessionApi {
         Ok(Response::new(pb::RevokeUserSessionsResponse {
             revoked_count: revoked,
         }))
+    }
+}
+
+/// `last_seen_at` from the store's Unix milliseconds, when it keeps them.
+fn set_last_seen(session: &mut pb::Session, seen_ms: Option<i64>) {
+    if let Some(ms) = seen_ms {
+        session.last_seen_at = Some(timestamp_from_ms(ms));
     }
 }

@@ -288,6 +288,16 @@ pub trait SessionStore: Send + Sync {
     /// Unix milliseconds. Kept beside the session, not in it, so that
     /// refreshing never rewrites the session itself.
     async fn last_seen_ms(&self, session_id: &str) -> Result<Option<i64>, Error>;
+    /// [`SessionStore::last_seen_ms`] of each of `session_ids`, in their
+    /// order. The default asks one at a time; a remote store answers all in
+    /// one round trip.
+    async fn last_seen_of(&self, session_ids: &[&str]) -> Result<Vec<Option<i64>>, Error> {
+        let mut seen = Vec::with_capacity(session_ids.len());
+        for session_id in session_ids {
+            seen.push(self.last_seen_ms(session_id).await?);
+        }
+        Ok(seen)
+    }
 }
 
 /// The version of a stored session, as read: what [`SessionStore::replace`] compares.

@@ -186,11 +186,31 @@ impl SessionStore for RedisSessionStore {
     async fn list_for_user(&self, user_id: &str) -> Result<Vec<Session>, Error> {
         let index = user_sessions_key(user_id);
         let ids: Vec<String> = self.client.smembers(&index).await?;
+        // Every session in one round trip (a pipeline, not MGET: in a
+        // cluster the sessions' keys lie in different slots).
+        let jsons: Vec<Option<String>> = match ids.len() {
+            0 => Vec::new(),
+            _ => {
+                let pipeline = self.client.pipeline();
+                for sid in &ids {
+                    let () = pipeline.get(session_key(sid)).await?;
+                }
+                // One reply per command, each read on its own.
+                let replies: Vec<Value> = pipeline.all().await?;
+                replies
+                    .into_iter()
+                    .map(Value::convert)
+                    .collect::<Result<_, _>>()?
+            }
+        };
         let mut sessions = Vec::with_capacity(ids.len());
         let mut stale = Vec::new();
-        for sid in ids {
-            match self.get(&sid).await? {
-                Some(s) => sessions.push(s),
+        for (sid, json) in ids.into_iter().zip(jsons) {
+            match json {
+                Some(json) => sessions.push(
+                    session_json::from_json(&json)
+                        .map_err(|e| Error::Internal(format!("session {sid}: {e}")))?,
+                ),
                 None => stale.push(sid),
             }
         }
@@ -273,6 +293,21 @@ impl SessionStore for RedisSessionStore {
             .hget(refresh_key(session_id), "last_seen")
             .await?;
         Ok(last_seen)
+    }
+
+    async fn last_seen_of(&self, session_ids: &[&str]) -> Result<Vec<Option<i64>>, Error> {
+        if session_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let pipeline = self.client.pipeline();
+        for session_id in session_ids {
+            let () = pipeline.hget(refresh_key(session_id), "last_seen").await?;
+        }
+        let replies: Vec<Value> = pipeline.all().await?;
+        Ok(replies
+            .into_iter()
+            .map(Value::convert)
+            .collect::<Result<_, _>>()?)
     }
 }
 
