@@ -117,17 +117,19 @@ impl Failures {
             return Ok(false);
         }
         let bucket = self.store.failures(account).await?;
-        let bucket = bucket.map(|b| b.at(now_ms, self.forget_every_ms));
-        match bucket {
-            Some(b) if b.level >= self.limit => {
-                let wait = (b.since_ms + self.forget_every_ms - now_ms).max(0);
-                Err(Error::TooManyAttempts {
-                    retry_after: Duration::from_millis(wait.unsigned_abs()),
-                })
-            }
-            Some(b) => Ok(b.level > 0),
-            None => Ok(false),
+        if let Some(retry_after) = self.refused(bucket, now_ms) {
+            return Err(Error::TooManyAttempts { retry_after });
         }
+        Ok(bucket.is_some_and(|b| b.at(now_ms, self.forget_every_ms).level > 0))
+    }
+
+    /// How long logins stay refused with `bucket` at `now_ms`, if they are.
+    fn refused(&self, bucket: Option<Bucket>, now_ms: i64) -> Option<Duration> {
+        let b = bucket?.at(now_ms, self.forget_every_ms);
+        (b.level >= self.limit).then(|| {
+            let wait = (b.since_ms + self.forget_every_ms - now_ms).max(0);
+            Duration::from_millis(wait.unsigned_abs())
+        })
     }
 
     /// For each of `accounts`, how long its password logins stay refused
@@ -144,13 +146,7 @@ impl Failures {
         let buckets = self.store.failures_of(accounts).await?;
         Ok(buckets
             .into_iter()
-            .map(|bucket| {
-                let b = bucket?.at(now_ms, self.forget_every_ms);
-                (b.level >= self.limit).then(|| {
-                    let wait = (b.since_ms + self.forget_every_ms - now_ms).max(0);
-                    Duration::from_millis(wait.unsigned_abs())
-                })
-            })
+            .map(|bucket| self.refused(bucket, now_ms))
             .collect())
     }
 
