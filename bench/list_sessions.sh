@@ -12,9 +12,10 @@ N=${N:-100}
 [ $# -ge 1 ] || { echo "usage: $0 WARDEN_BINARY..." >&2; exit 2; }
 DATA=$(mktemp -d)
 trap 'rm -rf "$DATA"' EXIT
-ADDR=127.0.0.1:56051
+# Below the ephemeral port range (32768-60999), so no outgoing connection holds them.
+ADDR=127.0.0.1:27051
 start() {
-  WARDEN_REDIS_URL=redis://127.0.0.1:6379 WARDEN_LISTEN=$ADDR WARDEN_HTTP_LISTEN=127.0.0.1:56052 \
+  WARDEN_REDIS_URL=redis://127.0.0.1:6379 WARDEN_LISTEN=$ADDR WARDEN_HTTP_LISTEN=127.0.0.1:27052 \
     WARDEN_ARGON2_MEMORY_KIB=256 WARDEN_ARGON2_ITERATIONS=1 \
     "$1" serve --data-dir "$DATA" > "$DATA/log" 2>&1 &
   echo $! > "$DATA/pid"
