@@ -10,6 +10,7 @@
 use std::time::Duration;
 
 use async_trait::async_trait;
+use fred::clients::Pipeline;
 use fred::prelude::*;
 use fred::types::ExpireOptions;
 use warden_proto::session::v1::Session;
@@ -126,6 +127,28 @@ impl RedisSessionStore {
     }
 }
 
+/// The replies of `pipeline`, one per command queued, each converted on its
+/// own (an empty pipeline sends nothing and answers none).
+async fn replies<T: FromValue>(pipeline: Pipeline<Client>) -> Result<Vec<T>, Error> {
+    let replies: Vec<Value> = pipeline.all().await?;
+    Ok(replies
+        .into_iter()
+        .map(Value::convert)
+        .collect::<Result<_, _>>()?)
+}
+
+/// A stored session, from its JSON.
+fn parse_session(session_id: &str, json: &str) -> Result<Session, Error> {
+    session_json::from_json(json).map_err(|e| Error::Internal(format!("session {session_id}: {e}")))
+}
+
+/// A failure bucket, from its hash's two fields.
+fn bucket((level, since_ms): (Option<u32>, Option<i64>)) -> Option<Bucket> {
+    level
+        .zip(since_ms)
+        .map(|(level, since_ms)| Bucket { level, since_ms })
+}
+
 fn ttl_secs(session: &Session) -> i64 {
     remaining(session.expires_at.as_ref()).as_secs().max(1) as i64
 }
@@ -176,11 +199,7 @@ impl SessionStore for RedisSessionStore {
 
     async fn get(&self, session_id: &str) -> Result<Option<Session>, Error> {
         let json: Option<String> = self.client.get(session_key(session_id)).await?;
-        json.map(|j| {
-            session_json::from_json(&j)
-                .map_err(|e| Error::Internal(format!("session {session_id}: {e}")))
-        })
-        .transpose()
+        json.map(|j| parse_session(session_id, &j)).transpose()
     }
 
     async fn list_for_user(&self, user_id: &str) -> Result<Vec<Session>, Error> {
@@ -188,29 +207,16 @@ impl SessionStore for RedisSessionStore {
         let ids: Vec<String> = self.client.smembers(&index).await?;
         // Every session in one round trip (a pipeline, not MGET: in a
         // cluster the sessions' keys lie in different slots).
-        let jsons: Vec<Option<String>> = match ids.len() {
-            0 => Vec::new(),
-            _ => {
-                let pipeline = self.client.pipeline();
-                for sid in &ids {
-                    let () = pipeline.get(session_key(sid)).await?;
-                }
-                // One reply per command, each read on its own.
-                let replies: Vec<Value> = pipeline.all().await?;
-                replies
-                    .into_iter()
-                    .map(Value::convert)
-                    .collect::<Result<_, _>>()?
-            }
-        };
+        let pipeline = self.client.pipeline();
+        for sid in &ids {
+            let () = pipeline.get(session_key(sid)).await?;
+        }
+        let jsons: Vec<Option<String>> = replies(pipeline).await?;
         let mut sessions = Vec::with_capacity(ids.len());
         let mut stale = Vec::new();
         for (sid, json) in ids.into_iter().zip(jsons) {
             match json {
-                Some(json) => sessions.push(
-                    session_json::from_json(&json)
-                        .map_err(|e| Error::Internal(format!("session {sid}: {e}")))?,
-                ),
+                Some(json) => sessions.push(parse_session(&sid, &json)?),
                 None => stale.push(sid),
             }
         }
@@ -296,18 +302,11 @@ impl SessionStore for RedisSessionStore {
     }
 
     async fn last_seen_of(&self, session_ids: &[&str]) -> Result<Vec<Option<i64>>, Error> {
-        if session_ids.is_empty() {
-            return Ok(Vec::new());
-        }
         let pipeline = self.client.pipeline();
         for session_id in session_ids {
             let () = pipeline.hget(refresh_key(session_id), "last_seen").await?;
         }
-        let replies: Vec<Value> = pipeline.all().await?;
-        Ok(replies
-            .into_iter()
-            .map(Value::convert)
-            .collect::<Result<_, _>>()?)
+        replies(pipeline).await
     }
 }
 
@@ -318,31 +317,18 @@ impl FailureStore for RedisSessionStore {
             .client
             .hmget(login_failures_key(account), vec!["level", "since"])
             .await?;
-        Ok(level
-            .zip(since_ms)
-            .map(|(level, since_ms)| Bucket { level, since_ms }))
+        Ok(bucket((level, since_ms)))
     }
 
     async fn failures_of(&self, accounts: &[&str]) -> Result<Vec<Option<Bucket>>, Error> {
-        if accounts.is_empty() {
-            return Ok(Vec::new());
-        }
         let pipeline = self.client.pipeline();
         for account in accounts {
             let () = pipeline
                 .hmget(login_failures_key(account), vec!["level", "since"])
                 .await?;
         }
-        let replies: Vec<Value> = pipeline.all().await?;
-        replies
-            .into_iter()
-            .map(|reply| {
-                let (level, since_ms): (Option<u32>, Option<i64>) = reply.convert()?;
-                Ok(level
-                    .zip(since_ms)
-                    .map(|(level, since_ms)| Bucket { level, since_ms }))
-            })
-            .collect()
+        let fields: Vec<(Option<u32>, Option<i64>)> = replies(pipeline).await?;
+        Ok(fields.into_iter().map(bucket).collect())
     }
 
     async fn add_failure(
