@@ -8,7 +8,7 @@ side (the in-process server's threads, the load generator's) and by symbol.
 Every figure is CPU microseconds per call, so the two phases compare directly.
 
     cargo build --release -p warden-bench
-    python3 bench/profile_check.py [--relationships 1000000] [--seconds 10] [--top 40]
+    python3 bench/profile_check.py [--relationships 1000000] [--seconds 10] [--top 40] [--concurrency 16]
     python3 bench/profile_check.py --callers finish_task_switch   # who parks, per call
 
 With --callers REGEX it records call graphs (`--call-graph dwarf`, at a lower
@@ -42,6 +42,8 @@ def main():
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--frequency", type=int, default=2999)
     parser.add_argument("--top", type=int, default=40)
+    parser.add_argument("--concurrency", default="16",
+                        help="the bench's concurrency levels (one keeps phases alike)")
     parser.add_argument("--callers", metavar="REGEX",
                         help="call chains into the innermost frames matching REGEX")
     parser.add_argument("--depth", type=int, default=10, help="frames per chain (--callers)")
@@ -55,7 +57,7 @@ def main():
         run = subprocess.run(
             ["perf", "record", "-q", "-k", "CLOCK_MONOTONIC", "-F", str(args.frequency), *graph,
              "-o", data, "--", BENCH, "check", "--relationships", str(args.relationships),
-             "--seconds", str(args.seconds)],
+             "--seconds", str(args.seconds), "--concurrency", args.concurrency],
             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, check=False,
         )
         if run.returncode != 0:

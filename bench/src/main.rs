@@ -163,9 +163,10 @@ enum Scenario {
         /// Seconds per measurement.
         #[arg(long, default_value_t = 10)]
         seconds: u64,
-        /// Concurrent clients.
-        #[arg(long, default_value_t = 16)]
-        concurrency: usize,
+        /// Concurrent clients: each level is measured for both calls, and
+        /// each call's maximum is its best level.
+        #[arg(long, value_delimiter = ',', default_values_t = [16, 64, 128])]
+        concurrency: Vec<usize>,
         /// PostgreSQL URL (default: SQLite in a temporary directory).
         #[arg(long)]
         database_url: Option<String>,
@@ -309,7 +310,7 @@ async fn main() -> anyhow::Result<()> {
             check::run(
                 relationships,
                 Duration::from_secs(seconds),
-                concurrency,
+                &concurrency,
                 database_url,
             )
             .await
