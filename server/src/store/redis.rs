@@ -158,11 +158,15 @@ impl SessionStore for RedisSessionStore {
     async fn create(&self, session: &Session, refresh_token_hash: &str) -> Result<(), Error> {
         let ttl = ttl_secs(session);
         let sid = &session.session_id;
-        // Refresh state first, then the session (the truth), then the index.
+        // Two round trips, in this order: the refresh state and the session
+        // (the truth), then the index. The index never names a session not
+        // yet written: a listing drops such ids, and a ban lists the index.
+        // (In a cluster a pipeline's keys go to their own nodes, in any order;
+        // the two steps keep the one order that matters.)
         let refresh = refresh_key(sid);
         let now_ms = super::unix_ms(std::time::SystemTime::now()).to_string();
-        let _: () = self
-            .client
+        let pipeline = self.client.pipeline();
+        let () = pipeline
             .hset(
                 &refresh,
                 [
@@ -172,9 +176,8 @@ impl SessionStore for RedisSessionStore {
                 ],
             )
             .await?;
-        let _: () = self.client.expire(&refresh, ttl, None).await?;
-        let _: () = self
-            .client
+        let () = pipeline.expire(&refresh, ttl, None).await?;
+        let () = pipeline
             .set(
                 session_key(sid),
                 session_json::to_json(session),
@@ -183,17 +186,18 @@ impl SessionStore for RedisSessionStore {
                 false,
             )
             .await?;
+        let _: Vec<Value> = pipeline.all().await?;
         let index = user_sessions_key(&session.user_id);
-        let _: () = self.client.sadd(&index, sid.as_str()).await?;
+        let pipeline = self.client.pipeline();
+        let () = pipeline.sadd(&index, sid.as_str()).await?;
         // The index lives as long as its longest-lived session (NX covers a new set).
-        let _: () = self
-            .client
+        let () = pipeline
             .expire(&index, ttl, Some(ExpireOptions::NX))
             .await?;
-        let _: () = self
-            .client
+        let () = pipeline
             .expire(&index, ttl, Some(ExpireOptions::GT))
             .await?;
+        let _: Vec<Value> = pipeline.all().await?;
         Ok(())
     }
 
@@ -228,8 +232,13 @@ impl SessionStore for RedisSessionStore {
     }
 
     async fn delete(&self, session_id: &str, user_id: &str) -> Result<bool, Error> {
-        let removed: i64 = self.client.del(session_key(session_id)).await?;
-        let _: () = self.client.del(refresh_key(session_id)).await?;
+        // The session (the truth) and its refresh state, then the index, as
+        // in `create`: a stale id in the index is dropped by the next
+        // listing, but a live session missing from it would escape a ban.
+        let pipeline = self.client.pipeline();
+        let () = pipeline.del(session_key(session_id)).await?;
+        let () = pipeline.del(refresh_key(session_id)).await?;
+        let (removed, _): (i64, i64) = pipeline.all().await?;
         let _: () = self
             .client
             .srem(user_sessions_key(user_id), session_id)
