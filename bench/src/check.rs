@@ -186,12 +186,14 @@ pub async fn run(
     relationships: usize,
     duration: Duration,
     concurrency: &[usize],
+    connections: usize,
     database_url: Option<String>,
 ) -> anyhow::Result<()> {
     anyhow::ensure!(
         !concurrency.is_empty() && !concurrency.contains(&0),
         "--concurrency needs one or more levels above 0"
     );
+    anyhow::ensure!(connections > 0, "--connections needs at least 1");
     let dir = tempfile::tempdir()?;
     let mut loader = std::process::Command::new(std::env::current_exe()?);
     loader
@@ -298,11 +300,24 @@ pub async fn run(
         / bulk.pairs.len().max(1) as f64;
     let pool = Arc::new(pool);
 
+    // The calls spread over `connections` HTTP/2 connections, call i on i % n.
+    let mut channels = vec![channel.clone()];
+    for _ in 1..connections {
+        channels.push(
+            Channel::from_shared(format!("http://{}", server.grpc_addr))?
+                .connect()
+                .await?,
+        );
+    }
     let echo_call = {
-        let client = EchoServiceClient::new(channel.clone());
+        let clients: Vec<_> = channels
+            .iter()
+            .cloned()
+            .map(EchoServiceClient::new)
+            .collect();
         let token = token.clone();
-        move |_i: usize| {
-            let mut client = client.clone();
+        move |i: usize| {
+            let mut client = clients[i % clients.len()].clone();
             let req = bearer(
                 EchoRequest {
                     payload: b"warden".to_vec(),
@@ -315,10 +330,14 @@ pub async fn run(
         }
     };
     let check_call = {
-        let client = AuthzServiceClient::new(channel.clone());
+        let clients: Vec<_> = channels
+            .iter()
+            .cloned()
+            .map(AuthzServiceClient::new)
+            .collect();
         let (token, pool) = (token.clone(), pool.clone());
         move |i: usize| {
-            let mut client = client.clone();
+            let mut client = clients[i % clients.len()].clone();
             let req = bearer(pool[i % pool.len()].clone(), &token);
             async move {
                 client.check_permission(req).await.expect("check");
@@ -440,7 +459,8 @@ pub async fn run(
     };
     println!(
         "{}",
-        json!({"scenario": "check.sweep", "levels": sweep.iter().map(per_level).collect::<Vec<_>>()})
+        json!({"scenario": "check.sweep", "connections": connections,
+               "levels": sweep.iter().map(per_level).collect::<Vec<_>>()})
     );
     println!(
         "{}",

@@ -167,6 +167,9 @@ enum Scenario {
         /// each call's maximum is its best level.
         #[arg(long, value_delimiter = ',', default_values_t = [16, 64, 128])]
         concurrency: Vec<usize>,
+        /// HTTP/2 connections the calls spread over (call i on i % n).
+        #[arg(long, default_value_t = 1)]
+        connections: usize,
         /// PostgreSQL URL (default: SQLite in a temporary directory).
         #[arg(long)]
         database_url: Option<String>,
@@ -305,12 +308,14 @@ async fn main() -> anyhow::Result<()> {
             relationships,
             seconds,
             concurrency,
+            connections,
             database_url,
         } => {
             check::run(
                 relationships,
                 Duration::from_secs(seconds),
                 &concurrency,
+                connections,
                 database_url,
             )
             .await
