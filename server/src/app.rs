@@ -112,6 +112,15 @@ struct SessionBackend {
 /// limits what a lost invalidation could cost.
 const SESSION_CACHE_MAX_AGE: Duration = Duration::from_secs(30);
 
+/// The HTTP/2 flow-control window of a gRPC connection, in bytes. It also
+/// sizes h2's flood protection, which closes a connection (GOAWAY
+/// `ENHANCE_YOUR_CALM`, every call on it failing) once the small DATA frames
+/// it holds unread cost more than half the window: at the default 64 KiB,
+/// about 180 small unary calls queued on one connection while the server was
+/// busy. 8 MiB holds about 23,000 (a CheckPermission request is about 80
+/// bytes), at most 8 MiB of requests per connection unread.
+const HTTP2_CONNECTION_WINDOW: u32 = 8 << 20;
+
 async fn reload_keys(keys: Arc<KeyRing>, layer: WardenLayer, mut shutdown: watch::Receiver<bool>) {
     loop {
         tokio::select! {
@@ -357,6 +366,7 @@ pub async fn start_with_routes(
     let grpc = tonic::transport::Server::builder()
         // Room for oversized metadata, so the layer (not HTTP/2) refuses it with a gRPC status.
         .http2_max_header_list_size(Some(1 << 20))
+        .initial_connection_window_size(HTTP2_CONNECTION_WINDOW)
         .layer(GrpcMetricsLayer::for_services(&served))
         .layer(auth_layer)
         .add_routes(extra)

@@ -1772,6 +1772,63 @@ async fn prefixed_names(backend: Backend) {
     warden.stop().await;
 }
 
+/// Small calls queued on one HTTP/2 connection faster than the server reads
+/// them: HTTP/2's flood protection (h2 limits the small DATA frames a
+/// connection may hold unread) once closed the whole connection here, every
+/// call on it failing with "broken pipe". Thousands of CheckPermission calls
+/// at once on one channel, as a busy resource service sends them, all answer.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_burst_of_checks_on_one_connection_all_answer() {
+    let (warden, admin, mut authz, _) = start_with_schema(Backend::Embedded).await;
+    let at = write(
+        &mut authz,
+        &admin,
+        vec![touch("document:d#viewer@user:ann")],
+    )
+    .await;
+    assert!(check_at(
+        &mut authz,
+        &admin,
+        "document:d",
+        "view",
+        "user:ann",
+        fresh(&at)
+    )
+    .await
+    .unwrap());
+    const CALLS: usize = 10_000;
+    let calls: Vec<_> = (0..CALLS)
+        .map(|i| {
+            let mut authz = authz.clone();
+            let who = if i % 2 == 0 { "user:ann" } else { "user:bob" };
+            let request = bearer(
+                check_request("document:d", "view", who, None, false),
+                &admin,
+            );
+            tokio::spawn(async move { (i, authz.check_permission(request).await) })
+        })
+        .collect();
+    let mut failed = Vec::new();
+    for call in calls {
+        let (i, answer) = call.await.expect("the call's task");
+        match answer {
+            Ok(answer) => {
+                let allowed =
+                    answer.into_inner().permissionship == Permissionship::HasPermission as i32;
+                assert_eq!(allowed, i % 2 == 0, "call {i}");
+            }
+            Err(status) => failed.push(status),
+        }
+    }
+    assert!(
+        failed.is_empty(),
+        "{} of {CALLS} calls failed, the first: {:?}",
+        failed.len(),
+        failed.first()
+    );
+    warden.stop().await;
+}
+
 macro_rules! on_both_backends {
     ($($name:ident),* $(,)?) => {
         mod embedded {
