@@ -486,17 +486,20 @@ pub async fn register_and_login_as(
         .expect("register")
         .into_inner()
         .user_id;
-    let tokens = auth
-        .login(LoginRequest {
-            email: email.into(),
-            password: PASSWORD.into(),
-        })
-        .await
-        .expect("login")
-        .into_inner()
-        .tokens
-        .expect("tokens");
-    (user_id, tokens)
+    (user_id, login_as(auth, email).await)
+}
+
+/// Logs a registered user in with [`PASSWORD`]: a new session's tokens.
+pub async fn login_as(auth: &mut AuthServiceClient<Channel>, email: &str) -> Tokens {
+    auth.login(LoginRequest {
+        email: email.into(),
+        password: PASSWORD.into(),
+    })
+    .await
+    .expect("login")
+    .into_inner()
+    .tokens
+    .expect("tokens")
 }
 
 /// A request carrying `authorization: Bearer <token>`.

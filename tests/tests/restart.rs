@@ -1,7 +1,7 @@
 //! A restart of the embedded default keeps users and the signing key.
 
-use warden_e2e::{register_and_login, Backend, TestWarden, PASSWORD};
-use warden_proto::auth::v1::{GetJwksRequest, LoginRequest, RegisterRequest};
+use warden_e2e::{login_as, register_and_login, Backend, TestWarden, PASSWORD};
+use warden_proto::auth::v1::{GetJwksRequest, RegisterRequest};
 
 #[tokio::test]
 async fn restart_keeps_users_and_the_signing_key() {
@@ -34,16 +34,8 @@ async fn restart_keeps_users_and_the_signing_key() {
         jwks.keys[0].kid, kid_before,
         "the signing key survived the restart"
     );
-    let tokens = auth
-        .login(LoginRequest {
-            email,
-            password: PASSWORD.into(),
-        })
-        .await
-        .expect("the user survived the restart")
-        .into_inner()
-        .tokens
-        .unwrap();
+    // The user survived the restart.
+    let tokens = login_as(&mut auth, &email).await;
     let kid_of = |t: &str| {
         let header = t.split('.').next().unwrap();
         use base64::Engine;

@@ -14,10 +14,10 @@ use std::time::Duration;
 use tonic::transport::Channel;
 use tonic::Code;
 use warden_e2e::{
-    bearer, eventually, reason, redis_client, register_and_login, unique_email, Backend, EventTap,
-    TestWarden, PASSWORD,
+    bearer, eventually, login_as, reason, redis_client, register_and_login, unique_email, Backend,
+    EventTap, TestWarden, PASSWORD,
 };
-use warden_proto::auth::v1::{LoginRequest, RegisterRequest};
+use warden_proto::auth::v1::RegisterRequest;
 use warden_proto::authz::v1::authz_service_client::AuthzServiceClient;
 use warden_proto::authz::v1::{
     AssignRoleRequest, CheckBulkPermissionsRequest, CheckPermissionRequest, DefineRoleRequest,
@@ -110,16 +110,7 @@ async fn enrichment_and_live_updates(backend: Backend) {
         .assign_role(bearer(assign("premium"), &admin.access_token))
         .await
         .unwrap();
-    let user = auth
-        .login(LoginRequest {
-            email,
-            password: PASSWORD.into(),
-        })
-        .await
-        .unwrap()
-        .into_inner()
-        .tokens
-        .unwrap();
+    let user = login_as(&mut auth, &email).await;
     let session = wait_enriched(&sessions, &user.access_token).await;
     assert_eq!(session.roles, ["premium"]);
     assert_eq!(session.permissions, ["articles.create", "articles.read"]);

@@ -5,9 +5,10 @@ use std::collections::HashSet;
 use std::time::Duration;
 
 use fred::interfaces::{KeysInterface, SetsInterface};
+use tonic::transport::Channel;
 use tonic::Code;
 use warden_e2e::{
-    bearer, eventually, reason, redis_client, register_and_login, register_and_login_as,
+    bearer, eventually, login_as, reason, redis_client, register_and_login, register_and_login_as,
     unique_email, Backend, EventTap, TestWarden, PASSWORD,
 };
 use warden_proto::auth::v1::{
@@ -15,12 +16,26 @@ use warden_proto::auth::v1::{
     LoginWithApiKeyRequest, LogoutRequest, RefreshRequest, RegisterRequest, RevokeApiKeyRequest,
 };
 use warden_proto::events::v1::{RevocationReason, SessionRevoked};
+use warden_proto::session::v1::session_service_client::SessionServiceClient;
 use warden_proto::session::v1::{
     AuthMethod, GetCurrentSessionRequest, GetSessionRequest, ListSessionsRequest,
     RevokeSessionRequest, RevokeUserSessionsRequest, Session,
 };
 
 const GRACE: Duration = Duration::from_millis(1500);
+
+/// `GetSession` of `session_id` as the holder of `token`.
+async fn get_session(
+    sessions: &mut SessionServiceClient<Channel>,
+    session_id: &str,
+    token: &str,
+) -> Result<Session, tonic::Status> {
+    let request = GetSessionRequest {
+        session_id: session_id.into(),
+    };
+    let response = sessions.get_session(bearer(request, token)).await?;
+    Ok(response.into_inner().session.expect("a session"))
+}
 
 async fn start(backend: Backend) -> TestWarden {
     TestWarden::start_tuned(backend, |c| c.refresh_grace = GRACE).await
@@ -261,28 +276,9 @@ async fn session_service_and_password_change(backend: Backend) {
         .unwrap()
         .into_inner()
         .user_id;
-    let login = |auth: &mut warden_proto::auth::v1::auth_service_client::AuthServiceClient<
-        tonic::transport::Channel,
-    >| {
-        let mut auth = auth.clone();
-        let email = email.clone();
-        async move {
-            auth.login(LoginRequest {
-                email,
-                password: PASSWORD.into(),
-            })
-            .await
-            .unwrap()
-            .into_inner()
-            .tokens
-            .unwrap()
-        }
-    };
-    let (a, b, c) = (
-        login(&mut auth).await,
-        login(&mut auth).await,
-        login(&mut auth).await,
-    );
+    let a = login_as(&mut auth, &email).await;
+    let b = login_as(&mut auth, &email).await;
+    let c = login_as(&mut auth, &email).await;
     let (_, other) = register_and_login(&mut auth).await;
 
     let current = sessions
@@ -313,28 +309,13 @@ async fn session_service_and_password_change(backend: Backend) {
     // Each with its own last_seen_at (read for all in one go): as GetSession
     // shows it, one session at a time.
     for session in &mine {
-        let alone = sessions
-            .get_session(bearer(
-                GetSessionRequest {
-                    session_id: session.session_id.clone(),
-                },
-                &a.access_token,
-            ))
+        let alone = get_session(&mut sessions, &session.session_id, &a.access_token)
             .await
-            .unwrap()
-            .into_inner()
-            .session
             .unwrap();
         assert!(session.last_seen_at.is_some());
         assert_eq!(session.last_seen_at, alone.last_seen_at);
     }
-    sessions
-        .get_session(bearer(
-            GetSessionRequest {
-                session_id: b.session_id.clone(),
-            },
-            &a.access_token,
-        ))
+    get_session(&mut sessions, &b.session_id, &a.access_token)
         .await
         .unwrap();
 
@@ -349,13 +330,7 @@ async fn session_service_and_password_change(backend: Backend) {
         .await
         .unwrap_err();
     assert_eq!(err.code(), Code::PermissionDenied);
-    let err = sessions
-        .get_session(bearer(
-            GetSessionRequest {
-                session_id: a.session_id.clone(),
-            },
-            &other.access_token,
-        ))
+    let err = get_session(&mut sessions, &a.session_id, &other.access_token)
         .await
         .unwrap_err();
     assert_eq!(err.code(), Code::PermissionDenied);
@@ -369,13 +344,7 @@ async fn session_service_and_password_change(backend: Backend) {
         .await
         .unwrap_err();
     assert_eq!(err.code(), Code::PermissionDenied);
-    let err = sessions
-        .get_session(bearer(
-            GetSessionRequest {
-                session_id: "f".repeat(32),
-            },
-            &a.access_token,
-        ))
+    let err = get_session(&mut sessions, &"f".repeat(32), &a.access_token)
         .await
         .unwrap_err();
     assert_eq!(err.code(), Code::NotFound);
@@ -897,16 +866,7 @@ async fn real_a_session_gone_from_redis_leaves_the_listing() {
     let mut auth = warden.auth().await;
     let email = unique_email();
     let (user_id, gone) = register_and_login_as(&mut auth, &email).await;
-    let kept = auth
-        .login(LoginRequest {
-            email,
-            password: PASSWORD.into(),
-        })
-        .await
-        .unwrap()
-        .into_inner()
-        .tokens
-        .unwrap();
+    let kept = login_as(&mut auth, &email).await;
     let redis = redis_client().await;
     let index = format!("warden:user-sessions:{user_id}");
     let _: i64 = redis
